@@ -1,0 +1,61 @@
+//! Rendering sessions: `session_properties`, `sessions_list` and the request bodies.
+
+use crate::{ServiceError, SessionSize, SessionStatus, Timestamp};
+use serde::{Deserialize, Serialize};
+
+/// A rendering session as the service returns it. Field order is the service's key order;
+/// absent fields are omitted on the wire, never `null`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Session {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub creation_time: Option<Timestamp>,
+    /// Only once `Ready` (dropped again when stopped).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arr_inspector_port: Option<u16>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub handshake_port: Option<u16>,
+    /// Whole minutes spent in `Ready` (0 while `Starting`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub elapsed_time_minutes: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hostname: Option<String>,
+    /// The lease, counted from reaching `Ready`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_lease_time_minutes: Option<i64>,
+    pub size: SessionSize,
+    pub status: SessionStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub teraflops: Option<f64>,
+    /// Why a session reached `Error`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<ServiceError>,
+}
+
+/// One page of `GET /accounts/{id}/sessions`. The last page has no `@nextLink` key.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SessionList {
+    pub sessions: Vec<Session>,
+    #[serde(
+        rename = "@nextLink",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub next_link: Option<String>,
+}
+
+/// Body of `PUT /accounts/{id}/sessions/{session_id}`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateSessionSettings {
+    pub max_lease_time_minutes: i64,
+    pub size: SessionSize,
+}
+
+/// Body of `PATCH /accounts/{id}/sessions/{session_id}`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateSessionSettings {
+    pub max_lease_time_minutes: i64,
+}

@@ -1,0 +1,11 @@
+//! The Mixed Reality STS token response.
+
+use crate::SecretString;
+use serde::{Deserialize, Serialize};
+
+/// `GET {sts}/Accounts/{id}/token` answers `{"AccessToken":"<JWT>"}` (PascalCase on the wire).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StsTokenResponse {
+    #[serde(rename = "AccessToken")]
+    pub access_token: SecretString,
+}

@@ -1,1 +1,161 @@
-fn main(){}
+//! `remote-rendering-emulator`: runs the emulator until SIGINT/SIGTERM.
+//!
+//! When ready it prints exactly one JSON line on stdout (endpoint, STS endpoint, account id,
+//! key and domain, CA certificate path); everything else goes to stderr.
+
+use clap::Parser;
+use remote_rendering_emulator::{Account, Emulator, EmulatorConfig, FaultPlan, TlsConfig};
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+/// A local emulator of the Azure Remote Rendering session and conversion API and its STS.
+#[derive(Parser, Debug)]
+#[command(name = "remote-rendering-emulator", version, about, long_about = None)]
+struct Args {
+    /// Address to listen on (port 0 picks a free port).
+    #[arg(long, default_value = "127.0.0.1:8700", value_name = "ADDR")]
+    listen: SocketAddr,
+    /// An account as ID:KEY (repeatable). Without one, the well-known development account.
+    #[arg(long = "account", value_name = "ID:KEY", value_parser = Account::parse)]
+    accounts: Vec<Account>,
+    /// An Entra (AAD) token the STS accepts for an account, as ID:TOKEN (repeatable).
+    #[arg(long = "entra-token", value_name = "ID:TOKEN")]
+    entra_tokens: Vec<String>,
+    /// Emulated seconds from Starting to Ready.
+    #[arg(long, default_value_t = 5.0, value_name = "SECS")]
+    startup_delay: f64,
+    /// Emulated seconds a conversion runs.
+    #[arg(long, default_value_t = 10.0, value_name = "SECS")]
+    conversion_duration: f64,
+    /// How many times faster than real time emulated time runs (60: a minute per second).
+    #[arg(long, default_value_t = 1.0, value_name = "F")]
+    time_scale: f64,
+    /// Items per page of the list calls.
+    #[arg(long, default_value_t = 100, value_name = "N")]
+    page_size: usize,
+    /// Faults to inject, e.g. "429:2=0.1@get_session,503=0.05,reset=0.02,delay:300ms=0.1".
+    #[arg(long, value_name = "SPEC", value_parser = FaultPlan::parse)]
+    faults: Option<FaultPlan>,
+    /// Seed of the fault injector.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    seed: u64,
+    /// Serve https with a certificate generated at start.
+    #[arg(long)]
+    tls: bool,
+    /// Where to write the PEM of the CA that signed the https certificate.
+    #[arg(long, value_name = "FILE", requires = "tls")]
+    cert_out: Option<PathBuf>,
+    /// Keep sessions and conversions in this file across restarts.
+    #[arg(long = "state", value_name = "FILE")]
+    state: Option<PathBuf>,
+    /// Folder standing in for blob storage ({root}/{storage account}/{container}/...).
+    #[arg(long, value_name = "DIR")]
+    storage_root: Option<PathBuf>,
+    /// A storage account linked to the ARR accounts, so conversions need no SAS (repeatable; * for all).
+    #[arg(long, value_name = "NAME")]
+    linked_storage: Vec<String>,
+    /// Region named in session hostnames.
+    #[arg(long, default_value = "local", value_name = "REGION")]
+    region: String,
+    /// Lifetime of STS tokens, in real seconds.
+    #[arg(long, default_value_t = 86_400, value_name = "SECS")]
+    token_lifetime: u64,
+}
+
+fn seconds(name: &str, value: f64) -> Result<Duration, String> {
+    if value.is_finite() && value >= 0.0 {
+        Ok(Duration::from_secs_f64(value))
+    } else {
+        Err(format!("--{name} must be 0 or more seconds, got {value}"))
+    }
+}
+
+fn config(args: Args) -> Result<EmulatorConfig, String> {
+    let mut accounts = args.accounts;
+    if accounts.is_empty() && !args.entra_tokens.is_empty() {
+        accounts.push(Account::dev());
+    }
+    for spec in &args.entra_tokens {
+        let (id, token) = spec
+            .split_once(':')
+            .ok_or("--entra-token takes ID:TOKEN")?;
+        let account = accounts
+            .iter_mut()
+            .find(|a| a.id.eq_ignore_ascii_case(id))
+            .ok_or_else(|| format!("--entra-token names account {id}, which is not configured"))?;
+        account.entra_tokens.push(token.into());
+    }
+    Ok(EmulatorConfig {
+        listen: args.listen,
+        accounts,
+        startup_delay: seconds("startup-delay", args.startup_delay)?,
+        conversion_duration: seconds("conversion-duration", args.conversion_duration)?,
+        time_scale: args.time_scale,
+        page_size: args.page_size,
+        faults: args.faults.unwrap_or_default(),
+        seed: args.seed,
+        tls: args.tls.then(|| TlsConfig {
+            cert_out: args.cert_out,
+        }),
+        state_file: args.state,
+        storage_root: args.storage_root,
+        linked_storage: args.linked_storage,
+        region: args.region,
+        token_lifetime: Duration::from_secs(args.token_lifetime),
+    })
+}
+
+async fn wait_for_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            .expect("SIGTERM handler");
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = ctrl_c.await;
+    }
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .init();
+    let config = match config(Args::parse()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let emulator = match Emulator::start(config).await {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    {
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "{}", emulator.info().to_json_line());
+        let _ = out.flush();
+    }
+    wait_for_signal().await;
+    tracing::info!("shutting down");
+    emulator.shutdown().await;
+    ExitCode::SUCCESS
+}

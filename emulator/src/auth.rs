@@ -1,0 +1,216 @@
+//! The emulated Mixed Reality STS and the bearer-token check of every ARR call.
+//!
+//! Tokens are HS256 JWTs signed with a key derived from the account key, so they stay valid
+//! across restarts without storing a secret, and a token of one account never verifies as
+//! another's. The payload carries the account id (`aid`) and `exp` 24 hours (configurable)
+//! ahead in real time, and is built so that its base64url form contains no `-` or `_`: the
+//! official Python SDK decodes it with standard base64.
+
+use crate::config::Account;
+use base64::engine::general_purpose::{STANDARD_NO_PAD, URL_SAFE_NO_PAD};
+use base64::Engine;
+use ring::hmac;
+use std::collections::HashMap;
+
+const HEADER: &str = r#"{"alg":"HS256","typ":"JWT"}"#;
+const ISSUER: &str = "https://sts.mixedreality.azure.com";
+
+struct AccountAuth {
+    id: String,
+    key: String,
+    signing: hmac::Key,
+    entra_tokens: Vec<String>,
+}
+
+/// Accounts by lower-cased id, with their signing keys.
+pub struct Authenticator {
+    accounts: HashMap<String, AccountAuth>,
+}
+
+/// Why an ARR call is refused.
+#[derive(Debug, PartialEq, Eq)]
+pub enum AuthFailure {
+    /// 401: no token, a malformed or forged one, or an expired one.
+    Unauthorized(&'static str),
+    /// 403: a valid token of another account.
+    Forbidden,
+}
+
+impl Authenticator {
+    pub fn new(accounts: &[Account]) -> Self {
+        let accounts = accounts
+            .iter()
+            .map(|a| {
+                let derived = hmac::sign(
+                    &hmac::Key::new(hmac::HMAC_SHA256, a.key.expose().as_bytes()),
+                    b"remote-rendering-emulator/sts-token-signing/v1",
+                );
+                (
+                    a.id.to_ascii_lowercase(),
+                    AccountAuth {
+                        id: a.id.clone(),
+                        key: a.key.expose().to_owned(),
+                        signing: hmac::Key::new(hmac::HMAC_SHA256, derived.as_ref()),
+                        entra_tokens: a.entra_tokens.iter().map(|t| t.expose().to_owned()).collect(),
+                    },
+                )
+            })
+            .collect();
+        Authenticator { accounts }
+    }
+
+    /// The STS check: `Authorization: Bearer {accountId}:{accountKey}` (or an Entra token the
+    /// account accepts) for the account in the path. Returns the account's canonical id.
+    pub fn check_sts_credential(&self, path_account: &str, authorization: Option<&str>) -> Option<&str> {
+        let account = self.accounts.get(&path_account.to_ascii_lowercase())?;
+        let credential = bearer(authorization?)?;
+        if let Some((id, key)) = credential.split_once(':') {
+            if id.eq_ignore_ascii_case(&account.id) && constant_time_eq(key, &account.key) {
+                return Some(&account.id);
+            }
+            return None;
+        }
+        account
+            .entra_tokens
+            .iter()
+            .any(|t| constant_time_eq(t, credential))
+            .then_some(account.id.as_str())
+    }
+
+    /// Issues a token for `account_id` valid from `now_secs` (real Unix time) for
+    /// `lifetime_secs`.
+    pub fn issue(&self, account_id: &str, now_secs: i64, lifetime_secs: i64) -> Option<String> {
+        let account = self.accounts.get(&account_id.to_ascii_lowercase())?;
+        // Every value here is digits, hex, '-' or plain words, and key order is fixed, so the
+        // base64url form has no '-' or '_' (only '>', '?', '~' in the last byte of a 3-byte
+        // group could produce them); `debug_assert` below keeps that true.
+        let payload = format!(
+            r#"{{"aid":"{}","iss":"{ISSUER}","iat":{now_secs},"nbf":{now_secs},"exp":{}}}"#,
+            account.id.to_ascii_lowercase(),
+            now_secs + lifetime_secs
+        );
+        let header = URL_SAFE_NO_PAD.encode(HEADER);
+        let body = URL_SAFE_NO_PAD.encode(payload.as_bytes());
+        debug_assert!(!body.contains(['-', '_']), "payload must decode as standard base64");
+        let signing_input = format!("{header}.{body}");
+        let sig = hmac::sign(&account.signing, signing_input.as_bytes());
+        Some(format!("{signing_input}.{}", URL_SAFE_NO_PAD.encode(sig.as_ref())))
+    }
+
+    /// The ARR check: a valid, unexpired token whose account is the one in the path.
+    pub fn check_access_token(
+        &self,
+        path_account: &str,
+        authorization: Option<&str>,
+        now_secs: i64,
+    ) -> Result<(), AuthFailure> {
+        let token = authorization
+            .and_then(bearer)
+            .ok_or(AuthFailure::Unauthorized("missing bearer token"))?;
+        let mut parts = token.split('.');
+        let (Some(header), Some(payload), Some(sig), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return Err(AuthFailure::Unauthorized("malformed token"));
+        };
+        let claims: serde_json::Value = decode_segment(payload)
+            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+            .ok_or(AuthFailure::Unauthorized("malformed token"))?;
+        let aid = claims["aid"].as_str().ok_or(AuthFailure::Unauthorized("malformed token"))?;
+        let issuer = self
+            .accounts
+            .get(&aid.to_ascii_lowercase())
+            .ok_or(AuthFailure::Unauthorized("unknown account"))?;
+        let sig = decode_segment(sig).ok_or(AuthFailure::Unauthorized("malformed token"))?;
+        hmac::verify(&issuer.signing, format!("{header}.{payload}").as_bytes(), &sig)
+            .map_err(|_| AuthFailure::Unauthorized("bad signature"))?;
+        let exp = claims["exp"].as_i64().ok_or(AuthFailure::Unauthorized("malformed token"))?;
+        if exp <= now_secs {
+            return Err(AuthFailure::Unauthorized("token expired"));
+        }
+        if !aid.eq_ignore_ascii_case(path_account) {
+            return Err(AuthFailure::Forbidden);
+        }
+        Ok(())
+    }
+}
+
+fn bearer(authorization: &str) -> Option<&str> {
+    let (scheme, value) = authorization.trim().split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| value.trim()).filter(|v| !v.is_empty())
+}
+
+fn decode_segment(segment: &str) -> Option<Vec<u8>> {
+    let trimmed = segment.trim_end_matches('=');
+    URL_SAFE_NO_PAD
+        .decode(trimmed)
+        .or_else(|_| STANDARD_NO_PAD.decode(trimmed))
+        .ok()
+}
+
+fn constant_time_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn auth() -> Authenticator {
+        Authenticator::new(&[
+            Account::new("00000000-1111-2222-3333-444455556666", "key-a"),
+            Account::new("AAAAAAAA-0000-0000-0000-000000000002", "key-b"),
+        ])
+    }
+
+    #[test]
+    fn sts_accepts_the_account_key_only() {
+        let a = auth();
+        let id = "00000000-1111-2222-3333-444455556666";
+        assert!(a.check_sts_credential(id, Some(&format!("Bearer {id}:key-a"))).is_some());
+        assert!(a.check_sts_credential(id, Some(&format!("bearer {id}:key-b"))).is_none());
+        assert!(a.check_sts_credential(id, Some("Bearer aaaaaaaa-0000-0000-0000-000000000002:key-b")).is_none());
+        assert!(a.check_sts_credential(id, None).is_none());
+        assert!(a.check_sts_credential("unknown", Some(&format!("Bearer {id}:key-a"))).is_none());
+    }
+
+    #[test]
+    fn token_payload_decodes_with_standard_base64_and_carries_exp() {
+        let a = auth();
+        for now in [0i64, 1_700_000_000, 1_999_999_999, 2_147_000_000] {
+            for id in ["00000000-1111-2222-3333-444455556666", "aaaaaaaa-0000-0000-0000-000000000002"] {
+                let t = a.issue(id, now, 86_400).unwrap();
+                let payload = t.split('.').nth(1).unwrap();
+                assert!(!payload.contains(['-', '_']), "{payload}");
+                let bytes = STANDARD_NO_PAD.decode(payload).unwrap();
+                let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+                assert_eq!(v["exp"], now + 86_400);
+            }
+        }
+    }
+
+    #[test]
+    fn access_tokens_verify_for_their_account_only() {
+        let a = auth();
+        let id_a = "00000000-1111-2222-3333-444455556666";
+        let id_b = "aaaaaaaa-0000-0000-0000-000000000002";
+        let t = a.issue(id_a, 1000, 100).unwrap();
+        let h = format!("Bearer {t}");
+        assert_eq!(a.check_access_token(id_a, Some(&h), 1050), Ok(()));
+        assert_eq!(a.check_access_token(id_b, Some(&h), 1050), Err(AuthFailure::Forbidden));
+        assert_eq!(a.check_access_token(id_a, Some(&h), 1100), Err(AuthFailure::Unauthorized("token expired")));
+        let forged = format!("Bearer {}x", t);
+        assert!(matches!(a.check_access_token(id_a, Some(&forged), 1050), Err(AuthFailure::Unauthorized(_))));
+        assert!(matches!(a.check_access_token(id_a, Some("Bearer a.b.c"), 1050), Err(AuthFailure::Unauthorized(_))));
+        assert!(matches!(a.check_access_token(id_a, None, 1050), Err(AuthFailure::Unauthorized(_))));
+        // A token signed with B's key but claiming A is rejected.
+        let tb = a.issue(id_b, 1000, 100).unwrap();
+        let mut parts: Vec<&str> = tb.split('.').collect();
+        let ta = a.issue(id_a, 1000, 100).unwrap();
+        let pa = ta.split('.').nth(1).unwrap().to_owned();
+        parts[1] = &pa;
+        let spliced = format!("Bearer {}", parts.join("."));
+        assert_eq!(a.check_access_token(id_a, Some(&spliced), 1050), Err(AuthFailure::Unauthorized("bad signature")));
+    }
+}

@@ -1,0 +1,564 @@
+//! The HTTP side: connections (plain or TLS), fault injection, authentication, and the
+//! mapping of each route onto the state machine with the service's headers.
+
+use crate::admin;
+use crate::auth::{AuthFailure, Authenticator};
+use crate::clock::{wall_now, Clock, NANOS_PER_SEC};
+use crate::faults::{FaultInjector, FaultKind};
+use crate::persist::Persister;
+use crate::rng::SplitMix64;
+use crate::routes::{Route, RouteError};
+use crate::state::{ApiError, Behaviour, Page, Store};
+use crate::stats::Counters;
+use crate::storage::Storage;
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming;
+use hyper::{Method, Request, Response};
+use remote_rendering_models::{
+    ConversionList, ErrorResponse, SessionList, StsTokenResponse, API_VERSION, API_VERSION_PREVIEW,
+    STS_API_VERSION,
+};
+use serde::Serialize;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+/// The versions this emulator serves, as the service advertised them in 2021.
+pub const SUPPORTED_VERSIONS: &str = "2021-01-01-preview, 2021-01-01";
+const JSON: &str = "application/json; charset=utf-8";
+const MAX_BODY: usize = 1 << 20;
+
+/// Everything the request handlers share.
+pub struct Shared {
+    pub auth: Authenticator,
+    pub clock: Clock,
+    pub store: Arc<Mutex<Store>>,
+    pub behaviour: Behaviour,
+    pub storage: Storage,
+    pub faults: FaultInjector,
+    pub counters: Counters,
+    pub page_size: usize,
+    pub token_lifetime_secs: i64,
+    pub scheme: &'static str,
+    pub persister: Option<Arc<Persister>>,
+    cv_rng: Mutex<SplitMix64>,
+}
+
+impl Shared {
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        auth: Authenticator,
+        clock: Clock,
+        store: Store,
+        behaviour: Behaviour,
+        storage: Storage,
+        faults: FaultInjector,
+        page_size: usize,
+        token_lifetime_secs: i64,
+        scheme: &'static str,
+        persister: Option<Arc<Persister>>,
+    ) -> Self {
+        Shared {
+            auth,
+            clock,
+            store: Arc::new(Mutex::new(store)),
+            behaviour,
+            storage,
+            faults,
+            counters: Counters::default(),
+            page_size,
+            token_lifetime_secs,
+            scheme,
+            persister,
+            cv_rng: Mutex::new(SplitMix64::from_entropy()),
+        }
+    }
+
+    /// A correlation vector like the service's: 22 base64 characters and `.0`.
+    fn new_cv(&self) -> String {
+        format!("{}.0", self.cv_rng.lock().unwrap().base64_chars(22))
+    }
+
+    fn uuid(&self) -> String {
+        self.cv_rng.lock().unwrap().uuid()
+    }
+
+    /// Runs a mutation on the store and, with a state file, waits until it is saved.
+    pub async fn mutate<T>(
+        &self,
+        f: impl FnOnce(&mut Store) -> Result<(T, bool), ApiError>,
+    ) -> Result<T, ApiError> {
+        let (value, version) = {
+            let mut store = self.store.lock().unwrap();
+            let (value, changed) = f(&mut store)?;
+            let version = match (&self.persister, changed) {
+                (Some(p), true) => Some(p.mark_changed()),
+                _ => None,
+            };
+            (value, version)
+        };
+        if let (Some(p), Some(v)) = (&self.persister, version) {
+            p.wait_saved(v).await;
+        }
+        Ok(value)
+    }
+
+    /// The same for callers that cannot wait (the library's control methods): the change is
+    /// saved by the writer soon after.
+    pub fn mutate_now<T>(&self, f: impl FnOnce(&mut Store) -> Result<T, ApiError>) -> Result<T, ApiError> {
+        let mut store = self.store.lock().unwrap();
+        let value = f(&mut store)?;
+        if let Some(p) = &self.persister {
+            p.mark_changed();
+        }
+        Ok(value)
+    }
+}
+
+/// The connection was reset on purpose (an injected fault).
+#[derive(Debug)]
+pub struct InjectedReset;
+
+impl std::fmt::Display for InjectedReset {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("connection reset by fault injection")
+    }
+}
+
+impl std::error::Error for InjectedReset {}
+
+pub type Body = Full<Bytes>;
+
+/// Accepts connections until `shutdown` fires, then lets open connections finish (5 s at most).
+pub async fn serve(
+    listener: TcpListener,
+    shared: Arc<Shared>,
+    tls: Option<tokio_rustls::TlsAcceptor>,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    let mut conns = tokio::task::JoinSet::new();
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                let (stream, _peer) = match accepted {
+                    Ok(c) => c,
+                    Err(e) => {
+                        // Out of file descriptors and the like: back off instead of spinning.
+                        tracing::warn!(error = %e, "accept failed");
+                        tokio::time::sleep(Duration::from_millis(20)).await;
+                        continue;
+                    }
+                };
+                let _ = stream.set_nodelay(true);
+                conns.spawn(serve_connection(stream, shared.clone(), tls.clone(), shutdown.clone()));
+            }
+            _ = shutdown.changed() => break,
+            Some(_) = conns.join_next(), if !conns.is_empty() => {}
+        }
+    }
+    drop(listener);
+    let drain = async { while conns.join_next().await.is_some() {} };
+    if tokio::time::timeout(Duration::from_secs(5), drain).await.is_err() {
+        conns.abort_all();
+    }
+}
+
+async fn serve_connection(
+    stream: tokio::net::TcpStream,
+    shared: Arc<Shared>,
+    tls: Option<tokio_rustls::TlsAcceptor>,
+    shutdown: watch::Receiver<bool>,
+) {
+    let socket = RawSocket::of(&stream);
+    let service = hyper::service::service_fn(move |req| {
+        let shared = shared.clone();
+        async move { handle(&shared, req, socket).await }
+    });
+    match tls {
+        None => drive(hyper_util::rt::TokioIo::new(stream), service, shutdown).await,
+        Some(acceptor) => {
+            match tokio::time::timeout(Duration::from_secs(10), acceptor.accept(stream)).await {
+                Ok(Ok(tls_stream)) => {
+                    drive(hyper_util::rt::TokioIo::new(tls_stream), service, shutdown).await
+                }
+                Ok(Err(e)) => tracing::debug!(error = %e, "TLS handshake failed"),
+                Err(_) => tracing::debug!("TLS handshake timed out"),
+            }
+        }
+    }
+}
+
+async fn drive<I, S>(io: I, service: S, mut shutdown: watch::Receiver<bool>)
+where
+    I: hyper::rt::Read + hyper::rt::Write + Unpin + Send + 'static,
+    S: hyper::service::Service<Request<Incoming>, Response = Response<Body>, Error = InjectedReset>
+        + Send,
+    S::Future: Send + 'static,
+{
+    let conn = hyper::server::conn::http1::Builder::new()
+        .keep_alive(true)
+        .serve_connection(io, service);
+    tokio::pin!(conn);
+    tokio::select! {
+        result = conn.as_mut() => {
+            if let Err(e) = result {
+                tracing::debug!(error = %e, "connection ended with an error");
+            }
+        }
+        _ = shutdown.changed() => {
+            conn.as_mut().graceful_shutdown();
+            let _ = conn.await;
+        }
+    }
+}
+
+/// The raw socket of a connection, to turn its close into a reset (RST) for the `reset` fault.
+#[derive(Clone, Copy)]
+struct RawSocket(#[cfg(unix)] std::os::fd::RawFd);
+
+impl RawSocket {
+    fn of(stream: &tokio::net::TcpStream) -> Self {
+        #[cfg(unix)]
+        {
+            use std::os::fd::AsRawFd;
+            RawSocket(stream.as_raw_fd())
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = stream;
+            RawSocket()
+        }
+    }
+
+    /// Makes the coming close of this connection send RST instead of FIN.
+    fn reset_on_close(self) {
+        #[cfg(unix)]
+        {
+            // SAFETY: the descriptor belongs to the connection whose request is being handled,
+            // which hyper keeps open until this handler returns.
+            let fd = unsafe { std::os::fd::BorrowedFd::borrow_raw(self.0) };
+            let _ = socket2::SockRef::from(&fd).set_linger(Some(Duration::ZERO));
+        }
+    }
+}
+
+/// Headers every API answer carries, as the service sent them.
+pub(crate) fn api_response(shared: &Shared, status: u16) -> http::response::Builder {
+    Response::builder()
+        .status(status)
+        .header("api-supported-versions", SUPPORTED_VERSIONS)
+        .header("MS-CV", shared.new_cv())
+        .header("X-Content-Type-Options", "nosniff")
+}
+
+pub(crate) fn with_json(builder: http::response::Builder, value: &impl Serialize) -> Response<Body> {
+    let bytes = serde_json::to_vec(value).expect("models always serialise");
+    builder
+        .header(http::header::CONTENT_TYPE, JSON)
+        .body(Full::new(Bytes::from(bytes)))
+        .expect("valid response")
+}
+
+pub(crate) fn empty(builder: http::response::Builder) -> Response<Body> {
+    builder
+        .header(http::header::CONTENT_LENGTH, "0")
+        .body(Full::new(Bytes::new()))
+        .expect("valid response")
+}
+
+fn no_cache(builder: http::response::Builder) -> http::response::Builder {
+    builder
+        .header(http::header::CACHE_CONTROL, "no-store, no-cache")
+        .header(http::header::PRAGMA, "no-cache")
+}
+
+pub(crate) fn error_response(shared: &Shared, err: &ApiError) -> Response<Body> {
+    let mut builder = api_response(shared, err.status);
+    if err.status == 401 {
+        builder = builder.header(http::header::WWW_AUTHENTICATE, r#"Bearer error="invalid_token""#);
+    }
+    match &err.error {
+        Some(e) => with_json(builder, &ErrorResponse { error: e.clone() }),
+        None => empty(builder),
+    }
+}
+
+fn query_param<'a>(query: &'a str, name: &str) -> Option<std::borrow::Cow<'a, str>> {
+    query.split('&').find_map(|pair| {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        let k = percent_encoding::percent_decode_str(k).decode_utf8_lossy();
+        (k.eq_ignore_ascii_case(name)).then(|| percent_encoding::percent_decode_str(v).decode_utf8_lossy())
+    })
+}
+
+async fn read_json(body: Incoming) -> Result<serde_json::Value, ApiError> {
+    let bytes = Limited::new(body, MAX_BODY)
+        .collect()
+        .await
+        .map_err(|_| ApiError::bad_request("The request body could not be read or is larger than 1 MiB."))?
+        .to_bytes();
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(ApiError::bad_request("The request body is required."));
+    }
+    let value: serde_json::Value = serde_json::from_slice(&bytes)
+        .map_err(|e| ApiError::bad_request(format!("The request was malformed: {e}.")))?;
+    if !value.is_object() {
+        return Err(ApiError::bad_request("The request body must be a JSON object."));
+    }
+    Ok(value)
+}
+
+async fn handle(
+    shared: &Shared,
+    req: Request<Incoming>,
+    socket: RawSocket,
+) -> Result<Response<Body>, InjectedReset> {
+    let route = match Route::parse(req.method(), req.uri().path()) {
+        Ok(r) => r,
+        Err(RouteError::NotFound) => return Ok(empty(api_response(shared, 404))),
+        Err(RouteError::MethodNotAllowed(allowed)) => {
+            return Ok(empty(api_response(shared, 405).header(http::header::ALLOW, allowed)))
+        }
+    };
+    if let Route::Admin(admin_route) = route {
+        return Ok(admin::handle(shared, admin_route, req).await);
+    }
+    let name = route.name();
+    let decision = shared.faults.decide(name);
+    if !decision.delay.is_zero() {
+        shared.counters.fault("delay");
+        tokio::time::sleep(decision.delay).await;
+    }
+    let mut reset_after = false;
+    match decision.fault {
+        None => {}
+        Some(FaultKind::Reset) => {
+            shared.counters.fault("reset");
+            shared.counters.record(name, 0);
+            socket.reset_on_close();
+            return Err(InjectedReset);
+        }
+        Some(FaultKind::ResetAfter) => reset_after = true,
+        Some(FaultKind::Throttle { retry_after_secs }) => {
+            shared.counters.fault("429");
+            shared.counters.record(name, 429);
+            let b = api_response(shared, 429).header(http::header::RETRY_AFTER, retry_after_secs.to_string());
+            return Ok(empty(b));
+        }
+        Some(FaultKind::Unavailable { retry_after_secs }) => {
+            shared.counters.fault("503");
+            shared.counters.record(name, 503);
+            let b = api_response(shared, 503).header(http::header::RETRY_AFTER, retry_after_secs.to_string());
+            return Ok(with_json(
+                b,
+                &ErrorResponse::new("ServiceUnavailable", "The service is temporarily unavailable. Retry later."),
+            ));
+        }
+        Some(FaultKind::InternalError) => {
+            shared.counters.fault("500");
+            shared.counters.record(name, 500);
+            return Ok(with_json(
+                api_response(shared, 500),
+                &ErrorResponse::new("InternalServerError", "An internal server error occurred."),
+            ));
+        }
+        Some(FaultKind::Delay(_)) => unreachable!("delays are summed into decision.delay"),
+    }
+    let response = match route {
+        Route::Sts { account } => sts(shared, &account, &req),
+        route => match arr(shared, route, req).await {
+            Ok(r) => r,
+            Err(e) => error_response(shared, &e),
+        },
+    };
+    shared.counters.record(name, response.status().as_u16());
+    if reset_after {
+        shared.counters.fault("reset-after");
+        socket.reset_on_close();
+        return Err(InjectedReset);
+    }
+    Ok(response)
+}
+
+/// `GET /Accounts/{id}/token`: the account key (or an accepted Entra token) for a JWT.
+fn sts(shared: &Shared, account: &str, req: &Request<Incoming>) -> Response<Body> {
+    let cv = req
+        .headers()
+        .get("X-MRC-CV")
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| !v.is_empty() && v.len() <= 64 && v.bytes().all(|b| b.is_ascii_alphanumeric() || b"+/=.".contains(&b)))
+        .map(|v| format!("{v}.0"))
+        .unwrap_or_else(|| shared.new_cv());
+    let base = Response::builder()
+        .header("MS-CV", cv)
+        .header("X-Content-Type-Options", "nosniff");
+    let query = req.uri().query().unwrap_or("");
+    if let Some(v) = query_param(query, "api-version") {
+        if v != STS_API_VERSION {
+            return empty(base.status(400).header(
+                http::header::WWW_AUTHENTICATE,
+                format!(r#"Bearer error="invalid_request", error_description="Unsupported api-version '{v}'""#),
+            ));
+        }
+    }
+    let authorization = req
+        .headers()
+        .get(http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok());
+    let Some(account_id) = shared.auth.check_sts_credential(account, authorization) else {
+        // As recorded: 401, no body, no WWW-Authenticate.
+        return empty(base.status(401));
+    };
+    let token = shared
+        .auth
+        .issue(account_id, wall_now() / NANOS_PER_SEC, shared.token_lifetime_secs)
+        .expect("account exists");
+    with_json(
+        no_cache(base.status(200)).header("mise-correlation-id", shared.uuid()),
+        &StsTokenResponse {
+            access_token: token.into(),
+        },
+    )
+}
+
+/// The eight ARR operations.
+async fn arr(shared: &Shared, route: Route, req: Request<Incoming>) -> Result<Response<Body>, ApiError> {
+    let account = route.account().unwrap_or_default().to_owned();
+    let authorization = req
+        .headers()
+        .get(http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok());
+    match shared
+        .auth
+        .check_access_token(&account, authorization, wall_now() / NANOS_PER_SEC)
+    {
+        Ok(()) => {}
+        Err(AuthFailure::Unauthorized(why)) => {
+            tracing::debug!(why, "401");
+            return Err(ApiError { status: 401, error: None });
+        }
+        Err(AuthFailure::Forbidden) => return Err(ApiError { status: 403, error: None }),
+    }
+    let query = req.uri().query().unwrap_or("").to_owned();
+    let version = match query_param(&query, "api-version") {
+        None => {
+            return Err(ApiError::with_body(
+                400,
+                "ApiVersionUnspecified",
+                "An API version is required, but was not specified.",
+            ))
+        }
+        Some(v) if v == API_VERSION || v == API_VERSION_PREVIEW => v.into_owned(),
+        Some(v) => {
+            return Err(ApiError::with_body(
+                400,
+                "UnsupportedApiVersion",
+                format!(
+                    "The HTTP resource that matches the request URI '{}' does not support the API version '{v}'.",
+                    req.uri().path()
+                ),
+            ))
+        }
+    };
+    let host = req
+        .headers()
+        .get(http::header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("127.0.0.1")
+        .to_owned();
+    let path = req.uri().path().to_owned();
+    let method = req.method().clone();
+    let needs_body = method == Method::PUT || method == Method::PATCH;
+    let body = if needs_body {
+        Some(read_json(req.into_body()).await?)
+    } else {
+        None
+    };
+    let body = body.unwrap_or(serde_json::Value::Null);
+    let now = shared.clock.now();
+    let b = &shared.behaviour;
+    let after = || -> Result<u64, ApiError> {
+        match query_param(&query, "$skipToken") {
+            None => Ok(0),
+            Some(t) => t
+                .parse()
+                .map_err(|_| ApiError::bad_request("The $skipToken value is not valid.")),
+        }
+    };
+    let next_link = |next: Option<u64>| {
+        next.map(|n| format!("{}://{host}{path}?api-version={version}&$skipToken={n}", shared.scheme))
+    };
+    Ok(match route {
+        Route::CreateSession { id, .. } => {
+            let (status, session) = shared
+                .mutate(|s| s.create_session(&account, &id, &body, now, b).map(|(st, m)| ((st, m), st == 201)))
+                .await?;
+            with_json(api_response(shared, status), &session)
+        }
+        Route::GetSession { id, .. } => {
+            let session = shared.store.lock().unwrap().get_session(&account, &id, now)?;
+            with_json(no_cache(api_response(shared, 200)), &session)
+        }
+        Route::UpdateSession { id, .. } => {
+            let session = shared
+                .mutate(|s| s.update_session(&account, &id, &body, now).map(|m| (m, true)))
+                .await?;
+            with_json(api_response(shared, 200), &session)
+        }
+        Route::StopSession { id, .. } => {
+            shared
+                .mutate(|s| s.stop_session(&account, &id, now).map(|()| ((), true)))
+                .await?;
+            empty(api_response(shared, 204))
+        }
+        Route::ListSessions { .. } => {
+            let after = after()?;
+            let Page { items, next_after } = shared
+                .store
+                .lock()
+                .unwrap()
+                .list_sessions(&account, after, shared.page_size, now)?;
+            let list = SessionList {
+                sessions: items,
+                next_link: next_link(next_after),
+            };
+            with_json(no_cache(api_response(shared, 200)), &list)
+        }
+        Route::CreateConversion { id, .. } => {
+            let (status, conversion) = shared
+                .mutate(|s| {
+                    s.create_conversion(&account, &id, &body, now, b, &shared.storage)
+                        .map(|(st, m)| ((st, m), st == 201))
+                })
+                .await?;
+            with_json(api_response(shared, status), &conversion)
+        }
+        Route::GetConversion { id, .. } => {
+            let conversion = shared
+                .store
+                .lock()
+                .unwrap()
+                .get_conversion(&account, &id, now, &shared.storage)?;
+            with_json(no_cache(api_response(shared, 200)), &conversion)
+        }
+        Route::ListConversions { .. } => {
+            let after = after()?;
+            let Page { items, next_after } = shared.store.lock().unwrap().list_conversions(
+                &account,
+                after,
+                shared.page_size,
+                now,
+                &shared.storage,
+            )?;
+            let list = ConversionList {
+                conversions: items,
+                next_link: next_link(next_after),
+            };
+            // The service sends no cache headers on this one list (recordings).
+            with_json(api_response(shared, 200), &list)
+        }
+        Route::Sts { .. } | Route::Admin(_) => unreachable!("handled before"),
+    })
+}

@@ -71,7 +71,11 @@ pub async fn handle(shared: &Shared, route: AdminRoute, req: Request<Incoming>) 
     }
 }
 
-async fn run(shared: &Shared, route: AdminRoute, req: Request<Incoming>) -> Result<Option<Value>, ApiError> {
+async fn run(
+    shared: &Shared,
+    route: AdminRoute,
+    req: Request<Incoming>,
+) -> Result<Option<Value>, ApiError> {
     let now = shared.clock.now();
     Ok(Some(match route {
         AdminRoute::Health => json!({ "status": "ok" }),
@@ -86,9 +90,11 @@ async fn run(shared: &Shared, route: AdminRoute, req: Request<Incoming>) -> Resu
         }
         AdminRoute::SetFaults => {
             let body = body_json(req).await?;
-            let spec = body["spec"]
-                .as_str()
-                .ok_or_else(|| ApiError::bad_request("The spec field is required (a fault plan such as \"429=0.1\")."))?;
+            let spec = body["spec"].as_str().ok_or_else(|| {
+                ApiError::bad_request(
+                    "The spec field is required (a fault plan such as \"429=0.1\").",
+                )
+            })?;
             let plan = FaultPlan::parse(spec).map_err(ApiError::bad_request)?;
             let seed = body["seed"].as_u64().unwrap_or(0);
             shared.faults.set(plan, seed);
@@ -104,8 +110,14 @@ async fn run(shared: &Shared, route: AdminRoute, req: Request<Incoming>) -> Resu
             let seconds = body["seconds"]
                 .as_f64()
                 .filter(|s| s.is_finite() && *s >= 0.0)
-                .ok_or_else(|| ApiError::bad_request("The seconds field must be a number of seconds, 0 or more."))?;
-            shared.clock.advance((seconds * NANOS_PER_SEC as f64) as i64);
+                .ok_or_else(|| {
+                    ApiError::bad_request(
+                        "The seconds field must be a number of seconds, 0 or more.",
+                    )
+                })?;
+            shared
+                .clock
+                .advance((seconds * NANOS_PER_SEC as f64) as i64);
             clock_json(shared)
         }
         AdminRoute::FailSession { account, id } => {
@@ -119,8 +131,15 @@ async fn run(shared: &Shared, route: AdminRoute, req: Request<Incoming>) -> Resu
             let error = error_from(&body_json(req).await?, default_conversion_error());
             let c = shared
                 .mutate(|s| {
-                    s.end_conversion(&account, &id, ConversionStatus::Failed, Some(error), now, &shared.storage)
-                        .map(|m| (m, true))
+                    s.end_conversion(
+                        &account,
+                        &id,
+                        ConversionStatus::Failed,
+                        Some(error),
+                        now,
+                        &shared.storage,
+                    )
+                    .map(|m| (m, true))
                 })
                 .await?;
             serde_json::to_value(c).expect("models serialise")
@@ -128,8 +147,15 @@ async fn run(shared: &Shared, route: AdminRoute, req: Request<Incoming>) -> Resu
         AdminRoute::CancelConversion { account, id } => {
             let c = shared
                 .mutate(|s| {
-                    s.end_conversion(&account, &id, ConversionStatus::Cancelled, None, now, &shared.storage)
-                        .map(|m| (m, true))
+                    s.end_conversion(
+                        &account,
+                        &id,
+                        ConversionStatus::Cancelled,
+                        None,
+                        now,
+                        &shared.storage,
+                    )
+                    .map(|m| (m, true))
                 })
                 .await?;
             serde_json::to_value(c).expect("models serialise")

@@ -51,7 +51,11 @@ impl Authenticator {
                         id: a.id.clone(),
                         key: a.key.expose().to_owned(),
                         signing: hmac::Key::new(hmac::HMAC_SHA256, derived.as_ref()),
-                        entra_tokens: a.entra_tokens.iter().map(|t| t.expose().to_owned()).collect(),
+                        entra_tokens: a
+                            .entra_tokens
+                            .iter()
+                            .map(|t| t.expose().to_owned())
+                            .collect(),
                     },
                 )
             })
@@ -61,7 +65,11 @@ impl Authenticator {
 
     /// The STS check: `Authorization: Bearer {accountId}:{accountKey}` (or an Entra token the
     /// account accepts) for the account in the path. Returns the account's canonical id.
-    pub fn check_sts_credential(&self, path_account: &str, authorization: Option<&str>) -> Option<&str> {
+    pub fn check_sts_credential(
+        &self,
+        path_account: &str,
+        authorization: Option<&str>,
+    ) -> Option<&str> {
         let account = self.accounts.get(&path_account.to_ascii_lowercase())?;
         let credential = bearer(authorization?)?;
         if let Some((id, key)) = credential.split_once(':') {
@@ -91,10 +99,16 @@ impl Authenticator {
         );
         let header = URL_SAFE_NO_PAD.encode(HEADER);
         let body = URL_SAFE_NO_PAD.encode(payload.as_bytes());
-        debug_assert!(!body.contains(['-', '_']), "payload must decode as standard base64");
+        debug_assert!(
+            !body.contains(['-', '_']),
+            "payload must decode as standard base64"
+        );
         let signing_input = format!("{header}.{body}");
         let sig = hmac::sign(&account.signing, signing_input.as_bytes());
-        Some(format!("{signing_input}.{}", URL_SAFE_NO_PAD.encode(sig.as_ref())))
+        Some(format!(
+            "{signing_input}.{}",
+            URL_SAFE_NO_PAD.encode(sig.as_ref())
+        ))
     }
 
     /// The ARR check: a valid, unexpired token whose account is the one in the path.
@@ -116,15 +130,23 @@ impl Authenticator {
         let claims: serde_json::Value = decode_segment(payload)
             .and_then(|bytes| serde_json::from_slice(&bytes).ok())
             .ok_or(AuthFailure::Unauthorized("malformed token"))?;
-        let aid = claims["aid"].as_str().ok_or(AuthFailure::Unauthorized("malformed token"))?;
+        let aid = claims["aid"]
+            .as_str()
+            .ok_or(AuthFailure::Unauthorized("malformed token"))?;
         let issuer = self
             .accounts
             .get(&aid.to_ascii_lowercase())
             .ok_or(AuthFailure::Unauthorized("unknown account"))?;
         let sig = decode_segment(sig).ok_or(AuthFailure::Unauthorized("malformed token"))?;
-        hmac::verify(&issuer.signing, format!("{header}.{payload}").as_bytes(), &sig)
-            .map_err(|_| AuthFailure::Unauthorized("bad signature"))?;
-        let exp = claims["exp"].as_i64().ok_or(AuthFailure::Unauthorized("malformed token"))?;
+        hmac::verify(
+            &issuer.signing,
+            format!("{header}.{payload}").as_bytes(),
+            &sig,
+        )
+        .map_err(|_| AuthFailure::Unauthorized("bad signature"))?;
+        let exp = claims["exp"]
+            .as_i64()
+            .ok_or(AuthFailure::Unauthorized("malformed token"))?;
         if exp <= now_secs {
             return Err(AuthFailure::Unauthorized("token expired"));
         }
@@ -137,7 +159,10 @@ impl Authenticator {
 
 fn bearer(authorization: &str) -> Option<&str> {
     let (scheme, value) = authorization.trim().split_once(' ')?;
-    scheme.eq_ignore_ascii_case("bearer").then(|| value.trim()).filter(|v| !v.is_empty())
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| value.trim())
+        .filter(|v| !v.is_empty())
 }
 
 fn decode_segment(segment: &str) -> Option<Vec<u8>> {
@@ -168,18 +193,32 @@ mod tests {
     fn sts_accepts_the_account_key_only() {
         let a = auth();
         let id = "00000000-1111-2222-3333-444455556666";
-        assert!(a.check_sts_credential(id, Some(&format!("Bearer {id}:key-a"))).is_some());
-        assert!(a.check_sts_credential(id, Some(&format!("bearer {id}:key-b"))).is_none());
-        assert!(a.check_sts_credential(id, Some("Bearer aaaaaaaa-0000-0000-0000-000000000002:key-b")).is_none());
+        assert!(a
+            .check_sts_credential(id, Some(&format!("Bearer {id}:key-a")))
+            .is_some());
+        assert!(a
+            .check_sts_credential(id, Some(&format!("bearer {id}:key-b")))
+            .is_none());
+        assert!(a
+            .check_sts_credential(
+                id,
+                Some("Bearer aaaaaaaa-0000-0000-0000-000000000002:key-b")
+            )
+            .is_none());
         assert!(a.check_sts_credential(id, None).is_none());
-        assert!(a.check_sts_credential("unknown", Some(&format!("Bearer {id}:key-a"))).is_none());
+        assert!(a
+            .check_sts_credential("unknown", Some(&format!("Bearer {id}:key-a")))
+            .is_none());
     }
 
     #[test]
     fn token_payload_decodes_with_standard_base64_and_carries_exp() {
         let a = auth();
         for now in [0i64, 1_700_000_000, 1_999_999_999, 2_147_000_000] {
-            for id in ["00000000-1111-2222-3333-444455556666", "aaaaaaaa-0000-0000-0000-000000000002"] {
+            for id in [
+                "00000000-1111-2222-3333-444455556666",
+                "aaaaaaaa-0000-0000-0000-000000000002",
+            ] {
                 let t = a.issue(id, now, 86_400).unwrap();
                 let payload = t.split('.').nth(1).unwrap();
                 assert!(!payload.contains(['-', '_']), "{payload}");
@@ -198,12 +237,27 @@ mod tests {
         let t = a.issue(id_a, 1000, 100).unwrap();
         let h = format!("Bearer {t}");
         assert_eq!(a.check_access_token(id_a, Some(&h), 1050), Ok(()));
-        assert_eq!(a.check_access_token(id_b, Some(&h), 1050), Err(AuthFailure::Forbidden));
-        assert_eq!(a.check_access_token(id_a, Some(&h), 1100), Err(AuthFailure::Unauthorized("token expired")));
+        assert_eq!(
+            a.check_access_token(id_b, Some(&h), 1050),
+            Err(AuthFailure::Forbidden)
+        );
+        assert_eq!(
+            a.check_access_token(id_a, Some(&h), 1100),
+            Err(AuthFailure::Unauthorized("token expired"))
+        );
         let forged = format!("Bearer {}x", t);
-        assert!(matches!(a.check_access_token(id_a, Some(&forged), 1050), Err(AuthFailure::Unauthorized(_))));
-        assert!(matches!(a.check_access_token(id_a, Some("Bearer a.b.c"), 1050), Err(AuthFailure::Unauthorized(_))));
-        assert!(matches!(a.check_access_token(id_a, None, 1050), Err(AuthFailure::Unauthorized(_))));
+        assert!(matches!(
+            a.check_access_token(id_a, Some(&forged), 1050),
+            Err(AuthFailure::Unauthorized(_))
+        ));
+        assert!(matches!(
+            a.check_access_token(id_a, Some("Bearer a.b.c"), 1050),
+            Err(AuthFailure::Unauthorized(_))
+        ));
+        assert!(matches!(
+            a.check_access_token(id_a, None, 1050),
+            Err(AuthFailure::Unauthorized(_))
+        ));
         // A token signed with B's key but claiming A is rejected.
         let tb = a.issue(id_b, 1000, 100).unwrap();
         let mut parts: Vec<&str> = tb.split('.').collect();
@@ -211,6 +265,9 @@ mod tests {
         let pa = ta.split('.').nth(1).unwrap().to_owned();
         parts[1] = &pa;
         let spliced = format!("Bearer {}", parts.join("."));
-        assert_eq!(a.check_access_token(id_a, Some(&spliced), 1050), Err(AuthFailure::Unauthorized("bad signature")));
+        assert_eq!(
+            a.check_access_token(id_a, Some(&spliced), 1050),
+            Err(AuthFailure::Unauthorized("bad signature"))
+        );
     }
 }

@@ -81,7 +81,12 @@ fn parse_rule(raw: &str) -> Result<FaultRule, String> {
                 .iter()
                 .copied()
                 .find(|n| *n == name)
-                .ok_or_else(|| bad(&format!("unknown route; routes: {}", Route::NAMES.join(", "))))?,
+                .ok_or_else(|| {
+                    bad(&format!(
+                        "unknown route; routes: {}",
+                        Route::NAMES.join(", ")
+                    ))
+                })?,
         ),
     };
     let (kind, param) = match lhs.trim().split_once(':') {
@@ -90,7 +95,8 @@ fn parse_rule(raw: &str) -> Result<FaultRule, String> {
     };
     let secs = |p: Option<&str>| -> Result<u32, String> {
         p.map_or(Ok(1), |p| {
-            p.parse().map_err(|_| bad("Retry-After must be whole seconds"))
+            p.parse()
+                .map_err(|_| bad("Retry-After must be whole seconds"))
         })
     };
     let kind = match kind {
@@ -110,7 +116,11 @@ fn parse_rule(raw: &str) -> Result<FaultRule, String> {
             None => Duration::from_secs(1),
             Some(p) => parse_duration(p).ok_or_else(|| bad("delay takes e.g. 250ms or 2s"))?,
         }),
-        _ => return Err(bad("KIND must be 429, 500, 503, reset, reset-after or delay")),
+        _ => {
+            return Err(bad(
+                "KIND must be 429, 500, 503, reset, reset-after or delay",
+            ))
+        }
     };
     Ok(FaultRule { kind, rate, route })
 }
@@ -213,16 +223,31 @@ mod tests {
             FaultPlan::parse("429:2=0.1@get_session, 500=0.05,503=0.2,reset=0.01,reset-after=0.01@stop_session,delay:250ms=0.5@sts")
                 .unwrap();
         assert_eq!(plan.rules.len(), 6);
-        assert_eq!(plan.rules[0].kind, FaultKind::Throttle { retry_after_secs: 2 });
+        assert_eq!(
+            plan.rules[0].kind,
+            FaultKind::Throttle {
+                retry_after_secs: 2
+            }
+        );
         assert_eq!(plan.rules[0].route, Some("get_session"));
-        assert_eq!(plan.rules[5].kind, FaultKind::Delay(Duration::from_millis(250)));
+        assert_eq!(
+            plan.rules[5].kind,
+            FaultKind::Delay(Duration::from_millis(250))
+        );
         let again = FaultPlan::parse(&plan.to_string()).unwrap();
         assert_eq!(again, plan);
     }
 
     #[test]
     fn rejects_bad_rules_with_the_rule_named() {
-        for bad in ["429", "429=2", "418=0.1", "429=0.1@nowhere", "500:3=0.1", "delay:soon=1"] {
+        for bad in [
+            "429",
+            "429=2",
+            "418=0.1",
+            "429=0.1@nowhere",
+            "500:3=0.1",
+            "delay:soon=1",
+        ] {
             let err = FaultPlan::parse(bad).unwrap_err();
             assert!(err.contains(bad), "{err}");
         }

@@ -128,7 +128,9 @@ pub struct Emulator {
 
 impl fmt::Debug for Emulator {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Emulator").field("info", &self.info).finish_non_exhaustive()
+        f.debug_struct("Emulator")
+            .field("info", &self.info)
+            .finish_non_exhaustive()
     }
 }
 
@@ -201,9 +203,9 @@ impl Emulator {
                 });
             })
             .map_err(|e| EmulatorError::Runtime(e.to_string()))?;
-        let (info, shared) = ready_rx
-            .recv()
-            .map_err(|_| EmulatorError::Runtime("the emulator thread ended before it was ready".to_owned()))??;
+        let (info, shared) = ready_rx.recv().map_err(|_| {
+            EmulatorError::Runtime("the emulator thread ended before it was ready".to_owned())
+        })??;
         Ok(Emulator {
             info,
             shared,
@@ -271,7 +273,12 @@ impl Emulator {
     }
 
     /// Puts a `Starting` or `Ready` session into `Error` with `error` (or a default one).
-    pub fn fail_session(&self, account: &str, id: &str, error: Option<ServiceError>) -> Result<(), String> {
+    pub fn fail_session(
+        &self,
+        account: &str,
+        id: &str,
+        error: Option<ServiceError>,
+    ) -> Result<(), String> {
         let now = self.shared.clock.now();
         let error = error.unwrap_or_else(admin::default_session_error);
         self.shared
@@ -281,7 +288,12 @@ impl Emulator {
     }
 
     /// Ends a running conversion as `Failed` with `error` (or a default one).
-    pub fn fail_conversion(&self, account: &str, id: &str, error: Option<ServiceError>) -> Result<(), String> {
+    pub fn fail_conversion(
+        &self,
+        account: &str,
+        id: &str,
+        error: Option<ServiceError>,
+    ) -> Result<(), String> {
         let error = error.unwrap_or_else(admin::default_conversion_error);
         self.end_conversion(account, id, ConversionStatus::Failed, Some(error))
     }

@@ -79,9 +79,7 @@ fn config(args: Args) -> Result<EmulatorConfig, String> {
         accounts.push(Account::dev());
     }
     for spec in &args.entra_tokens {
-        let (id, token) = spec
-            .split_once(':')
-            .ok_or("--entra-token takes ID:TOKEN")?;
+        let (id, token) = spec.split_once(':').ok_or("--entra-token takes ID:TOKEN")?;
         let account = accounts
             .iter_mut()
             .find(|a| a.id.eq_ignore_ascii_case(id))
@@ -97,7 +95,7 @@ fn config(args: Args) -> Result<EmulatorConfig, String> {
         page_size: args.page_size,
         faults: args.faults.unwrap_or_default(),
         seed: args.seed,
-        tls: args.tls.then(|| TlsConfig {
+        tls: args.tls.then_some(TlsConfig {
             cert_out: args.cert_out,
         }),
         state_file: args.state,

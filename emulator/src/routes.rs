@@ -101,15 +101,27 @@ impl Route {
         };
         let get = method == Method::GET;
         match seg.as_slice() {
-            [a, acct, t] if is(a, "accounts") && is(t, "token") => {
-                allow(get, Route::Sts { account: acct.to_string() }, "GET")
-            }
-            [a, acct, s] if is(a, "accounts") && is(s, "sessions") => {
-                allow(get, Route::ListSessions { account: acct.to_string() }, "GET")
-            }
-            [a, acct, c] if is(a, "accounts") && is(c, "conversions") => {
-                allow(get, Route::ListConversions { account: acct.to_string() }, "GET")
-            }
+            [a, acct, t] if is(a, "accounts") && is(t, "token") => allow(
+                get,
+                Route::Sts {
+                    account: acct.to_string(),
+                },
+                "GET",
+            ),
+            [a, acct, s] if is(a, "accounts") && is(s, "sessions") => allow(
+                get,
+                Route::ListSessions {
+                    account: acct.to_string(),
+                },
+                "GET",
+            ),
+            [a, acct, c] if is(a, "accounts") && is(c, "conversions") => allow(
+                get,
+                Route::ListConversions {
+                    account: acct.to_string(),
+                },
+                "GET",
+            ),
             [a, acct, s, id] if is(a, "accounts") && is(s, "sessions") => {
                 let (account, id) = (acct.to_string(), id.to_string());
                 match *method {
@@ -119,8 +131,13 @@ impl Route {
                     _ => Err(RouteError::MethodNotAllowed("GET, PUT, PATCH")),
                 }
             }
-            [a, acct, s, id, stop] if is(a, "accounts") && is(s, "sessions") && is(stop, ":stop") => {
-                let r = Route::StopSession { account: acct.to_string(), id: id.to_string() };
+            [a, acct, s, id, stop]
+                if is(a, "accounts") && is(s, "sessions") && is(stop, ":stop") =>
+            {
+                let r = Route::StopSession {
+                    account: acct.to_string(),
+                    id: id.to_string(),
+                };
                 allow(method == Method::POST, r, "POST")
             }
             [a, acct, c, id] if is(a, "accounts") && is(c, "conversions") => {
@@ -159,17 +176,26 @@ impl Route {
             ["clock", "advance"] => one(post, AdminRoute::AdvanceClock, "POST"),
             ["accounts", acct, "sessions", id, "fail"] => one(
                 post,
-                AdminRoute::FailSession { account: acct.to_string(), id: id.to_string() },
+                AdminRoute::FailSession {
+                    account: acct.to_string(),
+                    id: id.to_string(),
+                },
                 "POST",
             ),
             ["accounts", acct, "conversions", id, "fail"] => one(
                 post,
-                AdminRoute::FailConversion { account: acct.to_string(), id: id.to_string() },
+                AdminRoute::FailConversion {
+                    account: acct.to_string(),
+                    id: id.to_string(),
+                },
                 "POST",
             ),
             ["accounts", acct, "conversions", id, "cancel"] => one(
                 post,
-                AdminRoute::CancelConversion { account: acct.to_string(), id: id.to_string() },
+                AdminRoute::CancelConversion {
+                    account: acct.to_string(),
+                    id: id.to_string(),
+                },
                 "POST",
             ),
             _ => Err(RouteError::NotFound),
@@ -196,20 +222,50 @@ mod tests {
             r(Method::GET, &format!("/accounts/{a}/token")),
             Ok(Route::Sts { account: a.into() })
         );
-        assert!(matches!(r(Method::PUT, &format!("/accounts/{a}/sessions/s1")), Ok(Route::CreateSession { .. })));
-        assert!(matches!(r(Method::PATCH, &format!("/accounts/{a}/sessions/s1")), Ok(Route::UpdateSession { .. })));
-        assert!(matches!(r(Method::POST, &format!("/accounts/{a}/sessions/s1/:stop")), Ok(Route::StopSession { .. })));
-        assert!(matches!(r(Method::POST, &format!("/accounts/{a}/sessions/s1/%3Astop")), Ok(Route::StopSession { .. })));
-        assert!(matches!(r(Method::GET, &format!("/accounts/{a}/sessions")), Ok(Route::ListSessions { .. })));
-        assert!(matches!(r(Method::PUT, &format!("/accounts/{a}/conversions/c1")), Ok(Route::CreateConversion { .. })));
-        assert!(matches!(r(Method::GET, &format!("/accounts/{a}/conversions")), Ok(Route::ListConversions { .. })));
+        assert!(matches!(
+            r(Method::PUT, &format!("/accounts/{a}/sessions/s1")),
+            Ok(Route::CreateSession { .. })
+        ));
+        assert!(matches!(
+            r(Method::PATCH, &format!("/accounts/{a}/sessions/s1")),
+            Ok(Route::UpdateSession { .. })
+        ));
+        assert!(matches!(
+            r(Method::POST, &format!("/accounts/{a}/sessions/s1/:stop")),
+            Ok(Route::StopSession { .. })
+        ));
+        assert!(matches!(
+            r(Method::POST, &format!("/accounts/{a}/sessions/s1/%3Astop")),
+            Ok(Route::StopSession { .. })
+        ));
+        assert!(matches!(
+            r(Method::GET, &format!("/accounts/{a}/sessions")),
+            Ok(Route::ListSessions { .. })
+        ));
+        assert!(matches!(
+            r(Method::PUT, &format!("/accounts/{a}/conversions/c1")),
+            Ok(Route::CreateConversion { .. })
+        ));
+        assert!(matches!(
+            r(Method::GET, &format!("/accounts/{a}/conversions")),
+            Ok(Route::ListConversions { .. })
+        ));
     }
 
     #[test]
     fn wrong_method_and_unknown_paths() {
-        assert_eq!(r(Method::DELETE, "/accounts/x/sessions/s1"), Err(RouteError::MethodNotAllowed("GET, PUT, PATCH")));
-        assert_eq!(r(Method::GET, "/accounts/x/sessions/s1/:stop"), Err(RouteError::MethodNotAllowed("POST")));
+        assert_eq!(
+            r(Method::DELETE, "/accounts/x/sessions/s1"),
+            Err(RouteError::MethodNotAllowed("GET, PUT, PATCH"))
+        );
+        assert_eq!(
+            r(Method::GET, "/accounts/x/sessions/s1/:stop"),
+            Err(RouteError::MethodNotAllowed("POST"))
+        );
         assert_eq!(r(Method::GET, "/nothing/here"), Err(RouteError::NotFound));
-        assert_eq!(r(Method::GET, "/accounts/x/sessions/s1/:start"), Err(RouteError::NotFound));
+        assert_eq!(
+            r(Method::GET, "/accounts/x/sessions/s1/:start"),
+            Err(RouteError::NotFound)
+        );
     }
 }

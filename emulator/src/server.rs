@@ -107,7 +107,10 @@ impl Shared {
 
     /// The same for callers that cannot wait (the library's control methods): the change is
     /// saved by the writer soon after.
-    pub fn mutate_now<T>(&self, f: impl FnOnce(&mut Store) -> Result<T, ApiError>) -> Result<T, ApiError> {
+    pub fn mutate_now<T>(
+        &self,
+        f: impl FnOnce(&mut Store) -> Result<T, ApiError>,
+    ) -> Result<T, ApiError> {
         let mut store = self.store.lock().unwrap();
         let value = f(&mut store)?;
         if let Some(p) = &self.persister {
@@ -160,7 +163,10 @@ pub async fn serve(
     }
     drop(listener);
     let drain = async { while conns.join_next().await.is_some() {} };
-    if tokio::time::timeout(Duration::from_secs(5), drain).await.is_err() {
+    if tokio::time::timeout(Duration::from_secs(5), drain)
+        .await
+        .is_err()
+    {
         conns.abort_all();
     }
 }
@@ -253,7 +259,10 @@ pub(crate) fn api_response(shared: &Shared, status: u16) -> http::response::Buil
         .header("X-Content-Type-Options", "nosniff")
 }
 
-pub(crate) fn with_json(builder: http::response::Builder, value: &impl Serialize) -> Response<Body> {
+pub(crate) fn with_json(
+    builder: http::response::Builder,
+    value: &impl Serialize,
+) -> Response<Body> {
     let bytes = serde_json::to_vec(value).expect("models always serialise");
     builder
         .header(http::header::CONTENT_TYPE, JSON)
@@ -277,7 +286,10 @@ fn no_cache(builder: http::response::Builder) -> http::response::Builder {
 pub(crate) fn error_response(shared: &Shared, err: &ApiError) -> Response<Body> {
     let mut builder = api_response(shared, err.status);
     if err.status == 401 {
-        builder = builder.header(http::header::WWW_AUTHENTICATE, r#"Bearer error="invalid_token""#);
+        builder = builder.header(
+            http::header::WWW_AUTHENTICATE,
+            r#"Bearer error="invalid_token""#,
+        );
     }
     match &err.error {
         Some(e) => with_json(builder, &ErrorResponse { error: e.clone() }),
@@ -289,7 +301,8 @@ fn query_param<'a>(query: &'a str, name: &str) -> Option<std::borrow::Cow<'a, st
     query.split('&').find_map(|pair| {
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
         let k = percent_encoding::percent_decode_str(k).decode_utf8_lossy();
-        (k.eq_ignore_ascii_case(name)).then(|| percent_encoding::percent_decode_str(v).decode_utf8_lossy())
+        (k.eq_ignore_ascii_case(name))
+            .then(|| percent_encoding::percent_decode_str(v).decode_utf8_lossy())
     })
 }
 
@@ -297,7 +310,9 @@ async fn read_json(body: Incoming) -> Result<serde_json::Value, ApiError> {
     let bytes = Limited::new(body, MAX_BODY)
         .collect()
         .await
-        .map_err(|_| ApiError::bad_request("The request body could not be read or is larger than 1 MiB."))?
+        .map_err(|_| {
+            ApiError::bad_request("The request body could not be read or is larger than 1 MiB.")
+        })?
         .to_bytes();
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(ApiError::bad_request("The request body is required."));
@@ -305,7 +320,9 @@ async fn read_json(body: Incoming) -> Result<serde_json::Value, ApiError> {
     let value: serde_json::Value = serde_json::from_slice(&bytes)
         .map_err(|e| ApiError::bad_request(format!("The request was malformed: {e}.")))?;
     if !value.is_object() {
-        return Err(ApiError::bad_request("The request body must be a JSON object."));
+        return Err(ApiError::bad_request(
+            "The request body must be a JSON object.",
+        ));
     }
     Ok(value)
 }
@@ -319,7 +336,9 @@ async fn handle(
         Ok(r) => r,
         Err(RouteError::NotFound) => return Ok(empty(api_response(shared, 404))),
         Err(RouteError::MethodNotAllowed(allowed)) => {
-            return Ok(empty(api_response(shared, 405).header(http::header::ALLOW, allowed)))
+            return Ok(empty(
+                api_response(shared, 405).header(http::header::ALLOW, allowed),
+            ))
         }
     };
     if let Route::Admin(admin_route) = route {
@@ -344,16 +363,21 @@ async fn handle(
         Some(FaultKind::Throttle { retry_after_secs }) => {
             shared.counters.fault("429");
             shared.counters.record(name, 429);
-            let b = api_response(shared, 429).header(http::header::RETRY_AFTER, retry_after_secs.to_string());
+            let b = api_response(shared, 429)
+                .header(http::header::RETRY_AFTER, retry_after_secs.to_string());
             return Ok(empty(b));
         }
         Some(FaultKind::Unavailable { retry_after_secs }) => {
             shared.counters.fault("503");
             shared.counters.record(name, 503);
-            let b = api_response(shared, 503).header(http::header::RETRY_AFTER, retry_after_secs.to_string());
+            let b = api_response(shared, 503)
+                .header(http::header::RETRY_AFTER, retry_after_secs.to_string());
             return Ok(with_json(
                 b,
-                &ErrorResponse::new("ServiceUnavailable", "The service is temporarily unavailable. Retry later."),
+                &ErrorResponse::new(
+                    "ServiceUnavailable",
+                    "The service is temporarily unavailable. Retry later.",
+                ),
             ));
         }
         Some(FaultKind::InternalError) => {
@@ -388,7 +412,12 @@ fn sts(shared: &Shared, account: &str, req: &Request<Incoming>) -> Response<Body
         .headers()
         .get("X-MRC-CV")
         .and_then(|v| v.to_str().ok())
-        .filter(|v| !v.is_empty() && v.len() <= 64 && v.bytes().all(|b| b.is_ascii_alphanumeric() || b"+/=.".contains(&b)))
+        .filter(|v| {
+            !v.is_empty()
+                && v.len() <= 64
+                && v.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"+/=.".contains(&b))
+        })
         .map(|v| format!("{v}.0"))
         .unwrap_or_else(|| shared.new_cv());
     let base = Response::builder()
@@ -413,7 +442,11 @@ fn sts(shared: &Shared, account: &str, req: &Request<Incoming>) -> Response<Body
     };
     let token = shared
         .auth
-        .issue(account_id, wall_now() / NANOS_PER_SEC, shared.token_lifetime_secs)
+        .issue(
+            account_id,
+            wall_now() / NANOS_PER_SEC,
+            shared.token_lifetime_secs,
+        )
         .expect("account exists");
     with_json(
         no_cache(base.status(200)).header("mise-correlation-id", shared.uuid()),
@@ -424,7 +457,11 @@ fn sts(shared: &Shared, account: &str, req: &Request<Incoming>) -> Response<Body
 }
 
 /// The eight ARR operations.
-async fn arr(shared: &Shared, route: Route, req: Request<Incoming>) -> Result<Response<Body>, ApiError> {
+async fn arr(
+    shared: &Shared,
+    route: Route,
+    req: Request<Incoming>,
+) -> Result<Response<Body>, ApiError> {
     let account = route.account().unwrap_or_default().to_owned();
     let authorization = req
         .headers()
@@ -437,9 +474,17 @@ async fn arr(shared: &Shared, route: Route, req: Request<Incoming>) -> Result<Re
         Ok(()) => {}
         Err(AuthFailure::Unauthorized(why)) => {
             tracing::debug!(why, "401");
-            return Err(ApiError { status: 401, error: None });
+            return Err(ApiError {
+                status: 401,
+                error: None,
+            });
         }
-        Err(AuthFailure::Forbidden) => return Err(ApiError { status: 403, error: None }),
+        Err(AuthFailure::Forbidden) => {
+            return Err(ApiError {
+                status: 403,
+                error: None,
+            })
+        }
     }
     let query = req.uri().query().unwrap_or("").to_owned();
     let version = match query_param(&query, "api-version") {
@@ -488,22 +533,37 @@ async fn arr(shared: &Shared, route: Route, req: Request<Incoming>) -> Result<Re
         }
     };
     let next_link = |next: Option<u64>| {
-        next.map(|n| format!("{}://{host}{path}?api-version={version}&$skipToken={n}", shared.scheme))
+        next.map(|n| {
+            format!(
+                "{}://{host}{path}?api-version={version}&$skipToken={n}",
+                shared.scheme
+            )
+        })
     };
     Ok(match route {
         Route::CreateSession { id, .. } => {
             let (status, session) = shared
-                .mutate(|s| s.create_session(&account, &id, &body, now, b).map(|(st, m)| ((st, m), st == 201)))
+                .mutate(|s| {
+                    s.create_session(&account, &id, &body, now, b)
+                        .map(|(st, m)| ((st, m), st == 201))
+                })
                 .await?;
             with_json(api_response(shared, status), &session)
         }
         Route::GetSession { id, .. } => {
-            let session = shared.store.lock().unwrap().get_session(&account, &id, now)?;
+            let session = shared
+                .store
+                .lock()
+                .unwrap()
+                .get_session(&account, &id, now)?;
             with_json(no_cache(api_response(shared, 200)), &session)
         }
         Route::UpdateSession { id, .. } => {
             let session = shared
-                .mutate(|s| s.update_session(&account, &id, &body, now).map(|m| (m, true)))
+                .mutate(|s| {
+                    s.update_session(&account, &id, &body, now)
+                        .map(|m| (m, true))
+                })
                 .await?;
             with_json(api_response(shared, 200), &session)
         }
@@ -515,11 +575,12 @@ async fn arr(shared: &Shared, route: Route, req: Request<Incoming>) -> Result<Re
         }
         Route::ListSessions { .. } => {
             let after = after()?;
-            let Page { items, next_after } = shared
-                .store
-                .lock()
-                .unwrap()
-                .list_sessions(&account, after, shared.page_size, now)?;
+            let Page { items, next_after } = shared.store.lock().unwrap().list_sessions(
+                &account,
+                after,
+                shared.page_size,
+                now,
+            )?;
             let list = SessionList {
                 sessions: items,
                 next_link: next_link(next_after),
@@ -536,11 +597,12 @@ async fn arr(shared: &Shared, route: Route, req: Request<Incoming>) -> Result<Re
             with_json(api_response(shared, status), &conversion)
         }
         Route::GetConversion { id, .. } => {
-            let conversion = shared
-                .store
-                .lock()
-                .unwrap()
-                .get_conversion(&account, &id, now, &shared.storage)?;
+            let conversion =
+                shared
+                    .store
+                    .lock()
+                    .unwrap()
+                    .get_conversion(&account, &id, now, &shared.storage)?;
             with_json(no_cache(api_response(shared, 200)), &conversion)
         }
         Route::ListConversions { .. } => {

@@ -41,11 +41,18 @@ impl ApiError {
     }
 
     pub fn not_found() -> Self {
-        ApiError { status: 404, error: None }
+        ApiError {
+            status: 404,
+            error: None,
+        }
     }
 
     fn conflict() -> Self {
-        Self::with_body(409, "Conflict", "A resource already exists under the given ID.")
+        Self::with_body(
+            409,
+            "Conflict",
+            "A resource already exists under the given ID.",
+        )
     }
 
     fn unprocessable(message: impl Into<String>) -> Self {
@@ -260,7 +267,9 @@ fn lease_field(body: &serde_json::Value) -> Result<i64, ApiError> {
             "The maxLeaseTimeMinutes field is required.",
         )),
         Some(v) => v.as_i64().ok_or_else(|| {
-            ApiError::bad_request("The maxLeaseTimeMinutes value must be a whole number of minutes.")
+            ApiError::bad_request(
+                "The maxLeaseTimeMinutes value must be a whole number of minutes.",
+            )
         }),
     }
 }
@@ -337,7 +346,11 @@ impl Store {
         let handshake_port = self.rng.range_u16(49152, 65534);
         let mut inspector_port = self.rng.range_u16(49152, 65534);
         if inspector_port == handshake_port {
-            inspector_port = if handshake_port == 65534 { 49152 } else { handshake_port + 1 };
+            inspector_port = if handshake_port == 65534 {
+                49152
+            } else {
+                handshake_port + 1
+            };
         }
         let lb = self.rng.next_u64() % 16;
         let record = SessionRecord {
@@ -358,11 +371,18 @@ impl Store {
             failed: None,
         };
         let model = record.to_model(now);
-        self.account(account)?.sessions.insert(id.to_owned(), record);
+        self.account(account)?
+            .sessions
+            .insert(id.to_owned(), record);
         Ok((201, model))
     }
 
-    pub fn get_session(&mut self, account: &str, id: &str, now: Nanos) -> Result<Session, ApiError> {
+    pub fn get_session(
+        &mut self,
+        account: &str,
+        id: &str,
+        now: Nanos,
+    ) -> Result<Session, ApiError> {
         check_id(id, "session")?;
         self.account(account)?
             .sessions
@@ -466,7 +486,11 @@ impl Store {
             .collect();
         live.sort_by_key(|s| s.seq);
         let next_after = (live.len() > page_size).then(|| live[page_size - 1].seq);
-        let items = live.into_iter().take(page_size).map(|s| s.to_model(now)).collect();
+        let items = live
+            .into_iter()
+            .take(page_size)
+            .map(|s| s.to_model(now))
+            .collect();
         Ok(Page { items, next_after })
     }
 
@@ -506,7 +530,9 @@ impl Store {
         };
         // The PUT answer is the only place `NotStarted` is seen (recordings).
         let model = record.to_model(ConversionStatus::NotStarted);
-        self.account(account)?.conversions.insert(id.to_owned(), record);
+        self.account(account)?
+            .conversions
+            .insert(id.to_owned(), record);
         Ok((201, model))
     }
 
@@ -562,8 +588,11 @@ impl Store {
         storage: &Storage,
     ) -> Result<Page<Conversion>, ApiError> {
         let acct = self.account(account)?;
-        let mut all: Vec<&mut ConversionRecord> =
-            acct.conversions.values_mut().filter(|c| c.seq > after).collect();
+        let mut all: Vec<&mut ConversionRecord> = acct
+            .conversions
+            .values_mut()
+            .filter(|c| c.seq > after)
+            .collect();
         all.sort_by_key(|c| c.seq);
         let next_after = (all.len() > page_size).then(|| all[page_size - 1].seq);
         let items = all
@@ -609,33 +638,41 @@ fn parse_conversion_settings(body: &serde_json::Value) -> Result<ConversionSetti
     };
     let input = section("inputLocation")?;
     let output = section("outputLocation")?;
-    let text = |obj: &serde_json::Value, section: &str, field: &str, required: bool| {
-        match obj.get(field) {
-            None | Some(serde_json::Value::Null) if !required => Ok(None),
-            None | Some(serde_json::Value::Null) => Err(ApiError::bad_request(format!(
-                "The settings.{section}.{field} field is required."
-            ))),
-            Some(serde_json::Value::String(s)) => Ok(Some(s.clone())),
-            Some(_) => Err(ApiError::bad_request(format!(
-                "The settings.{section}.{field} field must be a string."
-            ))),
-        }
+    let text = |obj: &serde_json::Value, section: &str, field: &str, required: bool| match obj
+        .get(field)
+    {
+        None | Some(serde_json::Value::Null) if !required => Ok(None),
+        None | Some(serde_json::Value::Null) => Err(ApiError::bad_request(format!(
+            "The settings.{section}.{field} field is required."
+        ))),
+        Some(serde_json::Value::String(s)) => Ok(Some(s.clone())),
+        Some(_) => Err(ApiError::bad_request(format!(
+            "The settings.{section}.{field} field must be a string."
+        ))),
     };
-    let req = |obj, section, field| {
-        text(obj, section, field, true).map(|v| v.unwrap_or_default())
-    };
+    let req = |obj, section, field| text(obj, section, field, true).map(|v| v.unwrap_or_default());
     Ok(ConversionSettings {
         input_location: ConversionInputSettings {
             storage_container_uri: req(input, "inputLocation", "storageContainerUri")?,
-            storage_container_read_list_sas: text(input, "inputLocation", "storageContainerReadListSas", false)?
-                .map(Into::into),
+            storage_container_read_list_sas: text(
+                input,
+                "inputLocation",
+                "storageContainerReadListSas",
+                false,
+            )?
+            .map(Into::into),
             blob_prefix: text(input, "inputLocation", "blobPrefix", false)?,
             relative_input_asset_path: req(input, "inputLocation", "relativeInputAssetPath")?,
         },
         output_location: ConversionOutputSettings {
             storage_container_uri: req(output, "outputLocation", "storageContainerUri")?,
-            storage_container_write_sas: text(output, "outputLocation", "storageContainerWriteSas", false)?
-                .map(Into::into),
+            storage_container_write_sas: text(
+                output,
+                "outputLocation",
+                "storageContainerWriteSas",
+                false,
+            )?
+            .map(Into::into),
             blob_prefix: text(output, "outputLocation", "blobPrefix", false)?,
             output_asset_filename: text(output, "outputLocation", "outputAssetFilename", false)?,
         },

@@ -42,7 +42,13 @@ impl Counters {
     }
 
     pub fn fault(&self, kind: &str) {
-        *self.0.lock().unwrap().faults.entry(kind.to_owned()).or_default() += 1;
+        *self
+            .0
+            .lock()
+            .unwrap()
+            .faults
+            .entry(kind.to_owned())
+            .or_default() += 1;
     }
 
     pub fn snapshot(&self) -> Stats {

@@ -64,22 +64,27 @@ pub fn normalise(
 ) -> Result<(ConversionSettings, ConversionSettings), ApiError> {
     let input = &sent.input_location;
     let output = &sent.output_location;
-    check_uri(&input.storage_container_uri, "settings.inputLocation.storageContainerUri")?;
-    check_uri(&output.storage_container_uri, "settings.outputLocation.storageContainerUri")?;
+    check_uri(
+        &input.storage_container_uri,
+        "settings.inputLocation.storageContainerUri",
+    )?;
+    check_uri(
+        &output.storage_container_uri,
+        "settings.outputLocation.storageContainerUri",
+    )?;
     if input.relative_input_asset_path.trim().is_empty() {
         return Err(ApiError::bad_request(
             "The settings.inputLocation.relativeInputAssetPath value must not be empty.",
         ));
     }
-    let filename = match output.output_asset_filename.as_deref() {
-        None | Some("") => default_output_name(&input.relative_input_asset_path),
-        Some(name) if name.to_ascii_lowercase().ends_with(".arrasset") => name.to_owned(),
-        Some(_) => {
-            return Err(ApiError::bad_request(
+    let filename =
+        match output.output_asset_filename.as_deref() {
+            None | Some("") => default_output_name(&input.relative_input_asset_path),
+            Some(name) if name.to_ascii_lowercase().ends_with(".arrasset") => name.to_owned(),
+            Some(_) => return Err(ApiError::bad_request(
                 "The settings.outputLocation.outputAssetFilename value must end in '.arrAsset'.",
-            ))
-        }
-    };
+            )),
+        };
     let mut requested = sent.clone();
     requested.input_location.storage_container_read_list_sas = None;
     requested.output_location.storage_container_write_sas = None;
@@ -104,7 +109,9 @@ fn default_output_name(input_path: &str) -> String {
 pub fn check_access(sent: &ConversionSettings, linked: &[String]) -> Result<(), ApiError> {
     let is_linked = |uri: &str| {
         split_container_uri(uri).is_some_and(|(account, _)| {
-            linked.iter().any(|l| l == "*" || l.eq_ignore_ascii_case(&account))
+            linked
+                .iter()
+                .any(|l| l == "*" || l.eq_ignore_ascii_case(&account))
         })
     };
     let input = &sent.input_location;
@@ -122,7 +129,11 @@ pub fn check_access(sent: &ConversionSettings, linked: &[String]) -> Result<(), 
     if input_ok && output_ok {
         Ok(())
     } else {
-        Err(ApiError::with_body(403, "LinkedStorageAccessFailure", LINKED_STORAGE_MESSAGE))
+        Err(ApiError::with_body(
+            403,
+            "LinkedStorageAccessFailure",
+            LINKED_STORAGE_MESSAGE,
+        ))
     }
 }
 
@@ -140,10 +151,7 @@ pub fn output_uri(settings: &ConversionSettings) -> String {
 /// A relative blob path as a relative file path, refusing anything that leaves the container.
 fn blob_path(container: &Path, blob: &str) -> Option<PathBuf> {
     let rel = Path::new(blob);
-    if rel
-        .components()
-        .any(|c| !matches!(c, Component::Normal(_)))
-    {
+    if rel.components().any(|c| !matches!(c, Component::Normal(_))) {
         return None;
     }
     Some(container.join(rel))
@@ -173,8 +181,14 @@ impl Storage {
             let mut error = ServiceError::new("InputContainerError", MISSING_INPUT_MESSAGE);
             let info = |m: String| ServiceError::new("AdditionalInfo", m);
             error.details = Some(vec![
-                info(format!("InputStorageContainerUri: {}", input.storage_container_uri)),
-                info(format!("InputRelativeInputAssetPath: {}", input.relative_input_asset_path)),
+                info(format!(
+                    "InputStorageContainerUri: {}",
+                    input.storage_container_uri
+                )),
+                info(format!(
+                    "InputRelativeInputAssetPath: {}",
+                    input.relative_input_asset_path
+                )),
                 info(format!("InputBlobPrefix: {prefix}")),
             ]);
             return Err(error);
@@ -224,7 +238,10 @@ mod tests {
             Some(("devstoreaccount1".into(), "assets".into()))
         );
         assert_eq!(split_container_uri("Sanitized"), None);
-        assert_eq!(split_container_uri("https://sdktest.blob.core.windows.net/"), None);
+        assert_eq!(
+            split_container_uri("https://sdktest.blob.core.windows.net/"),
+            None
+        );
     }
 
     #[test]

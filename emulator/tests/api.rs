@@ -8,8 +8,14 @@ use reqwest::Method;
 use serde_json::json;
 use std::time::Duration;
 
-const SESSION_STARTING_KEYS: &[&str] =
-    &["id", "creationTime", "elapsedTimeMinutes", "maxLeaseTimeMinutes", "size", "status"];
+const SESSION_STARTING_KEYS: &[&str] = &[
+    "id",
+    "creationTime",
+    "elapsedTimeMinutes",
+    "maxLeaseTimeMinutes",
+    "size",
+    "status",
+];
 const SESSION_READY_KEYS: &[&str] = &[
     "id",
     "creationTime",
@@ -31,8 +37,14 @@ async fn session_lifecycle_starting_ready_stopped() {
     assert_eq!(keys(&a.body), SESSION_STARTING_KEYS);
     assert_eq!(a.body["status"], "Starting");
     assert_eq!(a.body["elapsedTimeMinutes"], 0);
-    assert_eq!(a.header("content-type"), Some("application/json; charset=utf-8"));
-    assert!(a.header("cache-control").is_none(), "PUT carries no cache headers");
+    assert_eq!(
+        a.header("content-type"),
+        Some("application/json; charset=utf-8")
+    );
+    assert!(
+        a.header("cache-control").is_none(),
+        "PUT carries no cache headers"
+    );
     let created = a.body["creationTime"].as_str().unwrap().to_owned();
     assert!(created.ends_with("+00:00"), "{created}");
 
@@ -51,20 +63,38 @@ async fn session_lifecycle_starting_ready_stopped() {
     let insp = g.body["arrInspectorPort"].as_u64().unwrap();
     assert!((49152..=65534).contains(&hs) && (49152..=65534).contains(&insp) && hs != insp);
     let host = g.body["hostname"].as_str().unwrap();
-    assert!(host.starts_with("lb") && host.ends_with(".remoterendering.vm.local.mixedreality.azure.com"), "{host}");
+    assert!(
+        host.starts_with("lb")
+            && host.ends_with(".remoterendering.vm.local.mixedreality.azure.com"),
+        "{host}"
+    );
 
     env.advance(150);
-    assert_eq!(env.get_session("life-1").await.body["elapsedTimeMinutes"], 2);
+    assert_eq!(
+        env.get_session("life-1").await.body["elapsedTimeMinutes"],
+        2
+    );
 
     let s = env.stop_session("life-1").await;
     assert_eq!(s.status, 204);
     assert!(s.text.is_empty());
     let g = env.get_session("life-1").await;
     assert_eq!(g.body["status"], "Stopped");
-    assert_eq!(g.body["elapsedTimeMinutes"], 2, "elapsed time freezes at the stop");
+    assert_eq!(
+        g.body["elapsedTimeMinutes"], 2,
+        "elapsed time freezes at the stop"
+    );
     assert_eq!(
         keys(&g.body),
-        ["id", "creationTime", "elapsedTimeMinutes", "maxLeaseTimeMinutes", "size", "status", "teraflops"],
+        [
+            "id",
+            "creationTime",
+            "elapsedTimeMinutes",
+            "maxLeaseTimeMinutes",
+            "size",
+            "status",
+            "teraflops"
+        ],
         "stopped sessions drop hostname and ports, keep teraflops"
     );
 }
@@ -82,14 +112,20 @@ async fn lease_runs_out_on_the_scaled_clock_and_the_session_expires() {
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
     let mut seen = Vec::new();
     loop {
-        let status = env.get_session("short").await.body["status"].as_str().unwrap().to_owned();
+        let status = env.get_session("short").await.body["status"]
+            .as_str()
+            .unwrap()
+            .to_owned();
         if seen.last() != Some(&status) {
             seen.push(status.clone());
         }
         if status == "Expired" {
             break;
         }
-        assert!(std::time::Instant::now() < deadline, "never expired: {seen:?}");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "never expired: {seen:?}"
+        );
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
     assert_eq!(seen.first().map(String::as_str), Some("Starting"));
@@ -117,9 +153,14 @@ async fn lease_update_must_grow_and_stay_within_1440() {
         assert_eq!(p.status, 422, "{why}");
         assert_eq!(p.body["error"]["code"], "UnprocessableEntity", "{why}");
     }
-    let p = env.call(Method::PATCH, "/sessions/lease", Some(json!({}))).await;
+    let p = env
+        .call(Method::PATCH, "/sessions/lease", Some(json!({})))
+        .await;
     assert_eq!(p.status, 422);
-    assert!(p.body["error"]["message"].as_str().unwrap().contains("maxLeaseTimeMinutes"));
+    assert!(p.body["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("maxLeaseTimeMinutes"));
     assert_eq!(env.patch_session("lease", 1440).await.status, 200);
     // The extension keeps a Ready session alive past its first lease.
     env.advance(60 + 5 * 60);
@@ -134,8 +175,14 @@ async fn create_is_idempotent_for_the_same_settings_and_conflicts_otherwise() {
     assert_eq!(first.status, 201);
     env.advance(60);
     let again = env.put_session("same", 10, "standard").await;
-    assert_eq!(again.status, 200, "same settings (size matched case-insensitively)");
-    assert_eq!(again.body["status"], "Ready", "the stored object in its current state");
+    assert_eq!(
+        again.status, 200,
+        "same settings (size matched case-insensitively)"
+    );
+    assert_eq!(
+        again.body["status"], "Ready",
+        "the stored object in its current state"
+    );
     assert_eq!(again.body["creationTime"], first.body["creationTime"]);
     let clash = env.put_session("same", 11, "Standard").await;
     assert_eq!(clash.status, 409);
@@ -161,12 +208,20 @@ async fn bad_session_requests_get_400_with_the_field_named() {
     let cases = [
         (json!({"size": "Standard"}), "maxLeaseTimeMinutes"),
         (json!({"maxLeaseTimeMinutes": 5}), "size"),
-        (json!({"maxLeaseTimeMinutes": "5", "size": "Standard"}), "maxLeaseTimeMinutes"),
-        (json!({"maxLeaseTimeMinutes": 1441, "size": "Standard"}), "1440"),
+        (
+            json!({"maxLeaseTimeMinutes": "5", "size": "Standard"}),
+            "maxLeaseTimeMinutes",
+        ),
+        (
+            json!({"maxLeaseTimeMinutes": 1441, "size": "Standard"}),
+            "1440",
+        ),
         (json!({"maxLeaseTimeMinutes": 5, "size": "Huge"}), "Huge"),
     ];
     for (body, named) in cases {
-        let a = env.call(Method::PUT, "/sessions/bad", Some(body.clone())).await;
+        let a = env
+            .call(Method::PUT, "/sessions/bad", Some(body.clone()))
+            .await;
         assert_eq!(a.status, 400, "{body}");
         assert_eq!(a.body["error"]["code"], "BadRequest");
         let msg = a.body["error"]["message"].as_str().unwrap();
@@ -186,9 +241,17 @@ async fn bad_session_requests_get_400_with_the_field_named() {
     for id in ["has%20space", "dot.ted", &"x".repeat(257)] {
         let a = env.put_session(id, 5, "Standard").await;
         assert_eq!(a.status, 400, "{id}");
-        assert!(a.body["error"]["message"].as_str().unwrap().contains("session id"));
+        assert!(a.body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("session id"));
     }
-    assert_eq!(env.put_session(&"x".repeat(256), 5, "Standard").await.status, 201);
+    assert_eq!(
+        env.put_session(&"x".repeat(256), 5, "Standard")
+            .await
+            .status,
+        201
+    );
     // Nothing was created by the refused requests.
     assert_eq!(env.get_session("bad").await.status, 404);
     assert_eq!(env.get_session("neg").await.status, 404);
@@ -213,29 +276,46 @@ async fn unknown_ids_are_404_without_a_body() {
 async fn every_answer_carries_the_service_headers() {
     let env = Env::start().await;
     let a = env.put_session("hdr", 5, "Standard").await;
-    assert_eq!(a.header("api-supported-versions"), Some("2021-01-01-preview, 2021-01-01"));
+    assert_eq!(
+        a.header("api-supported-versions"),
+        Some("2021-01-01-preview, 2021-01-01")
+    );
     assert_eq!(a.header("x-content-type-options"), Some("nosniff"));
     assert!(a.header("date").is_some());
     let cv = a.header("ms-cv").unwrap();
     assert_eq!(cv.len(), 24, "{cv}");
     assert!(cv.ends_with(".0"));
-    assert!(cv[..22].bytes().all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/'));
+    assert!(cv[..22]
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/'));
 }
 
 #[tokio::test]
 async fn api_version_is_required_and_checked() {
     let env = Env::start().await;
     let base = format!("{}/accounts/{}/sessions", env.emu.endpoint(), env.account());
-    let a = env.call_with(Method::GET, &base, None, Some(&env.token)).await;
+    let a = env
+        .call_with(Method::GET, &base, None, Some(&env.token))
+        .await;
     assert_eq!(a.status, 400);
     assert_eq!(a.body["error"]["code"], "ApiVersionUnspecified");
     let a = env
-        .call_with(Method::GET, &format!("{base}?api-version=2099-01-01"), None, Some(&env.token))
+        .call_with(
+            Method::GET,
+            &format!("{base}?api-version=2099-01-01"),
+            None,
+            Some(&env.token),
+        )
         .await;
     assert_eq!(a.status, 400);
     assert_eq!(a.body["error"]["code"], "UnsupportedApiVersion");
     let a = env
-        .call_with(Method::GET, &format!("{base}?api-version=2021-01-01-preview"), None, Some(&env.token))
+        .call_with(
+            Method::GET,
+            &format!("{base}?api-version=2021-01-01-preview"),
+            None,
+            Some(&env.token),
+        )
         .await;
     assert_eq!(a.status, 200);
 }
@@ -253,25 +333,44 @@ async fn auth_requires_a_valid_token_of_the_same_account() {
 
     let none = env.call_with(Method::GET, &url, None, None).await;
     assert_eq!(none.status, 401);
-    assert_eq!(none.header("www-authenticate"), Some(r#"Bearer error="invalid_token""#));
+    assert_eq!(
+        none.header("www-authenticate"),
+        Some(r#"Bearer error="invalid_token""#)
+    );
     assert!(none.text.is_empty());
-    let forged = env.call_with(Method::GET, &url, None, Some("eyJ.eyJ.sig")).await;
+    let forged = env
+        .call_with(Method::GET, &url, None, Some("eyJ.eyJ.sig"))
+        .await;
     assert_eq!(forged.status, 401);
     // The account key itself is not an access token.
     let key_as_token = format!("{}:{}", env.account(), env.emu.account_key());
-    assert_eq!(env.call_with(Method::GET, &url, None, Some(&key_as_token)).await.status, 401);
+    assert_eq!(
+        env.call_with(Method::GET, &url, None, Some(&key_as_token))
+            .await
+            .status,
+        401
+    );
 
     // The other account's token: 403 on our account, and it sees none of our sessions.
     let other_token = token_for(&env.http, env.emu.sts_endpoint(), other, "other-key").await;
-    let cross = env.call_with(Method::GET, &url, None, Some(&other_token)).await;
+    let cross = env
+        .call_with(Method::GET, &url, None, Some(&other_token))
+        .await;
     assert_eq!(cross.status, 403);
     assert!(cross.text.is_empty());
     let theirs = format!("{}/accounts/{other}/sessions?{V}", env.emu.endpoint());
-    let list = env.call_with(Method::GET, &theirs, None, Some(&other_token)).await;
+    let list = env
+        .call_with(Method::GET, &theirs, None, Some(&other_token))
+        .await;
     assert_eq!(list.status, 200);
     assert_eq!(list.body["sessions"].as_array().unwrap().len(), 0);
     let their_get = format!("{}/accounts/{other}/sessions/mine?{V}", env.emu.endpoint());
-    assert_eq!(env.call_with(Method::GET, &their_get, None, Some(&other_token)).await.status, 404);
+    assert_eq!(
+        env.call_with(Method::GET, &their_get, None, Some(&other_token))
+            .await
+            .status,
+        404
+    );
 }
 
 #[tokio::test]
@@ -303,19 +402,31 @@ async fn sts_issues_tokens_for_the_key_and_refuses_anything_else() {
     }
     let bad = env
         .http
-        .get(format!("{sts}/Accounts/{acct}/token?api-version=2019-02-28-preview"))
+        .get(format!(
+            "{sts}/Accounts/{acct}/token?api-version=2019-02-28-preview"
+        ))
         .header("Authorization", format!("Bearer {acct}:wrong"))
         .send()
         .await
         .unwrap();
     assert_eq!(bad.status(), 401);
     assert_eq!(bad.headers()["content-length"], "0");
-    assert!(bad.headers().get("www-authenticate").is_none(), "as recorded");
-    let missing = env.http.get(format!("{sts}/Accounts/{acct}/token")).send().await.unwrap();
+    assert!(
+        bad.headers().get("www-authenticate").is_none(),
+        "as recorded"
+    );
+    let missing = env
+        .http
+        .get(format!("{sts}/Accounts/{acct}/token"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(missing.status(), 401);
     let unknown = env
         .http
-        .get(format!("{sts}/Accounts/ffffffff-0000-0000-0000-000000000000/token"))
+        .get(format!(
+            "{sts}/Accounts/ffffffff-0000-0000-0000-000000000000/token"
+        ))
         .header("Authorization", format!("Bearer {acct}:{key}"))
         .send()
         .await
@@ -327,17 +438,30 @@ async fn sts_issues_tokens_for_the_key_and_refuses_anything_else() {
 async fn entra_tokens_configured_for_an_account_are_exchanged() {
     let mut account = Account::dev();
     account.entra_tokens.push("entra-token-for-tests".into());
-    let env = Env::with(EmulatorConfig { accounts: vec![account], ..fast_config() }).await;
+    let env = Env::with(EmulatorConfig {
+        accounts: vec![account],
+        ..fast_config()
+    })
+    .await;
     let r = env
         .http
-        .get(format!("{}/Accounts/{}/token", env.emu.sts_endpoint(), env.account()))
+        .get(format!(
+            "{}/Accounts/{}/token",
+            env.emu.sts_endpoint(),
+            env.account()
+        ))
         .bearer_auth("entra-token-for-tests")
         .send()
         .await
         .unwrap();
     assert_eq!(r.status(), 200);
-    let token = r.json::<serde_json::Value>().await.unwrap()["AccessToken"].as_str().unwrap().to_owned();
-    let a = env.call_with(Method::GET, &env.url("/sessions"), None, Some(&token)).await;
+    let token = r.json::<serde_json::Value>().await.unwrap()["AccessToken"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let a = env
+        .call_with(Method::GET, &env.url("/sessions"), None, Some(&token))
+        .await;
     assert_eq!(a.status, 200);
 }
 
@@ -365,22 +489,39 @@ async fn list_shows_only_starting_and_ready_sessions_oldest_first() {
     env.emu.fail_session(env.account(), "l4", None).unwrap();
     let a = env.call(Method::GET, "/sessions", None).await;
     assert_eq!(a.status, 200);
-    assert_eq!(keys(&a.body), ["sessions"], "no @nextLink key on the last page");
-    let ids: Vec<&str> = a.body["sessions"].as_array().unwrap().iter().map(|s| s["id"].as_str().unwrap()).collect();
+    assert_eq!(
+        keys(&a.body),
+        ["sessions"],
+        "no @nextLink key on the last page"
+    );
+    let ids: Vec<&str> = a.body["sessions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap())
+        .collect();
     assert_eq!(ids, ["l1", "l3"]);
     assert_eq!(a.header("cache-control"), Some("no-store, no-cache"));
 }
 
 #[tokio::test]
 async fn lists_page_with_next_link_past_the_page_size() {
-    let env = Env::with(EmulatorConfig { page_size: 3, ..fast_config() }).await;
+    let env = Env::with(EmulatorConfig {
+        page_size: 3,
+        ..fast_config()
+    })
+    .await;
     for i in 0..8 {
         env.put_session(&format!("p{i}"), 10, "Standard").await;
-        env.put_conversion(&format!("c{i}"), conversion_body("acct", "m.fbx")).await;
+        env.put_conversion(&format!("c{i}"), conversion_body("acct", "m.fbx"))
+            .await;
     }
     let (sessions, pages) = env.list_all("sessions").await;
     assert_eq!(pages, 3);
-    let ids: Vec<String> = sessions.iter().map(|s| s["id"].as_str().unwrap().to_owned()).collect();
+    let ids: Vec<String> = sessions
+        .iter()
+        .map(|s| s["id"].as_str().unwrap().to_owned())
+        .collect();
     assert_eq!(ids, (0..8).map(|i| format!("p{i}")).collect::<Vec<_>>());
     let (conversions, pages) = env.list_all("conversions").await;
     assert_eq!(pages, 3);
@@ -388,33 +529,69 @@ async fn lists_page_with_next_link_past_the_page_size() {
 
     let first = env.call(Method::GET, "/sessions", None).await;
     let next = first.body["@nextLink"].as_str().unwrap();
-    assert!(next.starts_with(&format!("{}/accounts/{}/sessions?api-version=2021-01-01&", env.emu.endpoint(), env.account())), "{next}");
+    assert!(
+        next.starts_with(&format!(
+            "{}/accounts/{}/sessions?api-version=2021-01-01&",
+            env.emu.endpoint(),
+            env.account()
+        )),
+        "{next}"
+    );
     // The conversion list's last page says "@nextLink": null.
     let one_page = Env::start().await;
-    one_page.put_conversion("only", conversion_body("acct", "m.fbx")).await;
+    one_page
+        .put_conversion("only", conversion_body("acct", "m.fbx"))
+        .await;
     let a = one_page.call(Method::GET, "/conversions", None).await;
     assert_eq!(keys(&a.body), ["conversions", "@nextLink"]);
     assert!(a.body["@nextLink"].is_null());
-    assert!(a.header("cache-control").is_none(), "the conversion list carries no cache headers");
-    let bad = env.call(Method::GET, "/sessions?$skipToken=abc", None).await;
+    assert!(
+        a.header("cache-control").is_none(),
+        "the conversion list carries no cache headers"
+    );
+    let bad = env
+        .call(Method::GET, "/sessions?$skipToken=abc", None)
+        .await;
     assert_eq!(bad.status, 400);
 }
 
 #[tokio::test]
 async fn conversion_is_normalised_never_echoes_sas_and_succeeds() {
     let env = Env::start().await;
-    let a = env.put_conversion("conv-1", conversion_body("sdktest", "testBox.fbx")).await;
+    let a = env
+        .put_conversion("conv-1", conversion_body("sdktest", "testBox.fbx"))
+        .await;
     assert_eq!(a.status, 201);
-    assert!(!a.text.contains("SECRET") && !a.text.contains("Sas"), "{}", a.text);
-    assert_eq!(keys(&a.body), ["id", "creationTime", "settings", "error", "status"]);
+    assert!(
+        !a.text.contains("SECRET") && !a.text.contains("Sas"),
+        "{}",
+        a.text
+    );
+    assert_eq!(
+        keys(&a.body),
+        ["id", "creationTime", "settings", "error", "status"]
+    );
     assert_eq!(a.body["status"], "NotStarted");
     assert!(a.body["error"].is_null());
     let s = &a.body["settings"];
-    assert_eq!(keys(&s["inputLocation"]), ["storageContainerUri", "blobPrefix", "relativeInputAssetPath"]);
-    assert_eq!(keys(&s["outputLocation"]), ["storageContainerUri", "blobPrefix", "outputAssetFilename"]);
+    assert_eq!(
+        keys(&s["inputLocation"]),
+        [
+            "storageContainerUri",
+            "blobPrefix",
+            "relativeInputAssetPath"
+        ]
+    );
+    assert_eq!(
+        keys(&s["outputLocation"]),
+        ["storageContainerUri", "blobPrefix", "outputAssetFilename"]
+    );
     assert_eq!(s["inputLocation"]["blobPrefix"], "Input/");
     assert_eq!(s["outputLocation"]["blobPrefix"], "Output/");
-    assert_eq!(s["outputLocation"]["outputAssetFilename"], "testBox.arrAsset");
+    assert_eq!(
+        s["outputLocation"]["outputAssetFilename"],
+        "testBox.arrAsset"
+    );
     let created = a.body["creationTime"].as_str().unwrap();
     assert!(created.ends_with('Z'), "{created}");
 
@@ -424,30 +601,58 @@ async fn conversion_is_normalised_never_echoes_sas_and_succeeds() {
     env.advance(120);
     let g = env.get_conversion("conv-1").await;
     assert_eq!(g.body["status"], "Succeeded");
-    assert_eq!(keys(&g.body), ["id", "creationTime", "settings", "output", "error", "status"]);
+    assert_eq!(
+        keys(&g.body),
+        [
+            "id",
+            "creationTime",
+            "settings",
+            "output",
+            "error",
+            "status"
+        ]
+    );
     assert_eq!(
         g.body["output"]["outputAssetUri"],
         "https://sdktest.blob.core.windows.net/output/Output/testBox.arrAsset"
     );
     // Re-PUT with the same settings: 200 and the stored, finished conversion.
-    let again = env.put_conversion("conv-1", conversion_body("sdktest", "testBox.fbx")).await;
+    let again = env
+        .put_conversion("conv-1", conversion_body("sdktest", "testBox.fbx"))
+        .await;
     assert_eq!(again.status, 200);
     assert_eq!(again.body["status"], "Succeeded");
-    let clash = env.put_conversion("conv-1", conversion_body("sdktest", "other.fbx")).await;
+    let clash = env
+        .put_conversion("conv-1", conversion_body("sdktest", "other.fbx"))
+        .await;
     assert_eq!(clash.status, 409);
 }
 
 #[tokio::test]
 async fn conversion_without_sas_needs_linked_storage() {
     let mut body = conversion_body("sdktest", "testBox.fbx");
-    body["settings"]["inputLocation"].as_object_mut().unwrap().remove("storageContainerReadListSas");
-    body["settings"]["outputLocation"].as_object_mut().unwrap().remove("storageContainerWriteSas");
+    body["settings"]["inputLocation"]
+        .as_object_mut()
+        .unwrap()
+        .remove("storageContainerReadListSas");
+    body["settings"]["outputLocation"]
+        .as_object_mut()
+        .unwrap()
+        .remove("storageContainerWriteSas");
     let env = Env::start().await;
     let a = env.put_conversion("nolink", body.clone()).await;
     assert_eq!(a.status, 403);
     assert_eq!(a.body["error"]["code"], "LinkedStorageAccessFailure");
-    assert_eq!(env.get_conversion("nolink").await.status, 404, "nothing was created");
-    let linked = Env::with(EmulatorConfig { linked_storage: vec!["sdktest".into()], ..fast_config() }).await;
+    assert_eq!(
+        env.get_conversion("nolink").await.status,
+        404,
+        "nothing was created"
+    );
+    let linked = Env::with(EmulatorConfig {
+        linked_storage: vec!["sdktest".into()],
+        ..fast_config()
+    })
+    .await;
     assert_eq!(linked.put_conversion("link", body).await.status, 201);
 }
 
@@ -458,7 +663,10 @@ async fn bad_conversion_requests_get_400_with_the_field_named() {
     cases.push((json!({}), "settings"));
     cases.push((json!({"settings": {"inputLocation": {}}}), "outputLocation"));
     let mut b = conversion_body("acct", "m.fbx");
-    b["settings"]["inputLocation"].as_object_mut().unwrap().remove("relativeInputAssetPath");
+    b["settings"]["inputLocation"]
+        .as_object_mut()
+        .unwrap()
+        .remove("relativeInputAssetPath");
     cases.push((b, "relativeInputAssetPath"));
     let mut b = conversion_body("acct", "m.fbx");
     b["settings"]["outputLocation"]["outputAssetFilename"] = json!("out.glb");
@@ -482,7 +690,10 @@ async fn bad_conversion_requests_get_400_with_the_field_named() {
     let a = env.put_conversion("empty", b).await;
     assert_eq!(a.status, 201, "{}", a.text);
     assert_eq!(a.body["settings"]["inputLocation"]["blobPrefix"], "");
-    assert_eq!(a.body["settings"]["outputLocation"]["outputAssetFilename"], "m.arrAsset");
+    assert_eq!(
+        a.body["settings"]["outputLocation"]["outputAssetFilename"],
+        "m.arrAsset"
+    );
 }
 
 #[tokio::test]
@@ -491,11 +702,32 @@ async fn with_a_storage_root_a_missing_input_fails_and_a_present_one_is_converte
     let input_dir = root.path().join("sdktest/input/Input");
     std::fs::create_dir_all(&input_dir).unwrap();
     std::fs::write(input_dir.join("testBox.fbx"), b"fbx bytes").unwrap();
-    let env = Env::with(EmulatorConfig { storage_root: Some(root.path().into()), ..fast_config() }).await;
+    let env = Env::with(EmulatorConfig {
+        storage_root: Some(root.path().into()),
+        ..fast_config()
+    })
+    .await;
 
-    assert_eq!(env.put_conversion("ok", conversion_body("sdktest", "testBox.fbx")).await.status, 201);
-    assert_eq!(env.put_conversion("missing", conversion_body("sdktest", "boxWhichDoesNotExist.fbx")).await.status, 201, "not rejected at create time");
-    assert_eq!(env.get_conversion("missing").await.body["status"], "Running");
+    assert_eq!(
+        env.put_conversion("ok", conversion_body("sdktest", "testBox.fbx"))
+            .await
+            .status,
+        201
+    );
+    assert_eq!(
+        env.put_conversion(
+            "missing",
+            conversion_body("sdktest", "boxWhichDoesNotExist.fbx")
+        )
+        .await
+        .status,
+        201,
+        "not rejected at create time"
+    );
+    assert_eq!(
+        env.get_conversion("missing").await.body["status"],
+        "Running"
+    );
     env.advance(120);
 
     let ok = env.get_conversion("ok").await;
@@ -513,7 +745,12 @@ async fn with_a_storage_root_a_missing_input_fails_and_a_present_one_is_converte
         err["message"],
         "Could not find the asset file in the storage account. Please make sure all paths and names are correct and the file is uploaded to storage."
     );
-    let details: Vec<&str> = err["details"].as_array().unwrap().iter().map(|d| d["message"].as_str().unwrap()).collect();
+    let details: Vec<&str> = err["details"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["message"].as_str().unwrap())
+        .collect();
     assert_eq!(
         details,
         [
@@ -523,7 +760,8 @@ async fn with_a_storage_root_a_missing_input_fails_and_a_present_one_is_converte
         ]
     );
     // A path that tries to leave the container fails the same way, and writes nothing.
-    env.put_conversion("escape", conversion_body("sdktest", "../../../etc/passwd")).await;
+    env.put_conversion("escape", conversion_body("sdktest", "../../../etc/passwd"))
+        .await;
     env.advance(120);
     assert_eq!(env.get_conversion("escape").await.body["status"], "Failed");
 }
@@ -532,21 +770,35 @@ async fn with_a_storage_root_a_missing_input_fails_and_a_present_one_is_converte
 async fn conversion_list_has_every_status_oldest_first() {
     let env = Env::start().await;
     for id in ["a", "b", "c"] {
-        env.put_conversion(id, conversion_body("acct", "m.fbx")).await;
+        env.put_conversion(id, conversion_body("acct", "m.fbx"))
+            .await;
         env.advance(50);
     }
     env.emu.cancel_conversion(env.account(), "c").unwrap();
     // a: 150 s old (done), b: 100 s (running), c: cancelled.
     let (items, _) = env.list_all("conversions").await;
-    let got: Vec<(&str, &str)> = items.iter().map(|c| (c["id"].as_str().unwrap(), c["status"].as_str().unwrap())).collect();
-    assert_eq!(got, [("a", "Succeeded"), ("b", "Running"), ("c", "Cancelled")]);
+    let got: Vec<(&str, &str)> = items
+        .iter()
+        .map(|c| (c["id"].as_str().unwrap(), c["status"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        got,
+        [("a", "Succeeded"), ("b", "Running"), ("c", "Cancelled")]
+    );
 }
 
 #[tokio::test]
 async fn admin_endpoints_steer_failures_clock_and_faults() {
     let env = Env::start().await;
     let admin = format!("{}/_emulator", env.emu.endpoint());
-    let health = send(&env.http, Method::GET, &format!("{admin}/health"), None, None).await;
+    let health = send(
+        &env.http,
+        Method::GET,
+        &format!("{admin}/health"),
+        None,
+        None,
+    )
+    .await;
     assert_eq!(health.body, json!({"status": "ok"}));
 
     env.put_session("doomed", 10, "Standard").await;
@@ -561,34 +813,101 @@ async fn admin_endpoints_steer_failures_clock_and_faults() {
     assert_eq!(f.status, 200);
     let g = env.get_session("doomed").await;
     assert_eq!(g.body["status"], "Error");
-    assert_eq!(g.body["error"], json!({"code": "OutOfCapacity", "message": "No VM available."}));
+    assert_eq!(
+        g.body["error"],
+        json!({"code": "OutOfCapacity", "message": "No VM available."})
+    );
 
-    env.put_conversion("conv", conversion_body("acct", "m.fbx")).await;
-    let f = send(&env.http, Method::POST, &format!("{admin}/accounts/{}/conversions/conv/fail", env.account()), None, None).await;
+    env.put_conversion("conv", conversion_body("acct", "m.fbx"))
+        .await;
+    let f = send(
+        &env.http,
+        Method::POST,
+        &format!("{admin}/accounts/{}/conversions/conv/fail", env.account()),
+        None,
+        None,
+    )
+    .await;
     assert_eq!(f.status, 200);
     let c = env.get_conversion("conv").await;
     assert_eq!(c.body["status"], "Failed");
     assert_eq!(c.body["error"]["code"], "ConversionFailed");
-    let again = send(&env.http, Method::POST, &format!("{admin}/accounts/{}/conversions/conv/cancel", env.account()), None, None).await;
-    assert_eq!(again.status, 422, "a finished conversion cannot be cancelled");
+    let again = send(
+        &env.http,
+        Method::POST,
+        &format!("{admin}/accounts/{}/conversions/conv/cancel", env.account()),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(
+        again.status, 422,
+        "a finished conversion cannot be cancelled"
+    );
 
     env.put_session("clock", 10, "Standard").await;
-    let adv = send(&env.http, Method::POST, &format!("{admin}/clock/advance"), Some(json!({"seconds": 61})), None).await;
+    let adv = send(
+        &env.http,
+        Method::POST,
+        &format!("{admin}/clock/advance"),
+        Some(json!({"seconds": 61})),
+        None,
+    )
+    .await;
     assert_eq!(adv.status, 200);
     assert_eq!(env.get_session("clock").await.body["status"], "Ready");
 
-    let set = send(&env.http, Method::PUT, &format!("{admin}/faults"), Some(json!({"spec": "500=1@get_session", "seed": 3})), None).await;
+    let set = send(
+        &env.http,
+        Method::PUT,
+        &format!("{admin}/faults"),
+        Some(json!({"spec": "500=1@get_session", "seed": 3})),
+        None,
+    )
+    .await;
     assert_eq!(set.status, 204);
     assert_eq!(env.get_session("clock").await.status, 500);
-    assert_eq!(env.call(Method::GET, "/sessions", None).await.status, 200, "other routes unaffected");
-    let got = send(&env.http, Method::GET, &format!("{admin}/faults"), None, None).await;
+    assert_eq!(
+        env.call(Method::GET, "/sessions", None).await.status,
+        200,
+        "other routes unaffected"
+    );
+    let got = send(
+        &env.http,
+        Method::GET,
+        &format!("{admin}/faults"),
+        None,
+        None,
+    )
+    .await;
     assert_eq!(got.body, json!({"spec": "500=1@get_session", "seed": 3}));
-    let bad = send(&env.http, Method::PUT, &format!("{admin}/faults"), Some(json!({"spec": "teapot=1"})), None).await;
+    let bad = send(
+        &env.http,
+        Method::PUT,
+        &format!("{admin}/faults"),
+        Some(json!({"spec": "teapot=1"})),
+        None,
+    )
+    .await;
     assert_eq!(bad.status, 400);
-    send(&env.http, Method::DELETE, &format!("{admin}/faults"), None, None).await;
+    send(
+        &env.http,
+        Method::DELETE,
+        &format!("{admin}/faults"),
+        None,
+        None,
+    )
+    .await;
     assert_eq!(env.get_session("clock").await.status, 200);
 
-    let stats = send(&env.http, Method::GET, &format!("{admin}/stats"), None, None).await;
+    let stats = send(
+        &env.http,
+        Method::GET,
+        &format!("{admin}/stats"),
+        None,
+        None,
+    )
+    .await;
     assert_eq!(stats.body["byRoute"]["get_session"]["statuses"]["500"], 1);
     assert_eq!(stats.body["faults"]["500"], 1);
     assert_eq!(stats.body["resources"]["sessions"]["Error"], 1);
@@ -597,7 +916,14 @@ async fn admin_endpoints_steer_failures_clock_and_faults() {
 #[tokio::test]
 async fn unknown_paths_and_methods() {
     let env = Env::start().await;
-    let a = env.call_with(Method::GET, &format!("{}/nothing", env.emu.endpoint()), None, None).await;
+    let a = env
+        .call_with(
+            Method::GET,
+            &format!("{}/nothing", env.emu.endpoint()),
+            None,
+            None,
+        )
+        .await;
     assert_eq!(a.status, 404);
     let a = env.call(Method::DELETE, "/sessions/x", None).await;
     assert_eq!(a.status, 405);

@@ -16,7 +16,12 @@ async fn thousands_of_concurrent_requests_leave_consistent_state() {
     for i in 0..SESSIONS {
         for _ in 0..2 {
             let env = env.clone();
-            tasks.spawn(async move { env.put_session(&format!("s{i}"), 10, "Standard").await.status.as_u16() });
+            tasks.spawn(async move {
+                env.put_session(&format!("s{i}"), 10, "Standard")
+                    .await
+                    .status
+                    .as_u16()
+            });
         }
     }
     let mut created = 0;
@@ -28,7 +33,11 @@ async fn thousands_of_concurrent_requests_leave_consistent_state() {
             other => panic!("unexpected status {other}"),
         }
     }
-    assert_eq!((created, existing), (SESSIONS, SESSIONS), "each id created exactly once");
+    assert_eq!(
+        (created, existing),
+        (SESSIONS, SESSIONS),
+        "each id created exactly once"
+    );
 
     // Mixed traffic: GETs, lease updates to distinct values, lists, and stops of a third.
     let mut tasks = tokio::task::JoinSet::new();
@@ -68,7 +77,11 @@ async fn thousands_of_concurrent_requests_leave_consistent_state() {
         let g = env.get_session(&format!("s{i}")).await;
         match i % 3 {
             0 => assert_eq!(g.body["status"], "Stopped"),
-            1 => assert_eq!(g.body["maxLeaseTimeMinutes"], 11 + ROUNDS as i64 - 1, "s{i}"),
+            1 => assert_eq!(
+                g.body["maxLeaseTimeMinutes"],
+                11 + ROUNDS as i64 - 1,
+                "s{i}"
+            ),
             _ => assert_eq!(g.body["maxLeaseTimeMinutes"], 10),
         }
     }

@@ -77,13 +77,24 @@ fn path_and_query(uri: &str) -> String {
 
 /// The account id in a recorded path (`/accounts/{id}/…` or `/Accounts/{id}/token`).
 fn account_of(path: &str) -> Option<String> {
-    let mut segs = path.split('?').next().unwrap().split('/').filter(|s| !s.is_empty());
+    let mut segs = path
+        .split('?')
+        .next()
+        .unwrap()
+        .split('/')
+        .filter(|s| !s.is_empty());
     (segs.next()?.eq_ignore_ascii_case("accounts")).then(|| segs.next().map(str::to_owned))?
 }
 
 /// `(kind, id)` of a single-resource path: ("sessions"|"conversions", id).
 fn resource_of(path: &str) -> Option<(String, String)> {
-    let segs: Vec<&str> = path.split('?').next().unwrap().split('/').filter(|s| !s.is_empty()).collect();
+    let segs: Vec<&str> = path
+        .split('?')
+        .next()
+        .unwrap()
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .collect();
     (segs.len() >= 4).then(|| (segs[2].to_owned(), segs[3].to_owned()))
 }
 
@@ -132,7 +143,12 @@ fn timestamp_shape(s: &str) -> Option<(&'static str, usize)> {
     let (base, frac) = body.split_once('.').unwrap_or((body, ""));
     let ok = base.len() == 19
         && base.as_bytes()[10] == b'T'
-        && base.bytes().enumerate().all(|(i, b)| matches!(i, 4 | 7) && b == b'-' || matches!(i, 13 | 16) && b == b':' || i == 10 || b.is_ascii_digit())
+        && base.bytes().enumerate().all(|(i, b)| {
+            matches!(i, 4 | 7) && b == b'-'
+                || matches!(i, 13 | 16) && b == b':'
+                || i == 10
+                || b.is_ascii_digit()
+        })
         && frac.len() <= 7
         && frac.bytes().all(|b| b.is_ascii_digit());
     ok.then_some((suffix, frac.len()))
@@ -203,11 +219,15 @@ fn compare(path: &str, key: &str, rec: &Value, ours: &Value, diffs: &mut Vec<Str
             }
             "hostname" => {}
             "AccessToken" if jwt_exp(r).is_none() || jwt_exp(o).is_none() => {
-                differ!(format!("token {r:?} recorded; emulated one has no readable exp"))
+                differ!(format!(
+                    "token {r:?} recorded; emulated one has no readable exp"
+                ))
             }
             "AccessToken" => {}
             _ if is_sanitized(r) => {}
-            _ if normalise_hosts(r) != normalise_hosts(o) => differ!(format!("{r:?} recorded, {o:?} emulated")),
+            _ if normalise_hosts(r) != normalise_hosts(o) => {
+                differ!(format!("{r:?} recorded, {o:?} emulated"))
+            }
             _ => {}
         },
         (Value::Number(r), Value::Number(o)) => match key {
@@ -226,7 +246,11 @@ fn compare(path: &str, key: &str, rec: &Value, ours: &Value, diffs: &mut Vec<Str
 }
 
 fn cv_shape(s: &str) -> bool {
-    s.len() == 24 && s.ends_with(".0") && s[..22].bytes().all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/')
+    s.len() == 24
+        && s.ends_with(".0")
+        && s[..22]
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/')
 }
 
 const HEADERS_OF_NOTE: &[&str] = &[
@@ -267,7 +291,11 @@ async fn replay(file: &Path) -> (usize, Vec<String>) {
             continue;
         }
         let (kind, id) = resource_of(&path).unwrap();
-        if final_status.get(&format!("{kind}/{id}")).map(String::as_str) != Some("Succeeded") {
+        if final_status
+            .get(&format!("{kind}/{id}"))
+            .map(String::as_str)
+            != Some("Succeeded")
+        {
             continue;
         }
         let input = &replay_body(&e["RequestBody"])["settings"]["inputLocation"];
@@ -283,7 +311,10 @@ async fn replay(file: &Path) -> (usize, Vec<String>) {
             .path()
             .join(storage_account)
             .join(container)
-            .join(format!("{prefix}{}", input["relativeInputAssetPath"].as_str().unwrap()));
+            .join(format!(
+                "{prefix}{}",
+                input["relativeInputAssetPath"].as_str().unwrap()
+            ));
         std::fs::create_dir_all(file.parent().unwrap()).unwrap();
         std::fs::write(file, b"recorded input").unwrap();
     }
@@ -305,11 +336,29 @@ async fn replay(file: &Path) -> (usize, Vec<String>) {
     let mut seeded = HashSet::new();
     for e in entries {
         let path = path_and_query(e["RequestUri"].as_str().unwrap());
-        if e["RequestMethod"] == "PUT" && path.contains("/conversions/") && e["StatusCode"] == 200 && seeded.insert(path.clone()) {
-            let a = common::send(&http, Method::PUT, &format!("{base}{path}"), Some(replay_body(&e["RequestBody"])), Some(&token)).await;
+        if e["RequestMethod"] == "PUT"
+            && path.contains("/conversions/")
+            && e["StatusCode"] == 200
+            && seeded.insert(path.clone())
+        {
+            let a = common::send(
+                &http,
+                Method::PUT,
+                &format!("{base}{path}"),
+                Some(replay_body(&e["RequestBody"])),
+                Some(&token),
+            )
+            .await;
             assert_eq!(a.status, 201, "{name}: seeding {path}");
             emu.advance_clock(Duration::from_secs(CONVERSION_SECS + 1));
-            common::send(&http, Method::GET, &format!("{base}{path}"), None, Some(&token)).await;
+            common::send(
+                &http,
+                Method::GET,
+                &format!("{base}{path}"),
+                None,
+                Some(&token),
+            )
+            .await;
         }
     }
 
@@ -323,7 +372,8 @@ async fn replay(file: &Path) -> (usize, Vec<String>) {
         let rec_headers = e["ResponseHeaders"].as_object().unwrap();
 
         // Time: move the clock before the answer that shows the next state.
-        if let (Some((kind, id)), Some(status)) = (resource_of(&path), rec_body["status"].as_str()) {
+        if let (Some((kind, id)), Some(status)) = (resource_of(&path), rec_body["status"].as_str())
+        {
             let secs = match status {
                 "Ready" => Some(STARTUP_SECS + 1),
                 "Succeeded" | "Failed" => Some(CONVERSION_SECS + 1),
@@ -339,7 +389,11 @@ async fn replay(file: &Path) -> (usize, Vec<String>) {
         let is_sts = path.to_ascii_lowercase().contains("/token");
         let mut req = http.request(method.clone(), format!("{base}{path}"));
         req = if is_sts {
-            let key = if recorded_status == 200 { KEY } else { "not-the-key" };
+            let key = if recorded_status == 200 {
+                KEY
+            } else {
+                "not-the-key"
+            };
             req.header("Authorization", format!("Bearer {account}:{key}"))
         } else {
             req.bearer_auth(&token)
@@ -354,7 +408,9 @@ async fn replay(file: &Path) -> (usize, Vec<String>) {
         let at = format!("{name} #{i} {method} {}", path.split('?').next().unwrap());
         let status = resp.status().as_u16();
         if status != recorded_status {
-            diffs.push(format!("{at}: status {recorded_status} recorded, {status} emulated"));
+            diffs.push(format!(
+                "{at}: status {recorded_status} recorded, {status} emulated"
+            ));
         }
         let headers = resp.headers().clone();
         for h in HEADERS_OF_NOTE {
@@ -363,7 +419,9 @@ async fn replay(file: &Path) -> (usize, Vec<String>) {
             match (rec, ours) {
                 (None, None) => {}
                 (Some(_), None) => diffs.push(format!("{at}: header {h} recorded, not emulated")),
-                (None, Some(v)) => diffs.push(format!("{at}: header {h}: {v} emulated, not recorded")),
+                (None, Some(v)) => {
+                    diffs.push(format!("{at}: header {h}: {v} emulated, not recorded"))
+                }
                 (Some(r), Some(o)) => {
                     let same = match *h {
                         "MS-CV" => r == "Sanitized" || (cv_shape(r) && cv_shape(o)),
@@ -378,7 +436,11 @@ async fn replay(file: &Path) -> (usize, Vec<String>) {
             }
         }
         let text = resp.text().await.unwrap();
-        let ours: Value = if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap() };
+        let ours: Value = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap()
+        };
         if !ours.is_null() && serde_json::to_string(&ours).unwrap() != text {
             diffs.push(format!("{at}: body is not compact JSON: {text}"));
         }
@@ -387,9 +449,9 @@ async fn replay(file: &Path) -> (usize, Vec<String>) {
         let date = header(rec_headers, "Date").unwrap_or("");
         body_diffs.retain(|d| {
             !is_later_service_change(d, date)
-                && !RECORDING_ARTEFACTS
-                .iter()
-                .any(|(f, idx, p)| name.contains(f) && *idx == i && d.starts_with(&format!("{p}:")))
+                && !RECORDING_ARTEFACTS.iter().any(|(f, idx, p)| {
+                    name.contains(f) && *idx == i && d.starts_with(&format!("{p}:"))
+                })
         });
         diffs.extend(body_diffs.into_iter().map(|d| format!("{at}: {d}")));
     }
@@ -409,25 +471,60 @@ async fn every_recording_replays_against_the_emulator_with_the_same_wire_shape()
         all.extend(diffs);
     }
     assert!(total >= 240, "replayed only {total} requests");
-    assert!(all.is_empty(), "{} differences:\n{}", all.len(), all.join("\n"));
+    assert!(
+        all.is_empty(),
+        "{} differences:\n{}",
+        all.len(),
+        all.join("\n")
+    );
 }
 
 #[test]
 fn the_comparison_catches_what_it_should() {
     let mut d = Vec::new();
     let rec = serde_json::json!({"id": "a", "creationTime": "2024-05-02T11:24:13.8478364+00:00", "status": "Ready"});
-    compare("$", "", &rec, &serde_json::json!({"id": "a", "creationTime": "2024-05-02T11:24:13Z", "status": "Ready"}), &mut d);
+    compare(
+        "$",
+        "",
+        &rec,
+        &serde_json::json!({"id": "a", "creationTime": "2024-05-02T11:24:13Z", "status": "Ready"}),
+        &mut d,
+    );
     assert_eq!(d.len(), 1, "{d:?}");
     d.clear();
-    compare("$", "", &rec, &serde_json::json!({"id": "a", "status": "Ready", "creationTime": "2024-05-02T11:24:13.1+00:00"}), &mut d);
+    compare(
+        "$",
+        "",
+        &rec,
+        &serde_json::json!({"id": "a", "status": "Ready", "creationTime": "2024-05-02T11:24:13.1+00:00"}),
+        &mut d,
+    );
     assert_eq!(d.len(), 1, "key order: {d:?}");
     d.clear();
-    compare("$", "", &rec, &serde_json::json!({"id": "a", "creationTime": "2024-05-02T11:24:13.1+00:00", "status": "Starting"}), &mut d);
+    compare(
+        "$",
+        "",
+        &rec,
+        &serde_json::json!({"id": "a", "creationTime": "2024-05-02T11:24:13.1+00:00", "status": "Starting"}),
+        &mut d,
+    );
     assert_eq!(d.len(), 1, "values: {d:?}");
     d.clear();
-    compare("$", "", &serde_json::json!({"error": null}), &serde_json::json!({"error": {}}), &mut d);
+    compare(
+        "$",
+        "",
+        &serde_json::json!({"error": null}),
+        &serde_json::json!({"error": {}}),
+        &mut d,
+    );
     assert_eq!(d.len(), 1, "null: {d:?}");
     d.clear();
-    compare("$", "", &rec, &serde_json::json!({"id": "a", "creationTime": "2020-01-01T00:00:00.5+00:00", "status": "Ready"}), &mut d);
+    compare(
+        "$",
+        "",
+        &rec,
+        &serde_json::json!({"id": "a", "creationTime": "2020-01-01T00:00:00.5+00:00", "status": "Ready"}),
+        &mut d,
+    );
     assert!(d.is_empty(), "{d:?}");
 }

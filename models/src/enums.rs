@@ -129,7 +129,10 @@ mod tests {
     fn known_values_match_any_case_and_become_canonical() {
         assert_eq!(SessionSize::parse("standard"), SessionSize::Standard);
         assert_eq!(SessionSize::parse("PREMIUM").as_str(), "Premium");
-        assert_eq!(ConversionStatus::parse("Succeeded"), ConversionStatus::Succeeded);
+        assert_eq!(
+            ConversionStatus::parse("Succeeded"),
+            ConversionStatus::Succeeded
+        );
     }
 
     #[test]

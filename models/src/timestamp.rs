@@ -152,7 +152,10 @@ mod tests {
             "2024-05-02T11:21:20.537184Z"
         );
         let t = datetime!(2024-05-02 11:21:20 UTC);
-        assert_eq!(Timestamp::conversion_form(t).as_str(), "2024-05-02T11:21:20Z");
+        assert_eq!(
+            Timestamp::conversion_form(t).as_str(),
+            "2024-05-02T11:21:20Z"
+        );
     }
 
     #[test]

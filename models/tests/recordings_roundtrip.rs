@@ -9,7 +9,9 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 
 fn fixtures(sub: &str) -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures").join(sub);
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../fixtures")
+        .join(sub);
     let mut out = Vec::new();
     let mut stack = vec![root];
     while let Some(dir) = stack.pop() {
@@ -32,7 +34,8 @@ fn read(p: &Path) -> Value {
 }
 
 fn roundtrip<T: DeserializeOwned + Serialize>(body: &Value, at: &str) -> Value {
-    let parsed: T = serde_json::from_value(body.clone()).unwrap_or_else(|e| panic!("{at}: {e}\n{body}"));
+    let parsed: T =
+        serde_json::from_value(body.clone()).unwrap_or_else(|e| panic!("{at}: {e}\n{body}"));
     let back = serde_json::to_value(&parsed).unwrap();
     assert_eq!(&back, body, "{at}: values");
     let keys = |v: &Value| serde_json::to_string(v).unwrap();
@@ -83,7 +86,12 @@ fn every_recorded_response_round_trips_through_the_models() {
                 continue;
             }
             let at = format!("{} #{i}", file.display());
-            let kind = check(e["RequestMethod"].as_str().unwrap(), e["RequestUri"].as_str().unwrap(), body, &at);
+            let kind = check(
+                e["RequestMethod"].as_str().unwrap(),
+                e["RequestUri"].as_str().unwrap(),
+                body,
+                &at,
+            );
             *counts.entry(kind).or_insert(0) += 1;
             // The 2021 cassette kept the exact bytes: they come back byte for byte.
             if let Some(text) = e.get("ResponseBodyText").and_then(Value::as_str) {
@@ -92,8 +100,18 @@ fn every_recorded_response_round_trips_through_the_models() {
             }
         }
     }
-    for kind in ["session", "session list", "conversion", "conversion list", "error", "token"] {
-        assert!(counts.get(kind).copied().unwrap_or(0) > 0, "no {kind} in the fixtures: {counts:?}");
+    for kind in [
+        "session",
+        "session list",
+        "conversion",
+        "conversion list",
+        "error",
+        "token",
+    ] {
+        assert!(
+            counts.get(kind).copied().unwrap_or(0) > 0,
+            "no {kind} in the fixtures: {counts:?}"
+        );
     }
 }
 
@@ -101,7 +119,9 @@ fn every_recorded_response_round_trips_through_the_models() {
 fn recorded_sas_values_in_requests_are_redacted_in_debug_output() {
     for file in fixtures("recordings") {
         for e in read(&file)["Entries"].as_array().unwrap() {
-            let Some(settings) = e["RequestBody"].get("settings") else { continue };
+            let Some(settings) = e["RequestBody"].get("settings") else {
+                continue;
+            };
             let s: ConversionSettings = serde_json::from_value(settings.clone()).unwrap();
             let debug = format!("{s:?}");
             for sas in [
@@ -126,14 +146,26 @@ fn spec_examples_parse_into_the_models() {
         let doc = read(&file);
         let name = file.file_name().unwrap().to_string_lossy().into_owned();
         for (status, resp) in doc["responses"].as_object().unwrap() {
-            let Some(body) = resp.get("body") else { continue };
+            let Some(body) = resp.get("body") else {
+                continue;
+            };
             let at = format!("{name} {status}");
             let ok = match (name.as_str(), status.as_str()) {
-                (_, s) if s.starts_with('4') || s.starts_with('5') => serde_json::from_value::<ErrorResponse>(body.clone()).is_ok(),
-                ("GetToken.json", _) => serde_json::from_value::<StsTokenResponse>(body.clone()).is_ok(),
-                ("ListSessions.json", _) => serde_json::from_value::<SessionList>(body.clone()).is_ok(),
-                ("ListConversions.json", _) => serde_json::from_value::<ConversionList>(body.clone()).is_ok(),
-                (n, _) if n.contains("Conversion") => serde_json::from_value::<Conversion>(body.clone()).is_ok(),
+                (_, s) if s.starts_with('4') || s.starts_with('5') => {
+                    serde_json::from_value::<ErrorResponse>(body.clone()).is_ok()
+                }
+                ("GetToken.json", _) => {
+                    serde_json::from_value::<StsTokenResponse>(body.clone()).is_ok()
+                }
+                ("ListSessions.json", _) => {
+                    serde_json::from_value::<SessionList>(body.clone()).is_ok()
+                }
+                ("ListConversions.json", _) => {
+                    serde_json::from_value::<ConversionList>(body.clone()).is_ok()
+                }
+                (n, _) if n.contains("Conversion") => {
+                    serde_json::from_value::<Conversion>(body.clone()).is_ok()
+                }
                 _ => serde_json::from_value::<Session>(body.clone()).is_ok(),
             };
             assert!(ok, "{at}: {body}");

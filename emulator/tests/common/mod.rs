@@ -51,7 +51,13 @@ impl Env {
             .timeout(Duration::from_secs(30))
             .build()
             .unwrap();
-        let token = token_for(&http, emu.sts_endpoint(), emu.account_id(), emu.account_key()).await;
+        let token = token_for(
+            &http,
+            emu.sts_endpoint(),
+            emu.account_id(),
+            emu.account_key(),
+        )
+        .await;
         Env { emu, http, token }
     }
 
@@ -61,14 +67,25 @@ impl Env {
 
     pub fn url(&self, path: &str) -> String {
         let sep = if path.contains('?') { '&' } else { '?' };
-        format!("{}/accounts/{}{path}{sep}{V}", self.emu.endpoint(), self.account())
+        format!(
+            "{}/accounts/{}{path}{sep}{V}",
+            self.emu.endpoint(),
+            self.account()
+        )
     }
 
     pub async fn call(&self, method: Method, path: &str, body: Option<Value>) -> Answer {
-        self.call_with(method, &self.url(path), body, Some(&self.token)).await
+        self.call_with(method, &self.url(path), body, Some(&self.token))
+            .await
     }
 
-    pub async fn call_with(&self, method: Method, url: &str, body: Option<Value>, token: Option<&str>) -> Answer {
+    pub async fn call_with(
+        &self,
+        method: Method,
+        url: &str,
+        body: Option<Value>,
+        token: Option<&str>,
+    ) -> Answer {
         send(&self.http, method, url, body, token).await
     }
 
@@ -82,7 +99,8 @@ impl Env {
     }
 
     pub async fn get_session(&self, id: &str) -> Answer {
-        self.call(Method::GET, &format!("/sessions/{id}"), None).await
+        self.call(Method::GET, &format!("/sessions/{id}"), None)
+            .await
     }
 
     pub async fn patch_session(&self, id: &str, lease: i64) -> Answer {
@@ -95,15 +113,18 @@ impl Env {
     }
 
     pub async fn stop_session(&self, id: &str) -> Answer {
-        self.call(Method::POST, &format!("/sessions/{id}/:stop"), None).await
+        self.call(Method::POST, &format!("/sessions/{id}/:stop"), None)
+            .await
     }
 
     pub async fn put_conversion(&self, id: &str, body: Value) -> Answer {
-        self.call(Method::PUT, &format!("/conversions/{id}"), Some(body)).await
+        self.call(Method::PUT, &format!("/conversions/{id}"), Some(body))
+            .await
     }
 
     pub async fn get_conversion(&self, id: &str) -> Answer {
-        self.call(Method::GET, &format!("/conversions/{id}"), None).await
+        self.call(Method::GET, &format!("/conversions/{id}"), None)
+            .await
     }
 
     /// Every page of a list, following `@nextLink`.
@@ -112,7 +133,9 @@ impl Env {
         let mut items = Vec::new();
         let mut pages = 0;
         loop {
-            let a = self.call_with(Method::GET, &url, None, Some(&self.token)).await;
+            let a = self
+                .call_with(Method::GET, &url, None, Some(&self.token))
+                .await;
             assert_eq!(a.status, 200, "{}", a.text);
             pages += 1;
             items.extend(a.body[what].as_array().unwrap().iter().cloned());
@@ -153,12 +176,19 @@ pub async fn send(
     } else {
         serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
     };
-    Answer { status, headers, body, text }
+    Answer {
+        status,
+        headers,
+        body,
+        text,
+    }
 }
 
 pub async fn token_for(http: &reqwest::Client, sts: &str, account: &str, key: &str) -> String {
     let resp = http
-        .get(format!("{sts}/Accounts/{account}/token?api-version=2019-02-28-preview"))
+        .get(format!(
+            "{sts}/Accounts/{account}/token?api-version=2019-02-28-preview"
+        ))
         .header("Authorization", format!("Bearer {account}:{key}"))
         .send()
         .await
@@ -189,5 +219,7 @@ pub fn conversion_body(storage: &str, input: &str) -> Value {
 
 /// Keys of a JSON object, in order.
 pub fn keys(v: &Value) -> Vec<&str> {
-    v.as_object().map(|o| o.keys().map(String::as_str).collect()).unwrap_or_default()
+    v.as_object()
+        .map(|o| o.keys().map(String::as_str).collect())
+        .unwrap_or_default()
 }

@@ -86,6 +86,18 @@ fn config(args: Args) -> Result<EmulatorConfig, String> {
             .ok_or_else(|| format!("--entra-token names account {id}, which is not configured"))?;
         account.entra_tokens.push(token.into());
     }
+    if !(args.time_scale.is_finite() && args.time_scale > 0.0) {
+        return Err(format!(
+            "--time-scale must be a positive number, got {}",
+            args.time_scale
+        ));
+    }
+    if args.page_size == 0 {
+        return Err("--page-size must be at least 1".to_owned());
+    }
+    if args.token_lifetime == 0 {
+        return Err("--token-lifetime must be at least 1 second".to_owned());
+    }
     Ok(EmulatorConfig {
         listen: args.listen,
         accounts,
@@ -106,20 +118,43 @@ fn config(args: Args) -> Result<EmulatorConfig, String> {
     })
 }
 
-async fn wait_for_signal() {
-    let ctrl_c = tokio::signal::ctrl_c();
+/// The shutdown signals, registered before the ready line is printed: a supervisor may send
+/// SIGTERM the moment it reads that line, and it must get the graceful shutdown then too.
+struct Signals {
     #[cfg(unix)]
-    {
-        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-            .expect("SIGTERM handler");
-        tokio::select! {
-            _ = ctrl_c => {}
-            _ = term.recv() => {}
+    term: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    int: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    fn install() -> std::io::Result<Signals> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{signal, SignalKind};
+            Ok(Signals {
+                term: signal(SignalKind::terminate())?,
+                int: signal(SignalKind::interrupt())?,
+            })
+        }
+        #[cfg(not(unix))]
+        {
+            Ok(Signals {})
         }
     }
-    #[cfg(not(unix))]
-    {
-        let _ = ctrl_c.await;
+
+    async fn wait(mut self) {
+        #[cfg(unix)]
+        {
+            tokio::select! {
+                _ = self.term.recv() => {}
+                _ = self.int.recv() => {}
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }
 
@@ -140,6 +175,13 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let signals = match Signals::install() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: cannot install signal handlers: {e}");
+            return ExitCode::from(1);
+        }
+    };
     let emulator = match Emulator::start(config).await {
         Ok(e) => e,
         Err(e) => {
@@ -152,7 +194,7 @@ async fn main() -> ExitCode {
         let _ = writeln!(out, "{}", emulator.info().to_json_line());
         let _ = out.flush();
     }
-    wait_for_signal().await;
+    signals.wait().await;
     tracing::info!("shutting down");
     emulator.shutdown().await;
     ExitCode::SUCCESS

@@ -944,10 +944,17 @@ async fn premium_sessions_report_more_teraflops() {
 async fn debug_output_never_shows_account_keys() {
     let mut account = Account::new("aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee", "super-secret-key");
     account.entra_tokens.push("secret-entra-token".into());
-    let config = EmulatorConfig { accounts: vec![account], ..fast_config() };
+    let config = EmulatorConfig {
+        accounts: vec![account],
+        ..fast_config()
+    };
     let config_debug = format!("{config:?}");
     let env = Env::with(config).await;
-    for text in [config_debug, format!("{:?}", env.emu), format!("{:?}", env.emu.info())] {
+    for text in [
+        config_debug,
+        format!("{:?}", env.emu),
+        format!("{:?}", env.emu.info()),
+    ] {
         assert!(!text.contains("super-secret-key"), "{text}");
         assert!(!text.contains("secret-entra-token"), "{text}");
         assert!(text.contains("<redacted>"), "{text}");

@@ -7,6 +7,8 @@
 # Later issues add their language's suites (Python, Node, C/C++) to `test`.
 
 CARGO ?= cargo
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
 
 .PHONY: all test test-rust lint emulator clean
 
@@ -14,8 +16,10 @@ all: test
 
 test: lint test-rust
 
+# Cargo's last line is a doc-test summary that may count 0 tests; end with the total instead.
 test-rust:
-	$(CARGO) test --workspace --locked
+	$(CARGO) test --workspace --locked 2>&1 | awk '{ print } /^test result:/ { p += $$4; f += $$6 } \
+	  END { printf "rust: %d passed, %d failed\n", p, f }'
 
 # fmt and clippy ship with rustup's default profile; a toolchain without them skips the check
 # with a note instead of failing the build.

@@ -11,6 +11,7 @@
 //! | `POST /_emulator/accounts/{a}/sessions/{id}/fail` | the session goes to `Error` (optional `{"code","message"}`) |
 //! | `POST /_emulator/accounts/{a}/conversions/{id}/fail` | the conversion goes to `Failed` (optional `{"code","message"}`) |
 //! | `POST /_emulator/accounts/{a}/conversions/{id}/cancel` | the conversion goes to `Cancelled` |
+//! | `POST /_emulator/accounts/{a}/revoke-tokens` | every token issued so far for the account gets 401 |
 
 use crate::clock::{to_datetime, NANOS_PER_SEC};
 use crate::faults::FaultPlan;
@@ -143,6 +144,12 @@ async fn run(
                 })
                 .await?;
             serde_json::to_value(c).expect("models serialise")
+        }
+        AdminRoute::RevokeTokens { account } => {
+            if !shared.auth.revoke_tokens(&account) {
+                return Err(ApiError::not_found());
+            }
+            return Ok(None);
         }
         AdminRoute::CancelConversion { account, id } => {
             let c = shared

@@ -17,6 +17,8 @@ const ISSUER: &str = "https://sts.mixedreality.azure.com";
 
 struct AccountAuth {
     id: String,
+    /// Tokens carry the generation they were issued in; revoking bumps it.
+    generation: std::sync::atomic::AtomicU64,
     key: String,
     signing: hmac::Key,
     entra_tokens: Vec<String>,
@@ -49,6 +51,7 @@ impl Authenticator {
                     a.id.to_ascii_lowercase(),
                     AccountAuth {
                         id: a.id.clone(),
+                        generation: std::sync::atomic::AtomicU64::new(0),
                         key: a.key.expose().to_owned(),
                         signing: hmac::Key::new(hmac::HMAC_SHA256, derived.as_ref()),
                         entra_tokens: a
@@ -93,9 +96,10 @@ impl Authenticator {
         // base64url form has no '-' or '_' (only '>', '?', '~' in the last byte of a 3-byte
         // group could produce them); `debug_assert` below keeps that true.
         let payload = format!(
-            r#"{{"aid":"{}","iss":"{ISSUER}","iat":{now_secs},"nbf":{now_secs},"exp":{}}}"#,
+            r#"{{"aid":"{}","iss":"{ISSUER}","iat":{now_secs},"nbf":{now_secs},"exp":{},"ver":{}}}"#,
             account.id.to_ascii_lowercase(),
-            now_secs + lifetime_secs
+            now_secs + lifetime_secs,
+            account.generation.load(std::sync::atomic::Ordering::SeqCst)
         );
         let header = URL_SAFE_NO_PAD.encode(HEADER);
         let body = URL_SAFE_NO_PAD.encode(payload.as_bytes());
@@ -150,10 +154,29 @@ impl Authenticator {
         if exp <= now_secs {
             return Err(AuthFailure::Unauthorized("token expired"));
         }
+        let generation = issuer.generation.load(std::sync::atomic::Ordering::SeqCst);
+        if claims["ver"].as_u64().unwrap_or(0) < generation {
+            return Err(AuthFailure::Unauthorized("token revoked"));
+        }
         if !aid.eq_ignore_ascii_case(path_account) {
             return Err(AuthFailure::Forbidden);
         }
         Ok(())
+    }
+}
+
+impl Authenticator {
+    /// Makes every token issued so far for `account_id` invalid (401), as a key rotation
+    /// would. Returns false for an unknown account.
+    pub fn revoke_tokens(&self, account_id: &str) -> bool {
+        match self.accounts.get(&account_id.to_ascii_lowercase()) {
+            Some(a) => {
+                a.generation
+                    .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                true
+            }
+            None => false,
+        }
     }
 }
 
@@ -269,5 +292,20 @@ mod tests {
             a.check_access_token(id_a, Some(&spliced), 1050),
             Err(AuthFailure::Unauthorized("bad signature"))
         );
+    }
+
+    #[test]
+    fn revoked_tokens_are_refused_and_new_ones_work() {
+        let a = auth();
+        let id = "00000000-1111-2222-3333-444455556666";
+        let old = format!("Bearer {}", a.issue(id, 1000, 100).unwrap());
+        assert!(a.revoke_tokens(id));
+        assert!(!a.revoke_tokens("unknown"));
+        assert_eq!(
+            a.check_access_token(id, Some(&old), 1050),
+            Err(AuthFailure::Unauthorized("token revoked"))
+        );
+        let new = format!("Bearer {}", a.issue(id, 1000, 100).unwrap());
+        assert_eq!(a.check_access_token(id, Some(&new), 1050), Ok(()));
     }
 }

@@ -287,6 +287,16 @@ impl Emulator {
             .map_err(describe)
     }
 
+    /// Makes every access token issued so far for `account` invalid (the next call with one
+    /// gets 401), as a key rotation would. Tokens issued afterwards work.
+    pub fn revoke_tokens(&self, account: &str) -> Result<(), String> {
+        if self.shared.auth.revoke_tokens(account) {
+            Ok(())
+        } else {
+            Err(format!("no account {account}"))
+        }
+    }
+
     /// Ends a running conversion as `Failed` with `error` (or a default one).
     pub fn fail_conversion(
         &self,

@@ -31,6 +31,7 @@ pub enum AdminRoute {
     FailSession { account: String, id: String },
     FailConversion { account: String, id: String },
     CancelConversion { account: String, id: String },
+    RevokeTokens { account: String },
 }
 
 /// A path that exists, but not with this method.
@@ -187,6 +188,13 @@ impl Route {
                 AdminRoute::FailConversion {
                     account: acct.to_string(),
                     id: id.to_string(),
+                },
+                "POST",
+            ),
+            ["accounts", acct, "revoke-tokens"] => one(
+                post,
+                AdminRoute::RevokeTokens {
+                    account: acct.to_string(),
                 },
                 "POST",
             ),

@@ -962,3 +962,39 @@ async fn debug_output_never_shows_account_keys() {
     // The ready line does carry the key: it is how a local client learns it.
     assert!(env.emu.info().to_json_line().contains("super-secret-key"));
 }
+
+#[tokio::test]
+async fn revoked_tokens_get_401_and_a_fresh_token_works() {
+    let env = Env::start().await;
+    assert_eq!(env.call(Method::GET, "/sessions", None).await.status, 200);
+    let admin = format!(
+        "{}/_emulator/accounts/{}/revoke-tokens",
+        env.emu.endpoint(),
+        env.account()
+    );
+    assert_eq!(
+        send(&env.http, Method::POST, &admin, None, None)
+            .await
+            .status,
+        204
+    );
+    assert_eq!(env.call(Method::GET, "/sessions", None).await.status, 401);
+    let fresh = token_for(
+        &env.http,
+        env.emu.sts_endpoint(),
+        env.account(),
+        env.emu.account_key(),
+    )
+    .await;
+    let a = env
+        .call_with(Method::GET, &env.url("/sessions"), None, Some(&fresh))
+        .await;
+    assert_eq!(a.status, 200);
+    env.emu.revoke_tokens(env.account()).unwrap();
+    assert_eq!(
+        env.call_with(Method::GET, &env.url("/sessions"), None, Some(&fresh))
+            .await
+            .status,
+        401
+    );
+}

@@ -1,0 +1,416 @@
+//! Keeping a session alive, and making sure it is stopped.
+//!
+//! The [`LeaseKeeper`] extends `maxLeaseTimeMinutes` in fixed steps when the server-reported
+//! `elapsedTimeMinutes` comes within a margin of it (never from local clocks, which know
+//! nothing of when the session became `Ready`), up to a hard cap, and stops the session when it
+//! is stopped, closed or dropped (also when the caller's code fails or panics).
+//! [`ManagedSession`] is the whole pattern: start, wait for `Ready`, keep alive, always stop.
+
+use crate::client::{check_id, new_session_id, Client, MAX_LEASE_MINUTES};
+use crate::error::{Error, ErrorKind, Result};
+use crate::wait::WaitOptions;
+use remote_rendering_models::{Session, SessionSize, SessionStatus};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio_util::sync::CancellationToken;
+
+/// How the lease keeper renews. The defaults are the same in every language.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LeaseOptions {
+    /// Minutes added to the lease each time (fixed steps, never doubling).
+    pub step_minutes: u32,
+    /// Extend when `elapsedTimeMinutes + margin_minutes >= maxLeaseTimeMinutes`.
+    pub margin_minutes: u32,
+    /// The lease is never extended past this many minutes (at most 1440): the hard cap on what
+    /// the session may cost.
+    pub max_total_minutes: u32,
+    /// How often the session is read.
+    pub check_interval: Duration,
+    /// Stop the session when the keeper is dropped (or closed).
+    pub stop_on_drop: bool,
+}
+
+impl Default for LeaseOptions {
+    fn default() -> Self {
+        LeaseOptions {
+            step_minutes: 10,
+            margin_minutes: 5,
+            max_total_minutes: 240,
+            check_interval: Duration::from_secs(60),
+            stop_on_drop: true,
+        }
+    }
+}
+
+impl LeaseOptions {
+    fn validate(&self) -> Result<()> {
+        if self.step_minutes == 0 {
+            return Err(Error::invalid_input(
+                "lease.step_minutes",
+                "must be at least 1",
+            ));
+        }
+        if self.max_total_minutes > MAX_LEASE_MINUTES {
+            return Err(Error::invalid_input(
+                "lease.max_total_minutes",
+                format!(
+                    "must be at most {MAX_LEASE_MINUTES}, got {}",
+                    self.max_total_minutes
+                ),
+            ));
+        }
+        if self.check_interval.is_zero() {
+            return Err(Error::invalid_input(
+                "lease.check_interval",
+                "must be more than 0",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Stops a session once: on request, or when dropped while armed.
+struct StopGuard {
+    client: Client,
+    id: String,
+    armed: AtomicBool,
+    runtime: tokio::runtime::Handle,
+}
+
+impl StopGuard {
+    fn new(client: &Client, id: &str) -> Result<Arc<StopGuard>> {
+        let runtime = tokio::runtime::Handle::try_current().map_err(|_| {
+            Error::new(
+                ErrorKind::InvalidInput,
+                "keeping a session needs a tokio runtime (call it from within one)",
+            )
+        })?;
+        Ok(Arc::new(StopGuard {
+            client: client.clone(),
+            id: id.to_owned(),
+            armed: AtomicBool::new(true),
+            runtime,
+        }))
+    }
+
+    async fn stop_now(&self) -> Result<()> {
+        if self.armed.swap(false, Ordering::SeqCst) {
+            stop_quietly(&self.client, &self.id).await
+        } else {
+            Ok(())
+        }
+    }
+
+    fn disarm(&self) {
+        self.armed.store(false, Ordering::SeqCst);
+    }
+}
+
+impl Drop for StopGuard {
+    fn drop(&mut self) {
+        if self.armed.swap(false, Ordering::SeqCst) {
+            let client = self.client.clone();
+            let id = self.id.clone();
+            tracing::info!(session = %id, "stopping the session its guard was dropped with");
+            self.runtime.spawn(async move {
+                if let Err(e) = stop_quietly(&client, &id).await {
+                    tracing::error!(session = %id, error = %e, "could not stop the session; it keeps running until its lease ends");
+                }
+            });
+        }
+    }
+}
+
+/// Stops a session; a session that is gone already counts as stopped.
+async fn stop_quietly(client: &Client, id: &str) -> Result<()> {
+    match client.stop_session(id).await {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Default)]
+struct KeeperState {
+    latest: Mutex<Option<Session>>,
+    extensions: AtomicU32,
+    finished: AtomicBool,
+}
+
+/// Keeps one session's lease renewed in the background (a task on the current tokio runtime).
+pub struct LeaseKeeper {
+    id: String,
+    cancel: CancellationToken,
+    state: Arc<KeeperState>,
+    guard: Option<Arc<StopGuard>>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl std::fmt::Debug for LeaseKeeper {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LeaseKeeper")
+            .field("session_id", &self.id)
+            .field("extensions", &self.extensions())
+            .field("finished", &self.is_finished())
+            .finish()
+    }
+}
+
+impl LeaseKeeper {
+    pub fn session_id(&self) -> &str {
+        &self.id
+    }
+
+    /// The session as the keeper last read it.
+    pub fn latest(&self) -> Option<Session> {
+        self.state.latest.lock().unwrap().clone()
+    }
+
+    /// How many times the lease was extended.
+    pub fn extensions(&self) -> u32 {
+        self.state.extensions.load(Ordering::SeqCst)
+    }
+
+    /// Whether the keeper ended because the session ended (or is gone).
+    pub fn is_finished(&self) -> bool {
+        self.state.finished.load(Ordering::SeqCst)
+    }
+
+    /// Ends the renewals and stops the session (when `stop_on_drop` was set), waiting for the
+    /// stop to be acknowledged.
+    pub async fn close(mut self) -> Result<()> {
+        self.cancel.cancel();
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+        match self.guard.take() {
+            Some(g) => g.stop_now().await,
+            None => Ok(()),
+        }
+    }
+
+    /// Ends the renewals and leaves the session running.
+    pub async fn detach(mut self) {
+        if let Some(g) = self.guard.take() {
+            g.disarm();
+        }
+        self.cancel.cancel();
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for LeaseKeeper {
+    fn drop(&mut self) {
+        self.cancel.cancel();
+        // The guard, if still here, stops the session as it drops.
+    }
+}
+
+impl Client {
+    /// Starts keeping session `id` alive (see [`LeaseOptions`]). Must be called within a
+    /// tokio runtime; the renewals run as a task on it.
+    pub fn keep_alive(&self, id: &str, options: LeaseOptions) -> Result<LeaseKeeper> {
+        check_id("session_id", id)?;
+        options.validate()?;
+        let guard = StopGuard::new(self, id)?;
+        let cancel = CancellationToken::new();
+        let state = Arc::new(KeeperState::default());
+        let task = guard.runtime.spawn(keep(
+            self.clone(),
+            id.to_owned(),
+            options.clone(),
+            cancel.clone(),
+            state.clone(),
+        ));
+        if !options.stop_on_drop {
+            guard.disarm();
+        }
+        Ok(LeaseKeeper {
+            id: id.to_owned(),
+            cancel,
+            state,
+            guard: options.stop_on_drop.then_some(guard),
+            task: Some(task),
+        })
+    }
+}
+
+async fn keep(
+    client: Client,
+    id: String,
+    options: LeaseOptions,
+    cancel: CancellationToken,
+    state: Arc<KeeperState>,
+) {
+    let cap = i64::from(options.max_total_minutes);
+    loop {
+        let read = tokio::select! {
+            r = client.get_session(&id) => r,
+            _ = cancel.cancelled() => return,
+        };
+        match read {
+            Ok(resp) => {
+                let s = resp.into_inner();
+                *state.latest.lock().unwrap() = Some(s.clone());
+                if s.status.is_terminal() {
+                    tracing::info!(session = %id, status = %s.status, "the session ended; lease keeper done");
+                    state.finished.store(true, Ordering::SeqCst);
+                    return;
+                }
+                let lease = s.max_lease_time_minutes.unwrap_or(0);
+                let elapsed = s.elapsed_time_minutes.unwrap_or(0);
+                let due = s.status == SessionStatus::Ready
+                    && elapsed + i64::from(options.margin_minutes) >= lease;
+                if due && lease < cap {
+                    let new_lease = (lease + i64::from(options.step_minutes)).min(cap);
+                    let update = tokio::select! {
+                        r = client.update_session(&id, new_lease as u32) => r,
+                        _ = cancel.cancelled() => return,
+                    };
+                    match update {
+                        Ok(updated) => {
+                            state.extensions.fetch_add(1, Ordering::SeqCst);
+                            tracing::info!(session = %id, from = lease, to = new_lease, elapsed, "lease extended");
+                            *state.latest.lock().unwrap() = Some(updated.into_inner());
+                        }
+                        Err(e) => {
+                            tracing::warn!(session = %id, error = %e, "extending the lease failed; trying again next check")
+                        }
+                    }
+                } else if due {
+                    tracing::info!(session = %id, lease, cap, "the lease is at its cap; the session will end with it");
+                }
+            }
+            Err(e) if e.kind() == ErrorKind::NotFound => {
+                tracing::warn!(session = %id, "the session is gone; lease keeper done");
+                state.finished.store(true, Ordering::SeqCst);
+                return;
+            }
+            Err(e) => {
+                tracing::warn!(session = %id, error = %e, "reading the session failed; trying again next check")
+            }
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(options.check_interval) => {}
+            _ = cancel.cancelled() => return,
+        }
+    }
+}
+
+/// What [`Client::open_session`] starts.
+#[derive(Debug)]
+pub struct SessionOptions {
+    /// The id; a new one ([`new_session_id`]) when `None`.
+    pub id: Option<String>,
+    pub size: SessionSize,
+    pub lease_minutes: u32,
+    /// Keep the lease renewed while the session is open; `None` lets it run out.
+    pub keep_alive: Option<LeaseOptions>,
+    pub wait: WaitOptions<Session>,
+}
+
+impl Default for SessionOptions {
+    fn default() -> Self {
+        SessionOptions {
+            id: None,
+            size: SessionSize::Standard,
+            lease_minutes: 30,
+            keep_alive: Some(LeaseOptions::default()),
+            wait: WaitOptions::default(),
+        }
+    }
+}
+
+/// A session that is `Ready`, kept alive if asked, and stopped when closed or dropped.
+pub struct ManagedSession {
+    session: Session,
+    keeper: Option<LeaseKeeper>,
+    guard: Arc<StopGuard>,
+}
+
+impl std::fmt::Debug for ManagedSession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ManagedSession")
+            .field("session", &self.session)
+            .field("keeper", &self.keeper)
+            .finish()
+    }
+}
+
+impl ManagedSession {
+    /// The session as it was when it became `Ready`.
+    pub fn session(&self) -> &Session {
+        &self.session
+    }
+
+    pub fn id(&self) -> &str {
+        &self.session.id
+    }
+
+    /// The lease keeper, when the session is kept alive.
+    pub fn keeper(&self) -> Option<&LeaseKeeper> {
+        self.keeper.as_ref()
+    }
+
+    /// Stops the session and waits for the service to acknowledge it.
+    pub async fn close(mut self) -> Result<()> {
+        if let Some(k) = self.keeper.take() {
+            k.detach().await;
+        }
+        self.guard.stop_now().await
+    }
+}
+
+impl Client {
+    /// Starts a session, waits until it is `Ready`, and keeps it alive if asked. If anything
+    /// fails on the way (the wait times out, is cancelled, the session fails) the session is
+    /// stopped before the error is returned; once open, it is stopped by
+    /// [`close`](ManagedSession::close) or when dropped.
+    pub async fn open_session(&self, options: SessionOptions) -> Result<ManagedSession> {
+        let id = options.id.unwrap_or_else(new_session_id);
+        check_id("session_id", &id)?;
+        if let Some(lease) = &options.keep_alive {
+            lease.validate()?;
+        }
+        let guard = StopGuard::new(self, &id)?;
+        if let Err(e) = self
+            .start_session(&id, options.size, options.lease_minutes)
+            .await
+        {
+            // A start whose answer was lost may still have created the session.
+            if e.is_retriable() || e.kind() == ErrorKind::Timeout {
+                let _ = guard.stop_now().await;
+            } else {
+                guard.disarm();
+            }
+            return Err(e);
+        }
+        let session = match self.wait_for_session(&id, options.wait).await {
+            Ok(s) => s,
+            Err(e) => {
+                if let Err(stop_error) = guard.stop_now().await {
+                    tracing::error!(session = %id, error = %stop_error, "could not stop the session after the wait failed");
+                }
+                return Err(e);
+            }
+        };
+        let keeper = match options.keep_alive {
+            Some(lease) => Some(self.keep_alive(
+                &id,
+                LeaseOptions {
+                    stop_on_drop: false,
+                    ..lease
+                },
+            )?),
+            None => None,
+        };
+        Ok(ManagedSession {
+            session,
+            keeper,
+            guard,
+        })
+    }
+}

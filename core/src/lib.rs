@@ -1,0 +1,60 @@
+//! # remote-rendering
+//!
+//! A client of the Azure Remote Rendering session and conversion REST API (api-version
+//! 2021-01-01) and of the Mixed Reality STS token exchange: the one implementation that the
+//! Python, Node.js and C/C++ bindings share, so that every language gets the same behaviour,
+//! defaults and errors.
+//!
+//! ```no_run
+//! # async fn demo() -> remote_rendering::Result<()> {
+//! use remote_rendering::{Client, SessionSize, WaitOptions};
+//!
+//! let client = Client::builder()
+//!     .region("eastus")
+//!     .account_id("00000000-1111-2222-3333-444455556666")
+//!     .account_domain("eastus.mixedreality.azure.com")
+//!     .account_key("…")
+//!     .build()?;
+//! client.start_session("my-session", SessionSize::Standard, 30).await?;
+//! let ready = client.wait_for_session("my-session", WaitOptions::new()).await?;
+//! println!("connect to {:?}", ready.hostname);
+//! client.stop_session("my-session").await?;
+//! # Ok(()) }
+//! ```
+//!
+//! * Operations: [`Client::start_session`], [`get_session`](Client::get_session),
+//!   [`update_session`](Client::update_session), [`stop_session`](Client::stop_session),
+//!   [`list_sessions`](Client::list_sessions), [`start_conversion`](Client::start_conversion),
+//!   [`get_conversion`](Client::get_conversion), [`list_conversions`](Client::list_conversions).
+//! * Waiting: [`Client::wait_for_session`], [`Client::wait_for_conversion`],
+//!   [`Client::wait_for_sessions`] (many at once, one list per interval).
+//! * Keeping alive and always stopping: [`Client::keep_alive`], [`Client::open_session`].
+//! * Errors: one [`Error`] with an [`ErrorKind`] and its stable code string.
+//!
+//! The crate builds no runtime of its own: its futures run on the caller's tokio runtime.
+
+mod client;
+mod config;
+mod credential;
+mod error;
+mod lease;
+mod retry;
+mod transport;
+mod wait;
+
+pub use client::{new_conversion_id, new_session_id, Client, Response, MAX_LEASE_MINUTES};
+pub use config::{
+    ClientBuilder, ClientConfig, DEFAULT_CONVERSION_WAIT_TIMEOUT, DEFAULT_POLL_INTERVAL,
+    DEFAULT_REQUEST_TIMEOUT, DEFAULT_SESSION_WAIT_TIMEOUT, KNOWN_REGIONS, TOKEN_REFRESH_MARGIN,
+};
+pub use credential::{BoxFuture, Credential, TokenProvider};
+pub use error::{Error, ErrorKind, Result};
+pub use lease::{LeaseKeeper, LeaseOptions, ManagedSession, SessionOptions};
+pub use remote_rendering_models::{
+    Conversion, ConversionInputSettings, ConversionOutput, ConversionOutputSettings,
+    ConversionSettings, ConversionStatus, SecretString, ServiceError, Session, SessionSize,
+    SessionStatus, Timestamp,
+};
+pub use retry::RetryPolicy;
+pub use tokio_util::sync::CancellationToken;
+pub use wait::{ProgressFn, WaitOptions};

@@ -1,6 +1,7 @@
 # remote-rendering: one Rust core for the Azure Remote Rendering API, with bindings.
 #
-#   make emulator   run the local emulator of the service (the main job for now)
+#   make quickstart the main job: a whole session and conversion (against the embedded emulator)
+#   make emulator   run the local emulator of the service on its own
 #   make test       build everything and run every test suite (what CI runs)
 #   make lint       formatting and clippy, warnings as errors
 #
@@ -10,16 +11,21 @@ CARGO ?= cargo
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 
-.PHONY: all test test-rust lint emulator clean
+.PHONY: all test test-rust smoke lint quickstart emulator clean
 
 all: test
 
-test: lint test-rust
+test: lint test-rust smoke
 
 # Cargo's last line is a doc-test summary that may count 0 tests; end with the total instead.
 test-rust:
 	$(CARGO) test --workspace --locked 2>&1 | awk '{ print } /^test result:/ { p += $$4; f += $$6 } \
 	  END { printf "rust: %d passed, %d failed\n", p, f }'
+
+# The README's main job must keep working: run it against the embedded emulator (never a
+# configured account, whatever the environment says).
+smoke:
+	env -u ARR_ACCOUNT_ID -u ARR_ACCOUNT_KEY $(CARGO) run --locked --quiet --example quickstart -p remote-rendering
 
 # fmt and clippy ship with rustup's default profile; a toolchain without them skips the check
 # with a note instead of failing the build.
@@ -28,6 +34,9 @@ lint:
 	  else echo "note: rustfmt not installed, skipping the format check"; fi
 	@if $(CARGO) clippy --version >/dev/null 2>&1; then $(CARGO) clippy --workspace --all-targets --locked -- -D warnings; \
 	  else echo "note: clippy not installed, skipping lints"; fi
+
+quickstart:
+	$(CARGO) run --release --locked --example quickstart -p remote-rendering
 
 emulator:
 	$(CARGO) run --release --locked -p remote-rendering-emulator

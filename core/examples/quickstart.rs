@@ -10,8 +10,8 @@
 //! `ARR_INPUT_ASSET` and `ARR_OUTPUT_CONTAINER` (container URIs with a linked storage account).
 
 use remote_rendering::{
-    new_conversion_id, new_session_id, Client, ClientBuilder, ConversionInputSettings, ConversionOutputSettings,
-    Conversion, ConversionSettings, Session, SessionSize, WaitOptions,
+    new_conversion_id, new_session_id, Client, ClientBuilder, Conversion, ConversionInputSettings,
+    ConversionOutputSettings, ConversionSettings, Session, SessionSize, WaitOptions,
 };
 use remote_rendering_emulator::{Emulator, EmulatorConfig};
 use std::process::ExitCode;
@@ -36,16 +36,23 @@ async fn run() -> remote_rendering::Result<()> {
 
     let id = new_session_id();
     let session = client.start_session(&id, SessionSize::Standard, 10).await?;
-    println!("{} started session {id}: {} (MS-CV {})", t(), session.status, session.ms_cv().unwrap_or("-"));
+    println!(
+        "{} started session {id}: {} (MS-CV {})",
+        t(),
+        session.status,
+        session.ms_cv().unwrap_or("-")
+    );
 
     // From here on the session costs money: stop it whatever happens next.
     let outcome = async {
         let ready = client
             .wait_for_session(
                 &id,
-                WaitOptions::new().poll_interval(Duration::from_secs(1)).on_progress(move |s: &Session| {
-                    println!("{} session is {}", t(), s.status);
-                }),
+                WaitOptions::new()
+                    .poll_interval(Duration::from_secs(1))
+                    .on_progress(move |s: &Session| {
+                        println!("{} session is {}", t(), s.status);
+                    }),
             )
             .await?;
         println!(
@@ -56,19 +63,37 @@ async fn run() -> remote_rendering::Result<()> {
             ready.teraflops.unwrap_or(0.0)
         );
         let extended = client.update_session(&id, 20).await?;
-        println!("{} lease extended to {} minutes", t(), extended.max_lease_time_minutes.unwrap_or(0));
+        println!(
+            "{} lease extended to {} minutes",
+            t(),
+            extended.max_lease_time_minutes.unwrap_or(0)
+        );
         for s in client.list_sessions_all().await? {
-            println!("{} listed: {} {} ({} of {} minutes used)", t(), s.id, s.status, s.elapsed_time_minutes.unwrap_or(0), s.max_lease_time_minutes.unwrap_or(0));
+            println!(
+                "{} listed: {} {} ({} of {} minutes used)",
+                t(),
+                s.id,
+                s.status,
+                s.elapsed_time_minutes.unwrap_or(0),
+                s.max_lease_time_minutes.unwrap_or(0)
+            );
         }
         Ok::<_, remote_rendering::Error>(())
     }
     .await;
     client.stop_session(&id).await?;
-    println!("{} stopped session {id}: {}", t(), client.get_session(&id).await?.status);
+    println!(
+        "{} stopped session {id}: {}",
+        t(),
+        client.get_session(&id).await?.status
+    );
     outcome?;
 
     let Some(settings) = conversion else {
-        println!("{} no storage configured (ARR_INPUT_CONTAINER…): conversion skipped", t());
+        println!(
+            "{} no storage configured (ARR_INPUT_CONTAINER…): conversion skipped",
+            t()
+        );
         return Ok(());
     };
     let cid = new_conversion_id();
@@ -77,23 +102,36 @@ async fn run() -> remote_rendering::Result<()> {
     let done = client
         .wait_for_conversion(
             &cid,
-            WaitOptions::new().poll_interval(Duration::from_secs(1)).on_progress(move |c: &Conversion| {
-                println!("{} conversion is {}", t(), c.status);
-            }),
+            WaitOptions::new()
+                .poll_interval(Duration::from_secs(1))
+                .on_progress(move |c: &Conversion| {
+                    println!("{} conversion is {}", t(), c.status);
+                }),
         )
         .await?;
-    println!("{} converted: {}", t(), done.output.map(|o| o.output_asset_uri).unwrap_or_default());
+    println!(
+        "{} converted: {}",
+        t(),
+        done.output.map(|o| o.output_asset_uri).unwrap_or_default()
+    );
     Ok(())
 }
 
 /// A client of the configured account, or of an embedded emulator.
-async fn connect() -> remote_rendering::Result<(Client, Option<Emulator>, Option<ConversionSettings>)> {
+async fn connect(
+) -> remote_rendering::Result<(Client, Option<Emulator>, Option<ConversionSettings>)> {
     if std::env::var_os("ARR_ACCOUNT_ID").is_some() {
         println!("using the account configured in ARR_* environment variables");
         let client = ClientBuilder::from_env().build()?;
         let var = |n: &str| std::env::var(n).ok().filter(|v| !v.is_empty());
-        let conversion = match (var("ARR_INPUT_CONTAINER"), var("ARR_INPUT_ASSET"), var("ARR_OUTPUT_CONTAINER")) {
-            (Some(input), Some(asset), Some(output)) => Some(settings(&input, &asset, &output, None)),
+        let conversion = match (
+            var("ARR_INPUT_CONTAINER"),
+            var("ARR_INPUT_ASSET"),
+            var("ARR_OUTPUT_CONTAINER"),
+        ) {
+            (Some(input), Some(asset), Some(output)) => {
+                Some(settings(&input, &asset, &output, None))
+            }
             _ => None,
         };
         return Ok((client, None, conversion));
@@ -104,8 +142,13 @@ async fn connect() -> remote_rendering::Result<(Client, Option<Emulator>, Option
         ..EmulatorConfig::default()
     })
     .await
-    .map_err(|e| remote_rendering::Error::new(remote_rendering::ErrorKind::Transport, e.to_string()))?;
-    println!("no ARR_ACCOUNT_ID set: using the embedded emulator at {}", emulator.endpoint());
+    .map_err(|e| {
+        remote_rendering::Error::new(remote_rendering::ErrorKind::Transport, e.to_string())
+    })?;
+    println!(
+        "no ARR_ACCOUNT_ID set: using the embedded emulator at {}",
+        emulator.endpoint()
+    );
     let client = Client::builder()
         .endpoint(emulator.endpoint())
         .sts_endpoint(emulator.sts_endpoint())

@@ -182,6 +182,23 @@ impl Error {
         self
     }
 
+    /// A copy of everything but the source chain (sources are not `Clone`).
+    pub(crate) fn shallow_clone(&self) -> Error {
+        let i = &self.0;
+        Error(Box::new(Inner {
+            kind: i.kind,
+            message: i.message.clone(),
+            field: i.field,
+            status: i.status,
+            service: i.service.clone(),
+            ms_cv: i.ms_cv.clone(),
+            retry_after: i.retry_after,
+            session: i.session.clone(),
+            conversion: i.conversion.clone(),
+            source: None,
+        }))
+    }
+
     pub fn kind(&self) -> ErrorKind {
         self.0.kind
     }

@@ -107,17 +107,55 @@ impl StopGuard {
     }
 }
 
+/// How long a drop may block to stop its session.
+const STOP_ON_DROP_LIMIT: Duration = Duration::from_secs(30);
+
 impl Drop for StopGuard {
+    /// Stops the session before returning where the runtime allows it: a task spawned from a
+    /// drop is cancelled when the runtime shuts down right after (a `main` that fails with
+    /// `?`), and the session would keep running. On a multi-thread runtime, or outside any
+    /// runtime, the drop blocks (at most [`STOP_ON_DROP_LIMIT`]) until the stop is answered;
+    /// on a current-thread runtime, which cannot be blocked, the stop runs as a task.
     fn drop(&mut self) {
-        if self.armed.swap(false, Ordering::SeqCst) {
-            let client = self.client.clone();
-            let id = self.id.clone();
-            tracing::info!(session = %id, "stopping the session its guard was dropped with");
-            self.runtime.spawn(async move {
-                if let Err(e) = stop_quietly(&client, &id).await {
-                    tracing::error!(session = %id, error = %e, "could not stop the session; it keeps running until its lease ends");
+        if !self.armed.swap(false, Ordering::SeqCst) {
+            return;
+        }
+        let client = self.client.clone();
+        let id = self.id.clone();
+        tracing::info!(session = %id, "stopping the session its guard was dropped with");
+        let stop = async move {
+            let outcome =
+                tokio::time::timeout(STOP_ON_DROP_LIMIT, stop_quietly(&client, &id)).await;
+            match outcome {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => {
+                    tracing::error!(session = %id, error = %e, "could not stop the session; it keeps running until its lease ends")
                 }
-            });
+                Err(_) => {
+                    tracing::error!(session = %id, "stopping the session timed out; it keeps running until its lease ends")
+                }
+            }
+        };
+        match tokio::runtime::Handle::try_current() {
+            Ok(current)
+                if current.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread =>
+            {
+                tokio::task::block_in_place(|| current.block_on(stop));
+            }
+            Ok(current) => {
+                current.spawn(stop);
+            }
+            Err(_) => {
+                // Outside any runtime (a binding's drop on a plain thread): drive the stop on
+                // the runtime the guard was made on, if it still runs.
+                let runtime = self.runtime.clone();
+                let driven = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    runtime.block_on(stop)
+                }));
+                if driven.is_err() {
+                    tracing::error!(session = %self.id, "the runtime is gone; the session keeps running until its lease ends");
+                }
+            }
         }
     }
 }

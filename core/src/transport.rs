@@ -125,12 +125,25 @@ pub(crate) fn jwt_expiry(token: &str) -> Option<SystemTime> {
 struct CachedToken {
     token: SecretString,
     refresh_at: SystemTime,
+    expires: SystemTime,
+}
+
+/// The token cache: the current token, and the outcome of the last exchange so that calls
+/// that waited for it share it (one exchange, one failure, however many calls wait).
+#[derive(Default)]
+struct TokenState {
+    cached: Option<CachedToken>,
+    /// Counts finished exchanges.
+    exchanges: u64,
+    last_failure: Option<Error>,
 }
 
 pub(crate) struct Transport {
     pub http: reqwest::Client,
     pub config: ClientConfig,
-    token: tokio::sync::Mutex<Option<CachedToken>>,
+    token: tokio::sync::Mutex<TokenState>,
+    /// Finished exchanges, readable without the lock (a caller notes it before waiting).
+    exchanges: std::sync::atomic::AtomicU64,
 }
 
 impl Transport {
@@ -151,7 +164,8 @@ impl Transport {
         Ok(Transport {
             http,
             config,
-            token: tokio::sync::Mutex::new(None),
+            token: tokio::sync::Mutex::new(TokenState::default()),
+            exchanges: std::sync::atomic::AtomicU64::new(0),
         })
     }
 
@@ -299,29 +313,61 @@ impl Transport {
     }
 
     async fn forget_token(&self, used: &SecretString) {
-        let mut guard = self.token.lock().await;
-        if guard.as_ref().is_some_and(|c| &c.token == used) {
-            *guard = None;
+        let mut state = self.token.lock().await;
+        if state.cached.as_ref().is_some_and(|c| &c.token == used) {
+            state.cached = None;
         }
     }
 
     /// The access token, from the cache or a new STS exchange. Concurrent callers wait for one
     /// exchange (the lock is held while it runs).
     pub async fn access_token(&self) -> Result<SecretString> {
+        use std::sync::atomic::Ordering;
         let credential = match &self.config.credential {
             Credential::AccessToken(t) => return Ok(t.clone()),
             other => other.clone(),
         };
-        let mut guard = self.token.lock().await;
-        if let Some(cached) = guard.as_ref() {
-            if SystemTime::now() < cached.refresh_at {
+        let seen = self.exchanges.load(Ordering::SeqCst);
+        let mut state = self.token.lock().await;
+        let now = SystemTime::now();
+        if let Some(cached) = state.cached.as_ref() {
+            if now < cached.refresh_at {
                 return Ok(cached.token.clone());
             }
         }
-        let fresh = self.exchange(&credential).await?;
-        let token = fresh.token.clone();
-        *guard = Some(fresh);
-        Ok(token)
+        // An exchange finished while this call waited for the lock, and failed: that is this
+        // call's answer too (a success would have been found in the cache above).
+        if state.exchanges != seen {
+            if let Some(e) = &state.last_failure {
+                return Err(e.shallow_clone());
+            }
+        }
+        let outcome = self.exchange(&credential).await;
+        state.exchanges += 1;
+        self.exchanges.store(state.exchanges, Ordering::SeqCst);
+        match outcome {
+            Ok(fresh) => {
+                let token = fresh.token.clone();
+                state.cached = Some(fresh);
+                state.last_failure = None;
+                Ok(token)
+            }
+            Err(e) => {
+                // A refresh ahead of expiry that fails leaves the current token usable.
+                let still_valid = state
+                    .cached
+                    .as_ref()
+                    .filter(|c| SystemTime::now() < c.expires)
+                    .map(|c| c.token.clone());
+                if let Some(token) = still_valid {
+                    tracing::warn!(error = %e, "refreshing the access token failed; using the current one until it expires");
+                    state.last_failure = None;
+                    return Ok(token);
+                }
+                state.last_failure = Some(e.shallow_clone());
+                Err(e)
+            }
+        }
     }
 
     async fn exchange(&self, credential: &Credential) -> Result<CachedToken> {
@@ -379,7 +425,11 @@ impl Transport {
         // Refresh 5 minutes before expiry, or half-way for tokens that live less than 10.
         let life = expires.duration_since(now).unwrap_or(Duration::ZERO);
         let refresh_at = expires - TOKEN_REFRESH_MARGIN.min(life / 2);
-        Ok(CachedToken { token, refresh_at })
+        Ok(CachedToken {
+            token,
+            refresh_at,
+            expires,
+        })
     }
 }
 

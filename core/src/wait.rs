@@ -124,6 +124,38 @@ fn conversion_standing(c: &Conversion) -> Standing {
     }
 }
 
+/// Why a raced step did not finish.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Interrupted {
+    Deadline,
+    Cancelled,
+}
+
+impl Interrupted {
+    fn kind(self) -> ErrorKind {
+        match self {
+            Interrupted::Deadline => ErrorKind::Timeout,
+            Interrupted::Cancelled => ErrorKind::Cancelled,
+        }
+    }
+}
+
+/// Runs `fut` unless the deadline passes or `cancel` fires first: no request of a wait may
+/// outlive the wait's deadline or its cancellation.
+async fn race<T>(
+    fut: impl Future<Output = T>,
+    deadline: Instant,
+    cancel: &Option<CancellationToken>,
+) -> std::result::Result<T, Interrupted> {
+    tokio::select! {
+        r = fut => Ok(r),
+        _ = tokio::time::sleep_until(deadline) => Err(Interrupted::Deadline),
+        _ = async { match cancel { Some(c) => c.cancelled().await, None => std::future::pending().await } } => {
+            Err(Interrupted::Cancelled)
+        }
+    }
+}
+
 /// Sleeps `d`, or ends early with the error of a cancellation.
 async fn pause(d: Duration, cancel: &Option<CancellationToken>) -> std::result::Result<(), ()> {
     match cancel {
@@ -226,15 +258,9 @@ impl Client {
             if cancel.as_ref().is_some_and(CancellationToken::is_cancelled) {
                 return Err(ended(ErrorKind::Cancelled, last));
             }
-            let fetched = tokio::select! {
-                r = fetch() => Some(r),
-                _ = tokio::time::sleep_until(deadline) => None,
-                _ = async { match &cancel { Some(c) => c.cancelled().await, None => std::future::pending().await } } => {
-                    return Err(ended(ErrorKind::Cancelled, last));
-                }
-            };
-            let Some(fetched) = fetched else {
-                return Err(ended(ErrorKind::Timeout, last));
+            let fetched = match race(fetch(), deadline, &cancel).await {
+                Ok(r) => r,
+                Err(why) => return Err(ended(why.kind(), last)),
             };
             let mut next_wait = interval;
             match fetched {
@@ -298,7 +324,8 @@ impl Client {
         let cancel = options.cancel.clone();
         let mut results: HashMap<&str, Result<Session>> = HashMap::new();
         let mut last: HashMap<&str, Session> = HashMap::new();
-        loop {
+        let mut interrupted = None;
+        'polls: loop {
             let pending: Vec<&str> = ids
                 .iter()
                 .map(String::as_str)
@@ -307,7 +334,15 @@ impl Client {
             if pending.is_empty() {
                 break;
             }
-            match self.list_sessions_all().await {
+            // Every request is raced against the deadline and the cancellation.
+            let listed = match race(self.list_sessions_all(), deadline, &cancel).await {
+                Ok(listed) => listed,
+                Err(why) => {
+                    interrupted = Some(why);
+                    break;
+                }
+            };
+            match listed {
                 Ok(listed) => {
                     let mut by_id: HashMap<String, Session> =
                         listed.into_iter().map(|s| (s.id.clone(), s)).collect();
@@ -315,10 +350,14 @@ impl Client {
                         let seen = match by_id.remove(id) {
                             Some(s) => Some(s),
                             // Not listed: it ended (or never was); ask for it alone.
-                            None => match self.get_session(id).await {
-                                Ok(s) => Some(s.into_inner()),
-                                Err(e) if e.is_retriable() => None,
-                                Err(e) => {
+                            None => match race(self.get_session(id), deadline, &cancel).await {
+                                Err(why) => {
+                                    interrupted = Some(why);
+                                    break 'polls;
+                                }
+                                Ok(Ok(s)) => Some(s.into_inner()),
+                                Ok(Err(e)) if e.is_retriable() => None,
+                                Ok(Err(e)) => {
                                     results.insert(id, Err(e));
                                     None
                                 }
@@ -351,29 +390,29 @@ impl Client {
                 break;
             }
             let now = Instant::now();
-            let stop = if now >= deadline {
-                Some(ErrorKind::Timeout)
-            } else if pause(interval.min(deadline - now), &cancel).await.is_err() {
-                Some(ErrorKind::Cancelled)
-            } else {
-                None
-            };
-            if let Some(kind) = stop {
-                for id in ids {
-                    if !results.contains_key(id.as_str()) {
-                        let verb = if kind == ErrorKind::Timeout {
-                            "gave up waiting for"
-                        } else {
-                            "cancelled waiting for"
-                        };
-                        let mut e = Error::new(kind, format!("{verb} session {id:?} to be Ready"));
-                        if let Some(s) = last.remove(id.as_str()) {
-                            e = e.with_session(s);
-                        }
-                        results.insert(id.as_str(), Err(e));
-                    }
-                }
+            if now >= deadline {
+                interrupted = Some(Interrupted::Deadline);
                 break;
+            }
+            if pause(interval.min(deadline - now), &cancel).await.is_err() {
+                interrupted = Some(Interrupted::Cancelled);
+                break;
+            }
+        }
+        if let Some(why) = interrupted {
+            let verb = match why {
+                Interrupted::Deadline => "gave up waiting for",
+                Interrupted::Cancelled => "cancelled waiting for",
+            };
+            for id in ids {
+                if !results.contains_key(id.as_str()) {
+                    let mut e =
+                        Error::new(why.kind(), format!("{verb} session {id:?} to be Ready"));
+                    if let Some(s) = last.remove(id.as_str()) {
+                        e = e.with_session(s);
+                    }
+                    results.insert(id.as_str(), Err(e));
+                }
             }
         }
         Ok(ids

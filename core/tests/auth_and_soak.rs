@@ -167,10 +167,12 @@ async fn concurrent_first_calls_share_a_single_token_exchange() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "bug: a failed STS exchange is not shared; every waiting call repeats it in turn \
-            (core/src/transport.rs Transport::access_token), 50 calls make 50 STS requests"]
 async fn concurrent_calls_share_one_failed_token_exchange() {
     let env = Env::start().await;
+    // The STS answers slowly, so every call arrives while the one exchange runs (a call that
+    // arrives after a failure rightly tries again).
+    env.emu
+        .set_faults(FaultPlan::parse("delay:300ms=1@sts").unwrap(), 1);
     let refused = builder_for(&env.emu)
         .account_key("not-the-key")
         .retry_policy(RetryPolicy::none())
@@ -196,6 +198,40 @@ async fn concurrent_calls_share_one_failed_token_exchange() {
         "the calls waiting for the exchange share its failure instead of each repeating it"
     );
     assert_eq!(env.requests("list_sessions"), 0);
+}
+
+#[tokio::test]
+async fn a_failed_refresh_ahead_of_expiry_keeps_using_the_current_token() {
+    let env = Env::with(EmulatorConfig {
+        token_lifetime: Duration::from_secs(6),
+        ..slow_config()
+    })
+    .await;
+    let c = builder_for(&env.emu)
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap();
+    within(
+        "start",
+        c.start_session("refresh-fails", SessionSize::Standard, 10),
+    )
+    .await
+    .unwrap();
+    // Past half its life (2.5 to 3 s), the refresh is due; the STS is down.
+    tokio::time::sleep(Duration::from_millis(3100)).await;
+    env.emu
+        .set_faults(FaultPlan::parse("503=1@sts").unwrap(), 1);
+    let s = within("get while the STS is down", c.get_session("refresh-fails"))
+        .await
+        .expect("the still-valid token is used");
+    assert_eq!(s.id, "refresh-fails");
+    assert_eq!(env.requests("sts"), 2, "the refresh was tried");
+    // Once the STS is back, the next due refresh succeeds.
+    env.emu.clear_faults();
+    within("get after the STS is back", c.get_session("refresh-fails"))
+        .await
+        .unwrap();
+    assert_eq!(env.requests("sts"), 3);
 }
 
 #[tokio::test]

@@ -15,7 +15,7 @@ SHELL := /bin/bash
 
 all: test
 
-test: lint test-rust smoke
+test: lint smoke test-rust
 
 # Cargo's last line is a doc-test summary that may count 0 tests; end with the total instead.
 test-rust:

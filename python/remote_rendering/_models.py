@@ -1,0 +1,258 @@
+"""Models: immutable, typed, comparable, and safe to print (SAS strings are never in a repr).
+
+They are built from the service's wire dictionaries, which the native core hands over.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import enum
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Mapping, Optional, Tuple, Type, TypeVar
+
+_E = TypeVar("_E", bound="_WireEnum")
+
+
+class _WireEnum(str, enum.Enum):
+    """A ``str`` enum that keeps values it does not know (the service may add some)."""
+
+    @classmethod
+    def _missing_(cls: Type[_E], value: object) -> Optional[_E]:
+        if not isinstance(value, str):
+            return None
+        for member in cls:
+            if member.value.lower() == value.lower():
+                return member
+        unknown = str.__new__(cls, value)
+        unknown._name_ = "UNKNOWN"
+        unknown._value_ = value
+        return unknown
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+    @property
+    def is_known(self) -> bool:
+        return self.name != "UNKNOWN"
+
+
+class SessionSize(_WireEnum):
+    STANDARD = "Standard"
+    PREMIUM = "Premium"
+
+
+class SessionStatus(_WireEnum):
+    STARTING = "Starting"
+    READY = "Ready"
+    STOPPED = "Stopped"
+    EXPIRED = "Expired"
+    ERROR = "Error"
+
+    @property
+    def is_terminal(self) -> bool:
+        return self in (SessionStatus.STOPPED, SessionStatus.EXPIRED, SessionStatus.ERROR)
+
+
+class ConversionStatus(_WireEnum):
+    NOT_STARTED = "NotStarted"
+    RUNNING = "Running"
+    SUCCEEDED = "Succeeded"
+    FAILED = "Failed"
+    CANCELLED = "Cancelled"
+
+    @property
+    def is_terminal(self) -> bool:
+        return self in (ConversionStatus.SUCCEEDED, ConversionStatus.FAILED, ConversionStatus.CANCELLED)
+
+
+def _timestamp(text: Optional[str]) -> Optional[_dt.datetime]:
+    if not text:
+        return None
+    t = text.replace("Z", "+00:00")
+    # The service writes up to 7 fractional digits; Python reads at most 6.
+    if "." in t:
+        head, rest = t.split(".", 1)
+        n = 0
+        while n < len(rest) and rest[n].isdigit():
+            n += 1
+        digits, tz = rest[:n], rest[n:]
+        t = f"{head}.{digits[:6].ljust(6, '0')}{tz}"
+    return _dt.datetime.fromisoformat(t)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, _dt.datetime):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if hasattr(value, "to_dict"):
+        return value.to_dict()
+    return value
+
+
+class _Model:
+    def to_dict(self) -> Dict[str, Any]:
+        """The attributes as plain, JSON-ready values (secrets left out)."""
+        return {
+            f.name: _plain(getattr(self, f.name))
+            for f in self.__dataclass_fields__.values()  # type: ignore[attr-defined]
+            if f.repr
+        }
+
+
+@dataclass(frozen=True)
+class ErrorDetails(_Model):
+    """An error as the service reports it: in an exception, a failed session or conversion."""
+
+    code: str
+    message: str
+    details: Tuple["ErrorDetails", ...] = ()
+    target: Optional[str] = None
+
+    @classmethod
+    def _from_wire(cls, d: Optional[Mapping[str, Any]]) -> Optional["ErrorDetails"]:
+        if not d:
+            return None
+        return cls(
+            code=str(d.get("code", "")),
+            message=str(d.get("message", "")),
+            details=tuple(x for x in (cls._from_wire(i) for i in d.get("details") or []) if x is not None),
+            target=d.get("target"),
+        )
+
+
+@dataclass(frozen=True)
+class Session(_Model):
+    """A rendering session. ``lease_minutes`` is the service's ``maxLeaseTimeMinutes``."""
+
+    id: str
+    status: SessionStatus
+    size: SessionSize
+    lease_minutes: Optional[int] = None
+    elapsed_minutes: Optional[int] = None
+    hostname: Optional[str] = None
+    handshake_port: Optional[int] = None
+    arr_inspector_port: Optional[int] = None
+    teraflops: Optional[float] = None
+    created_on: Optional[_dt.datetime] = None
+    error: Optional[ErrorDetails] = None
+
+    @classmethod
+    def _from_wire(cls, d: Mapping[str, Any]) -> "Session":
+        return cls(
+            id=d["id"],
+            status=SessionStatus(d["status"]),
+            size=SessionSize(d["size"]),
+            lease_minutes=d.get("maxLeaseTimeMinutes"),
+            elapsed_minutes=d.get("elapsedTimeMinutes"),
+            hostname=d.get("hostname"),
+            handshake_port=d.get("handshakePort"),
+            arr_inspector_port=d.get("arrInspectorPort"),
+            teraflops=d.get("teraflops"),
+            created_on=_timestamp(d.get("creationTime")),
+            error=ErrorDetails._from_wire(d.get("error")),
+        )
+
+
+@dataclass(frozen=True)
+class ConversionInputSettings(_Model):
+    """Where the model to convert is read from. The SAS is sent, never printed or echoed."""
+
+    storage_container_uri: str
+    relative_input_asset_path: str
+    blob_prefix: Optional[str] = None
+    storage_container_read_list_sas: Optional[str] = field(default=None, repr=False, compare=False)
+
+    def _to_wire(self) -> Dict[str, Any]:
+        d: Dict[str, Any] = {
+            "storageContainerUri": self.storage_container_uri,
+            "relativeInputAssetPath": self.relative_input_asset_path,
+        }
+        if self.blob_prefix is not None:
+            d["blobPrefix"] = self.blob_prefix
+        if self.storage_container_read_list_sas is not None:
+            d["storageContainerReadListSas"] = self.storage_container_read_list_sas
+        return d
+
+
+@dataclass(frozen=True)
+class ConversionOutputSettings(_Model):
+    """Where the converted ``.arrAsset`` is written. The SAS is sent, never printed or echoed."""
+
+    storage_container_uri: str
+    blob_prefix: Optional[str] = None
+    output_asset_filename: Optional[str] = None
+    storage_container_write_sas: Optional[str] = field(default=None, repr=False, compare=False)
+
+    def _to_wire(self) -> Dict[str, Any]:
+        d: Dict[str, Any] = {"storageContainerUri": self.storage_container_uri}
+        if self.blob_prefix is not None:
+            d["blobPrefix"] = self.blob_prefix
+        if self.output_asset_filename is not None:
+            d["outputAssetFilename"] = self.output_asset_filename
+        if self.storage_container_write_sas is not None:
+            d["storageContainerWriteSas"] = self.storage_container_write_sas
+        return d
+
+
+@dataclass(frozen=True)
+class ConversionSettings(_Model):
+    input_location: ConversionInputSettings
+    output_location: ConversionOutputSettings
+
+    def _to_wire(self) -> Dict[str, Any]:
+        return {"inputLocation": self.input_location._to_wire(), "outputLocation": self.output_location._to_wire()}
+
+    @classmethod
+    def _from_wire(cls, d: Mapping[str, Any]) -> "ConversionSettings":
+        i, o = d["inputLocation"], d["outputLocation"]
+        return cls(
+            input_location=ConversionInputSettings(
+                storage_container_uri=i["storageContainerUri"],
+                relative_input_asset_path=i["relativeInputAssetPath"],
+                blob_prefix=i.get("blobPrefix"),
+            ),
+            output_location=ConversionOutputSettings(
+                storage_container_uri=o["storageContainerUri"],
+                blob_prefix=o.get("blobPrefix"),
+                output_asset_filename=o.get("outputAssetFilename"),
+            ),
+        )
+
+
+@dataclass(frozen=True)
+class Conversion(_Model):
+    """An asset conversion. ``output_asset_uri`` is set once it succeeded."""
+
+    id: str
+    status: ConversionStatus
+    settings: ConversionSettings
+    output_asset_uri: Optional[str] = None
+    error: Optional[ErrorDetails] = None
+    created_on: Optional[_dt.datetime] = None
+
+    @classmethod
+    def _from_wire(cls, d: Mapping[str, Any]) -> "Conversion":
+        return cls(
+            id=d["id"],
+            status=ConversionStatus(d["status"]),
+            settings=ConversionSettings._from_wire(d["settings"]),
+            output_asset_uri=(d.get("output") or {}).get("outputAssetUri"),
+            error=ErrorDetails._from_wire(d.get("error")),
+            created_on=_timestamp(d.get("creationTime")),
+        )
+
+
+__all__: List[str] = [
+    "SessionSize",
+    "SessionStatus",
+    "ConversionStatus",
+    "ErrorDetails",
+    "Session",
+    "ConversionInputSettings",
+    "ConversionOutputSettings",
+    "ConversionSettings",
+    "Conversion",
+]

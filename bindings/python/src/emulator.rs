@@ -113,8 +113,8 @@ impl PyEmulator {
     }
 
     #[getter]
-    fn ca_cert(&self) -> Option<PathBuf> {
-        self.info.ca_cert.clone()
+    fn ca_cert(&self) -> Option<String> {
+        self.info.ca_cert.as_ref().map(|p| p.display().to_string())
     }
 
     fn advance_clock(&self, seconds: f64) -> PyResult<()> {

@@ -11,11 +11,34 @@ CARGO ?= cargo
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 
-.PHONY: all test test-rust smoke lint quickstart emulator clean
+PYTHON ?= python3
+VENV ?= .venv
+VPY := $(VENV)/bin/python
+
+.PHONY: all test test-rust test-python python-develop smoke lint quickstart emulator clean
 
 all: test
 
-test: lint smoke test-rust
+test: lint smoke test-python test-rust
+
+# A venv with the build and test tools, from PyPI (created once, re-done when this file changes).
+$(VENV)/.installed: Makefile
+	$(PYTHON) -m venv $(VENV)
+	$(VPY) -m pip install --quiet --upgrade pip
+	$(VPY) -m pip install --quiet "maturin>=1.9,<2" "pytest>=7" "mypy>=1.8"
+	touch $@
+
+# The package, installed editable in the venv (a debug build: quick to compile, fine for tests).
+python-develop: $(VENV)/.installed
+	cd python && ../$(VPY) -m maturin develop --quiet
+
+# pytest, the stubs against the module, the public API and the walkthrough under mypy --strict,
+# and the walkthrough itself against the embedded emulator.
+test-python: python-develop
+	cd python && ../$(VPY) -m mypy.stubtest remote_rendering._native
+	cd python && ../$(VPY) -m mypy --strict remote_rendering examples/quickstart.py
+	env -u ARR_ACCOUNT_ID $(VPY) python/examples/quickstart.py > /dev/null
+	cd python && ../$(VPY) -m pytest -q tests
 
 # Cargo's last line is a doc-test summary that may count 0 tests; end with the total instead.
 test-rust:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 from types import TracebackType
-from typing import Any, Callable, Iterator, List, Optional, Sequence, Type, Union
+from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Type, Union
 
 from . import _common
 from ._common import Seconds
@@ -107,7 +107,7 @@ class SessionContext:
     """``with client.session(...) as s:`` starts a session, waits for Ready, keeps it alive,
     and stops it on exit, also on an exception or Ctrl-C."""
 
-    def __init__(self, client: "RemoteRenderingClient", kwargs: dict) -> None:
+    def __init__(self, client: "RemoteRenderingClient", kwargs: Dict[str, Any]) -> None:
         self._client = client
         self._kwargs = kwargs
         self._managed: Optional[ManagedSession] = None

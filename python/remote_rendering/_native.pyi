@@ -1,25 +1,32 @@
 # Stubs of the private native module (kept by hand; checked by the test suite with stubtest).
 # The public, documented API is the pure-Python package that wraps it.
 from os import PathLike
-from typing import Any, Callable, Dict, List, Optional, Tuple, Union
+from typing import Any, Callable, Dict, List, Optional, Tuple, Union, final
+
+
+__all__ = ["__version__", "CORE_VERSION", "Client", "PageStream", "PyManagedSession", "PyLeaseKeeper", "Emulator", "Canceller", "_set_log_level"]
 
 __version__: str
 CORE_VERSION: str
 
 def _set_log_level(level: int) -> None: ...
 
+@final
 class Canceller:
     def __call__(self, fut: Any) -> None: ...
 
+@final
 class PageStream:
     def next(self, event_loop: Optional[Any] = None) -> Any: ...
 
+@final
 class PyManagedSession:
     @property
     def session(self) -> Dict[str, Any]: ...
     def extensions(self) -> int: ...
     def close(self, event_loop: Optional[Any] = None) -> Any: ...
 
+@final
 class PyLeaseKeeper:
     def extensions(self) -> int: ...
     def is_finished(self) -> bool: ...
@@ -27,6 +34,7 @@ class PyLeaseKeeper:
     def close(self, event_loop: Optional[Any] = None) -> Any: ...
     def detach(self, event_loop: Optional[Any] = None) -> Any: ...
 
+@final
 class Client:
     def __new__(
         cls,
@@ -98,6 +106,7 @@ class Client:
     ) -> Any: ...
     def keep_alive(self, session_id: str, keep_alive: Dict[str, Any]) -> PyLeaseKeeper: ...
 
+@final
 class Emulator:
     def __new__(
         cls,

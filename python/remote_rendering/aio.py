@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import os
 from types import TracebackType
-from typing import Any, AsyncIterator, Awaitable, Callable, List, Optional, Sequence, Type, Union, cast
+from typing import Any, AsyncIterator, Awaitable, Callable, Dict, List, Optional, Sequence, Type, Union, cast
 
 from . import _common
 from ._common import Seconds
@@ -103,7 +103,7 @@ class SessionContext:
     """``async with client.session(...) as s:``: start, wait for Ready, keep alive, always stop
     (also when the body raises or the task is cancelled)."""
 
-    def __init__(self, client: "RemoteRenderingClient", kwargs: dict) -> None:
+    def __init__(self, client: "RemoteRenderingClient", kwargs: Dict[str, Any]) -> None:
         self._client = client
         self._kwargs = kwargs
         self._managed: Optional[ManagedSession] = None

@@ -1,0 +1,1 @@
+//! C ABI of the remote-rendering core (being written).

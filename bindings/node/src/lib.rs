@@ -1,0 +1,607 @@
+//! The Node-API addon over the remote-rendering core. Private: the public API is the small
+//! hand-written layer in `node/index.js`, which maps errors to classes, wires `AbortSignal`s to
+//! cancel tokens, and adds async iterators and `Symbol.asyncDispose`.
+//!
+//! Results cross as the service's wire objects; errors cross as a JSON payload in the message
+//! (prefix `RRERR:`) that the JS layer turns into the right error class.
+
+use futures_util::stream::{BoxStream, StreamExt};
+use napi::bindgen_prelude::*;
+use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
+use napi_derive::napi;
+use remote_rendering::{
+    Client, ConversionSettings, Credential, Error as CoreError, ErrorKind, LeaseKeeper,
+    LeaseOptions, ManagedSession, RetryPolicy, SecretString, SessionOptions, SessionSize,
+    WaitOptions,
+};
+use serde_json::{json, Value};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio_util::sync::CancellationToken;
+
+/// A core error as a JS error whose message carries the error's data.
+fn js_error(e: CoreError) -> napi::Error {
+    let payload = json!({
+        "code": e.code(),
+        "message": e.to_string(),
+        "status": e.status(),
+        "msCv": e.ms_cv(),
+        "retryAfter": e.retry_after().map(|d| d.as_secs_f64()),
+        "field": e.field(),
+        "retriable": e.is_retriable(),
+        "details": e.service_error().map(|d| serde_json::to_value(d).unwrap_or(Value::Null)),
+        "session": e.session().map(|s| serde_json::to_value(s).unwrap_or(Value::Null)),
+        "conversion": e.conversion().map(|c| serde_json::to_value(c).unwrap_or(Value::Null)),
+    });
+    napi::Error::new(Status::GenericFailure, format!("RRERR:{payload}"))
+}
+
+fn invalid(field: &'static str, rule: impl std::fmt::Display) -> CoreError {
+    CoreError::invalid_input(field, rule)
+}
+
+fn seconds(
+    field: &'static str,
+    v: Option<f64>,
+) -> std::result::Result<Option<Duration>, CoreError> {
+    match v {
+        None => Ok(None),
+        Some(s) if s.is_finite() && s >= 0.0 => Ok(Some(Duration::from_secs_f64(s))),
+        Some(s) => Err(invalid(
+            field,
+            format!("must be a number of seconds, 0 or more, got {s}"),
+        )),
+    }
+}
+
+fn lease(field: &'static str, minutes: f64) -> std::result::Result<u32, CoreError> {
+    if minutes.fract() == 0.0 && (0.0..=u32::MAX as f64).contains(&minutes) {
+        Ok(minutes as u32)
+    } else {
+        Err(invalid(
+            field,
+            format!("must be a whole number between 0 and 1440, got {minutes}"),
+        ))
+    }
+}
+
+fn wire<T: serde::Serialize>(v: &T) -> Value {
+    serde_json::to_value(v).expect("models serialise")
+}
+
+/// Runs `fut` unless `cancel` fires first (an aborted `AbortSignal`).
+async fn cancellable<T>(
+    cancel: Option<CancellationToken>,
+    fut: impl std::future::Future<Output = std::result::Result<T, CoreError>>,
+) -> Result<T> {
+    let out = match cancel {
+        Some(token) => tokio::select! {
+            r = fut => r,
+            _ = token.cancelled() => Err(CoreError::new(ErrorKind::Cancelled, "the operation was aborted")),
+        },
+        None => fut.await,
+    };
+    out.map_err(js_error)
+}
+
+/// A cancellation handle the JS layer fires when an `AbortSignal` aborts.
+#[napi]
+pub struct CancelToken {
+    token: CancellationToken,
+}
+
+#[napi]
+impl CancelToken {
+    #[napi(constructor)]
+    pub fn new() -> Self {
+        CancelToken {
+            token: CancellationToken::new(),
+        }
+    }
+
+    #[napi]
+    pub fn cancel(&self) {
+        self.token.cancel();
+    }
+}
+
+impl Default for CancelToken {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+fn token(c: Option<&CancelToken>) -> Option<CancellationToken> {
+    c.map(|c| c.token.clone())
+}
+
+type Progress = ThreadsafeFunction<Value, (), Value, Status, false>;
+
+fn progress<T: serde::Serialize>(cb: Option<Progress>) -> Option<Box<dyn FnMut(&T) + Send>> {
+    let cb = Arc::new(cb?);
+    Some(Box::new(move |r: &T| {
+        cb.call(wire(r), ThreadsafeFunctionCallMode::NonBlocking);
+    }))
+}
+
+fn wait_options<T>(
+    poll_interval: Option<f64>,
+    timeout: Option<f64>,
+    on_progress: Option<Box<dyn FnMut(&T) + Send>>,
+    cancel: Option<CancellationToken>,
+) -> std::result::Result<WaitOptions<T>, CoreError> {
+    Ok(WaitOptions {
+        poll_interval: seconds("pollInterval", poll_interval)?,
+        timeout: seconds("timeout", timeout)?,
+        cancel,
+        on_progress,
+    })
+}
+
+/// Options of the client, as the JS layer passes them.
+#[napi(object)]
+pub struct NativeClientOptions {
+    pub account_id: String,
+    pub account_domain: Option<String>,
+    pub endpoint: Option<String>,
+    pub region: Option<String>,
+    pub sts_endpoint: Option<String>,
+    pub account_key: Option<String>,
+    pub access_token: Option<String>,
+    pub poll_interval: Option<f64>,
+    pub request_timeout: Option<f64>,
+    pub max_attempts: Option<u32>,
+    pub ca_cert_pem: Option<String>,
+}
+
+/// An Entra token provider: an async JS function returning the token.
+struct JsTokenProvider(Arc<ThreadsafeFunction<(), Promise<String>, (), Status, false>>);
+
+impl remote_rendering::TokenProvider for JsTokenProvider {
+    fn entra_token(
+        &self,
+    ) -> remote_rendering::BoxFuture<'_, remote_rendering::Result<SecretString>> {
+        let f = self.0.clone();
+        Box::pin(async move {
+            let failed = |e: napi::Error| {
+                CoreError::new(
+                    ErrorKind::Unauthorized,
+                    format!("the token provider failed: {}", e.reason),
+                )
+            };
+            let promise = f.call_async(()).await.map_err(failed)?;
+            let token = promise.await.map_err(failed)?;
+            Ok(SecretString::new(token))
+        })
+    }
+}
+
+#[napi]
+pub struct NativeClient {
+    client: Client,
+}
+
+#[napi]
+impl NativeClient {
+    #[napi(constructor)]
+    pub fn new(
+        options: NativeClientOptions,
+        token_provider: Option<ThreadsafeFunction<(), Promise<String>, (), Status, false>>,
+    ) -> Result<Self> {
+        let build = || -> std::result::Result<Client, CoreError> {
+            let credential = match (options.account_key, options.access_token, token_provider) {
+                (Some(k), None, None) => Credential::account_key(k),
+                (None, Some(t), None) => Credential::access_token(t),
+                (None, None, Some(p)) => Credential::entra(JsTokenProvider(Arc::new(p))),
+                (None, None, None) => return Err(invalid("credential", "is required: { accountKey }, { accessToken } or an async function returning an Entra token")),
+                _ => return Err(invalid("credential", "give exactly one of accountKey, accessToken or a token function")),
+            };
+            let mut b = Client::builder()
+                .account_id(options.account_id)
+                .credential(credential);
+            if let Some(v) = options.endpoint {
+                b = b.endpoint(v);
+            }
+            if let Some(v) = options.region {
+                b = b.region(v);
+            }
+            if let Some(v) = options.account_domain {
+                b = b.account_domain(v);
+            }
+            if let Some(v) = options.sts_endpoint {
+                b = b.sts_endpoint(v);
+            }
+            if let Some(v) = seconds("pollInterval", options.poll_interval)? {
+                b = b.poll_interval(v);
+            }
+            if let Some(v) = seconds("requestTimeout", options.request_timeout)? {
+                b = b.request_timeout(v);
+            }
+            if let Some(n) = options.max_attempts {
+                b = b.retry_policy(RetryPolicy {
+                    max_attempts: n,
+                    ..RetryPolicy::default()
+                });
+            }
+            if let Some(pem) = options.ca_cert_pem {
+                b = b.add_root_certificate_pem(pem.into_bytes());
+            }
+            b.user_agent_suffix("node").build()
+        };
+        Ok(NativeClient {
+            client: build().map_err(js_error)?,
+        })
+    }
+
+    #[napi(getter)]
+    pub fn endpoint(&self) -> String {
+        self.client.config().endpoint().to_owned()
+    }
+
+    #[napi(getter)]
+    pub fn account_id(&self) -> String {
+        self.client.config().account_id().to_owned()
+    }
+
+    #[napi]
+    pub async fn start_session(
+        &self,
+        id: String,
+        size: String,
+        lease_minutes: f64,
+        cancel: Option<&CancelToken>,
+    ) -> Result<Value> {
+        let c = self.client.clone();
+        cancellable(token(cancel), async move {
+            let minutes = lease("leaseMinutes", lease_minutes)?;
+            Ok(wire(
+                &*c.start_session(&id, SessionSize::parse(&size), minutes)
+                    .await?,
+            ))
+        })
+        .await
+    }
+
+    #[napi]
+    pub async fn get_session(&self, id: String, cancel: Option<&CancelToken>) -> Result<Value> {
+        let c = self.client.clone();
+        cancellable(token(cancel), async move {
+            Ok(wire(&*c.get_session(&id).await?))
+        })
+        .await
+    }
+
+    #[napi]
+    pub async fn update_session(
+        &self,
+        id: String,
+        lease_minutes: f64,
+        cancel: Option<&CancelToken>,
+    ) -> Result<Value> {
+        let c = self.client.clone();
+        cancellable(token(cancel), async move {
+            let minutes = lease("leaseMinutes", lease_minutes)?;
+            Ok(wire(&*c.update_session(&id, minutes).await?))
+        })
+        .await
+    }
+
+    #[napi]
+    pub async fn stop_session(&self, id: String, cancel: Option<&CancelToken>) -> Result<()> {
+        let c = self.client.clone();
+        cancellable(
+            token(cancel),
+            async move { c.stop_session(&id).await.map(drop) },
+        )
+        .await
+    }
+
+    #[napi]
+    pub fn list_sessions(&self) -> NativeStream {
+        NativeStream::new(
+            self.client
+                .list_sessions()
+                .map(|r| r.map(|s| wire(&s)))
+                .boxed(),
+        )
+    }
+
+    #[napi]
+    pub async fn start_conversion(
+        &self,
+        id: String,
+        settings: Value,
+        cancel: Option<&CancelToken>,
+    ) -> Result<Value> {
+        let c = self.client.clone();
+        cancellable(token(cancel), async move {
+            let settings: ConversionSettings = serde_json::from_value(settings)
+                .map_err(|e| invalid("settings", format!("not valid conversion settings: {e}")))?;
+            Ok(wire(&*c.start_conversion(&id, settings).await?))
+        })
+        .await
+    }
+
+    #[napi]
+    pub async fn get_conversion(&self, id: String, cancel: Option<&CancelToken>) -> Result<Value> {
+        let c = self.client.clone();
+        cancellable(token(cancel), async move {
+            Ok(wire(&*c.get_conversion(&id).await?))
+        })
+        .await
+    }
+
+    #[napi]
+    pub fn list_conversions(&self) -> NativeStream {
+        NativeStream::new(
+            self.client
+                .list_conversions()
+                .map(|r| r.map(|c| wire(&c)))
+                .boxed(),
+        )
+    }
+
+    #[napi]
+    pub async fn wait_for_session(
+        &self,
+        id: String,
+        poll_interval: Option<f64>,
+        timeout: Option<f64>,
+        on_progress: Option<ThreadsafeFunction<Value, (), Value, Status, false>>,
+        cancel: Option<&CancelToken>,
+    ) -> Result<Value> {
+        let c = self.client.clone();
+        let cancel = token(cancel);
+        let options = wait_options(
+            poll_interval,
+            timeout,
+            progress(on_progress),
+            cancel.clone(),
+        )
+        .map_err(js_error)?;
+        cancellable(None, async move {
+            Ok(wire(&c.wait_for_session(&id, options).await?))
+        })
+        .await
+    }
+
+    #[napi]
+    pub async fn wait_for_conversion(
+        &self,
+        id: String,
+        poll_interval: Option<f64>,
+        timeout: Option<f64>,
+        on_progress: Option<ThreadsafeFunction<Value, (), Value, Status, false>>,
+        cancel: Option<&CancelToken>,
+    ) -> Result<Value> {
+        let c = self.client.clone();
+        let cancel = token(cancel);
+        let options = wait_options(
+            poll_interval,
+            timeout,
+            progress(on_progress),
+            cancel.clone(),
+        )
+        .map_err(js_error)?;
+        cancellable(None, async move {
+            Ok(wire(&c.wait_for_conversion(&id, options).await?))
+        })
+        .await
+    }
+
+    /// One entry per id: `{ ok: true, value }` or `{ ok: false, error }` (the error payload).
+    #[napi]
+    pub async fn wait_for_sessions(
+        &self,
+        ids: Vec<String>,
+        poll_interval: Option<f64>,
+        timeout: Option<f64>,
+        on_progress: Option<ThreadsafeFunction<Value, (), Value, Status, false>>,
+        cancel: Option<&CancelToken>,
+    ) -> Result<Value> {
+        let c = self.client.clone();
+        let options = wait_options(poll_interval, timeout, progress(on_progress), token(cancel))
+            .map_err(js_error)?;
+        let results = c.wait_for_sessions(&ids, options).await.map_err(js_error)?;
+        Ok(Value::Array(
+            results
+                .into_iter()
+                .map(|r| match r {
+                    Ok(s) => json!({ "ok": true, "value": wire(&s) }),
+                    Err(e) => json!({ "ok": false, "error": js_error(e).reason.trim_start_matches("RRERR:") }),
+                })
+                .collect(),
+        ))
+    }
+
+    #[napi]
+    #[allow(clippy::too_many_arguments)]
+    pub async fn open_session(
+        &self,
+        id: Option<String>,
+        size: String,
+        lease_minutes: f64,
+        keep_alive: Option<NativeLeaseOptions>,
+        poll_interval: Option<f64>,
+        timeout: Option<f64>,
+        on_progress: Option<ThreadsafeFunction<Value, (), Value, Status, false>>,
+        cancel: Option<&CancelToken>,
+    ) -> Result<NativeManagedSession> {
+        let c = self.client.clone();
+        let build = || -> std::result::Result<SessionOptions, CoreError> {
+            Ok(SessionOptions {
+                id,
+                size: SessionSize::parse(&size),
+                lease_minutes: lease("leaseMinutes", lease_minutes)?,
+                keep_alive: keep_alive.map(lease_options).transpose()?,
+                wait: wait_options(poll_interval, timeout, progress(on_progress), token(cancel))?,
+            })
+        };
+        let options = build().map_err(js_error)?;
+        let managed = c.open_session(options).await.map_err(js_error)?;
+        Ok(NativeManagedSession {
+            session: wire(managed.session()),
+            inner: Arc::new(tokio::sync::Mutex::new(Some(managed))),
+        })
+    }
+
+    #[napi]
+    pub fn keep_alive(&self, id: String, options: NativeLeaseOptions) -> Result<NativeLeaseKeeper> {
+        let options = lease_options(options).map_err(js_error)?;
+        let keeper = napi::bindgen_prelude::within_runtime_if_available(|| {
+            self.client.keep_alive(&id, options)
+        })
+        .map_err(js_error)?;
+        Ok(NativeLeaseKeeper {
+            inner: Arc::new(tokio::sync::Mutex::new(Some(keeper))),
+        })
+    }
+}
+
+#[napi(object)]
+pub struct NativeLeaseOptions {
+    pub step_minutes: Option<f64>,
+    pub margin_minutes: Option<f64>,
+    pub max_total_minutes: Option<f64>,
+    pub check_interval: Option<f64>,
+    pub stop_on_drop: Option<bool>,
+}
+
+fn lease_options(o: NativeLeaseOptions) -> std::result::Result<LeaseOptions, CoreError> {
+    let mut out = LeaseOptions::default();
+    if let Some(v) = o.step_minutes {
+        out.step_minutes = lease("keepAlive.stepMinutes", v)?;
+    }
+    if let Some(v) = o.margin_minutes {
+        out.margin_minutes = lease("keepAlive.marginMinutes", v)?;
+    }
+    if let Some(v) = o.max_total_minutes {
+        out.max_total_minutes = lease("keepAlive.maxTotalMinutes", v)?;
+    }
+    if let Some(d) = seconds("keepAlive.checkInterval", o.check_interval)? {
+        out.check_interval = d;
+    }
+    if let Some(b) = o.stop_on_drop {
+        out.stop_on_drop = b;
+    }
+    Ok(out)
+}
+
+/// Items of a list, read page by page.
+#[napi]
+pub struct NativeStream {
+    stream: Arc<tokio::sync::Mutex<BoxStream<'static, remote_rendering::Result<Value>>>>,
+}
+
+impl NativeStream {
+    fn new(stream: BoxStream<'static, remote_rendering::Result<Value>>) -> Self {
+        NativeStream {
+            stream: Arc::new(tokio::sync::Mutex::new(stream)),
+        }
+    }
+}
+
+#[napi]
+impl NativeStream {
+    /// The next item, or `null` at the end.
+    #[napi]
+    pub async fn next(&self, cancel: Option<&CancelToken>) -> Result<Option<Value>> {
+        let stream = self.stream.clone();
+        cancellable(token(cancel), async move {
+            stream.lock().await.next().await.transpose()
+        })
+        .await
+    }
+}
+
+#[napi]
+pub struct NativeManagedSession {
+    session: Value,
+    inner: Arc<tokio::sync::Mutex<Option<ManagedSession>>>,
+}
+
+#[napi]
+impl NativeManagedSession {
+    #[napi(getter)]
+    pub fn session(&self) -> Value {
+        self.session.clone()
+    }
+
+    #[napi]
+    pub fn extensions(&self) -> u32 {
+        self.inner
+            .try_lock()
+            .ok()
+            .and_then(|g| {
+                g.as_ref()
+                    .and_then(|m| m.keeper().map(LeaseKeeper::extensions))
+            })
+            .unwrap_or(0)
+    }
+
+    /// Stops the session (once).
+    #[napi]
+    pub async fn close(&self) -> Result<()> {
+        let managed = self.inner.lock().await.take();
+        match managed {
+            Some(m) => m.close().await.map_err(js_error),
+            None => Ok(()),
+        }
+    }
+}
+
+#[napi]
+pub struct NativeLeaseKeeper {
+    inner: Arc<tokio::sync::Mutex<Option<LeaseKeeper>>>,
+}
+
+#[napi]
+impl NativeLeaseKeeper {
+    #[napi]
+    pub fn extensions(&self) -> u32 {
+        self.inner
+            .try_lock()
+            .ok()
+            .and_then(|g| g.as_ref().map(LeaseKeeper::extensions))
+            .unwrap_or(0)
+    }
+
+    #[napi]
+    pub fn is_finished(&self) -> bool {
+        self.inner
+            .try_lock()
+            .ok()
+            .and_then(|g| g.as_ref().map(LeaseKeeper::is_finished))
+            .unwrap_or(true)
+    }
+
+    #[napi]
+    pub fn latest(&self) -> Option<Value> {
+        self.inner
+            .try_lock()
+            .ok()
+            .and_then(|g| g.as_ref().and_then(LeaseKeeper::latest))
+            .map(|s| wire(&s))
+    }
+
+    #[napi]
+    pub async fn close(&self) -> Result<()> {
+        let keeper = self.inner.lock().await.take();
+        match keeper {
+            Some(k) => k.close().await.map_err(js_error),
+            None => Ok(()),
+        }
+    }
+
+    #[napi]
+    pub async fn detach(&self) -> Result<()> {
+        let keeper = self.inner.lock().await.take();
+        if let Some(k) = keeper {
+            k.detach().await;
+        }
+        Ok(())
+    }
+}
+
+mod emulator;
+pub use emulator::NativeEmulator;

@@ -1,0 +1,32 @@
+// ESM entry: the same objects as the CommonJS entry.
+import { createRequire } from 'node:module'
+
+const require = createRequire(import.meta.url)
+const rr = require('./index.js')
+
+export const {
+  RemoteRenderingClient,
+  ManagedSession,
+  LeaseKeeper,
+  Emulator,
+  RemoteRenderingError,
+  InvalidInputError,
+  AuthenticationError,
+  ForbiddenError,
+  NotFoundError,
+  ConflictError,
+  UnprocessableError,
+  ThrottledError,
+  ServiceError,
+  TransportError,
+  TimeoutError,
+  AbortError,
+  SessionFailedError,
+  ConversionFailedError,
+  ProtocolError,
+  SessionStatus,
+  SessionSize,
+  ConversionStatus,
+  version,
+} = rr
+export default rr

@@ -117,7 +117,7 @@ fn token(c: Option<&CancelToken>) -> Option<CancellationToken> {
 
 type Progress = ThreadsafeFunction<Value, (), Value, Status, false>;
 
-fn progress<T: serde::Serialize>(cb: Option<Progress>) -> Option<Box<dyn FnMut(&T) + Send>> {
+fn progress<T: serde::Serialize>(cb: Option<Progress>) -> Option<remote_rendering::ProgressFn<T>> {
     let cb = Arc::new(cb?);
     Some(Box::new(move |r: &T| {
         cb.call(wire(r), ThreadsafeFunctionCallMode::NonBlocking);
@@ -127,7 +127,7 @@ fn progress<T: serde::Serialize>(cb: Option<Progress>) -> Option<Box<dyn FnMut(&
 fn wait_options<T>(
     poll_interval: Option<f64>,
     timeout: Option<f64>,
-    on_progress: Option<Box<dyn FnMut(&T) + Send>>,
+    on_progress: Option<remote_rendering::ProgressFn<T>>,
     cancel: Option<CancellationToken>,
 ) -> std::result::Result<WaitOptions<T>, CoreError> {
     Ok(WaitOptions {

@@ -8,8 +8,8 @@ use futures_util::stream::{BoxStream, StreamExt};
 use pyo3::prelude::*;
 use pyo3::types::PyList;
 use remote_rendering::{
-    Client, ClientConfig, ConversionSettings, Credential, Error, LeaseKeeper, LeaseOptions, ManagedSession, RetryPolicy,
-    SecretString, SessionOptions, SessionSize, WaitOptions,
+    Client, ClientConfig, ConversionSettings, Credential, Error, LeaseKeeper, LeaseOptions,
+    ManagedSession, RetryPolicy, SecretString, SessionOptions, SessionSize, WaitOptions,
 };
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -23,12 +23,16 @@ fn seconds(field: &'static str, value: Option<f64>) -> Result<Option<Duration>, 
     match value {
         None => Ok(None),
         Some(v) if v.is_finite() && v >= 0.0 => Ok(Some(Duration::from_secs_f64(v))),
-        Some(v) => Err(invalid(field, format!("must be a number of seconds, 0 or more, got {v}"))),
+        Some(v) => Err(invalid(
+            field,
+            format!("must be a number of seconds, 0 or more, got {v}"),
+        )),
     }
 }
 
 fn lease(field: &'static str, minutes: i64) -> Result<u32, Error> {
-    u32::try_from(minutes).map_err(|_| invalid(field, format!("must be between 0 and 1440, got {minutes}")))
+    u32::try_from(minutes)
+        .map_err(|_| invalid(field, format!("must be between 0 and 1440, got {minutes}")))
 }
 
 /// A Python callable giving an Entra token, called on a blocking thread when the core needs
@@ -36,7 +40,9 @@ fn lease(field: &'static str, minutes: i64) -> Result<u32, Error> {
 struct PyTokenProvider(Arc<Py<PyAny>>);
 
 impl remote_rendering::TokenProvider for PyTokenProvider {
-    fn entra_token(&self) -> remote_rendering::BoxFuture<'_, remote_rendering::Result<SecretString>> {
+    fn entra_token(
+        &self,
+    ) -> remote_rendering::BoxFuture<'_, remote_rendering::Result<SecretString>> {
         let callable = self.0.clone();
         Box::pin(async move {
             let called = tokio::task::spawn_blocking(move || {
@@ -62,13 +68,22 @@ impl remote_rendering::TokenProvider for PyTokenProvider {
     }
 }
 
+/// The exception a progress callback raised, if it did.
+type CallbackFailure = Arc<Mutex<Option<PyErr>>>;
+
 /// The progress callback of a wait: converts each resource to its wire dictionary and calls
 /// Python. An exception in the callback ends the wait and is raised from it.
 fn progress<T: serde::Serialize + Send + 'static>(
     callback: Option<Py<PyAny>>,
-) -> (Option<Box<dyn FnMut(&T) + Send>>, Arc<Mutex<Option<PyErr>>>, Option<tokio_util::sync::CancellationToken>) {
-    let failed: Arc<Mutex<Option<PyErr>>> = Arc::new(Mutex::new(None));
-    let Some(cb) = callback else { return (None, failed, None) };
+) -> (
+    Option<remote_rendering::ProgressFn<T>>,
+    CallbackFailure,
+    Option<tokio_util::sync::CancellationToken>,
+) {
+    let failed: CallbackFailure = Arc::new(Mutex::new(None));
+    let Some(cb) = callback else {
+        return (None, failed, None);
+    };
     let cancel = tokio_util::sync::CancellationToken::new();
     let (f, c) = (failed.clone(), cancel.clone());
     let call = move |resource: &T| {
@@ -86,7 +101,7 @@ fn progress<T: serde::Serialize + Send + 'static>(
 fn wait_options<T>(
     poll_interval: Option<f64>,
     timeout: Option<f64>,
-    on_progress: Option<Box<dyn FnMut(&T) + Send>>,
+    on_progress: Option<remote_rendering::ProgressFn<T>>,
     cancel: Option<tokio_util::sync::CancellationToken>,
 ) -> Result<WaitOptions<T>, Error> {
     Ok(WaitOptions {
@@ -157,13 +172,19 @@ impl PyClient {
         user_agent_suffix: Option<String>,
     ) -> PyResult<Self> {
         let build = || -> Result<ClientConfig, Error> {
-            let credential = match (credential_kind, credential_value, token_provider) {
-                ("account_key", Some(k), _) => Credential::account_key(k),
-                ("access_token", Some(t), _) => Credential::access_token(t),
-                ("entra", _, Some(p)) => Credential::entra(PyTokenProvider(Arc::new(p))),
-                _ => return Err(invalid("credential", "is required: an AccountKeyCredential, an AccessToken or a token provider")),
-            };
-            let mut b = Client::builder().account_id(account_id).credential(credential);
+            let credential =
+                match (credential_kind, credential_value, token_provider) {
+                    ("account_key", Some(k), _) => Credential::account_key(k),
+                    ("access_token", Some(t), _) => Credential::access_token(t),
+                    ("entra", _, Some(p)) => Credential::entra(PyTokenProvider(Arc::new(p))),
+                    _ => return Err(invalid(
+                        "credential",
+                        "is required: an AccountKeyCredential, an AccessToken or a token provider",
+                    )),
+                };
+            let mut b = Client::builder()
+                .account_id(account_id)
+                .credential(credential);
             if let Some(e) = endpoint {
                 b = b.endpoint(e);
             }
@@ -183,17 +204,24 @@ impl PyClient {
                 b = b.request_timeout(t);
             }
             if let Some(n) = max_attempts {
-                b = b.retry_policy(RetryPolicy { max_attempts: n, ..RetryPolicy::default() });
+                b = b.retry_policy(RetryPolicy {
+                    max_attempts: n,
+                    ..RetryPolicy::default()
+                });
             }
             if let Some(pem) = ca_cert_pem {
                 b = b.add_root_certificate_pem(pem.into_bytes());
             }
             let suffix = format!("python/{}", user_agent_suffix.unwrap_or_default());
-            b.user_agent_suffix(suffix.trim_end_matches('/')).build_config()
+            b.user_agent_suffix(suffix.trim_end_matches('/'))
+                .build_config()
         };
         let config = build().map_err(|e| error_to_py(py, e))?;
         let client = Client::from_config(config.clone()).map_err(|e| error_to_py(py, e))?;
-        Ok(PyClient { config, current: Mutex::new((std::process::id(), client)) })
+        Ok(PyClient {
+            config,
+            current: Mutex::new((std::process::id(), client)),
+        })
     }
 
     #[getter]
@@ -231,16 +259,30 @@ impl PyClient {
             event_loop.as_ref(),
             async move {
                 let minutes = lease("lease_minutes", lease_minutes)?;
-                Ok(c.start_session(&session_id, SessionSize::parse(&size), minutes).await?.into_inner())
+                Ok(
+                    c.start_session(&session_id, SessionSize::parse(&size), minutes)
+                        .await?
+                        .into_inner(),
+                )
             },
             wire,
         )
     }
 
     #[pyo3(signature = (session_id, event_loop=None))]
-    fn get_session(&self, py: Python<'_>, session_id: String, event_loop: Option<Bound<'_, PyAny>>) -> PyResult<Py<PyAny>> {
+    fn get_session(
+        &self,
+        py: Python<'_>,
+        session_id: String,
+        event_loop: Option<Bound<'_, PyAny>>,
+    ) -> PyResult<Py<PyAny>> {
         let c = self.client()?;
-        run(py, event_loop.as_ref(), async move { Ok(c.get_session(&session_id).await?.into_inner()) }, wire)
+        run(
+            py,
+            event_loop.as_ref(),
+            async move { Ok(c.get_session(&session_id).await?.into_inner()) },
+            wire,
+        )
     }
 
     #[pyo3(signature = (session_id, lease_minutes, event_loop=None))]
@@ -264,14 +306,31 @@ impl PyClient {
     }
 
     #[pyo3(signature = (session_id, event_loop=None))]
-    fn stop_session(&self, py: Python<'_>, session_id: String, event_loop: Option<Bound<'_, PyAny>>) -> PyResult<Py<PyAny>> {
+    fn stop_session(
+        &self,
+        py: Python<'_>,
+        session_id: String,
+        event_loop: Option<Bound<'_, PyAny>>,
+    ) -> PyResult<Py<PyAny>> {
         let c = self.client()?;
-        run(py, event_loop.as_ref(), async move { c.stop_session(&session_id).await.map(drop).map_err(Failure::from) }, none)
+        run(
+            py,
+            event_loop.as_ref(),
+            async move {
+                c.stop_session(&session_id)
+                    .await
+                    .map(drop)
+                    .map_err(Failure::from)
+            },
+            none,
+        )
     }
 
     fn list_sessions(&self) -> PyResult<PageStream> {
         let c = self.client()?;
-        let stream = c.list_sessions().map(|r| r.map(|s| serde_json::to_value(s).expect("models serialise")));
+        let stream = c
+            .list_sessions()
+            .map(|r| r.map(|s| serde_json::to_value(s).expect("models serialise")));
         Ok(PageStream::new(stream.boxed()))
     }
 
@@ -284,25 +343,42 @@ impl PyClient {
         event_loop: Option<Bound<'_, PyAny>>,
     ) -> PyResult<Py<PyAny>> {
         let c = self.client()?;
-        let settings: Result<ConversionSettings, Error> = serde_json::from_value(from_py(&settings)?)
-            .map_err(|e| invalid("settings", format!("not valid conversion settings: {e}")));
+        let settings: Result<ConversionSettings, Error> =
+            serde_json::from_value(from_py(&settings)?)
+                .map_err(|e| invalid("settings", format!("not valid conversion settings: {e}")));
         run(
             py,
             event_loop.as_ref(),
-            async move { Ok(c.start_conversion(&conversion_id, settings?).await?.into_inner()) },
+            async move {
+                Ok(c.start_conversion(&conversion_id, settings?)
+                    .await?
+                    .into_inner())
+            },
             wire,
         )
     }
 
     #[pyo3(signature = (conversion_id, event_loop=None))]
-    fn get_conversion(&self, py: Python<'_>, conversion_id: String, event_loop: Option<Bound<'_, PyAny>>) -> PyResult<Py<PyAny>> {
+    fn get_conversion(
+        &self,
+        py: Python<'_>,
+        conversion_id: String,
+        event_loop: Option<Bound<'_, PyAny>>,
+    ) -> PyResult<Py<PyAny>> {
         let c = self.client()?;
-        run(py, event_loop.as_ref(), async move { Ok(c.get_conversion(&conversion_id).await?.into_inner()) }, wire)
+        run(
+            py,
+            event_loop.as_ref(),
+            async move { Ok(c.get_conversion(&conversion_id).await?.into_inner()) },
+            wire,
+        )
     }
 
     fn list_conversions(&self) -> PyResult<PageStream> {
         let c = self.client()?;
-        let stream = c.list_conversions().map(|r| r.map(|s| serde_json::to_value(s).expect("models serialise")));
+        let stream = c
+            .list_conversions()
+            .map(|r| r.map(|s| serde_json::to_value(s).expect("models serialise")));
         Ok(PageStream::new(stream.boxed()))
     }
 
@@ -323,7 +399,9 @@ impl PyClient {
             event_loop.as_ref(),
             async move {
                 let options = wait_options(poll_interval, timeout, cb, cancel)?;
-                c.wait_for_session(&session_id, options).await.map_err(|e| wait_failure(e, &failed))
+                c.wait_for_session(&session_id, options)
+                    .await
+                    .map_err(|e| wait_failure(e, &failed))
             },
             wire,
         )
@@ -346,7 +424,9 @@ impl PyClient {
             event_loop.as_ref(),
             async move {
                 let options = wait_options(poll_interval, timeout, cb, cancel)?;
-                c.wait_for_conversion(&conversion_id, options).await.map_err(|e| wait_failure(e, &failed))
+                c.wait_for_conversion(&conversion_id, options)
+                    .await
+                    .map_err(|e| wait_failure(e, &failed))
             },
             wire,
         )
@@ -370,7 +450,9 @@ impl PyClient {
             event_loop.as_ref(),
             async move {
                 let options = wait_options(poll_interval, timeout, cb, cancel)?;
-                c.wait_for_sessions(&session_ids, options).await.map_err(|e| wait_failure(e, &failed))
+                c.wait_for_sessions(&session_ids, options)
+                    .await
+                    .map_err(|e| wait_failure(e, &failed))
             },
             |py, results| {
                 let list = PyList::empty(py);
@@ -416,23 +498,41 @@ impl PyClient {
                     keep_alive,
                     wait: wait_options(poll_interval, timeout, cb, cancel)?,
                 };
-                c.open_session(options).await.map_err(|e| wait_failure(e, &failed))
+                c.open_session(options)
+                    .await
+                    .map_err(|e| wait_failure(e, &failed))
             },
             |py, managed| {
                 let session = model_to_py(py, managed.session())?;
-                Ok(Py::new(py, PyManagedSession { session, inner: Arc::new(tokio::sync::Mutex::new(Some(managed))) })?.into_any())
+                Ok(Py::new(
+                    py,
+                    PyManagedSession {
+                        session,
+                        inner: Arc::new(tokio::sync::Mutex::new(Some(managed))),
+                    },
+                )?
+                .into_any())
             },
         )
     }
 
     #[pyo3(signature = (session_id, keep_alive))]
-    fn keep_alive(&self, py: Python<'_>, session_id: String, keep_alive: Bound<'_, PyAny>) -> PyResult<PyLeaseKeeper> {
+    fn keep_alive(
+        &self,
+        py: Python<'_>,
+        session_id: String,
+        keep_alive: Bound<'_, PyAny>,
+    ) -> PyResult<PyLeaseKeeper> {
         let c = self.client()?;
         let options = lease_options(&keep_alive)?.map_err(|e| error_to_py(py, e))?;
         let rt = runtime();
         let _entered = rt.enter();
-        let keeper = c.keep_alive(&session_id, options).map_err(|e| error_to_py(py, e))?;
-        Ok(PyLeaseKeeper { inner: Arc::new(tokio::sync::Mutex::new(Some(keeper))) })
+        let keeper = c
+            .keep_alive(&session_id, options)
+            .map_err(|e| error_to_py(py, e))?;
+        Ok(PyLeaseKeeper {
+            inner: Arc::new(tokio::sync::Mutex::new(Some(keeper))),
+        })
     }
 
     fn __repr__(&self) -> String {
@@ -452,12 +552,16 @@ fn lease_options(d: &Bound<'_, PyAny>) -> PyResult<Result<LeaseOptions, Error>> 
         Ok(v)
     };
     let mut o = LeaseOptions::default();
-    let minutes = |field: &'static str, v: Option<Bound<'_, PyAny>>| -> PyResult<Result<Option<u32>, Error>> {
+    let minutes = |field: &'static str,
+                   v: Option<Bound<'_, PyAny>>|
+     -> PyResult<Result<Option<u32>, Error>> {
         match v {
             None => Ok(Ok(None)),
             Some(v) => {
                 let n: i64 = v.extract()?;
-                Ok(u32::try_from(n).map(Some).map_err(|_| invalid(field, format!("must be 0 or more, got {n}"))))
+                Ok(u32::try_from(n)
+                    .map(Some)
+                    .map_err(|_| invalid(field, format!("must be 0 or more, got {n}"))))
             }
         }
     };
@@ -489,12 +593,15 @@ fn lease_options(d: &Bound<'_, PyAny>) -> PyResult<Result<LeaseOptions, Error>> 
 /// Pages of a list, read as the iterator advances.
 #[pyclass(module = "remote_rendering._native", frozen)]
 pub struct PageStream {
-    stream: Arc<tokio::sync::Mutex<BoxStream<'static, remote_rendering::Result<serde_json::Value>>>>,
+    stream:
+        Arc<tokio::sync::Mutex<BoxStream<'static, remote_rendering::Result<serde_json::Value>>>>,
 }
 
 impl PageStream {
     fn new(stream: BoxStream<'static, remote_rendering::Result<serde_json::Value>>) -> Self {
-        PageStream { stream: Arc::new(tokio::sync::Mutex::new(stream)) }
+        PageStream {
+            stream: Arc::new(tokio::sync::Mutex::new(stream)),
+        }
     }
 }
 
@@ -538,7 +645,10 @@ impl PyManagedSession {
         self.inner
             .try_lock()
             .ok()
-            .and_then(|g| g.as_ref().and_then(|m| m.keeper().map(LeaseKeeper::extensions)))
+            .and_then(|g| {
+                g.as_ref()
+                    .and_then(|m| m.keeper().map(LeaseKeeper::extensions))
+            })
             .unwrap_or(0)
     }
 
@@ -570,15 +680,27 @@ pub struct PyLeaseKeeper {
 #[pymethods]
 impl PyLeaseKeeper {
     fn extensions(&self) -> u32 {
-        self.inner.try_lock().ok().and_then(|g| g.as_ref().map(LeaseKeeper::extensions)).unwrap_or(0)
+        self.inner
+            .try_lock()
+            .ok()
+            .and_then(|g| g.as_ref().map(LeaseKeeper::extensions))
+            .unwrap_or(0)
     }
 
     fn is_finished(&self) -> bool {
-        self.inner.try_lock().ok().and_then(|g| g.as_ref().map(LeaseKeeper::is_finished)).unwrap_or(true)
+        self.inner
+            .try_lock()
+            .ok()
+            .and_then(|g| g.as_ref().map(LeaseKeeper::is_finished))
+            .unwrap_or(true)
     }
 
     fn latest(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        let latest = self.inner.try_lock().ok().and_then(|g| g.as_ref().and_then(LeaseKeeper::latest));
+        let latest = self
+            .inner
+            .try_lock()
+            .ok()
+            .and_then(|g| g.as_ref().and_then(LeaseKeeper::latest));
         match latest {
             Some(s) => model_to_py(py, &s),
             None => Ok(py.None()),

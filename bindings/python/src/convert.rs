@@ -15,7 +15,12 @@ pub fn to_py(py: Python<'_>, v: &Value) -> PyResult<Py<PyAny>> {
         Value::Number(n) => match (n.as_i64(), n.as_u64()) {
             (Some(i), _) => i.into_pyobject(py)?.into_any().unbind(),
             (None, Some(u)) => u.into_pyobject(py)?.into_any().unbind(),
-            _ => n.as_f64().unwrap_or(f64::NAN).into_pyobject(py)?.into_any().unbind(),
+            _ => n
+                .as_f64()
+                .unwrap_or(f64::NAN)
+                .into_pyobject(py)?
+                .into_any()
+                .unbind(),
         },
         Value::String(s) => PyString::new(py, s).into_any().unbind(),
         Value::Array(items) => {
@@ -46,7 +51,9 @@ pub fn from_py(obj: &Bound<'_, PyAny>) -> PyResult<Value> {
         return Ok(Value::from(obj.extract::<i64>()?));
     }
     if obj.is_instance_of::<PyFloat>() {
-        return Ok(serde_json::Number::from_f64(obj.extract()?).map(Value::Number).unwrap_or(Value::Null));
+        return Ok(serde_json::Number::from_f64(obj.extract()?)
+            .map(Value::Number)
+            .unwrap_or(Value::Null));
     }
     if let Ok(s) = obj.cast::<PyString>() {
         return Ok(Value::String(s.extract::<String>()?));
@@ -97,7 +104,9 @@ pub fn error_to_py(py: Python<'_>, e: Error) -> PyErr {
         if let Some(c) = e.conversion() {
             kwargs.set_item("conversion", model_to_py(py, c)?)?;
         }
-        let make = py.import("remote_rendering._errors")?.getattr("_from_native")?;
+        let make = py
+            .import("remote_rendering._errors")?
+            .getattr("_from_native")?;
         let exc = make.call((), Some(&kwargs))?;
         Ok(PyErr::from_value(exc))
     };

@@ -4,7 +4,9 @@
 use crate::convert::to_py;
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
-use remote_rendering_emulator::{Account, Emulator, EmulatorConfig, FaultPlan, ServiceError, TlsConfig};
+use remote_rendering_emulator::{
+    Account, Emulator, EmulatorConfig, FaultPlan, ServiceError, TlsConfig,
+};
 use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::Duration;
@@ -13,7 +15,9 @@ fn secs(field: &str, v: f64) -> PyResult<Duration> {
     if v.is_finite() && v >= 0.0 {
         Ok(Duration::from_secs_f64(v))
     } else {
-        Err(PyValueError::new_err(format!("{field}: must be a number of seconds, 0 or more, got {v}")))
+        Err(PyValueError::new_err(format!(
+            "{field}: must be a number of seconds, 0 or more, got {v}"
+        )))
     }
 }
 
@@ -26,7 +30,10 @@ pub struct PyEmulator {
 impl PyEmulator {
     fn with<T>(&self, f: impl FnOnce(&Emulator) -> T) -> PyResult<T> {
         let guard = self.inner.lock().unwrap();
-        guard.as_ref().map(f).ok_or_else(|| PyRuntimeError::new_err("the emulator is stopped"))
+        guard
+            .as_ref()
+            .map(f)
+            .ok_or_else(|| PyRuntimeError::new_err("the emulator is stopped"))
     }
 }
 
@@ -64,27 +71,41 @@ impl PyEmulator {
             conversion_duration: secs("conversion_duration", conversion_duration)?,
             time_scale,
             page_size,
-            faults: faults.as_deref().map(FaultPlan::parse).transpose().map_err(string_error)?.unwrap_or_default(),
+            faults: faults
+                .as_deref()
+                .map(FaultPlan::parse)
+                .transpose()
+                .map_err(string_error)?
+                .unwrap_or_default(),
             seed,
             tls: tls.then_some(TlsConfig { cert_out }),
             state_file,
             storage_root,
             linked_storage: linked_storage.unwrap_or_default(),
             token_lifetime: secs("token_lifetime", token_lifetime)?,
-            accounts: accounts.unwrap_or_default().into_iter().map(|(id, key)| Account::new(id, key)).collect(),
+            accounts: accounts
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(id, key)| Account::new(id, key))
+                .collect(),
             ..EmulatorConfig::default()
         };
         if let Some(r) = region {
             config.region = r;
         }
         if let Some(l) = listen {
-            config.listen = l.parse().map_err(|e| PyValueError::new_err(format!("listen: {e}")))?;
+            config.listen = l
+                .parse()
+                .map_err(|e| PyValueError::new_err(format!("listen: {e}")))?;
         }
         let emu = py
             .detach(|| Emulator::start_blocking(config))
             .map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
         let info = emu.info().clone();
-        Ok(PyEmulator { inner: Mutex::new(Some(emu)), info })
+        Ok(PyEmulator {
+            inner: Mutex::new(Some(emu)),
+            info,
+        })
     }
 
     #[getter]
@@ -142,29 +163,45 @@ impl PyEmulator {
     }
 
     #[pyo3(signature = (session_id, code=None, message=None, account_id=None))]
-    fn fail_session(&self, session_id: &str, code: Option<String>, message: Option<String>, account_id: Option<String>) -> PyResult<()> {
+    fn fail_session(
+        &self,
+        session_id: &str,
+        code: Option<String>,
+        message: Option<String>,
+        account_id: Option<String>,
+    ) -> PyResult<()> {
         let account = account_id.unwrap_or_else(|| self.info.account_id.clone());
         let error = code.map(|c| ServiceError::new(c, message.unwrap_or_default()));
-        self.with(|e| e.fail_session(&account, session_id, error))?.map_err(string_error)
+        self.with(|e| e.fail_session(&account, session_id, error))?
+            .map_err(string_error)
     }
 
     #[pyo3(signature = (conversion_id, code=None, message=None, account_id=None))]
-    fn fail_conversion(&self, conversion_id: &str, code: Option<String>, message: Option<String>, account_id: Option<String>) -> PyResult<()> {
+    fn fail_conversion(
+        &self,
+        conversion_id: &str,
+        code: Option<String>,
+        message: Option<String>,
+        account_id: Option<String>,
+    ) -> PyResult<()> {
         let account = account_id.unwrap_or_else(|| self.info.account_id.clone());
         let error = code.map(|c| ServiceError::new(c, message.unwrap_or_default()));
-        self.with(|e| e.fail_conversion(&account, conversion_id, error))?.map_err(string_error)
+        self.with(|e| e.fail_conversion(&account, conversion_id, error))?
+            .map_err(string_error)
     }
 
     #[pyo3(signature = (conversion_id, account_id=None))]
     fn cancel_conversion(&self, conversion_id: &str, account_id: Option<String>) -> PyResult<()> {
         let account = account_id.unwrap_or_else(|| self.info.account_id.clone());
-        self.with(|e| e.cancel_conversion(&account, conversion_id))?.map_err(string_error)
+        self.with(|e| e.cancel_conversion(&account, conversion_id))?
+            .map_err(string_error)
     }
 
     #[pyo3(signature = (account_id=None))]
     fn revoke_tokens(&self, account_id: Option<String>) -> PyResult<()> {
         let account = account_id.unwrap_or_else(|| self.info.account_id.clone());
-        self.with(|e| e.revoke_tokens(&account))?.map_err(string_error)
+        self.with(|e| e.revoke_tokens(&account))?
+            .map_err(string_error)
     }
 
     /// Stops the server (waits for open connections and the state file).
@@ -181,6 +218,9 @@ impl PyEmulator {
     }
 
     fn __repr__(&self) -> String {
-        format!("Emulator(endpoint={:?}, account_id={:?})", self.info.endpoint, self.info.account_id)
+        format!(
+            "Emulator(endpoint={:?}, account_id={:?})",
+            self.info.endpoint, self.info.account_id
+        )
     }
 }

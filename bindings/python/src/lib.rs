@@ -13,7 +13,9 @@ use pyo3::prelude::*;
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     use tracing_subscriber::layer::SubscriberExt;
     // A host that installed its own subscriber keeps it.
-    let _ = tracing::subscriber::set_global_default(tracing_subscriber::registry().with(logging::PythonLogging));
+    let _ = tracing::subscriber::set_global_default(
+        tracing_subscriber::registry().with(logging::PythonLogging),
+    );
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add("CORE_VERSION", env!("CARGO_PKG_VERSION"))?;
     m.add_class::<client::PyClient>()?;

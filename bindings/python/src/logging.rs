@@ -56,7 +56,8 @@ pub struct PythonLogging;
 
 impl<S: Subscriber> Layer<S> for PythonLogging {
     fn enabled(&self, metadata: &tracing::Metadata<'_>, _: Context<'_, S>) -> bool {
-        metadata.target().starts_with("remote_rendering") && python_level(metadata.level()) >= THRESHOLD.load(Ordering::Relaxed)
+        metadata.target().starts_with("remote_rendering")
+            && python_level(metadata.level()) >= THRESHOLD.load(Ordering::Relaxed)
     }
 
     fn on_event(&self, event: &Event<'_>, _: Context<'_, S>) {
@@ -69,7 +70,9 @@ impl<S: Subscriber> Layer<S> for PythonLogging {
         let line = format!("{}{}", m.text, m.fields);
         // Never let logging fail a call; an interpreter shutting down just drops the line.
         let _ = Python::try_attach(|py| -> PyResult<()> {
-            let logger = py.import("logging")?.call_method1("getLogger", ("remote_rendering",))?;
+            let logger = py
+                .import("logging")?
+                .call_method1("getLogger", ("remote_rendering",))?;
             logger.call_method1("log", (level, line))?;
             Ok(())
         });

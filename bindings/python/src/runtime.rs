@@ -52,7 +52,8 @@ where
     let rt = runtime();
     let mut fut = Box::pin(fut);
     loop {
-        let step = py.detach(|| rt.block_on(async { tokio::time::timeout(SIGNAL_CHECK, &mut fut).await }));
+        let step =
+            py.detach(|| rt.block_on(async { tokio::time::timeout(SIGNAL_CHECK, &mut fut).await }));
         match step {
             Ok(out) => return Ok(out),
             Err(_) => py.check_signals()?,
@@ -133,7 +134,10 @@ where
     T: Send + 'static,
 {
     let py_future = event_loop.call_method0("create_future")?;
-    let resolve = py.import("remote_rendering._aio")?.getattr("resolve")?.unbind();
+    let resolve = py
+        .import("remote_rendering._aio")?
+        .getattr("resolve")?
+        .unbind();
     let loop_ref = event_loop.clone().unbind();
     let fut_ref = py_future.clone().unbind();
     let task = runtime().spawn(async move {
@@ -153,6 +157,11 @@ where
                 .call_method1("call_soon_threadsafe", (resolve, fut_ref, ok, value));
         });
     });
-    py_future.call_method1("add_done_callback", (Canceller { abort: task.abort_handle() },))?;
+    py_future.call_method1(
+        "add_done_callback",
+        (Canceller {
+            abort: task.abort_handle(),
+        },),
+    )?;
     Ok(py_future.unbind())
 }

@@ -15,11 +15,11 @@ PYTHON ?= python3
 VENV ?= .venv
 VPY := $(VENV)/bin/python
 
-.PHONY: all test test-rust test-python python-develop smoke lint quickstart emulator clean
+.PHONY: all test test-rust test-python python-develop test-node smoke lint quickstart emulator clean
 
 all: test
 
-test: lint smoke test-python test-rust
+test: lint smoke test-python test-node test-rust
 
 # A venv with the build and test tools, from PyPI (created once, re-done when this file changes).
 $(VENV)/.installed: Makefile
@@ -49,6 +49,21 @@ test-rust:
 # configured account, whatever the environment says).
 smoke:
 	env -u ARR_ACCOUNT_ID -u ARR_ACCOUNT_KEY $(CARGO) run --locked --quiet --example quickstart -p remote-rendering
+
+# Node: install the dev tools (npm ci, from the registry), regenerate the napi loader and
+# native.d.ts from the Rust code and fail if they differ from the committed ones, then the
+# typed example under tsc --strict, the walkthrough, and the node:test suite.
+NAPI_CHECK := $(CURDIR)/target/napi-check
+test-node:
+	cd node && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	rm -rf $(NAPI_CHECK)
+	cd node && npx napi build --platform --manifest-path ../bindings/node/Cargo.toml --output-dir $(NAPI_CHECK) --js native.js --dts native.d.ts
+	diff -u node/native.js $(NAPI_CHECK)/native.js
+	diff -u node/native.d.ts $(NAPI_CHECK)/native.d.ts
+	cp $(NAPI_CHECK)/remote-rendering.*.node node/
+	cd node && npm run --silent typecheck
+	cd node && env -u ARR_ACCOUNT_ID node examples/quickstart.mjs > /dev/null
+	cd node && npm test
 
 # fmt and clippy ship with rustup's default profile; a toolchain without them skips the check
 # with a note instead of failing the build.

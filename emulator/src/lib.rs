@@ -16,6 +16,7 @@
 
 mod admin;
 mod auth;
+pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod faults;

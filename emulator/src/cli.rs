@@ -1,0 +1,191 @@
+//! The emulator's command line, shared by its own binary and `arrctl emulator`: the same flags
+//! and the same JSON ready line.
+
+use crate::{Account, Emulator, EmulatorConfig, FaultPlan, TlsConfig};
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+/// A local emulator of the Azure Remote Rendering session and conversion API and its STS.
+#[derive(clap::Parser, Debug, Clone)]
+#[command(name = "remote-rendering-emulator", version, about, long_about = None)]
+pub struct Args {
+    /// Address to listen on (port 0 picks a free port).
+    #[arg(long, default_value = "127.0.0.1:8700", value_name = "ADDR")]
+    listen: SocketAddr,
+    /// An account as ID:KEY (repeatable). Without one, the well-known development account.
+    #[arg(long = "account", value_name = "ID:KEY", value_parser = Account::parse)]
+    accounts: Vec<Account>,
+    /// An Entra (AAD) token the STS accepts for an account, as ID:TOKEN (repeatable).
+    #[arg(long = "entra-token", value_name = "ID:TOKEN")]
+    entra_tokens: Vec<String>,
+    /// Emulated seconds from Starting to Ready.
+    #[arg(long, default_value_t = 5.0, value_name = "SECS")]
+    startup_delay: f64,
+    /// Emulated seconds a conversion runs.
+    #[arg(long, default_value_t = 10.0, value_name = "SECS")]
+    conversion_duration: f64,
+    /// How many times faster than real time emulated time runs (60: a minute per second).
+    #[arg(long, default_value_t = 1.0, value_name = "F")]
+    time_scale: f64,
+    /// Items per page of the list calls.
+    #[arg(long, default_value_t = 100, value_name = "N")]
+    page_size: usize,
+    /// Faults to inject, e.g. "429:2=0.1@get_session,503=0.05,reset=0.02,delay:300ms=0.1".
+    #[arg(long, value_name = "SPEC", value_parser = FaultPlan::parse)]
+    faults: Option<FaultPlan>,
+    /// Seed of the fault injector.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    seed: u64,
+    /// Serve https with a certificate generated at start.
+    #[arg(long)]
+    tls: bool,
+    /// Where to write the PEM of the CA that signed the https certificate.
+    #[arg(long, value_name = "FILE", requires = "tls")]
+    cert_out: Option<PathBuf>,
+    /// Keep sessions and conversions in this file across restarts.
+    #[arg(long = "state", value_name = "FILE")]
+    state: Option<PathBuf>,
+    /// Folder standing in for blob storage ({root}/{storage account}/{container}/...).
+    #[arg(long, value_name = "DIR")]
+    storage_root: Option<PathBuf>,
+    /// A storage account linked to the ARR accounts, so conversions need no SAS (repeatable; * for all).
+    #[arg(long, value_name = "NAME")]
+    linked_storage: Vec<String>,
+    /// Region named in session hostnames.
+    #[arg(long, default_value = "local", value_name = "REGION")]
+    region: String,
+    /// Lifetime of STS tokens, in real seconds.
+    #[arg(long, default_value_t = 86_400, value_name = "SECS")]
+    token_lifetime: u64,
+}
+
+fn seconds(name: &str, value: f64) -> Result<Duration, String> {
+    if value.is_finite() && value >= 0.0 {
+        Ok(Duration::from_secs_f64(value))
+    } else {
+        Err(format!("--{name} must be 0 or more seconds, got {value}"))
+    }
+}
+
+/// The configuration the flags describe (errors name the flag).
+pub fn config(args: Args) -> Result<EmulatorConfig, String> {
+    let mut accounts = args.accounts;
+    if accounts.is_empty() && !args.entra_tokens.is_empty() {
+        accounts.push(Account::dev());
+    }
+    for spec in &args.entra_tokens {
+        let (id, token) = spec.split_once(':').ok_or("--entra-token takes ID:TOKEN")?;
+        let account = accounts
+            .iter_mut()
+            .find(|a| a.id.eq_ignore_ascii_case(id))
+            .ok_or_else(|| format!("--entra-token names account {id}, which is not configured"))?;
+        account.entra_tokens.push(token.into());
+    }
+    if !(args.time_scale.is_finite() && args.time_scale > 0.0) {
+        return Err(format!(
+            "--time-scale must be a positive number, got {}",
+            args.time_scale
+        ));
+    }
+    if args.page_size == 0 {
+        return Err("--page-size must be at least 1".to_owned());
+    }
+    if args.token_lifetime == 0 {
+        return Err("--token-lifetime must be at least 1 second".to_owned());
+    }
+    Ok(EmulatorConfig {
+        listen: args.listen,
+        accounts,
+        startup_delay: seconds("startup-delay", args.startup_delay)?,
+        conversion_duration: seconds("conversion-duration", args.conversion_duration)?,
+        time_scale: args.time_scale,
+        page_size: args.page_size,
+        faults: args.faults.unwrap_or_default(),
+        seed: args.seed,
+        tls: args.tls.then_some(TlsConfig {
+            cert_out: args.cert_out,
+        }),
+        state_file: args.state,
+        storage_root: args.storage_root,
+        linked_storage: args.linked_storage,
+        region: args.region,
+        token_lifetime: Duration::from_secs(args.token_lifetime),
+    })
+}
+
+/// The shutdown signals, registered before the ready line is printed: a supervisor may send
+/// SIGTERM the moment it reads that line, and it must get the graceful shutdown then too.
+pub struct Signals {
+    #[cfg(unix)]
+    term: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    int: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    pub fn install() -> std::io::Result<Signals> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{signal, SignalKind};
+            Ok(Signals {
+                term: signal(SignalKind::terminate())?,
+                int: signal(SignalKind::interrupt())?,
+            })
+        }
+        #[cfg(not(unix))]
+        {
+            Ok(Signals {})
+        }
+    }
+
+    pub async fn wait(mut self) {
+        #[cfg(unix)]
+        {
+            tokio::select! {
+                _ = self.term.recv() => {}
+                _ = self.int.recv() => {}
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+    }
+}
+
+/// Runs the emulator until SIGINT/SIGTERM: prints the ready line on stdout, logs on stderr.
+pub async fn run(args: Args) -> ExitCode {
+    let config = match config(args) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let signals = match Signals::install() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: cannot install signal handlers: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let emulator = match Emulator::start(config).await {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    {
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "{}", emulator.info().to_json_line());
+        let _ = out.flush();
+    }
+    signals.wait().await;
+    tracing::info!("shutting down");
+    emulator.shutdown().await;
+    ExitCode::SUCCESS
+}

@@ -336,7 +336,7 @@ def test_progress_callback_exception_propagates_async(aclient):
 
 @pytest.mark.xfail(
     strict=True,
-    reason="bug: wait_for_sessions drops the on_progress exception (bindings/python/src/client.rs:373 maps "
+    reason="bug: wait_for_sessions drops the on_progress exception (bindings/python/src/client.rs, PyClient::wait_for_sessions, maps "
     "only an Err of the core to the callback's exception; the fleet wait returns Ok with a CancelledError "
     "per session instead)",
 )

@@ -1,0 +1,234 @@
+//! Where arrctl's account and defaults come from, in increasing priority: an `arrconfig.json`
+//! in the PowerShell scripts' format, environment variables, and flags.
+//!
+//! The scripts' conventions are kept: a bare region expands to the service's URLs
+//! (`eastus` → `https://sts.eastus.mixedreality.azure.com` and
+//! `https://remoterendering.eastus.mixedreality.azure.com`), with or without `https://` and the
+//! `.mixedreality.azure.com` suffix; anything else passes through (private clouds, the
+//! emulator); values still equal to the template's `<…>` placeholders count as unset;
+//! `maxLeaseTime` is `hh:mm:ss`.
+
+use serde_json::Value;
+use std::path::Path;
+
+/// Every setting arrctl needs, each optional until the command needs it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Settings {
+    pub account_id: Option<String>,
+    pub account_key: Option<String>,
+    /// The account domain (`eastus.mixedreality.azure.com`).
+    pub account_domain: Option<String>,
+    pub sts_endpoint: Option<String>,
+    pub endpoint: Option<String>,
+    pub size: Option<String>,
+    pub lease_minutes: Option<u32>,
+    pub storage_account: Option<String>,
+    pub input_container: Option<String>,
+    pub input_folder: Option<String>,
+    pub input_asset: Option<String>,
+    pub output_container: Option<String>,
+    pub output_folder: Option<String>,
+    pub output_asset: Option<String>,
+}
+
+impl std::fmt::Display for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // For --verbose: everything but the key.
+        write!(
+            f,
+            "account {} (key {}), endpoint {}, STS {}",
+            self.account_id.as_deref().unwrap_or("-"),
+            if self.account_key.is_some() {
+                "set"
+            } else {
+                "unset"
+            },
+            self.endpoint.as_deref().unwrap_or("-"),
+            self.sts_endpoint.as_deref().unwrap_or("-"),
+        )
+    }
+}
+
+fn is_placeholder(v: &str) -> bool {
+    let t = v.trim();
+    t.is_empty() || (t.starts_with('<') && t.ends_with('>'))
+}
+
+fn text(v: &Value) -> Option<String> {
+    v.as_str()
+        .filter(|s| !is_placeholder(s))
+        .map(|s| s.trim().to_owned())
+}
+
+/// `eastus`, `eastus.mixedreality.azure.com` or `https://sts.eastus.mixedreality.azure.com`…:
+/// the region when the value names one of the service's regions in one of those forms.
+fn region_of(value: &str, service: &str) -> Option<String> {
+    let v = value.trim().trim_end_matches('/');
+    let v = v.strip_prefix("https://").unwrap_or(v);
+    let v = v.strip_prefix(&format!("{service}.")).unwrap_or(v);
+    let v = v.strip_suffix(".mixedreality.azure.com").unwrap_or(v);
+    (!v.is_empty() && v.bytes().all(|b| b.is_ascii_alphanumeric())).then(|| v.to_ascii_lowercase())
+}
+
+/// The STS endpoint and account domain for an account-domain value of the scripts' config.
+pub fn account_domain(value: &str) -> (Option<String>, Option<String>) {
+    match region_of(value, "sts") {
+        Some(region) => (
+            Some(format!("https://sts.{region}.mixedreality.azure.com")),
+            Some(format!("{region}.mixedreality.azure.com")),
+        ),
+        None if value.contains("://") => {
+            (Some(value.trim().trim_end_matches('/').to_owned()), None)
+        }
+        None => (None, Some(value.trim().to_owned())),
+    }
+}
+
+/// The service endpoint for a rendering-domain value of the scripts' config.
+pub fn rendering_endpoint(value: &str) -> String {
+    match region_of(value, "remoterendering") {
+        Some(region) => format!("https://remoterendering.{region}.mixedreality.azure.com"),
+        None if value.contains("://") => value.trim().trim_end_matches('/').to_owned(),
+        None => format!("https://{}", value.trim()),
+    }
+}
+
+/// `hh:mm:ss` (a .NET TimeSpan, as the scripts take it) or plain minutes.
+pub fn parse_lease(value: &str) -> Result<u32, String> {
+    let v = value.trim();
+    if let Ok(m) = v.parse::<u32>() {
+        return Ok(m);
+    }
+    let parts: Vec<&str> = v.split(':').collect();
+    let nums: Option<Vec<u32>> = parts.iter().map(|p| p.parse::<u32>().ok()).collect();
+    match (parts.len(), nums) {
+        (3, Some(n)) if n[1] < 60 && n[2] < 60 => Ok(n[0] * 60 + n[1] + u32::from(n[2] >= 30)),
+        (2, Some(n)) if n[1] < 60 => Ok(n[0] * 60 + n[1]),
+        _ => Err(format!(
+            "{value:?} is not a lease: give minutes (30) or hh:mm:ss (0:30:00)"
+        )),
+    }
+}
+
+impl Settings {
+    /// Reads an `arrconfig.json`.
+    pub fn from_file(path: &Path) -> Result<Settings, String> {
+        let raw = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let v: Value = serde_json::from_str(raw.trim_start_matches('\u{feff}'))
+            .map_err(|e| format!("{} is not valid JSON: {e}", path.display()))?;
+        let a = &v["accountSettings"];
+        let r = &v["renderingSessionSettings"];
+        let c = &v["assetConversionSettings"];
+        let mut s = Settings {
+            account_id: text(&a["arrAccountId"]),
+            account_key: text(&a["arrAccountKey"]),
+            ..Settings::default()
+        };
+        if let Some(d) = text(&a["arrAccountDomain"]) {
+            let (sts, domain) = account_domain(&d);
+            s.sts_endpoint = sts;
+            s.account_domain = domain;
+        }
+        s.endpoint = text(&r["remoteRenderingDomain"]).map(|d| rendering_endpoint(&d));
+        s.size = text(&r["vmSize"]);
+        if let Some(l) = text(&r["maxLeaseTime"]) {
+            s.lease_minutes = Some(
+                parse_lease(&l).map_err(|e| format!("{}: maxLeaseTime: {e}", path.display()))?,
+            );
+        }
+        s.storage_account = text(&c["storageAccountName"]);
+        s.input_container = text(&c["blobInputContainerName"]);
+        s.input_folder = text(&c["inputFolderPath"]);
+        s.input_asset = text(&c["inputAssetPath"]);
+        s.output_container = text(&c["blobOutputContainerName"]);
+        s.output_folder = text(&c["outputFolderPath"]);
+        s.output_asset = text(&c["outputAssetFileName"]);
+        Ok(s)
+    }
+
+    /// The `ARR_*` environment variables.
+    pub fn from_env() -> Settings {
+        let var = |n: &str| std::env::var(n).ok().filter(|v| !is_placeholder(v));
+        let mut s = Settings {
+            account_id: var("ARR_ACCOUNT_ID"),
+            account_key: var("ARR_ACCOUNT_KEY"),
+            sts_endpoint: var("ARR_STS_ENDPOINT"),
+            ..Settings::default()
+        };
+        if let Some(d) = var("ARR_ACCOUNT_DOMAIN") {
+            let (sts, domain) = account_domain(&d);
+            s.sts_endpoint = s.sts_endpoint.or(sts);
+            s.account_domain = domain;
+        }
+        s.endpoint =
+            var("ARR_ENDPOINT").or_else(|| var("ARR_REGION").map(|r| rendering_endpoint(&r)));
+        s
+    }
+
+    /// `self` with every value `over` has replacing ours.
+    pub fn overlay(self, over: Settings) -> Settings {
+        Settings {
+            account_id: over.account_id.or(self.account_id),
+            account_key: over.account_key.or(self.account_key),
+            account_domain: over.account_domain.or(self.account_domain),
+            sts_endpoint: over.sts_endpoint.or(self.sts_endpoint),
+            endpoint: over.endpoint.or(self.endpoint),
+            size: over.size.or(self.size),
+            lease_minutes: over.lease_minutes.or(self.lease_minutes),
+            storage_account: over.storage_account.or(self.storage_account),
+            input_container: over.input_container.or(self.input_container),
+            input_folder: over.input_folder.or(self.input_folder),
+            input_asset: over.input_asset.or(self.input_asset),
+            output_container: over.output_container.or(self.output_container),
+            output_folder: over.output_folder.or(self.output_folder),
+            output_asset: over.output_asset.or(self.output_asset),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn regions_expand_like_the_scripts() {
+        for v in [
+            "eastus",
+            "https://sts.eastus.mixedreality.azure.com",
+            "eastus.mixedreality.azure.com",
+            "EastUS",
+        ] {
+            assert_eq!(
+                account_domain(v),
+                (
+                    Some("https://sts.eastus.mixedreality.azure.com".into()),
+                    Some("eastus.mixedreality.azure.com".into())
+                ),
+                "{v}"
+            );
+        }
+        assert_eq!(
+            rendering_endpoint("westeurope"),
+            "https://remoterendering.westeurope.mixedreality.azure.com"
+        );
+        assert_eq!(
+            rendering_endpoint("http://127.0.0.1:8700"),
+            "http://127.0.0.1:8700"
+        );
+        assert_eq!(
+            account_domain("http://127.0.0.1:8700"),
+            (Some("http://127.0.0.1:8700".into()), None)
+        );
+    }
+
+    #[test]
+    fn leases_take_minutes_or_timespans() {
+        assert_eq!(parse_lease("30"), Ok(30));
+        assert_eq!(parse_lease("4:0:0"), Ok(240));
+        assert_eq!(parse_lease("00:30:00"), Ok(30));
+        assert_eq!(parse_lease("1:30"), Ok(90));
+        assert!(parse_lease("soon").is_err());
+        assert!(parse_lease("0:75:00").is_err());
+    }
+}

@@ -4,7 +4,18 @@ from os import PathLike
 from typing import Any, Callable, Dict, List, Optional, Tuple, Union, final
 
 
-__all__ = ["__version__", "CORE_VERSION", "Client", "PageStream", "PyManagedSession", "PyLeaseKeeper", "Emulator", "Canceller", "_set_log_level"]
+__all__ = [
+    "__version__",
+    "CORE_VERSION",
+    "Client",
+    "PageStream",
+    "PyManagedSession",
+    "PyLeaseKeeper",
+    "Emulator",
+    "Canceller",
+    "ProgressSink",
+    "_set_log_level",
+]
 
 __version__: str
 CORE_VERSION: str
@@ -14,6 +25,10 @@ def _set_log_level(level: int) -> None: ...
 @final
 class Canceller:
     def __call__(self, fut: Any) -> None: ...
+
+@final
+class ProgressSink:
+    def __call__(self, resource: Any) -> None: ...
 
 @final
 class PageStream:

@@ -334,12 +334,6 @@ def test_progress_callback_exception_propagates_async(aclient):
     asyncio.run(main())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: wait_for_sessions drops the on_progress exception (bindings/python/src/client.rs, PyClient::wait_for_sessions, maps "
-    "only an Err of the core to the callback's exception; the fleet wait returns Ok with a CancelledError "
-    "per session instead)",
-)
 def test_progress_callback_exception_propagates_fleet(client):
     client.start_session("fcb-1", lease_minutes=5)
     client.start_session("fcb-2", lease_minutes=5)
@@ -349,23 +343,6 @@ def test_progress_callback_exception_propagates_fleet(client):
 
     with pytest.raises(Boom):
         client.wait_for_sessions(["fcb-1", "fcb-2"], timeout=5, on_progress=progress)
-
-
-def test_fleet_callback_failure_today_gives_cancelled_errors(client):
-    """What the fleet wait gives today when its callback raises: a CancelledError per session."""
-    client.start_session("fcb-3", lease_minutes=5)
-
-    def progress(s):
-        raise Boom("fleet callback")
-
-    try:
-        results = client.wait_for_sessions(["fcb-3"], timeout=5, on_progress=progress)
-    except Boom:
-        return  # the fixed behaviour; the xfail test above then fails and says so
-    assert len(results) == 1
-    assert isinstance(results[0], rr.CancelledError)
-    assert results[0].code == "CANCELLED"
-    assert_pickles(results[0])
 
 
 # The hierarchy and pickling of every class

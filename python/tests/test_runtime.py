@@ -235,12 +235,6 @@ def test_ctrl_c_while_opening_a_session_stops_it():
     assert "status Stopped" in out
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: a sync client call made inside an on_progress callback raises pyo3_runtime.PanicException "
-    "('Cannot start a runtime from within a runtime'): the callback runs inside the outer call's "
-    "Runtime::block_on (bindings/python/src/runtime.rs, block_on) and the inner call nests block_on",
-)
 def test_sync_call_inside_a_progress_callback(emu, client):
     client.start_session("nested-a", lease_minutes=5)
     client.start_session("nested-b", lease_minutes=5)
@@ -259,12 +253,6 @@ def test_sync_call_inside_a_progress_callback(emu, client):
     assert seen and seen[0] == rr.SessionStatus.STARTING
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: the asyncio client calls on_progress on a Rust worker thread, not on the event loop's "
-    "thread (bindings/python/src/client.rs, progress(), is called from the task that runtime.rs spawn_for_asyncio spawns): asyncio.get_running_loop() "
-    "fails in it and loop objects (queues, futures) are not safe to touch from it",
-)
 def test_async_progress_callback_runs_on_the_loop_thread(emu, aclient):
     async def main():
         await aclient.start_session("athread-cb", lease_minutes=5)

@@ -214,13 +214,6 @@ def test_logs_never_contain_secrets(semu, captured):
         assert_clean(repr(r.args) + repr(r.msg), token)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: bindings/python/src/logging.rs: the tracing Layer keeps the default register_callsite, so a "
-    "callsite first hit while the threshold was higher is cached as Interest::never; _set_log_level does not "
-    "rebuild the interest cache, and lowering the logger's level later (even with a new client) never forwards "
-    "those DEBUG/INFO events",
-)
 def test_debug_records_after_lowering_the_level(semu, captured):
     logger = logging.getLogger("remote_rendering")
     # First requests at WARNING: their DEBUG events ("request", "answer") are not wanted yet.

@@ -75,6 +75,7 @@ type CallbackFailure = Arc<Mutex<Option<PyErr>>>;
 /// Python. An exception in the callback ends the wait and is raised from it.
 fn progress<T: serde::Serialize + Send + 'static>(
     callback: Option<Py<PyAny>>,
+    event_loop: Option<&Bound<'_, PyAny>>,
 ) -> (
     Option<remote_rendering::ProgressFn<T>>,
     CallbackFailure,
@@ -85,17 +86,63 @@ fn progress<T: serde::Serialize + Send + 'static>(
         return (None, failed, None);
     };
     let cancel = tokio_util::sync::CancellationToken::new();
-    let (f, c) = (failed.clone(), cancel.clone());
-    let call = move |resource: &T| {
-        Python::attach(|py| {
-            let result = model_to_py(py, resource).and_then(|d| cb.call1(py, (d,)));
-            if let Err(e) = result {
-                f.lock().unwrap().get_or_insert(e);
-                c.cancel();
-            }
-        })
+    let sink = ProgressSink {
+        callback: cb,
+        failed: failed.clone(),
+        cancel: cancel.clone(),
     };
-    (Some(Box::new(call)), failed, Some(cancel))
+    let call: remote_rendering::ProgressFn<T> = match event_loop {
+        // Blocking calls: the callback runs on the caller's thread, inside the wait.
+        None => Box::new(move |resource: &T| {
+            Python::attach(|py| {
+                if let Ok(d) = model_to_py(py, resource) {
+                    sink.deliver(py, d.bind(py));
+                }
+            })
+        }),
+        // asyncio: the callback runs on the event loop's thread, like any asyncio callback.
+        Some(l) => {
+            let event_loop = l.clone().unbind();
+            let sink = Python::attach(|py| Py::new(py, sink)).ok();
+            Box::new(move |resource: &T| {
+                Python::attach(|py| {
+                    if let (Ok(d), Some(sink)) = (model_to_py(py, resource), sink.as_ref()) {
+                        let _ = event_loop
+                            .bind(py)
+                            .call_method1("call_soon_threadsafe", (sink.clone_ref(py), d));
+                    }
+                })
+            })
+        }
+    };
+    (Some(call), failed, Some(cancel))
+}
+
+/// Calls a progress callback; an exception it raises ends the wait and is raised from it.
+#[pyclass(module = "remote_rendering._native", frozen)]
+pub struct ProgressSink {
+    callback: Py<PyAny>,
+    failed: CallbackFailure,
+    cancel: tokio_util::sync::CancellationToken,
+}
+
+impl ProgressSink {
+    fn deliver(&self, py: Python<'_>, resource: &Bound<'_, PyAny>) {
+        if self.cancel.is_cancelled() {
+            return;
+        }
+        if let Err(e) = self.callback.call1(py, (resource,)) {
+            self.failed.lock().unwrap().get_or_insert(e);
+            self.cancel.cancel();
+        }
+    }
+}
+
+#[pymethods]
+impl ProgressSink {
+    fn __call__(&self, py: Python<'_>, resource: Bound<'_, PyAny>) {
+        self.deliver(py, &resource);
+    }
 }
 
 fn wait_options<T>(
@@ -393,7 +440,7 @@ impl PyClient {
         event_loop: Option<Bound<'_, PyAny>>,
     ) -> PyResult<Py<PyAny>> {
         let c = self.client()?;
-        let (cb, failed, cancel) = progress(on_progress);
+        let (cb, failed, cancel) = progress(on_progress, event_loop.as_ref());
         run(
             py,
             event_loop.as_ref(),
@@ -418,7 +465,7 @@ impl PyClient {
         event_loop: Option<Bound<'_, PyAny>>,
     ) -> PyResult<Py<PyAny>> {
         let c = self.client()?;
-        let (cb, failed, cancel) = progress(on_progress);
+        let (cb, failed, cancel) = progress(on_progress, event_loop.as_ref());
         run(
             py,
             event_loop.as_ref(),
@@ -444,15 +491,22 @@ impl PyClient {
         event_loop: Option<Bound<'_, PyAny>>,
     ) -> PyResult<Py<PyAny>> {
         let c = self.client()?;
-        let (cb, failed, cancel) = progress(on_progress);
+        let (cb, failed, cancel) = progress(on_progress, event_loop.as_ref());
         run(
             py,
             event_loop.as_ref(),
             async move {
                 let options = wait_options(poll_interval, timeout, cb, cancel)?;
-                c.wait_for_sessions(&session_ids, options)
+                let results = c
+                    .wait_for_sessions(&session_ids, options)
                     .await
-                    .map_err(|e| wait_failure(e, &failed))
+                    .map_err(|e| wait_failure(e, &failed))?;
+                // A failing callback cancels the fleet wait, which then reports every session as
+                // cancelled: the callback's exception is the answer.
+                if let Some(py_err) = failed.lock().unwrap().take() {
+                    return Err(Failure::Py(py_err));
+                }
+                Ok(results)
             },
             |py, results| {
                 let list = PyList::empty(py);
@@ -485,7 +539,7 @@ impl PyClient {
     ) -> PyResult<Py<PyAny>> {
         let c = self.client()?;
         let keep_alive = keep_alive.map(|k| lease_options(&k)).transpose()?;
-        let (cb, failed, cancel) = progress(on_progress);
+        let (cb, failed, cancel) = progress(on_progress, event_loop.as_ref());
         run(
             py,
             event_loop.as_ref(),

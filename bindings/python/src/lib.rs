@@ -24,6 +24,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<client::PyLeaseKeeper>()?;
     m.add_class::<emulator::PyEmulator>()?;
     m.add_class::<runtime::Canceller>()?;
+    m.add_class::<client::ProgressSink>()?;
     m.add_function(wrap_pyfunction!(logging::_set_log_level, m)?)?;
     Ok(())
 }

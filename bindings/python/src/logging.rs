@@ -26,6 +26,8 @@ fn python_level(level: &Level) -> u8 {
 #[pyfunction]
 pub fn _set_log_level(level: u8) {
     THRESHOLD.store(level, Ordering::SeqCst);
+    // Callsites cached as disabled at the old level are asked again.
+    tracing::callsite::rebuild_interest_cache();
 }
 
 #[derive(Default)]
@@ -55,6 +57,18 @@ impl Visit for Message {
 pub struct PythonLogging;
 
 impl<S: Subscriber> Layer<S> for PythonLogging {
+    /// The threshold changes at run time: never let a callsite be cached as always off.
+    fn register_callsite(
+        &self,
+        metadata: &'static tracing::Metadata<'static>,
+    ) -> tracing::subscriber::Interest {
+        if metadata.target().starts_with("remote_rendering") {
+            tracing::subscriber::Interest::sometimes()
+        } else {
+            tracing::subscriber::Interest::never()
+        }
+    }
+
     fn enabled(&self, metadata: &tracing::Metadata<'_>, _: Context<'_, S>) -> bool {
         metadata.target().starts_with("remote_rendering")
             && python_level(metadata.level()) >= THRESHOLD.load(Ordering::Relaxed)

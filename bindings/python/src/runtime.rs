@@ -51,9 +51,19 @@ where
 {
     let rt = runtime();
     let mut fut = Box::pin(fut);
+    // A blocking call made from inside another one (a progress callback calling the client)
+    // runs on a thread that is already in the runtime: step out of it first.
+    let nested = tokio::runtime::Handle::try_current().is_ok();
     loop {
-        let step =
-            py.detach(|| rt.block_on(async { tokio::time::timeout(SIGNAL_CHECK, &mut fut).await }));
+        let step = py.detach(|| {
+            let mut drive =
+                || rt.block_on(async { tokio::time::timeout(SIGNAL_CHECK, &mut fut).await });
+            if nested {
+                tokio::task::block_in_place(drive)
+            } else {
+                drive()
+            }
+        });
         match step {
             Ok(out) => return Ok(out),
             Err(_) => py.check_signals()?,

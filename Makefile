@@ -1,6 +1,7 @@
 # remote-rendering: one Rust core for the Azure Remote Rendering API, with bindings.
 #
-#   make quickstart the main job: a whole session and conversion (against the embedded emulator)
+#   make demo       the main job: arrctl demo, a whole session and conversion against the embedded emulator
+#   make quickstart the same lifecycle through the Rust API
 #   make emulator   run the local emulator of the service on its own
 #   make test       build everything and run every test suite (what CI runs)
 #   make lint       formatting and clippy, warnings as errors
@@ -15,7 +16,7 @@ PYTHON ?= python3
 VENV ?= .venv
 VPY := $(VENV)/bin/python
 
-.PHONY: all test test-rust test-python python-develop test-node smoke lint quickstart emulator clean
+.PHONY: all test test-rust test-python python-develop test-node smoke lint demo quickstart emulator clean
 
 all: test
 
@@ -48,7 +49,8 @@ test-rust:
 # The README's main job must keep working: run it against the embedded emulator (never a
 # configured account, whatever the environment says).
 smoke:
-	env -u ARR_ACCOUNT_ID -u ARR_ACCOUNT_KEY $(CARGO) run --locked --quiet --example quickstart -p remote-rendering
+	$(CARGO) run --locked --quiet -p arrctl -- demo > /dev/null
+	env -u ARR_ACCOUNT_ID -u ARR_ACCOUNT_KEY $(CARGO) run --locked --quiet --example quickstart -p remote-rendering > /dev/null
 
 # Node: install the dev tools (npm ci, from the registry), regenerate the napi loader and
 # native.d.ts from the Rust code and fail if they differ from the committed ones, then the
@@ -72,6 +74,9 @@ lint:
 	  else echo "note: rustfmt not installed, skipping the format check"; fi
 	@if $(CARGO) clippy --version >/dev/null 2>&1; then $(CARGO) clippy --workspace --all-targets --locked -- -D warnings; \
 	  else echo "note: clippy not installed, skipping lints"; fi
+
+demo:
+	$(CARGO) run --release --locked -p arrctl -- demo
 
 quickstart:
 	$(CARGO) run --release --locked --example quickstart -p remote-rendering

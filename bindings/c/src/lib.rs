@@ -1,1 +1,53 @@
-//! C ABI of the remote-rendering core (being written).
+//! The C ABI of the remote-rendering core: library `remote_rendering`, header
+//! `include/remote_rendering.h` (generated from this crate by cbindgen at build time and
+//! committed), and the C++17 wrapper `include/remote_rendering.hpp` over it.
+//!
+//! Every exported function returns an `rr_status` and takes an optional `rr_error **err`
+//! last, except the `*_free` functions (void, NULL-safe), `rr_version()`, `rr_status_code()`
+//! and the accessors of `rr_error` (which cannot fail). Every body runs inside a panic
+//! boundary ([`ffi`]); the one mapping from the core's error kinds to statuses is in
+//! [`status`].
+//!
+//! Modules, one job each: [`client`] (options, the client, blocking operations), [`calls`]
+//! (each operation described once, run blocking or as a task), [`operation`] (the
+//! non-blocking form), [`list`], [`wait`], [`lease`], [`models`], [`error`], [`emulator`],
+//! [`runtime`], [`defaults`].
+
+#![allow(non_camel_case_types)]
+// Every exported function documents its contract in the header's terms ("Pointers are NULL or
+// valid"); the `# Safety` sections say so.
+#![allow(clippy::missing_safety_doc)]
+
+mod calls;
+mod client;
+pub mod defaults;
+mod emulator;
+mod error;
+mod ffi;
+mod lease;
+mod list;
+mod models;
+mod operation;
+mod runtime;
+mod status;
+mod wait;
+
+use std::ffi::c_char;
+
+/// The version of this library, e.g. `"0.1.0"` (static). The C++ wrapper checks at run time
+/// that it has the `RR_VERSION_MAJOR` and `RR_VERSION_MINOR` of the header it was compiled
+/// with.
+#[no_mangle]
+pub extern "C" fn rr_version() -> *const c_char {
+    static VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "\0");
+    VERSION.as_ptr().cast()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn version_is_the_crates() {
+        let v = unsafe { std::ffi::CStr::from_ptr(super::rr_version()) };
+        assert_eq!(v.to_str().unwrap(), env!("CARGO_PKG_VERSION"));
+    }
+}

@@ -1,0 +1,34 @@
+//! Generates `include/remote_rendering.h` from this crate's source with cbindgen (the header is
+//! committed; `bindings/c/test.sh` fails when a build changes it). The version macros come
+//! from the crate's version, so the header and the library always agree.
+
+use std::path::PathBuf;
+
+fn main() {
+    let crate_dir = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets it"));
+    let header = crate_dir.join("../../include/remote_rendering.h");
+    println!("cargo:rerun-if-changed=build.rs");
+    println!("cargo:rerun-if-changed=cbindgen.toml");
+    println!("cargo:rerun-if-changed=src");
+    println!("cargo:rerun-if-changed={}", header.display());
+
+    let mut config = cbindgen::Config::from_file(crate_dir.join("cbindgen.toml"))
+        .expect("bindings/c/cbindgen.toml is readable");
+    let v = |part: &str| std::env::var(format!("CARGO_PKG_VERSION_{part}")).expect("cargo sets it");
+    config.after_includes = Some(format!(
+        "\n/* The version of this header; rr_version() gives the library's. */\n\
+         #define RR_VERSION_MAJOR {}\n#define RR_VERSION_MINOR {}\n#define RR_VERSION_PATCH {}\n\
+         #define RR_VERSION_STRING \"{}\"\n",
+        v("MAJOR"),
+        v("MINOR"),
+        v("PATCH"),
+        std::env::var("CARGO_PKG_VERSION").expect("cargo sets it"),
+    ));
+    let bindings = cbindgen::Builder::new()
+        .with_crate(&crate_dir)
+        .with_config(config)
+        .generate()
+        .expect("cbindgen reads the crate");
+    std::fs::create_dir_all(header.parent().expect("include/")).expect("include/ can be made");
+    bindings.write_to_file(&header);
+}

@@ -1,0 +1,910 @@
+//! `rr_client_options`, `rr_client` and the blocking form of every operation.
+//!
+//! A client owns its runtime (worker threads, 2 by default) and is safe to share: every call
+//! takes it as `const rr_client *`, from any number of threads at once. Blocking calls run the
+//! operation on the calling thread and return within `timeout_ms` (0: the operation's own
+//! limits, which always end it: the request timeout and retry budget, or a wait's deadline).
+
+use crate::calls::{expect, Plain, Reply, Request};
+use crate::error::rr_error;
+use crate::ffi::{
+    arg, boxed, cstring, ffi_call, free, get_str, get_value, out_ptr, set, text, Failure, Outcome,
+    UserData,
+};
+use crate::lease::{rr_managed_session, rr_session_options};
+use crate::models::{rr_conversion, rr_conversion_settings, rr_session};
+use crate::runtime::Runtime;
+use crate::status::rr_status;
+use crate::wait::{rr_wait_options, rr_wait_results, WaitSpec};
+use remote_rendering::{
+    BoxFuture, Client, ClientBuilder, Credential, Error, ErrorKind, RetryPolicy, SecretString,
+    SessionSize, TokenProvider,
+};
+use std::ffi::{c_char, c_void, CString};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The default number of worker threads of a client's runtime.
+const DEFAULT_WORKER_THREADS: usize = 2;
+
+/// Settings of a client, checked by `rr_client_new()` (which names the first one at fault).
+/// Not thread-safe: fill it on one thread.
+#[derive(Clone)]
+pub struct rr_client_options {
+    builder: ClientBuilder,
+    retry: Option<RetryPolicy>,
+    user_agent_suffix: Option<String>,
+    worker_threads: usize,
+}
+
+impl rr_client_options {
+    pub(crate) fn new(builder: ClientBuilder) -> rr_client_options {
+        rr_client_options {
+            builder,
+            retry: None,
+            user_agent_suffix: None,
+            worker_threads: DEFAULT_WORKER_THREADS,
+        }
+    }
+
+    fn edit(&mut self, f: impl FnOnce(ClientBuilder) -> ClientBuilder) {
+        self.builder = f(std::mem::take(&mut self.builder));
+    }
+}
+
+/// A client of one account: one runtime, one connection pool, one token cache. Thread-safe:
+/// share one `const rr_client *` between threads.
+pub struct rr_client {
+    // Dropped before the runtime its connections run on.
+    core: Client,
+    rt: Arc<Runtime>,
+    endpoint: CString,
+    sts_endpoint: CString,
+    account_id: CString,
+}
+
+impl rr_client {
+    pub(crate) fn core(&self) -> &Client {
+        &self.core
+    }
+
+    pub(crate) fn runtime(&self) -> Arc<Runtime> {
+        self.rt.clone()
+    }
+
+    /// Runs a request on the calling thread.
+    fn execute(&self, request: Request, timeout_ms: u64) -> Result<Reply, Error> {
+        let what = request.what();
+        self.rt
+            .block(0, what, request.run(self.core.clone(), timeout_ms))
+    }
+}
+
+// ---- the Entra token provider ----
+
+/// Receives the token a provider callback gives (or the reason it cannot).
+#[derive(Default)]
+pub struct rr_token_sink {
+    token: Option<String>,
+    error: Option<String>,
+}
+
+/// Asked for a Microsoft Entra token (scope `https://sts.{account_domain}/.default`) whenever
+/// the client needs a new access token; answers with `rr_token_sink_set_token()` or
+/// `rr_token_sink_set_error()` before returning. Runs on a runtime thread, at most once per
+/// refresh however many calls wait. `sink` is valid only during the call. It must not throw.
+pub type rr_token_provider_fn =
+    Option<unsafe extern "C" fn(user_data: *mut c_void, sink: *mut rr_token_sink)>;
+
+struct CTokenProvider {
+    f: unsafe extern "C" fn(*mut c_void, *mut rr_token_sink),
+    user_data: UserData,
+}
+
+impl TokenProvider for CTokenProvider {
+    fn entra_token(&self) -> BoxFuture<'_, remote_rendering::Result<SecretString>> {
+        let (f, user_data) = (self.f, self.user_data);
+        Box::pin(async move {
+            let asked = tokio::task::spawn_blocking(move || {
+                let mut sink = rr_token_sink::default();
+                unsafe { f(user_data.ptr(), &mut sink) };
+                sink
+            })
+            .await;
+            let refused = |why: String| {
+                Error::new(
+                    ErrorKind::Unauthorized,
+                    format!("the token provider failed: {why}"),
+                )
+            };
+            match asked {
+                Ok(rr_token_sink {
+                    token: Some(t),
+                    error: None,
+                }) => Ok(SecretString::new(t)),
+                Ok(rr_token_sink { error: Some(e), .. }) => Err(refused(e)),
+                Ok(_) => Err(refused("it gave no token".to_owned())),
+                Err(e) => Err(refused(e.to_string())),
+            }
+        })
+    }
+}
+
+/// Answers a token request with `token` (copied).
+///
+/// # Safety
+/// Pointers are NULL or valid; see the header's rules.
+#[no_mangle]
+pub unsafe extern "C" fn rr_token_sink_set_token(
+    sink: *mut rr_token_sink,
+    token: *const c_char,
+    err: *mut *mut rr_error,
+) -> rr_status {
+    set(sink, "sink", err, |s| -> Outcome {
+        s.token = Some(text(token, "token")?.to_owned());
+        Ok(())
+    })
+}
+
+/// Answers a token request with a failure: the call that needed the token fails with
+/// `RR_STATUS_UNAUTHORIZED` and this message.
+///
+/// # Safety
+/// Pointers are NULL or valid; see the header's rules.
+#[no_mangle]
+pub unsafe extern "C" fn rr_token_sink_set_error(
+    sink: *mut rr_token_sink,
+    message: *const c_char,
+    err: *mut *mut rr_error,
+) -> rr_status {
+    set(sink, "sink", err, |s| -> Outcome {
+        s.error = Some(text(message, "message")?.to_owned());
+        Ok(())
+    })
+}
+
+// ---- rr_client_options ----
+
+/// Empty client options. Free with `rr_client_options_free()`.
+///
+/// # Safety
+/// Pointers are NULL or valid; see the header's rules.
+#[no_mangle]
+pub unsafe extern "C" fn rr_client_options_new(
+    out: *mut *mut rr_client_options,
+    err: *mut *mut rr_error,
+) -> rr_status {
+    ffi_call!(err, {
+        *out_ptr(out, "out")? = boxed(rr_client_options::new(ClientBuilder::new()));
+        Ok(())
+    })
+}
+
+/// Client options from the environment: `ARR_ACCOUNT_ID`, `ARR_ACCOUNT_KEY`,
+/// `ARR_ACCOUNT_DOMAIN`, `ARR_STS_ENDPOINT`, and `ARR_ENDPOINT` or `ARR_REGION` (unset ones are
+/// left unset). Free with `rr_client_options_free()`.
+///
+/// # Safety
+/// Pointers are NULL or valid; see the header's rules.
+#[no_mangle]
+pub unsafe extern "C" fn rr_client_options_from_env(
+    out: *mut *mut rr_client_options,
+    err: *mut *mut rr_error,
+) -> rr_status {
+    ffi_call!(err, {
+        *out_ptr(out, "out")? = boxed(rr_client_options::new(ClientBuilder::from_env()));
+        Ok(())
+    })
+}
+
+/// Frees client options. NULL does nothing.
+///
+/// # Safety
+/// `options` is NULL or options owned by the caller, not used again.
+#[no_mangle]
+pub unsafe extern "C" fn rr_client_options_free(options: *mut rr_client_options) {
+    free(options)
+}
+
+unsafe fn set_text(
+    options: *mut rr_client_options,
+    value: *const c_char,
+    name: &'static str,
+    err: *mut *mut rr_error,
+    f: impl FnOnce(ClientBuilder, String) -> ClientBuilder,
+) -> rr_status {
+    set(options, "options", err, |o| -> Outcome {
+        let v = text(value, name)?.to_owned();
+        o.edit(|b| f(b, v));
+        Ok(())
+    })
+}
+
+/// The service endpoint, e.g. `"https://remoterendering.eastus.mixedreality.azure.com"`
+/// (give this or a region).
+///
+/// # Safety
+/// Pointers are NULL or valid; see the header's rules.
+#[no_mangle]
+pub unsafe extern "C" fn rr_client_options_set_endpoint(
+    options: *mut rr_client_options,
+    endpoint: *const c_char,
+    err: *mut *mut rr_error,
+) -> rr_status {
+    set_text(options, endpoint, "endpoint", err, ClientBuilder::endpoint)
+}
+
+/// The rendering region, e.g. `"eastus"` (the endpoint is derived from it).
+///
+/// # Safety
+/// Pointers are NULL or valid; see the header's rules.
+#[no_mangle]
+pub unsafe extern "C" fn rr_client_options_set_region(
+    options: *mut rr_client_options,
+    region: *const c_char,
+    err: *mut *mut rr_error,
+) -> rr_status {
+    set_text(options, region, "region", err, ClientBuilder::region)
+}
+
+/// The account id (a UUID).
+///
+/// # Safety
+/// Pointers are NULL or valid; see the header's rules.
+#[no_mangle]
+pub unsafe extern "C" fn rr_client_options_set_account_id(
+    options: *mut rr_client_options,
+    account_id: *const c_char,
+    err: *mut *mut rr_error,
+) -> rr_status {
+    set_text(
+        options,
+        account_id,
+        "account_id",
+        err,
+        ClientBuilder::account_id,
+    )
+}
+
+/// The account's domain, e.g. `"eastus.mixedreality.azure.com"` (the STS is
+/// `https://sts.{account_domain}`).
+///
+/// # Safety
+/// Pointers are NULL or valid; see the header's rules.
+#[no_mangle]
+pub unsafe extern "C" fn rr_client_options_set_account_domain(
+    options: *mut rr_client_options,
+    account_domain: *const c_char,
+    err: *mut *mut rr_error,
+) -> rr_status {
+    set_text(
+        options,
+        account_domain,
+        "account_domain",
+        err,
+        ClientBuilder::account_domain,
+    )
+}
+
+/// The STS endpoint, instead of the one derived from the account domain.
+///
+/// # Safety
+/// Pointers are NULL or valid; see the header's rules.
+#[no_mangle]
+pub unsafe extern "C" fn rr_client_options_set_sts_endpoint(
+    options: *mut rr_client_options,
+    sts_endpoint: *const c_char,
+    err: *mut *mut rr_error,
+) -> rr_status {
+    set_text(
+        options,
+        sts_endpoint,
+        "sts_endpoint",
+        err,
+        ClientBuilder::sts_endpoint,
+    )
+}
+
+/// Authenticate with the account key (copied; never in an error message).
+///
+/// # Safety
+/// Pointers are NULL or valid; see the header's rules.
+#[no_mangle]
+pub unsafe extern "C" fn rr_client_options_set_account_key(
+    options: *mut rr_client_options,
+    account_key: *const c_char,
+    err: *mut *mut rr_error,
+) -> rr_status {
+    set_text(options, account_key, "account_key", err, |b, k| {
+        b.credential(Credential::account_key(k))
+    })
+}
+
+/// Authenticate with a ready Mixed Reality access token (copied; used as is, never refreshed).
+///
+/// # Safety
+/// Pointers are NULL or valid; see the header's rules.
+#[no_mangle]
+pub unsafe extern "C" fn rr_client_options_set_access_token(
+    options: *mut rr_client_options,
+    access_token: *const c_char,
+    err: *mut *mut rr_error,
+) -> rr_status {
+    set_text(options, access_token, "access_token", err, |b, t| {
+        b.credential(Credential::access_token(t))
+    })
+}
+
+/// Authenticate with Microsoft Entra tokens from `provider`, each exchanged at the STS.
+/// `user_data` is passed to it and must stay valid until the client and every handle made
+/// from it are freed.
+///
+/// # Safety
+/// Pointers are NULL or valid; see the header's rules.
+#[no_mangle]
+pub unsafe extern "C" fn rr_client_options_set_entra_token_provider(
+    options: *mut rr_client_options,
+    provider: rr_token_provider_fn,
+    user_data: *mut c_void,
+    err: *mut *mut rr_error,
+) -> rr_status {
+    set(options, "options", err, |o| -> Outcome {
+        let f = provider.ok_or(Failure::Null("provider"))?;
+        o.edit(|b| {
+            b.credential(Credential::entra(CTokenProvider {
+                f,
+                user_data: UserData(user_data),
+            }))
+        });
+        Ok(())
+    })
+}
+
+/// The default poll interval of waits, in milliseconds (default 5000).
+///
+/// # Safety
+/// Pointers are NULL or valid; see the header's rules.
+#[no_mangle]
+pub unsafe extern "C" fn rr_client_options_set_poll_interval_ms(
+    options: *mut rr_client_options,
+    poll_interval_ms: u64,
+    err: *mut *mut rr_error,
+) -> rr_status {
+    set(options, "options", err, |o| -> Outcome {
+        o.edit(|b| b.poll_interval(Duration::from_millis(poll_interval_ms)));
+        Ok(())
+    })
+}
+
+/// The time limit of one HTTP request, in milliseconds (default 30000).
+///
+/// # Safety
+/// Pointers are NULL or valid; see the header's rules.
+#[no_mangle]
+pub unsafe extern "C" fn rr_client_options_set_request_timeout_ms(
+    options: *mut rr_client_options,
+    request_timeout_ms: u64,
+    err: *mut *mut rr_error,
+) -> rr_status {
+    set(options, "options", err, |o| -> Outcome {
+        o.edit(|b| b.request_timeout(Duration::from_millis(request_timeout_ms)));
+        Ok(())
+    })
+}
+
+/// How requests are retried (defaults: 5 attempts, backoff from 500 ms, at most 30000 ms
+/// apart, at most 120000 ms in all; `RR_DEFAULT_RETRY_*`). `max_attempts` 1 disables retries.
+///
+/// # Safety
+/// Pointers are NULL or valid; see the header's rules.
+#[no_mangle]
+pub unsafe extern "C" fn rr_client_options_set_retry(
+    options: *mut rr_client_options,
+    max_attempts: u32,
+    initial_backoff_ms: u64,
+    max_backoff_ms: u64,
+    max_elapsed_ms: u64,
+    err: *mut *mut rr_error,
+) -> rr_status {
+    set(options, "options", err, |o| -> Outcome {
+        o.retry = Some(RetryPolicy {
+            max_attempts,
+            initial_backoff: Duration::from_millis(initial_backoff_ms),
+            max_backoff: Duration::from_millis(max_backoff_ms),
+            max_elapsed: Duration::from_millis(max_elapsed_ms),
+        });
+        Ok(())
+    })
+}
+
+/// Appended to the `User-Agent` (after `c`), e.g. `"my-engine/2.1"`.
+///
+/// # Safety
+/// Pointers are NULL or valid; see the header's rules.
+#[no_mangle]
+pub unsafe extern "C" fn rr_client_options_set_user_agent_suffix(
+    options: *mut rr_client_options,
+    suffix: *const c_char,
+    err: *mut *mut rr_error,
+) -> rr_status {
+    set(options, "options", err, |o| -> Outcome {
+        o.user_agent_suffix = Some(text(suffix, "suffix")?.to_owned());
+        Ok(())
+    })
+}
+
+/// Trusts this PEM certificate (a private CA, the emulator's) besides the built-in roots.
+///
+/// # Safety
+/// Pointers are NULL or valid; see the header's rules.
+#[no_mangle]
+pub unsafe extern "C" fn rr_client_options_add_root_certificate_pem(
+    options: *mut rr_client_options,
+    pem: *const c_char,
+    err: *mut *mut rr_error,
+) -> rr_status {
+    set_text(options, pem, "pem", err, |b, p| {
+        b.add_root_certificate_pem(p.into_bytes())
+    })
+}
+
+/// Worker threads of the client's runtime (0: the default, 2).
+///
+/// # Safety
+/// Pointers are NULL or valid; see the header's rules.
+#[no_mangle]
+pub unsafe extern "C" fn rr_client_options_set_worker_threads(
+    options: *mut rr_client_options,
+    worker_threads: usize,
+    err: *mut *mut rr_error,
+) -> rr_status {
+    set(options, "options", err, |o| -> Outcome {
+        o.worker_threads = if worker_threads == 0 {
+            DEFAULT_WORKER_THREADS
+        } else {
+            worker_threads
+        };
+        Ok(())
+    })
+}
+
+// ---- rr_client ----
+
+/// A new client (`options` borrowed for the call). Checks every setting and names the first
+/// one at fault (`RR_STATUS_INVALID_INPUT`, `rr_error_field()`); sends nothing. Free with
+/// `rr_client_free()`.
+///
+/// # Safety
+/// Pointers are NULL or valid; see the header's rules.
+#[no_mangle]
+pub unsafe extern "C" fn rr_client_new(
+    options: *const rr_client_options,
+    out: *mut *mut rr_client,
+    err: *mut *mut rr_error,
+) -> rr_status {
+    ffi_call!(err, {
+        let out = out_ptr(out, "out")?;
+        let o = arg(options, "options")?;
+        let mut b = o.builder.clone();
+        if let Some(r) = &o.retry {
+            b = b.retry_policy(r.clone());
+        }
+        let suffix = match o.user_agent_suffix.as_deref().map(str::trim) {
+            Some(s) if !s.is_empty() => format!("c {s}"),
+            _ => "c".to_owned(),
+        };
+        let config = b.user_agent_suffix(suffix).build_config()?;
+        let rt = Runtime::new(o.worker_threads)?;
+        let core = Client::from_config(config)?;
+        let c = core.config();
+        *out = boxed(rr_client {
+            endpoint: cstring(c.endpoint()),
+            sts_endpoint: cstring(c.sts_endpoint()),
+            account_id: cstring(c.account_id()),
+            core,
+            rt,
+        });
+        Ok(())
+    })
+}
+
+/// Frees a client. Handles made from it (lists, keepers, operations, managed sessions) stay
+/// usable; the runtime ends with the last of them. NULL does nothing.
+///
+/// # Safety
+/// `client` is NULL or a client owned by the caller, not used again (by any thread).
+#[no_mangle]
+pub unsafe extern "C" fn rr_client_free(client: *mut rr_client) {
+    free(client)
+}
+
+/// The service endpoint, borrowed from the client.
+///
+/// # Safety
+/// Pointers are NULL or valid; see the header's rules.
+#[no_mangle]
+pub unsafe extern "C" fn rr_client_get_endpoint(
+    client: *const rr_client,
+    out: *mut *const c_char,
+    err: *mut *mut rr_error,
+) -> rr_status {
+    get_str(client, "client", out, err, |c| c.endpoint.as_ptr())
+}
+
+/// The STS endpoint, borrowed from the client.
+///
+/// # Safety
+/// Pointers are NULL or valid; see the header's rules.
+#[no_mangle]
+pub unsafe extern "C" fn rr_client_get_sts_endpoint(
+    client: *const rr_client,
+    out: *mut *const c_char,
+    err: *mut *mut rr_error,
+) -> rr_status {
+    get_str(client, "client", out, err, |c| c.sts_endpoint.as_ptr())
+}
+
+/// The account id (lower case), borrowed from the client.
+///
+/// # Safety
+/// Pointers are NULL or valid; see the header's rules.
+#[no_mangle]
+pub unsafe extern "C" fn rr_client_get_account_id(
+    client: *const rr_client,
+    out: *mut *const c_char,
+    err: *mut *mut rr_error,
+) -> rr_status {
+    get_str(client, "client", out, err, |c| c.account_id.as_ptr())
+}
+
+/// The default poll interval of the client's waits, in milliseconds.
+///
+/// # Safety
+/// Pointers are NULL or valid; see the header's rules.
+#[no_mangle]
+pub unsafe extern "C" fn rr_client_get_poll_interval_ms(
+    client: *const rr_client,
+    out: *mut u64,
+    err: *mut *mut rr_error,
+) -> rr_status {
+    get_value(client, "client", out, err, |c| {
+        u64::try_from(c.core.config().poll_interval().as_millis()).unwrap_or(u64::MAX)
+    })
+}
+
+// ---- the operations, blocking ----
+
+/// Starts session `session_id` (201), or returns it when it exists with the same settings
+/// (200); with other settings it is `RR_STATUS_CONFLICT`. `size` is `"Standard"` or
+/// `"Premium"`; `lease_minutes` at most 1440. `*out` is owned (free with `rr_session_free()`).
+///
+/// # Safety
+/// Pointers are NULL or valid; see the header's rules.
+#[no_mangle]
+pub unsafe extern "C" fn rr_client_start_session(
+    client: *const rr_client,
+    session_id: *const c_char,
+    size: *const c_char,
+    lease_minutes: u32,
+    timeout_ms: u64,
+    out: *mut *mut rr_session,
+    err: *mut *mut rr_error,
+) -> rr_status {
+    ffi_call!(err, {
+        let out = out_ptr(out, "out")?;
+        let client = arg(client, "client")?;
+        let request = start_session_request(session_id, size, lease_minutes)?;
+        let reply = client.execute(request.into(), timeout_ms)?;
+        *out = boxed(rr_session::new(expect(reply.session())?));
+        Ok(())
+    })
+}
+
+pub(crate) unsafe fn start_session_request(
+    session_id: *const c_char,
+    size: *const c_char,
+    lease_minutes: u32,
+) -> Outcome<Plain> {
+    Ok(Plain::StartSession {
+        id: text(session_id, "session_id")?.to_owned(),
+        size: SessionSize::parse(text(size, "size")?),
+        lease_minutes,
+    })
+}
+
+/// Reads session `session_id`. `*out` is owned (free with `rr_session_free()`).
+///
+/// # Safety
+/// Pointers are NULL or valid; see the header's rules.
+#[no_mangle]
+pub unsafe extern "C" fn rr_client_get_session(
+    client: *const rr_client,
+    session_id: *const c_char,
+    timeout_ms: u64,
+    out: *mut *mut rr_session,
+    err: *mut *mut rr_error,
+) -> rr_status {
+    ffi_call!(err, {
+        let out = out_ptr(out, "out")?;
+        let client = arg(client, "client")?;
+        let id = text(session_id, "session_id")?.to_owned();
+        let reply = client.execute(Plain::GetSession { id }.into(), timeout_ms)?;
+        *out = boxed(rr_session::new(expect(reply.session())?));
+        Ok(())
+    })
+}
+
+/// Sets the lease of session `session_id` to `lease_minutes` (counted from Ready; it must
+/// grow: a smaller lease is `RR_STATUS_UNPROCESSABLE`, the same lease succeeds). `*out` is the
+/// session after the change, owned (free with `rr_session_free()`).
+///
+/// # Safety
+/// Pointers are NULL or valid; see the header's rules.
+#[no_mangle]
+pub unsafe extern "C" fn rr_client_update_session(
+    client: *const rr_client,
+    session_id: *const c_char,
+    lease_minutes: u32,
+    timeout_ms: u64,
+    out: *mut *mut rr_session,
+    err: *mut *mut rr_error,
+) -> rr_status {
+    ffi_call!(err, {
+        let out = out_ptr(out, "out")?;
+        let client = arg(client, "client")?;
+        let id = text(session_id, "session_id")?.to_owned();
+        let reply = client.execute(
+            Plain::UpdateSession { id, lease_minutes }.into(),
+            timeout_ms,
+        )?;
+        *out = boxed(rr_session::new(expect(reply.session())?));
+        Ok(())
+    })
+}
+
+/// Stops session `session_id`. Stopping a session that already ended succeeds.
+///
+/// # Safety
+/// Pointers are NULL or valid; see the header's rules.
+#[no_mangle]
+pub unsafe extern "C" fn rr_client_stop_session(
+    client: *const rr_client,
+    session_id: *const c_char,
+    timeout_ms: u64,
+    err: *mut *mut rr_error,
+) -> rr_status {
+    ffi_call!(err, {
+        let client = arg(client, "client")?;
+        let id = text(session_id, "session_id")?.to_owned();
+        client.execute(Plain::StopSession { id }.into(), timeout_ms)?;
+        Ok(())
+    })
+}
+
+/// Starts conversion `conversion_id` with `settings` (borrowed for the call), or returns it
+/// when it exists with the same settings. `*out` is owned (free with `rr_conversion_free()`).
+///
+/// # Safety
+/// Pointers are NULL or valid; see the header's rules.
+#[no_mangle]
+pub unsafe extern "C" fn rr_client_start_conversion(
+    client: *const rr_client,
+    conversion_id: *const c_char,
+    settings: *const rr_conversion_settings,
+    timeout_ms: u64,
+    out: *mut *mut rr_conversion,
+    err: *mut *mut rr_error,
+) -> rr_status {
+    ffi_call!(err, {
+        let out = out_ptr(out, "out")?;
+        let client = arg(client, "client")?;
+        let request = start_conversion_request(conversion_id, settings)?;
+        let reply = client.execute(request.into(), timeout_ms)?;
+        *out = boxed(rr_conversion::new(expect(reply.conversion())?));
+        Ok(())
+    })
+}
+
+pub(crate) unsafe fn start_conversion_request(
+    conversion_id: *const c_char,
+    settings: *const rr_conversion_settings,
+) -> Outcome<Plain> {
+    let id = text(conversion_id, "conversion_id")?.to_owned();
+    let settings = arg(settings, "settings")?.inner.clone();
+    Ok(Plain::StartConversion { id, settings })
+}
+
+/// Reads conversion `conversion_id`. `*out` is owned (free with `rr_conversion_free()`).
+///
+/// # Safety
+/// Pointers are NULL or valid; see the header's rules.
+#[no_mangle]
+pub unsafe extern "C" fn rr_client_get_conversion(
+    client: *const rr_client,
+    conversion_id: *const c_char,
+    timeout_ms: u64,
+    out: *mut *mut rr_conversion,
+    err: *mut *mut rr_error,
+) -> rr_status {
+    ffi_call!(err, {
+        let out = out_ptr(out, "out")?;
+        let client = arg(client, "client")?;
+        let id = text(conversion_id, "conversion_id")?.to_owned();
+        let reply = client.execute(Plain::GetConversion { id }.into(), timeout_ms)?;
+        *out = boxed(rr_conversion::new(expect(reply.conversion())?));
+        Ok(())
+    })
+}
+
+/// Polls until session `session_id` is Ready (`*out`, owned), or fails with
+/// `RR_STATUS_SESSION_FAILED` (it reached Error, Expired or Stopped), `RR_STATUS_TIMEOUT`
+/// (`timeout_ms` passed; 0: 30 minutes), or `RR_STATUS_CANCELLED` (the options' token); the
+/// error carries the session as last seen. `options` is borrowed for the call (NULL: the
+/// defaults); its progress callback runs on this thread.
+///
+/// # Safety
+/// Pointers are NULL or valid; see the header's rules.
+#[no_mangle]
+pub unsafe extern "C" fn rr_client_wait_for_session(
+    client: *const rr_client,
+    session_id: *const c_char,
+    options: *const rr_wait_options,
+    timeout_ms: u64,
+    out: *mut *mut rr_session,
+    err: *mut *mut rr_error,
+) -> rr_status {
+    ffi_call!(err, {
+        let out = out_ptr(out, "out")?;
+        let client = arg(client, "client")?;
+        let id = text(session_id, "session_id")?.to_owned();
+        let wait = WaitSpec::new(options.as_ref(), timeout_ms);
+        let reply = client.execute(Request::WaitForSession { id, wait }, 0)?;
+        *out = boxed(rr_session::new(expect(reply.session())?));
+        Ok(())
+    })
+}
+
+/// Polls until conversion `conversion_id` Succeeded (`*out`, owned), or fails with
+/// `RR_STATUS_CONVERSION_FAILED` (Failed or Cancelled), `RR_STATUS_TIMEOUT` (`timeout_ms`
+/// passed; 0: 24 hours) or `RR_STATUS_CANCELLED`; the error carries the conversion as last
+/// seen. `options` as for `rr_client_wait_for_session()`.
+///
+/// # Safety
+/// Pointers are NULL or valid; see the header's rules.
+#[no_mangle]
+pub unsafe extern "C" fn rr_client_wait_for_conversion(
+    client: *const rr_client,
+    conversion_id: *const c_char,
+    options: *const rr_wait_options,
+    timeout_ms: u64,
+    out: *mut *mut rr_conversion,
+    err: *mut *mut rr_error,
+) -> rr_status {
+    ffi_call!(err, {
+        let out = out_ptr(out, "out")?;
+        let client = arg(client, "client")?;
+        let id = text(conversion_id, "conversion_id")?.to_owned();
+        let wait = WaitSpec::new(options.as_ref(), timeout_ms);
+        let reply = client.execute(Request::WaitForConversion { id, wait }, 0)?;
+        *out = boxed(rr_conversion::new(expect(reply.conversion())?));
+        Ok(())
+    })
+}
+
+pub(crate) unsafe fn parse_session_ids(
+    ids: *const *const c_char,
+    count: usize,
+) -> Outcome<Vec<String>> {
+    if count == 0 {
+        return Ok(Vec::new());
+    }
+    if ids.is_null() {
+        return Err(Failure::Null("session_ids"));
+    }
+    std::slice::from_raw_parts(ids, count)
+        .iter()
+        .map(|p| text(*p, "session_ids").map(str::to_owned))
+        .collect()
+}
+
+/// Waits for many sessions at once, with one list request per interval (not one request per
+/// session). `session_ids` holds `count` ids (borrowed for the call). `*out` (owned, free with
+/// `rr_wait_results_free()`) has one outcome per id, in order. The call itself fails only for
+/// what concerns all ids (a bad id, a refused credential).
+///
+/// # Safety
+/// Pointers are NULL or valid; see the header's rules.
+#[no_mangle]
+pub unsafe extern "C" fn rr_client_wait_for_sessions(
+    client: *const rr_client,
+    session_ids: *const *const c_char,
+    count: usize,
+    options: *const rr_wait_options,
+    timeout_ms: u64,
+    out: *mut *mut rr_wait_results,
+    err: *mut *mut rr_error,
+) -> rr_status {
+    ffi_call!(err, {
+        let out = out_ptr(out, "out")?;
+        let client = arg(client, "client")?;
+        let ids = parse_session_ids(session_ids, count)?;
+        let wait = WaitSpec::new(options.as_ref(), timeout_ms);
+        match client.execute(Request::WaitForSessions { ids, wait }, 0)? {
+            Reply::WaitResults(r) => *out = boxed(rr_wait_results::new(r)),
+            other => return Err(other.mismatch("wait results").1),
+        }
+        Ok(())
+    })
+}
+
+/// Starts a session, waits until it is Ready (at most `timeout_ms`; 0: 30 minutes) and keeps
+/// it alive if the options say so (`options` borrowed; NULL: the defaults). If anything fails
+/// on the way the session is stopped before the error returns. `*out` (free with
+/// `rr_managed_session_free()`, which stops the session) is owned.
+///
+/// # Safety
+/// Pointers are NULL or valid; see the header's rules.
+#[no_mangle]
+pub unsafe extern "C" fn rr_client_open_session(
+    client: *const rr_client,
+    options: *const rr_session_options,
+    timeout_ms: u64,
+    out: *mut *mut rr_managed_session,
+    err: *mut *mut rr_error,
+) -> rr_status {
+    ffi_call!(err, {
+        let out = out_ptr(out, "out")?;
+        let client = arg(client, "client")?;
+        let (spec, wait) = options
+            .as_ref()
+            .map_or_else(rr_session_options::default, Clone::clone)
+            .parts(timeout_ms);
+        match client.execute(Request::OpenSession { spec, wait }, 0)? {
+            Reply::Managed(m) => *out = boxed(rr_managed_session::new(*m, client.runtime())),
+            other => return Err(other.mismatch("a managed session").1),
+        }
+        Ok(())
+    })
+}
+
+/// A new session id (`session-` and a random UUID), owned: free with `rr_string_free()`.
+///
+/// # Safety
+/// Pointers are NULL or valid; see the header's rules.
+#[no_mangle]
+pub unsafe extern "C" fn rr_new_session_id(
+    out: *mut *mut c_char,
+    err: *mut *mut rr_error,
+) -> rr_status {
+    ffi_call!(err, {
+        *out_ptr(out, "out")? = cstring(&remote_rendering::new_session_id()).into_raw();
+        Ok(())
+    })
+}
+
+/// A new conversion id (`conversion-` and a random UUID), owned: free with `rr_string_free()`.
+///
+/// # Safety
+/// Pointers are NULL or valid; see the header's rules.
+#[no_mangle]
+pub unsafe extern "C" fn rr_new_conversion_id(
+    out: *mut *mut c_char,
+    err: *mut *mut rr_error,
+) -> rr_status {
+    ffi_call!(err, {
+        *out_ptr(out, "out")? = cstring(&remote_rendering::new_conversion_id()).into_raw();
+        Ok(())
+    })
+}
+
+/// Frees a string this library returned as owned (`char *`). NULL does nothing.
+///
+/// # Safety
+/// `string` is NULL or an owned string from this library, not used again.
+#[no_mangle]
+pub unsafe extern "C" fn rr_string_free(string: *mut c_char) {
+    if !string.is_null() {
+        let owned = CString::from_raw(string);
+        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || drop(owned)));
+    }
+}

@@ -426,7 +426,8 @@ typedef void (*rr_token_provider_fn)(void *user_data,
 /**
  * Called with the session after every poll of a wait. `session` is borrowed for the call.
  * In a blocking wait it runs on the thread that called the wait; in an `_async` wait, on a
- * runtime thread (where blocking calls of this library are refused). It must not throw.
+ * runtime thread (where blocking calls of this library are refused), and never after
+ * `rr_operation_free()` returned (so it must not free its own operation). It must not throw.
  */
 typedef void (*rr_session_progress_fn)(void *user_data,
                                        const rr_session *session);
@@ -450,9 +451,6 @@ const char *rr_version(void);
 
 /**
  * Answers a token request with `token` (copied).
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_token_sink_set_token(rr_token_sink *sink,
                                   const char *token,
@@ -461,9 +459,6 @@ rr_status rr_token_sink_set_token(rr_token_sink *sink,
 /**
  * Answers a token request with a failure: the call that needed the token fails with
  * `RR_STATUS_UNAUTHORIZED` and this message.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_token_sink_set_error(rr_token_sink *sink,
                                   const char *message,
@@ -471,9 +466,6 @@ rr_status rr_token_sink_set_error(rr_token_sink *sink,
 
 /**
  * Empty client options. Free with `rr_client_options_free()`.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_client_options_new(rr_client_options **out,
                                 rr_error **err);
@@ -482,9 +474,6 @@ rr_status rr_client_options_new(rr_client_options **out,
  * Client options from the environment: `ARR_ACCOUNT_ID`, `ARR_ACCOUNT_KEY`,
  * `ARR_ACCOUNT_DOMAIN`, `ARR_STS_ENDPOINT`, and `ARR_ENDPOINT` or `ARR_REGION` (unset ones are
  * left unset). Free with `rr_client_options_free()`.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_client_options_from_env(rr_client_options **out,
                                      rr_error **err);
@@ -492,7 +481,6 @@ rr_status rr_client_options_from_env(rr_client_options **out,
 /**
  * Frees client options. NULL does nothing.
  *
- * # Safety
  * `options` is NULL or options owned by the caller, not used again.
  */
 void rr_client_options_free(rr_client_options *options);
@@ -500,9 +488,6 @@ void rr_client_options_free(rr_client_options *options);
 /**
  * The service endpoint, e.g. `"https://remoterendering.eastus.mixedreality.azure.com"`
  * (give this or a region).
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_client_options_set_endpoint(rr_client_options *options,
                                          const char *endpoint,
@@ -510,9 +495,6 @@ rr_status rr_client_options_set_endpoint(rr_client_options *options,
 
 /**
  * The rendering region, e.g. `"eastus"` (the endpoint is derived from it).
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_client_options_set_region(rr_client_options *options,
                                        const char *region,
@@ -520,9 +502,6 @@ rr_status rr_client_options_set_region(rr_client_options *options,
 
 /**
  * The account id (a UUID).
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_client_options_set_account_id(rr_client_options *options,
                                            const char *account_id,
@@ -531,9 +510,6 @@ rr_status rr_client_options_set_account_id(rr_client_options *options,
 /**
  * The account's domain, e.g. `"eastus.mixedreality.azure.com"` (the STS is
  * `https://sts.{account_domain}`).
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_client_options_set_account_domain(rr_client_options *options,
                                                const char *account_domain,
@@ -541,9 +517,6 @@ rr_status rr_client_options_set_account_domain(rr_client_options *options,
 
 /**
  * The STS endpoint, instead of the one derived from the account domain.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_client_options_set_sts_endpoint(rr_client_options *options,
                                              const char *sts_endpoint,
@@ -551,9 +524,6 @@ rr_status rr_client_options_set_sts_endpoint(rr_client_options *options,
 
 /**
  * Authenticate with the account key (copied; never in an error message).
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_client_options_set_account_key(rr_client_options *options,
                                             const char *account_key,
@@ -561,9 +531,6 @@ rr_status rr_client_options_set_account_key(rr_client_options *options,
 
 /**
  * Authenticate with a ready Mixed Reality access token (copied; used as is, never refreshed).
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_client_options_set_access_token(rr_client_options *options,
                                              const char *access_token,
@@ -573,9 +540,6 @@ rr_status rr_client_options_set_access_token(rr_client_options *options,
  * Authenticate with Microsoft Entra tokens from `provider`, each exchanged at the STS.
  * `user_data` is passed to it and must stay valid until the client and every handle made
  * from it are freed.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_client_options_set_entra_token_provider(rr_client_options *options,
                                                      rr_token_provider_fn provider,
@@ -584,9 +548,6 @@ rr_status rr_client_options_set_entra_token_provider(rr_client_options *options,
 
 /**
  * The default poll interval of waits, in milliseconds (default 5000).
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_client_options_set_poll_interval_ms(rr_client_options *options,
                                                  uint64_t poll_interval_ms,
@@ -594,9 +555,6 @@ rr_status rr_client_options_set_poll_interval_ms(rr_client_options *options,
 
 /**
  * The time limit of one HTTP request, in milliseconds (default 30000).
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_client_options_set_request_timeout_ms(rr_client_options *options,
                                                    uint64_t request_timeout_ms,
@@ -605,9 +563,6 @@ rr_status rr_client_options_set_request_timeout_ms(rr_client_options *options,
 /**
  * How requests are retried (defaults: 5 attempts, backoff from 500 ms, at most 30000 ms
  * apart, at most 120000 ms in all; `RR_DEFAULT_RETRY_*`). `max_attempts` 1 disables retries.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_client_options_set_retry(rr_client_options *options,
                                       uint32_t max_attempts,
@@ -618,9 +573,6 @@ rr_status rr_client_options_set_retry(rr_client_options *options,
 
 /**
  * Appended to the `User-Agent` (after `c`), e.g. `"my-engine/2.1"`.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_client_options_set_user_agent_suffix(rr_client_options *options,
                                                   const char *suffix,
@@ -628,9 +580,6 @@ rr_status rr_client_options_set_user_agent_suffix(rr_client_options *options,
 
 /**
  * Trusts this PEM certificate (a private CA, the emulator's) besides the built-in roots.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_client_options_add_root_certificate_pem(rr_client_options *options,
                                                      const char *pem,
@@ -638,9 +587,6 @@ rr_status rr_client_options_add_root_certificate_pem(rr_client_options *options,
 
 /**
  * Worker threads of the client's runtime (0: the default, 2).
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_client_options_set_worker_threads(rr_client_options *options,
                                                size_t worker_threads,
@@ -650,9 +596,6 @@ rr_status rr_client_options_set_worker_threads(rr_client_options *options,
  * A new client (`options` borrowed for the call). Checks every setting and names the first
  * one at fault (`RR_STATUS_INVALID_INPUT`, `rr_error_field()`); sends nothing. Free with
  * `rr_client_free()`.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_client_new(const rr_client_options *options,
                         rr_client **out,
@@ -662,16 +605,12 @@ rr_status rr_client_new(const rr_client_options *options,
  * Frees a client. Handles made from it (lists, keepers, operations, managed sessions) stay
  * usable; the runtime ends with the last of them. NULL does nothing.
  *
- * # Safety
  * `client` is NULL or a client owned by the caller, not used again (by any thread).
  */
 void rr_client_free(rr_client *client);
 
 /**
  * The service endpoint, borrowed from the client.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_client_get_endpoint(const rr_client *client,
                                  const char **out,
@@ -679,9 +618,6 @@ rr_status rr_client_get_endpoint(const rr_client *client,
 
 /**
  * The STS endpoint, borrowed from the client.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_client_get_sts_endpoint(const rr_client *client,
                                      const char **out,
@@ -689,9 +625,6 @@ rr_status rr_client_get_sts_endpoint(const rr_client *client,
 
 /**
  * The account id (lower case), borrowed from the client.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_client_get_account_id(const rr_client *client,
                                    const char **out,
@@ -699,9 +632,6 @@ rr_status rr_client_get_account_id(const rr_client *client,
 
 /**
  * The default poll interval of the client's waits, in milliseconds.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_client_get_poll_interval_ms(const rr_client *client,
                                          uint64_t *out,
@@ -711,9 +641,6 @@ rr_status rr_client_get_poll_interval_ms(const rr_client *client,
  * Starts session `session_id` (201), or returns it when it exists with the same settings
  * (200); with other settings it is `RR_STATUS_CONFLICT`. `size` is `"Standard"` or
  * `"Premium"`; `lease_minutes` at most 1440. `*out` is owned (free with `rr_session_free()`).
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_client_start_session(const rr_client *client,
                                   const char *session_id,
@@ -725,9 +652,6 @@ rr_status rr_client_start_session(const rr_client *client,
 
 /**
  * Reads session `session_id`. `*out` is owned (free with `rr_session_free()`).
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_client_get_session(const rr_client *client,
                                 const char *session_id,
@@ -739,9 +663,6 @@ rr_status rr_client_get_session(const rr_client *client,
  * Sets the lease of session `session_id` to `lease_minutes` (counted from Ready; it must
  * grow: a smaller lease is `RR_STATUS_UNPROCESSABLE`, the same lease succeeds). `*out` is the
  * session after the change, owned (free with `rr_session_free()`).
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_client_update_session(const rr_client *client,
                                    const char *session_id,
@@ -752,9 +673,6 @@ rr_status rr_client_update_session(const rr_client *client,
 
 /**
  * Stops session `session_id`. Stopping a session that already ended succeeds.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_client_stop_session(const rr_client *client,
                                  const char *session_id,
@@ -764,9 +682,6 @@ rr_status rr_client_stop_session(const rr_client *client,
 /**
  * Starts conversion `conversion_id` with `settings` (borrowed for the call), or returns it
  * when it exists with the same settings. `*out` is owned (free with `rr_conversion_free()`).
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_client_start_conversion(const rr_client *client,
                                      const char *conversion_id,
@@ -777,9 +692,6 @@ rr_status rr_client_start_conversion(const rr_client *client,
 
 /**
  * Reads conversion `conversion_id`. `*out` is owned (free with `rr_conversion_free()`).
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_client_get_conversion(const rr_client *client,
                                    const char *conversion_id,
@@ -793,9 +705,6 @@ rr_status rr_client_get_conversion(const rr_client *client,
  * (`timeout_ms` passed; 0: 30 minutes), or `RR_STATUS_CANCELLED` (the options' token); the
  * error carries the session as last seen. `options` is borrowed for the call (NULL: the
  * defaults); its progress callback runs on this thread.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_client_wait_for_session(const rr_client *client,
                                      const char *session_id,
@@ -809,9 +718,6 @@ rr_status rr_client_wait_for_session(const rr_client *client,
  * `RR_STATUS_CONVERSION_FAILED` (Failed or Cancelled), `RR_STATUS_TIMEOUT` (`timeout_ms`
  * passed; 0: 24 hours) or `RR_STATUS_CANCELLED`; the error carries the conversion as last
  * seen. `options` as for `rr_client_wait_for_session()`.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_client_wait_for_conversion(const rr_client *client,
                                         const char *conversion_id,
@@ -825,9 +731,6 @@ rr_status rr_client_wait_for_conversion(const rr_client *client,
  * session). `session_ids` holds `count` ids (borrowed for the call). `*out` (owned, free with
  * `rr_wait_results_free()`) has one outcome per id, in order. The call itself fails only for
  * what concerns all ids (a bad id, a refused credential).
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_client_wait_for_sessions(const rr_client *client,
                                       const char *const *session_ids,
@@ -842,9 +745,6 @@ rr_status rr_client_wait_for_sessions(const rr_client *client,
  * it alive if the options say so (`options` borrowed; NULL: the defaults). If anything fails
  * on the way the session is stopped before the error returns. `*out` (free with
  * `rr_managed_session_free()`, which stops the session) is owned.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_client_open_session(const rr_client *client,
                                  const rr_session_options *options,
@@ -854,18 +754,12 @@ rr_status rr_client_open_session(const rr_client *client,
 
 /**
  * A new session id (`session-` and a random UUID), owned: free with `rr_string_free()`.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_new_session_id(char **out,
                             rr_error **err);
 
 /**
  * A new conversion id (`conversion-` and a random UUID), owned: free with `rr_string_free()`.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_new_conversion_id(char **out,
                                rr_error **err);
@@ -873,16 +767,12 @@ rr_status rr_new_conversion_id(char **out,
 /**
  * Frees a string this library returned as owned (`char *`). NULL does nothing.
  *
- * # Safety
  * `string` is NULL or an owned string from this library, not used again.
  */
 void rr_string_free(char *string);
 
 /**
  * New emulator options with the defaults. Free with `rr_emulator_options_free()`.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_emulator_options_new(rr_emulator_options **out,
                                   rr_error **err);
@@ -890,16 +780,12 @@ rr_status rr_emulator_options_new(rr_emulator_options **out,
 /**
  * Frees emulator options. NULL does nothing.
  *
- * # Safety
  * `options` is NULL or options owned by the caller, not used again.
  */
 void rr_emulator_options_free(rr_emulator_options *options);
 
 /**
  * Emulated time from Starting to Ready, in milliseconds (default 5000).
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_emulator_options_set_startup_delay_ms(rr_emulator_options *options,
                                                    uint64_t startup_delay_ms,
@@ -907,9 +793,6 @@ rr_status rr_emulator_options_set_startup_delay_ms(rr_emulator_options *options,
 
 /**
  * Emulated time from NotStarted to Succeeded, in milliseconds (default 10000).
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_emulator_options_set_conversion_duration_ms(rr_emulator_options *options,
                                                          uint64_t conversion_duration_ms,
@@ -917,9 +800,6 @@ rr_status rr_emulator_options_set_conversion_duration_ms(rr_emulator_options *op
 
 /**
  * How many times faster than real time emulated time runs (default 1; more than 0).
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_emulator_options_set_time_scale(rr_emulator_options *options,
                                              double time_scale,
@@ -927,9 +807,6 @@ rr_status rr_emulator_options_set_time_scale(rr_emulator_options *options,
 
 /**
  * Items per page of the list calls (default 100; more items give further pages).
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_emulator_options_set_page_size(rr_emulator_options *options,
                                             size_t page_size,
@@ -938,9 +815,6 @@ rr_status rr_emulator_options_set_page_size(rr_emulator_options *options,
 /**
  * Faults to inject from the start: a plan such as `"429:2=0.1@get_session,503=0.05,reset=0.02"`
  * (see the emulator's documentation), drawn from `seed`.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_emulator_options_set_faults(rr_emulator_options *options,
                                          const char *plan,
@@ -950,9 +824,6 @@ rr_status rr_emulator_options_set_faults(rr_emulator_options *options,
 /**
  * Serve https with a certificate of a new private CA (`rr_emulator_get_ca_cert_path()`;
  * `rr_emulator_client_options()` trusts it).
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_emulator_options_set_tls(rr_emulator_options *options,
                                       bool tls,
@@ -960,9 +831,6 @@ rr_status rr_emulator_options_set_tls(rr_emulator_options *options,
 
 /**
  * The region in session host names (default `"local"`).
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_emulator_options_set_region(rr_emulator_options *options,
                                          const char *region,
@@ -970,9 +838,6 @@ rr_status rr_emulator_options_set_region(rr_emulator_options *options,
 
 /**
  * The lifetime of the STS's access tokens, in milliseconds of real time (default 24 hours).
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_emulator_options_set_token_lifetime_ms(rr_emulator_options *options,
                                                     uint64_t token_lifetime_ms,
@@ -981,9 +846,6 @@ rr_status rr_emulator_options_set_token_lifetime_ms(rr_emulator_options *options
 /**
  * A storage account linked to the ARR account: conversions may use its containers without
  * SAS (`"*"` links every account).
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_emulator_options_add_linked_storage(rr_emulator_options *options,
                                                  const char *storage_account,
@@ -991,9 +853,6 @@ rr_status rr_emulator_options_add_linked_storage(rr_emulator_options *options,
 
 /**
  * An Entra token the STS accepts in place of the development account's key.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_emulator_options_add_entra_token(rr_emulator_options *options,
                                               const char *token,
@@ -1002,9 +861,6 @@ rr_status rr_emulator_options_add_entra_token(rr_emulator_options *options,
 /**
  * Starts an emulator (`options` borrowed; NULL: the defaults) and returns once it listens.
  * Stop it with `rr_emulator_stop()`, free it with `rr_emulator_free()`.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_emulator_start(const rr_emulator_options *options,
                             rr_emulator **out,
@@ -1013,9 +869,6 @@ rr_status rr_emulator_start(const rr_emulator_options *options,
 /**
  * Stops the emulator: no new connections, open ones finish. Blocks until it is down.
  * Idempotent; the getters still work, admin calls then fail.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_emulator_stop(const rr_emulator *emulator,
                            rr_error **err);
@@ -1023,16 +876,12 @@ rr_status rr_emulator_stop(const rr_emulator *emulator,
 /**
  * Stops (if running) and frees an emulator. NULL does nothing.
  *
- * # Safety
  * `emulator` is NULL or an emulator owned by the caller, not used again.
  */
 void rr_emulator_free(rr_emulator *emulator);
 
 /**
  * The ARR endpoint, e.g. `"http://127.0.0.1:40123"`, borrowed from the emulator.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_emulator_get_endpoint(const rr_emulator *emulator,
                                    const char **out,
@@ -1040,9 +889,6 @@ rr_status rr_emulator_get_endpoint(const rr_emulator *emulator,
 
 /**
  * The STS endpoint (the same server), borrowed from the emulator.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_emulator_get_sts_endpoint(const rr_emulator *emulator,
                                        const char **out,
@@ -1050,9 +896,6 @@ rr_status rr_emulator_get_sts_endpoint(const rr_emulator *emulator,
 
 /**
  * The account id, borrowed from the emulator.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_emulator_get_account_id(const rr_emulator *emulator,
                                      const char **out,
@@ -1060,9 +903,6 @@ rr_status rr_emulator_get_account_id(const rr_emulator *emulator,
 
 /**
  * The account's key (the public development key), borrowed from the emulator.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_emulator_get_account_key(const rr_emulator *emulator,
                                       const char **out,
@@ -1071,9 +911,6 @@ rr_status rr_emulator_get_account_key(const rr_emulator *emulator,
 /**
  * `host:port` of the emulator, borrowed from the emulator (clients use the STS endpoint, not
  * `https://sts.{domain}`).
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_emulator_get_account_domain(const rr_emulator *emulator,
                                          const char **out,
@@ -1081,9 +918,6 @@ rr_status rr_emulator_get_account_domain(const rr_emulator *emulator,
 
 /**
  * The PEM file of the CA to trust over https, borrowed from the emulator; NULL over http.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_emulator_get_ca_cert_path(const rr_emulator *emulator,
                                        const char **out,
@@ -1092,9 +926,6 @@ rr_status rr_emulator_get_ca_cert_path(const rr_emulator *emulator,
 /**
  * Client options for this emulator: its endpoints, account, key and CA. Add your own settings,
  * then `rr_client_new()`. Free with `rr_client_options_free()`.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_emulator_client_options(const rr_emulator *emulator,
                                      rr_client_options **out,
@@ -1102,9 +933,6 @@ rr_status rr_emulator_client_options(const rr_emulator *emulator,
 
 /**
  * Moves emulated time forward: sessions reach Ready, leases run out, conversions end.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_emulator_advance_clock_ms(const rr_emulator *emulator,
                                        uint64_t by_ms,
@@ -1113,9 +941,6 @@ rr_status rr_emulator_advance_clock_ms(const rr_emulator *emulator,
 /**
  * Replaces the fault plan (as `rr_emulator_options_set_faults()`) and restarts its random
  * sequence from `seed`. `""` injects nothing.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_emulator_set_faults(const rr_emulator *emulator,
                                  const char *plan,
@@ -1124,9 +949,6 @@ rr_status rr_emulator_set_faults(const rr_emulator *emulator,
 
 /**
  * Injects no more faults.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_emulator_clear_faults(const rr_emulator *emulator,
                                    rr_error **err);
@@ -1134,9 +956,6 @@ rr_status rr_emulator_clear_faults(const rr_emulator *emulator,
 /**
  * Puts a Starting or Ready session into Error with the service error `code` and `message`
  * (NULL code: a default error). An unknown session is `RR_STATUS_INVALID_INPUT`.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_emulator_fail_session(const rr_emulator *emulator,
                                    const char *session_id,
@@ -1146,9 +965,6 @@ rr_status rr_emulator_fail_session(const rr_emulator *emulator,
 
 /**
  * Ends a running conversion as Failed with `code` and `message` (NULL code: a default error).
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_emulator_fail_conversion(const rr_emulator *emulator,
                                       const char *conversion_id,
@@ -1158,9 +974,6 @@ rr_status rr_emulator_fail_conversion(const rr_emulator *emulator,
 
 /**
  * Ends a running conversion as Cancelled (as the service could; the API has no cancel call).
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_emulator_cancel_conversion(const rr_emulator *emulator,
                                         const char *conversion_id,
@@ -1169,9 +982,6 @@ rr_status rr_emulator_cancel_conversion(const rr_emulator *emulator,
 /**
  * Makes every access token issued so far invalid (the next call with one gets 401), as a key
  * rotation would.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_emulator_revoke_tokens(const rr_emulator *emulator,
                                     rr_error **err);
@@ -1181,9 +991,6 @@ rr_status rr_emulator_revoke_tokens(const rr_emulator *emulator,
  * `"get_session"`, `"update_session"`, `"stop_session"`, `"list_sessions"`,
  * `"create_conversion"`, `"get_conversion"`, `"list_conversions"`), or on all of them for a
  * NULL route.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_emulator_get_requests(const rr_emulator *emulator,
                                    const char *route,
@@ -1193,9 +1000,6 @@ rr_status rr_emulator_get_requests(const rr_emulator *emulator,
 /**
  * The request counters (by route and status) and injected faults as JSON, owned: free with
  * `rr_string_free()`.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_emulator_get_stats_json(const rr_emulator *emulator,
                                      char **out,
@@ -1203,9 +1007,6 @@ rr_status rr_emulator_get_stats_json(const rr_emulator *emulator,
 
 /**
  * Sets the request counters back to zero.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_emulator_reset_stats(const rr_emulator *emulator,
                                   rr_error **err);
@@ -1213,7 +1014,6 @@ rr_status rr_emulator_reset_stats(const rr_emulator *emulator,
 /**
  * Frees an error. NULL does nothing.
  *
- * # Safety
  * `error` is NULL or an error from this library, not used again.
  */
 void rr_error_free(rr_error *error);
@@ -1222,7 +1022,6 @@ void rr_error_free(rr_error *error);
  * The status of the call that failed (`RR_STATUS_NOT_FOUND`, …); `RR_STATUS_NULL_ARGUMENT`
  * for a NULL error.
  *
- * # Safety
  * `error` is NULL or a live error.
  */
 rr_status rr_error_status(const rr_error *error);
@@ -1231,7 +1030,6 @@ rr_status rr_error_status(const rr_error *error);
  * The stable code string (`"NOT_FOUND"`, `"NULL_ARGUMENT"`, …), borrowed from the error.
  * NULL for a NULL error.
  *
- * # Safety
  * `error` is NULL or a live error.
  */
 const char *rr_error_code(const rr_error *error);
@@ -1240,7 +1038,6 @@ const char *rr_error_code(const rr_error *error);
  * What happened, in one line, with the HTTP status, the service's code and the MS-CV when
  * known; borrowed from the error. Never contains a key, token or SAS. NULL for a NULL error.
  *
- * # Safety
  * `error` is NULL or a live error.
  */
 const char *rr_error_message(const rr_error *error);
@@ -1248,7 +1045,6 @@ const char *rr_error_message(const rr_error *error);
 /**
  * The HTTP status of the service's answer; 0 when there was none.
  *
- * # Safety
  * `error` is NULL or a live error.
  */
 uint16_t rr_error_http_status(const rr_error *error);
@@ -1257,7 +1053,6 @@ uint16_t rr_error_http_status(const rr_error *error);
  * The service's `MS-CV` correlation vector of the failing answer (quote it to support),
  * borrowed from the error; NULL when unknown.
  *
- * # Safety
  * `error` is NULL or a live error.
  */
 const char *rr_error_ms_cv(const rr_error *error);
@@ -1265,7 +1060,6 @@ const char *rr_error_ms_cv(const rr_error *error);
 /**
  * How long the service asked to wait (`Retry-After`), in milliseconds; -1 when it did not say.
  *
- * # Safety
  * `error` is NULL or a live error.
  */
 int64_t rr_error_retry_after_ms(const rr_error *error);
@@ -1275,7 +1069,6 @@ int64_t rr_error_retry_after_ms(const rr_error *error);
  * `RR_STATUS_INVALID_INPUT` refused before sending, `RR_STATUS_NULL_ARGUMENT` and
  * `RR_STATUS_INVALID_UTF8`; borrowed from the error; NULL otherwise.
  *
- * # Safety
  * `error` is NULL or a live error.
  */
 const char *rr_error_field(const rr_error *error);
@@ -1283,7 +1076,6 @@ const char *rr_error_field(const rr_error *error);
 /**
  * Whether the same call may succeed later (throttling, 5xx, broken connections).
  *
- * # Safety
  * `error` is NULL or a live error.
  */
 bool rr_error_is_retriable(const rr_error *error);
@@ -1292,7 +1084,6 @@ bool rr_error_is_retriable(const rr_error *error);
  * The service's own error code (e.g. `"Conflict"`, or a failed session's code), borrowed from
  * the error; NULL when the service gave none.
  *
- * # Safety
  * `error` is NULL or a live error.
  */
 const char *rr_error_service_code(const rr_error *error);
@@ -1300,7 +1091,6 @@ const char *rr_error_service_code(const rr_error *error);
 /**
  * The service's own error message, borrowed from the error; NULL when the service gave none.
  *
- * # Safety
  * `error` is NULL or a live error.
  */
 const char *rr_error_service_message(const rr_error *error);
@@ -1309,7 +1099,6 @@ const char *rr_error_service_message(const rr_error *error);
  * The session as last seen, for `RR_STATUS_SESSION_FAILED` and a session wait's
  * `RR_STATUS_TIMEOUT` or `RR_STATUS_CANCELLED`; borrowed from the error; NULL otherwise.
  *
- * # Safety
  * `error` is NULL or a live error.
  */
 const rr_session *rr_error_session(const rr_error *error);
@@ -1318,16 +1107,12 @@ const rr_session *rr_error_session(const rr_error *error);
  * The conversion as last seen, for `RR_STATUS_CONVERSION_FAILED` and a conversion wait's
  * `RR_STATUS_TIMEOUT` or `RR_STATUS_CANCELLED`; borrowed from the error; NULL otherwise.
  *
- * # Safety
  * `error` is NULL or a live error.
  */
 const rr_conversion *rr_error_conversion(const rr_error *error);
 
 /**
  * New lease options with the defaults. Free with `rr_lease_options_free()`.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_lease_options_new(rr_lease_options **out,
                                rr_error **err);
@@ -1335,16 +1120,12 @@ rr_status rr_lease_options_new(rr_lease_options **out,
 /**
  * Frees lease options. NULL does nothing.
  *
- * # Safety
  * `options` is NULL or options owned by the caller, not used again.
  */
 void rr_lease_options_free(rr_lease_options *options);
 
 /**
  * Minutes added to the lease each time (fixed steps; at least 1).
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_lease_options_set_step_minutes(rr_lease_options *options,
                                             uint32_t step_minutes,
@@ -1352,9 +1133,6 @@ rr_status rr_lease_options_set_step_minutes(rr_lease_options *options,
 
 /**
  * Extend when `elapsed_minutes + margin_minutes >= lease_minutes`.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_lease_options_set_margin_minutes(rr_lease_options *options,
                                               uint32_t margin_minutes,
@@ -1362,9 +1140,6 @@ rr_status rr_lease_options_set_margin_minutes(rr_lease_options *options,
 
 /**
  * The lease is never extended past this (at most 1440): the cap on what the session costs.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_lease_options_set_max_total_minutes(rr_lease_options *options,
                                                  uint32_t max_total_minutes,
@@ -1372,9 +1147,6 @@ rr_status rr_lease_options_set_max_total_minutes(rr_lease_options *options,
 
 /**
  * How often the session is read, in milliseconds (more than 0).
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_lease_options_set_check_interval_ms(rr_lease_options *options,
                                                  uint64_t check_interval_ms,
@@ -1382,9 +1154,6 @@ rr_status rr_lease_options_set_check_interval_ms(rr_lease_options *options,
 
 /**
  * Whether freeing (or closing) the keeper stops the session (default true).
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_lease_options_set_stop_on_drop(rr_lease_options *options,
                                             bool stop_on_drop,
@@ -1392,9 +1161,6 @@ rr_status rr_lease_options_set_stop_on_drop(rr_lease_options *options,
 
 /**
  * New session options with the defaults. Free with `rr_session_options_free()`.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_session_options_new(rr_session_options **out,
                                  rr_error **err);
@@ -1402,16 +1168,12 @@ rr_status rr_session_options_new(rr_session_options **out,
 /**
  * Frees session options. NULL does nothing.
  *
- * # Safety
  * `options` is NULL or options owned by the caller, not used again.
  */
 void rr_session_options_free(rr_session_options *options);
 
 /**
  * The session's id; NULL picks a new one (`session-` and a UUID).
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_session_options_set_session_id(rr_session_options *options,
                                             const char *session_id,
@@ -1419,9 +1181,6 @@ rr_status rr_session_options_set_session_id(rr_session_options *options,
 
 /**
  * The size: `"Standard"` or `"Premium"` (any case; another name is sent as given).
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_session_options_set_size(rr_session_options *options,
                                       const char *size,
@@ -1429,9 +1188,6 @@ rr_status rr_session_options_set_size(rr_session_options *options,
 
 /**
  * The first lease in minutes (at most 1440).
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_session_options_set_lease_minutes(rr_session_options *options,
                                                uint32_t lease_minutes,
@@ -1440,9 +1196,6 @@ rr_status rr_session_options_set_lease_minutes(rr_session_options *options,
 /**
  * Keep the lease renewed with these options (copied) while the session is open; NULL lets
  * the lease run out.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_session_options_set_keep_alive(rr_session_options *options,
                                             const rr_lease_options *keep_alive,
@@ -1451,9 +1204,6 @@ rr_status rr_session_options_set_keep_alive(rr_session_options *options,
 /**
  * How to wait for Ready (copied; NULL: the defaults). The deadline is the open call's
  * `timeout_ms`.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_session_options_set_wait(rr_session_options *options,
                                       const rr_wait_options *wait,
@@ -1463,9 +1213,6 @@ rr_status rr_session_options_set_wait(rr_session_options *options,
  * Starts keeping session `session_id` alive (`options` copied; NULL: the defaults). Returns
  * at once. Free with `rr_lease_keeper_free()`, which stops the session unless the options
  * said not to, or after `rr_lease_keeper_detach()`.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_client_keep_alive(const rr_client *client,
                                const char *session_id,
@@ -1475,9 +1222,6 @@ rr_status rr_client_keep_alive(const rr_client *client,
 
 /**
  * The id of the kept session, borrowed from the keeper.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_lease_keeper_get_session_id(const rr_lease_keeper *keeper,
                                          const char **out,
@@ -1485,9 +1229,6 @@ rr_status rr_lease_keeper_get_session_id(const rr_lease_keeper *keeper,
 
 /**
  * How many times the lease was extended.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_lease_keeper_get_extensions(const rr_lease_keeper *keeper,
                                          uint32_t *out,
@@ -1495,9 +1236,6 @@ rr_status rr_lease_keeper_get_extensions(const rr_lease_keeper *keeper,
 
 /**
  * Whether the keeper ended because the session ended (or is gone).
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_lease_keeper_get_is_finished(const rr_lease_keeper *keeper,
                                           bool *out,
@@ -1506,9 +1244,6 @@ rr_status rr_lease_keeper_get_is_finished(const rr_lease_keeper *keeper,
 /**
  * The session as the keeper last read it, a copy owned by the caller (free with
  * `rr_session_free()`); `*out` is NULL before the first read.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_lease_keeper_get_latest(const rr_lease_keeper *keeper,
                                      rr_session **out,
@@ -1518,9 +1253,6 @@ rr_status rr_lease_keeper_get_latest(const rr_lease_keeper *keeper,
  * Ends the renewals and stops the session (if the options said to stop on drop), blocking
  * until the service acknowledged the stop or `timeout_ms` passed (0: the request's own
  * limits). A second close does nothing.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_lease_keeper_close(const rr_lease_keeper *keeper,
                                 uint64_t timeout_ms,
@@ -1529,9 +1261,6 @@ rr_status rr_lease_keeper_close(const rr_lease_keeper *keeper,
 /**
  * Ends the renewals and leaves the session running (freeing the keeper then stops nothing).
  * Blocks until the renewals ended (at most `timeout_ms`; 0: no limit, it is quick).
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_lease_keeper_detach(const rr_lease_keeper *keeper,
                                  uint64_t timeout_ms,
@@ -1541,16 +1270,12 @@ rr_status rr_lease_keeper_detach(const rr_lease_keeper *keeper,
  * Frees a keeper: ends the renewals and, unless it was closed, detached or told not to,
  * stops the session before returning (up to 30 s). NULL does nothing.
  *
- * # Safety
  * `keeper` is NULL or a keeper owned by the caller, not used again.
  */
 void rr_lease_keeper_free(rr_lease_keeper *keeper);
 
 /**
  * The session as it was when it became Ready, borrowed from the managed session.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_managed_session_get_session(const rr_managed_session *managed,
                                          const rr_session **out,
@@ -1558,9 +1283,6 @@ rr_status rr_managed_session_get_session(const rr_managed_session *managed,
 
 /**
  * The session's id, borrowed from the managed session.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_managed_session_get_id(const rr_managed_session *managed,
                                     const char **out,
@@ -1568,9 +1290,6 @@ rr_status rr_managed_session_get_id(const rr_managed_session *managed,
 
 /**
  * How many times the lease was extended (0 without keep-alive).
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_managed_session_get_extensions(const rr_managed_session *managed,
                                             uint32_t *out,
@@ -1579,9 +1298,6 @@ rr_status rr_managed_session_get_extensions(const rr_managed_session *managed,
 /**
  * Stops the session, blocking until the service acknowledged it or `timeout_ms` passed (0:
  * the request's own limits). A second close does nothing.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_managed_session_close(const rr_managed_session *managed,
                                    uint64_t timeout_ms,
@@ -1591,7 +1307,6 @@ rr_status rr_managed_session_close(const rr_managed_session *managed,
  * Frees a managed session, stopping the session first unless it was closed (blocks up to
  * 30 s). NULL does nothing.
  *
- * # Safety
  * `managed` is NULL or a managed session owned by the caller, not used again.
  */
 void rr_managed_session_free(rr_managed_session *managed);
@@ -1599,9 +1314,6 @@ void rr_managed_session_free(rr_managed_session *managed);
 /**
  * Starts listing the sessions in Starting or Ready (nothing is sent until
  * `rr_session_list_next()`). Free with `rr_session_list_free()`.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_client_list_sessions(const rr_client *client,
                                   rr_session_list **out,
@@ -1611,9 +1323,6 @@ rr_status rr_client_list_sessions(const rr_client *client,
  * The next session (owned: free with `rr_session_free()`), reading the next page when needed
  * (at most `timeout_ms`; 0: the request's own limits). At the end, `*out` is NULL and the
  * status `RR_STATUS_OK`. After a failure the list is at its end.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_session_list_next(rr_session_list *list,
                                uint64_t timeout_ms,
@@ -1623,7 +1332,6 @@ rr_status rr_session_list_next(rr_session_list *list,
 /**
  * Frees a session list. NULL does nothing.
  *
- * # Safety
  * `list` is NULL or a list owned by the caller, not used again.
  */
 void rr_session_list_free(rr_session_list *list);
@@ -1631,9 +1339,6 @@ void rr_session_list_free(rr_session_list *list);
 /**
  * Starts listing the account's conversions (nothing is sent until
  * `rr_conversion_list_next()`). Free with `rr_conversion_list_free()`.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_client_list_conversions(const rr_client *client,
                                      rr_conversion_list **out,
@@ -1641,9 +1346,6 @@ rr_status rr_client_list_conversions(const rr_client *client,
 
 /**
  * The next conversion (owned: free with `rr_conversion_free()`), as `rr_session_list_next()`.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_conversion_list_next(rr_conversion_list *list,
                                   uint64_t timeout_ms,
@@ -1653,16 +1355,12 @@ rr_status rr_conversion_list_next(rr_conversion_list *list,
 /**
  * Frees a conversion list. NULL does nothing.
  *
- * # Safety
  * `list` is NULL or a list owned by the caller, not used again.
  */
 void rr_conversion_list_free(rr_conversion_list *list);
 
 /**
  * A copy of a session, owned by the caller (free with `rr_session_free()`).
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_session_clone(const rr_session *session,
                            rr_session **out,
@@ -1671,16 +1369,12 @@ rr_status rr_session_clone(const rr_session *session,
 /**
  * Frees a session. NULL does nothing.
  *
- * # Safety
  * `session` is NULL or a session owned by the caller, not used again.
  */
 void rr_session_free(rr_session *session);
 
 /**
  * The session's id, borrowed from the session.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_session_get_id(const rr_session *session,
                             const char **out,
@@ -1688,9 +1382,6 @@ rr_status rr_session_get_id(const rr_session *session,
 
 /**
  * The session's state.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_session_get_status(const rr_session *session,
                                 rr_session_status *out,
@@ -1699,9 +1390,6 @@ rr_status rr_session_get_status(const rr_session *session,
 /**
  * The session's state as the service wrote it (`"Ready"`, or a value this version does not
  * know), borrowed from the session.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_session_get_status_text(const rr_session *session,
                                      const char **out,
@@ -1710,9 +1398,6 @@ rr_status rr_session_get_status_text(const rr_session *session,
 /**
  * The session's size (`"Standard"`, `"Premium"`, or what the service wrote), borrowed from
  * the session.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_session_get_size(const rr_session *session,
                               const char **out,
@@ -1720,9 +1405,6 @@ rr_status rr_session_get_size(const rr_session *session,
 
 /**
  * The host to connect to, borrowed from the session; NULL until the session is Ready.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_session_get_hostname(const rr_session *session,
                                   const char **out,
@@ -1730,9 +1412,6 @@ rr_status rr_session_get_hostname(const rr_session *session,
 
 /**
  * The handshake port; -1 until the session is Ready.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_session_get_handshake_port(const rr_session *session,
                                         int32_t *out,
@@ -1740,9 +1419,6 @@ rr_status rr_session_get_handshake_port(const rr_session *session,
 
 /**
  * The ArrInspector port; -1 until the session is Ready.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_session_get_arr_inspector_port(const rr_session *session,
                                             int32_t *out,
@@ -1751,9 +1427,6 @@ rr_status rr_session_get_arr_inspector_port(const rr_session *session,
 /**
  * The lease in minutes, counted from Ready (the service's `maxLeaseTimeMinutes`); -1 when
  * the service did not say.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_session_get_lease_minutes(const rr_session *session,
                                        int64_t *out,
@@ -1762,9 +1435,6 @@ rr_status rr_session_get_lease_minutes(const rr_session *session,
 /**
  * Whole minutes spent Ready (the service's `elapsedTimeMinutes`); -1 when the service did not
  * say.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_session_get_elapsed_minutes(const rr_session *session,
                                          int64_t *out,
@@ -1772,9 +1442,6 @@ rr_status rr_session_get_elapsed_minutes(const rr_session *session,
 
 /**
  * The server's compute power in teraflops; -1 when the service did not say.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_session_get_teraflops(const rr_session *session,
                                    double *out,
@@ -1783,9 +1450,6 @@ rr_status rr_session_get_teraflops(const rr_session *session,
 /**
  * When the session was created, as the service wrote it (RFC 3339), borrowed from the
  * session; NULL when the service did not say.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_session_get_created_on(const rr_session *session,
                                     const char **out,
@@ -1793,9 +1457,6 @@ rr_status rr_session_get_created_on(const rr_session *session,
 
 /**
  * The service's error code of a session in Error, borrowed from the session; NULL otherwise.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_session_get_error_code(const rr_session *session,
                                     const char **out,
@@ -1804,9 +1465,6 @@ rr_status rr_session_get_error_code(const rr_session *session,
 /**
  * The service's error message of a session in Error, borrowed from the session; NULL
  * otherwise.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_session_get_error_message(const rr_session *session,
                                        const char **out,
@@ -1814,9 +1472,6 @@ rr_status rr_session_get_error_message(const rr_session *session,
 
 /**
  * A copy of a conversion, owned by the caller (free with `rr_conversion_free()`).
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_conversion_clone(const rr_conversion *conversion,
                               rr_conversion **out,
@@ -1825,16 +1480,12 @@ rr_status rr_conversion_clone(const rr_conversion *conversion,
 /**
  * Frees a conversion. NULL does nothing.
  *
- * # Safety
  * `conversion` is NULL or a conversion owned by the caller, not used again.
  */
 void rr_conversion_free(rr_conversion *conversion);
 
 /**
  * The conversion's id, borrowed from the conversion.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_conversion_get_id(const rr_conversion *conversion,
                                const char **out,
@@ -1842,9 +1493,6 @@ rr_status rr_conversion_get_id(const rr_conversion *conversion,
 
 /**
  * The conversion's state.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_conversion_get_status(const rr_conversion *conversion,
                                    rr_conversion_status *out,
@@ -1852,9 +1500,6 @@ rr_status rr_conversion_get_status(const rr_conversion *conversion,
 
 /**
  * The conversion's state as the service wrote it, borrowed from the conversion.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_conversion_get_status_text(const rr_conversion *conversion,
                                         const char **out,
@@ -1863,9 +1508,6 @@ rr_status rr_conversion_get_status_text(const rr_conversion *conversion,
 /**
  * When the conversion was created, as the service wrote it (RFC 3339), borrowed from the
  * conversion.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_conversion_get_created_on(const rr_conversion *conversion,
                                        const char **out,
@@ -1874,9 +1516,6 @@ rr_status rr_conversion_get_created_on(const rr_conversion *conversion,
 /**
  * The URI of the converted `.arrAsset`, borrowed from the conversion; NULL until it
  * succeeded.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_conversion_get_output_asset_uri(const rr_conversion *conversion,
                                              const char **out,
@@ -1885,9 +1524,6 @@ rr_status rr_conversion_get_output_asset_uri(const rr_conversion *conversion,
 /**
  * The service's error code of a failed conversion, borrowed from the conversion; NULL
  * otherwise.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_conversion_get_error_code(const rr_conversion *conversion,
                                        const char **out,
@@ -1896,9 +1532,6 @@ rr_status rr_conversion_get_error_code(const rr_conversion *conversion,
 /**
  * The service's error message of a failed conversion, borrowed from the conversion; NULL
  * otherwise.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_conversion_get_error_message(const rr_conversion *conversion,
                                           const char **out,
@@ -1907,9 +1540,6 @@ rr_status rr_conversion_get_error_message(const rr_conversion *conversion,
 /**
  * The conversion's settings as the service echoes them (without SAS), borrowed from the
  * conversion.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_conversion_get_settings(const rr_conversion *conversion,
                                      const rr_conversion_settings **out,
@@ -1919,9 +1549,6 @@ rr_status rr_conversion_get_settings(const rr_conversion *conversion,
  * New conversion settings: the input container (`https://{account}.blob.core.windows.net/
  * {container}`), the model's path in it (e.g. `"box.fbx"`), and the output container. The
  * strings are copied. Free with `rr_conversion_settings_free()`.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_conversion_settings_new(const char *input_storage_container_uri,
                                      const char *relative_input_asset_path,
@@ -1932,7 +1559,6 @@ rr_status rr_conversion_settings_new(const char *input_storage_container_uri,
 /**
  * Frees conversion settings. NULL does nothing.
  *
- * # Safety
  * `settings` is NULL or settings owned by the caller, not used again.
  */
 void rr_conversion_settings_free(rr_conversion_settings *settings);
@@ -1940,9 +1566,6 @@ void rr_conversion_settings_free(rr_conversion_settings *settings);
 /**
  * The SAS token that lets the service read and list the input container (without the leading
  * `?`); "" removes it. Copied; never readable back, never in an error message.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_conversion_settings_set_input_read_list_sas(rr_conversion_settings *settings,
                                                          const char *sas,
@@ -1951,9 +1574,6 @@ rr_status rr_conversion_settings_set_input_read_list_sas(rr_conversion_settings 
 /**
  * The SAS token that lets the service write the output container (without the leading `?`);
  * "" removes it. Copied; never readable back, never in an error message.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_conversion_settings_set_output_write_sas(rr_conversion_settings *settings,
                                                       const char *sas,
@@ -1961,9 +1581,6 @@ rr_status rr_conversion_settings_set_output_write_sas(rr_conversion_settings *se
 
 /**
  * The folder of the input container that holds the model's files; "" removes it.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_conversion_settings_set_input_blob_prefix(rr_conversion_settings *settings,
                                                        const char *blob_prefix,
@@ -1971,9 +1588,6 @@ rr_status rr_conversion_settings_set_input_blob_prefix(rr_conversion_settings *s
 
 /**
  * The folder of the output container to write into; "" removes it.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_conversion_settings_set_output_blob_prefix(rr_conversion_settings *settings,
                                                         const char *blob_prefix,
@@ -1982,9 +1596,6 @@ rr_status rr_conversion_settings_set_output_blob_prefix(rr_conversion_settings *
 /**
  * The name of the converted file (must end in `.arrAsset`); "" lets the service name it
  * after the input.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_conversion_settings_set_output_asset_filename(rr_conversion_settings *settings,
                                                            const char *output_asset_filename,
@@ -1992,9 +1603,6 @@ rr_status rr_conversion_settings_set_output_asset_filename(rr_conversion_setting
 
 /**
  * The input container URI, borrowed from the settings.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_conversion_settings_get_input_storage_container_uri(const rr_conversion_settings *settings,
                                                                  const char **out,
@@ -2002,9 +1610,6 @@ rr_status rr_conversion_settings_get_input_storage_container_uri(const rr_conver
 
 /**
  * The input folder, borrowed from the settings; NULL when none.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_conversion_settings_get_input_blob_prefix(const rr_conversion_settings *settings,
                                                        const char **out,
@@ -2012,9 +1617,6 @@ rr_status rr_conversion_settings_get_input_blob_prefix(const rr_conversion_setti
 
 /**
  * The model's path in the input container, borrowed from the settings.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_conversion_settings_get_relative_input_asset_path(const rr_conversion_settings *settings,
                                                                const char **out,
@@ -2022,9 +1624,6 @@ rr_status rr_conversion_settings_get_relative_input_asset_path(const rr_conversi
 
 /**
  * The output container URI, borrowed from the settings.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_conversion_settings_get_output_storage_container_uri(const rr_conversion_settings *settings,
                                                                   const char **out,
@@ -2032,9 +1631,6 @@ rr_status rr_conversion_settings_get_output_storage_container_uri(const rr_conve
 
 /**
  * The output folder, borrowed from the settings; NULL when none.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_conversion_settings_get_output_blob_prefix(const rr_conversion_settings *settings,
                                                         const char **out,
@@ -2042,9 +1638,6 @@ rr_status rr_conversion_settings_get_output_blob_prefix(const rr_conversion_sett
 
 /**
  * The output file name, borrowed from the settings; NULL when the service names it.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_conversion_settings_get_output_asset_filename(const rr_conversion_settings *settings,
                                                            const char **out,
@@ -2052,9 +1645,6 @@ rr_status rr_conversion_settings_get_output_asset_filename(const rr_conversion_s
 
 /**
  * `rr_client_start_session()` without blocking: the operation gives a session.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_client_start_session_async(const rr_client *client,
                                         const char *session_id,
@@ -2066,9 +1656,6 @@ rr_status rr_client_start_session_async(const rr_client *client,
 
 /**
  * `rr_client_get_session()` without blocking: the operation gives a session.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_client_get_session_async(const rr_client *client,
                                       const char *session_id,
@@ -2078,9 +1665,6 @@ rr_status rr_client_get_session_async(const rr_client *client,
 
 /**
  * `rr_client_update_session()` without blocking: the operation gives a session.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_client_update_session_async(const rr_client *client,
                                          const char *session_id,
@@ -2091,9 +1675,6 @@ rr_status rr_client_update_session_async(const rr_client *client,
 
 /**
  * `rr_client_stop_session()` without blocking: the operation gives no value (poll it).
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_client_stop_session_async(const rr_client *client,
                                        const char *session_id,
@@ -2104,9 +1685,6 @@ rr_status rr_client_stop_session_async(const rr_client *client,
 /**
  * Reads every page of the session list without blocking: the operation gives a session list
  * read in full (`rr_operation_take_session_list()`).
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_client_list_sessions_async(const rr_client *client,
                                         uint64_t timeout_ms,
@@ -2116,9 +1694,6 @@ rr_status rr_client_list_sessions_async(const rr_client *client,
 /**
  * `rr_client_start_conversion()` without blocking (`settings` copied): the operation gives a
  * conversion.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_client_start_conversion_async(const rr_client *client,
                                            const char *conversion_id,
@@ -2129,9 +1704,6 @@ rr_status rr_client_start_conversion_async(const rr_client *client,
 
 /**
  * `rr_client_get_conversion()` without blocking: the operation gives a conversion.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_client_get_conversion_async(const rr_client *client,
                                          const char *conversion_id,
@@ -2142,9 +1714,6 @@ rr_status rr_client_get_conversion_async(const rr_client *client,
 /**
  * Reads every page of the conversion list without blocking: the operation gives a conversion
  * list read in full (`rr_operation_take_conversion_list()`).
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_client_list_conversions_async(const rr_client *client,
                                            uint64_t timeout_ms,
@@ -2155,9 +1724,6 @@ rr_status rr_client_list_conversions_async(const rr_client *client,
  * `rr_client_wait_for_session()` without blocking (`options` copied): the operation gives
  * the Ready session; `rr_operation_get_latest_session()` shows the progress. The options'
  * progress callback, if any, runs on a runtime thread.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_client_wait_for_session_async(const rr_client *client,
                                            const char *session_id,
@@ -2169,9 +1735,6 @@ rr_status rr_client_wait_for_session_async(const rr_client *client,
 /**
  * `rr_client_wait_for_conversion()` without blocking: the operation gives the conversion;
  * `rr_operation_get_latest_conversion()` shows the progress.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_client_wait_for_conversion_async(const rr_client *client,
                                               const char *conversion_id,
@@ -2183,9 +1746,6 @@ rr_status rr_client_wait_for_conversion_async(const rr_client *client,
 /**
  * `rr_client_wait_for_sessions()` without blocking (ids copied): the operation gives wait
  * results.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_client_wait_for_sessions_async(const rr_client *client,
                                             const char *const *session_ids,
@@ -2199,9 +1759,6 @@ rr_status rr_client_wait_for_sessions_async(const rr_client *client,
  * `rr_client_open_session()` without blocking (`options` copied): the operation gives a
  * managed session; `rr_operation_get_latest_session()` shows the progress. Cancelling (or
  * freeing) the operation before it ends stops the session it started.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_client_open_session_async(const rr_client *client,
                                        const rr_session_options *options,
@@ -2212,9 +1769,6 @@ rr_status rr_client_open_session_async(const rr_client *client,
 /**
  * Never blocks: `RR_STATUS_PENDING` while the operation runs; then `RR_STATUS_OK`, or its
  * failure's status with the error in `*err` (each poll reports it again).
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_operation_poll(const rr_operation *operation,
                             rr_error **err);
@@ -2222,9 +1776,6 @@ rr_status rr_operation_poll(const rr_operation *operation,
 /**
  * Blocks until the operation ends or `timeout_ms` passes (0: until it ends), then answers as
  * `rr_operation_poll()` (`RR_STATUS_PENDING` if it still runs).
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_operation_wait(const rr_operation *operation,
                             uint64_t timeout_ms,
@@ -2234,9 +1785,6 @@ rr_status rr_operation_wait(const rr_operation *operation,
  * Asks the operation to end: it ends soon with `RR_STATUS_CANCELLED` (a wait's error
  * carries the last state seen; an open session is stopped). An ended operation is not
  * changed. Never blocks.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_operation_cancel(const rr_operation *operation,
                               rr_error **err);
@@ -2244,9 +1792,6 @@ rr_status rr_operation_cancel(const rr_operation *operation,
 /**
  * The session a wait (or open) saw last, a copy owned by the caller (free with
  * `rr_session_free()`); `*out` NULL before the first poll. Never blocks.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_operation_get_latest_session(const rr_operation *operation,
                                           rr_session **out,
@@ -2255,9 +1800,6 @@ rr_status rr_operation_get_latest_session(const rr_operation *operation,
 /**
  * The conversion a wait saw last, a copy owned by the caller (free with
  * `rr_conversion_free()`); `*out` NULL before the first poll. Never blocks.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_operation_get_latest_conversion(const rr_operation *operation,
                                              rr_conversion **out,
@@ -2267,9 +1809,6 @@ rr_status rr_operation_get_latest_conversion(const rr_operation *operation,
  * Takes the session an ended operation gave (start, get, update, wait for session), owned:
  * free with `rr_session_free()`. `RR_STATUS_PENDING` while it runs; its failure if it failed;
  * `RR_STATUS_INVALID_INPUT` if it gives something else or was taken already.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_operation_take_session(const rr_operation *operation,
                                     rr_session **out,
@@ -2277,9 +1816,6 @@ rr_status rr_operation_take_session(const rr_operation *operation,
 
 /**
  * Takes the conversion an ended operation gave, as `rr_operation_take_session()`.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_operation_take_conversion(const rr_operation *operation,
                                        rr_conversion **out,
@@ -2288,9 +1824,6 @@ rr_status rr_operation_take_conversion(const rr_operation *operation,
 /**
  * Takes the session list (read in full) of `rr_client_list_sessions_async()`; free it with
  * `rr_session_list_free()`. As `rr_operation_take_session()`.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_operation_take_session_list(const rr_operation *operation,
                                          rr_session_list **out,
@@ -2299,9 +1832,6 @@ rr_status rr_operation_take_session_list(const rr_operation *operation,
 /**
  * Takes the conversion list (read in full) of `rr_client_list_conversions_async()`; free it
  * with `rr_conversion_list_free()`. As `rr_operation_take_session()`.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_operation_take_conversion_list(const rr_operation *operation,
                                             rr_conversion_list **out,
@@ -2310,9 +1840,6 @@ rr_status rr_operation_take_conversion_list(const rr_operation *operation,
 /**
  * Takes the wait results of `rr_client_wait_for_sessions_async()`; free them with
  * `rr_wait_results_free()`. As `rr_operation_take_session()`.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_operation_take_wait_results(const rr_operation *operation,
                                          rr_wait_results **out,
@@ -2322,9 +1849,6 @@ rr_status rr_operation_take_wait_results(const rr_operation *operation,
  * Takes the managed session of `rr_client_open_session_async()`; free it with
  * `rr_managed_session_free()` (which stops the session). If it is never taken, freeing the
  * operation stops the session. As `rr_operation_take_session()`.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_operation_take_managed_session(const rr_operation *operation,
                                             rr_managed_session **out,
@@ -2335,7 +1859,6 @@ rr_status rr_operation_take_managed_session(const rr_operation *operation,
  * taken is dropped; a managed session not taken is stopped first (that blocks, up to 30 s).
  * NULL does nothing.
  *
- * # Safety
  * `operation` is NULL or an operation owned by the caller, not used again.
  */
 void rr_operation_free(rr_operation *operation);
@@ -2348,9 +1871,6 @@ const char *rr_status_code(uint32_t status);
 
 /**
  * New wait options with every default. Free with `rr_wait_options_free()`.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_wait_options_new(rr_wait_options **out,
                               rr_error **err);
@@ -2358,7 +1878,6 @@ rr_status rr_wait_options_new(rr_wait_options **out,
 /**
  * Frees wait options. NULL does nothing.
  *
- * # Safety
  * `options` is NULL or options owned by the caller, not used again.
  */
 void rr_wait_options_free(rr_wait_options *options);
@@ -2366,9 +1885,6 @@ void rr_wait_options_free(rr_wait_options *options);
 /**
  * How often to poll, in milliseconds (0: the client's poll interval, by default 5000). A
  * server's `Retry-After` replaces it for one poll.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_wait_options_set_poll_interval_ms(rr_wait_options *options,
                                                uint64_t poll_interval_ms,
@@ -2377,9 +1893,6 @@ rr_status rr_wait_options_set_poll_interval_ms(rr_wait_options *options,
 /**
  * Ends the wait with `RR_STATUS_CANCELLED` when `cancel` is cancelled (from any thread);
  * NULL removes it. The token is shared, not copied: cancelling it later still counts.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_wait_options_set_cancel(rr_wait_options *options,
                                      const rr_cancel_token *cancel,
@@ -2388,9 +1901,6 @@ rr_status rr_wait_options_set_cancel(rr_wait_options *options,
 /**
  * Calls `callback(user_data, session)` after every poll of a session wait (NULL callback:
  * none). `user_data` must stay valid while a wait using these options runs.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_wait_options_set_session_progress(rr_wait_options *options,
                                                rr_session_progress_fn callback,
@@ -2400,9 +1910,6 @@ rr_status rr_wait_options_set_session_progress(rr_wait_options *options,
 /**
  * Calls `callback(user_data, conversion)` after every poll of a conversion wait (NULL
  * callback: none). `user_data` must stay valid while a wait using these options runs.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_wait_options_set_conversion_progress(rr_wait_options *options,
                                                   rr_conversion_progress_fn callback,
@@ -2412,27 +1919,26 @@ rr_status rr_wait_options_set_conversion_progress(rr_wait_options *options,
 /**
  * A new token, not cancelled. Free with `rr_cancel_token_free()` (waits given it keep their
  * own reference).
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_cancel_token_new(rr_cancel_token **out,
                               rr_error **err);
 
 /**
+ * A new token that is cancelled when `parent` is (and may also be cancelled alone, which
+ * leaves `parent` as it is). Free with `rr_cancel_token_free()`.
+ */
+rr_status rr_cancel_token_child(const rr_cancel_token *parent,
+                                rr_cancel_token **out,
+                                rr_error **err);
+
+/**
  * Cancels every wait given this token, now and later. Idempotent.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_cancel_token_cancel(const rr_cancel_token *token,
                                  rr_error **err);
 
 /**
  * Whether the token was cancelled.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_cancel_token_is_cancelled(const rr_cancel_token *token,
                                        bool *out,
@@ -2441,16 +1947,12 @@ rr_status rr_cancel_token_is_cancelled(const rr_cancel_token *token,
 /**
  * Frees a token. NULL does nothing.
  *
- * # Safety
  * `token` is NULL or a token owned by the caller, not used again.
  */
 void rr_cancel_token_free(rr_cancel_token *token);
 
 /**
  * How many results there are (as many as ids were given).
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_wait_results_get_count(const rr_wait_results *results,
                                     size_t *out,
@@ -2461,9 +1963,6 @@ rr_status rr_wait_results_get_count(const rr_wait_results *results,
  * `*session` is NULL and `*error` the error of that session (`RR_STATUS_SESSION_FAILED`,
  * `RR_STATUS_TIMEOUT`, …). Both are borrowed from `results`. An index past the end is
  * `RR_STATUS_INVALID_INPUT`.
- *
- * # Safety
- * Pointers are NULL or valid; see the header's rules.
  */
 rr_status rr_wait_results_get(const rr_wait_results *results,
                               size_t index,
@@ -2474,7 +1973,6 @@ rr_status rr_wait_results_get(const rr_wait_results *results,
 /**
  * Frees the results. NULL does nothing.
  *
- * # Safety
  * `results` is NULL or results owned by the caller, not used again.
  */
 void rr_wait_results_free(rr_wait_results *results);

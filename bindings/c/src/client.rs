@@ -131,9 +131,6 @@ impl TokenProvider for CTokenProvider {
 }
 
 /// Answers a token request with `token` (copied).
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_token_sink_set_token(
     sink: *mut rr_token_sink,
@@ -148,9 +145,6 @@ pub unsafe extern "C" fn rr_token_sink_set_token(
 
 /// Answers a token request with a failure: the call that needed the token fails with
 /// `RR_STATUS_UNAUTHORIZED` and this message.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_token_sink_set_error(
     sink: *mut rr_token_sink,
@@ -166,9 +160,6 @@ pub unsafe extern "C" fn rr_token_sink_set_error(
 // ---- rr_client_options ----
 
 /// Empty client options. Free with `rr_client_options_free()`.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_client_options_new(
     out: *mut *mut rr_client_options,
@@ -183,9 +174,6 @@ pub unsafe extern "C" fn rr_client_options_new(
 /// Client options from the environment: `ARR_ACCOUNT_ID`, `ARR_ACCOUNT_KEY`,
 /// `ARR_ACCOUNT_DOMAIN`, `ARR_STS_ENDPOINT`, and `ARR_ENDPOINT` or `ARR_REGION` (unset ones are
 /// left unset). Free with `rr_client_options_free()`.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_client_options_from_env(
     out: *mut *mut rr_client_options,
@@ -199,7 +187,6 @@ pub unsafe extern "C" fn rr_client_options_from_env(
 
 /// Frees client options. NULL does nothing.
 ///
-/// # Safety
 /// `options` is NULL or options owned by the caller, not used again.
 #[no_mangle]
 pub unsafe extern "C" fn rr_client_options_free(options: *mut rr_client_options) {
@@ -222,9 +209,6 @@ unsafe fn set_text(
 
 /// The service endpoint, e.g. `"https://remoterendering.eastus.mixedreality.azure.com"`
 /// (give this or a region).
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_client_options_set_endpoint(
     options: *mut rr_client_options,
@@ -235,9 +219,6 @@ pub unsafe extern "C" fn rr_client_options_set_endpoint(
 }
 
 /// The rendering region, e.g. `"eastus"` (the endpoint is derived from it).
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_client_options_set_region(
     options: *mut rr_client_options,
@@ -248,9 +229,6 @@ pub unsafe extern "C" fn rr_client_options_set_region(
 }
 
 /// The account id (a UUID).
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_client_options_set_account_id(
     options: *mut rr_client_options,
@@ -268,9 +246,6 @@ pub unsafe extern "C" fn rr_client_options_set_account_id(
 
 /// The account's domain, e.g. `"eastus.mixedreality.azure.com"` (the STS is
 /// `https://sts.{account_domain}`).
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_client_options_set_account_domain(
     options: *mut rr_client_options,
@@ -287,9 +262,6 @@ pub unsafe extern "C" fn rr_client_options_set_account_domain(
 }
 
 /// The STS endpoint, instead of the one derived from the account domain.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_client_options_set_sts_endpoint(
     options: *mut rr_client_options,
@@ -306,9 +278,6 @@ pub unsafe extern "C" fn rr_client_options_set_sts_endpoint(
 }
 
 /// Authenticate with the account key (copied; never in an error message).
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_client_options_set_account_key(
     options: *mut rr_client_options,
@@ -321,9 +290,6 @@ pub unsafe extern "C" fn rr_client_options_set_account_key(
 }
 
 /// Authenticate with a ready Mixed Reality access token (copied; used as is, never refreshed).
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_client_options_set_access_token(
     options: *mut rr_client_options,
@@ -338,9 +304,6 @@ pub unsafe extern "C" fn rr_client_options_set_access_token(
 /// Authenticate with Microsoft Entra tokens from `provider`, each exchanged at the STS.
 /// `user_data` is passed to it and must stay valid until the client and every handle made
 /// from it are freed.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_client_options_set_entra_token_provider(
     options: *mut rr_client_options,
@@ -361,9 +324,6 @@ pub unsafe extern "C" fn rr_client_options_set_entra_token_provider(
 }
 
 /// The default poll interval of waits, in milliseconds (default 5000).
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_client_options_set_poll_interval_ms(
     options: *mut rr_client_options,
@@ -377,9 +337,6 @@ pub unsafe extern "C" fn rr_client_options_set_poll_interval_ms(
 }
 
 /// The time limit of one HTTP request, in milliseconds (default 30000).
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_client_options_set_request_timeout_ms(
     options: *mut rr_client_options,
@@ -394,9 +351,6 @@ pub unsafe extern "C" fn rr_client_options_set_request_timeout_ms(
 
 /// How requests are retried (defaults: 5 attempts, backoff from 500 ms, at most 30000 ms
 /// apart, at most 120000 ms in all; `RR_DEFAULT_RETRY_*`). `max_attempts` 1 disables retries.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_client_options_set_retry(
     options: *mut rr_client_options,
@@ -418,9 +372,6 @@ pub unsafe extern "C" fn rr_client_options_set_retry(
 }
 
 /// Appended to the `User-Agent` (after `c`), e.g. `"my-engine/2.1"`.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_client_options_set_user_agent_suffix(
     options: *mut rr_client_options,
@@ -434,9 +385,6 @@ pub unsafe extern "C" fn rr_client_options_set_user_agent_suffix(
 }
 
 /// Trusts this PEM certificate (a private CA, the emulator's) besides the built-in roots.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_client_options_add_root_certificate_pem(
     options: *mut rr_client_options,
@@ -449,9 +397,6 @@ pub unsafe extern "C" fn rr_client_options_add_root_certificate_pem(
 }
 
 /// Worker threads of the client's runtime (0: the default, 2).
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_client_options_set_worker_threads(
     options: *mut rr_client_options,
@@ -473,9 +418,6 @@ pub unsafe extern "C" fn rr_client_options_set_worker_threads(
 /// A new client (`options` borrowed for the call). Checks every setting and names the first
 /// one at fault (`RR_STATUS_INVALID_INPUT`, `rr_error_field()`); sends nothing. Free with
 /// `rr_client_free()`.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_client_new(
     options: *const rr_client_options,
@@ -511,7 +453,6 @@ pub unsafe extern "C" fn rr_client_new(
 /// Frees a client. Handles made from it (lists, keepers, operations, managed sessions) stay
 /// usable; the runtime ends with the last of them. NULL does nothing.
 ///
-/// # Safety
 /// `client` is NULL or a client owned by the caller, not used again (by any thread).
 #[no_mangle]
 pub unsafe extern "C" fn rr_client_free(client: *mut rr_client) {
@@ -519,9 +460,6 @@ pub unsafe extern "C" fn rr_client_free(client: *mut rr_client) {
 }
 
 /// The service endpoint, borrowed from the client.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_client_get_endpoint(
     client: *const rr_client,
@@ -532,9 +470,6 @@ pub unsafe extern "C" fn rr_client_get_endpoint(
 }
 
 /// The STS endpoint, borrowed from the client.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_client_get_sts_endpoint(
     client: *const rr_client,
@@ -545,9 +480,6 @@ pub unsafe extern "C" fn rr_client_get_sts_endpoint(
 }
 
 /// The account id (lower case), borrowed from the client.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_client_get_account_id(
     client: *const rr_client,
@@ -558,9 +490,6 @@ pub unsafe extern "C" fn rr_client_get_account_id(
 }
 
 /// The default poll interval of the client's waits, in milliseconds.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_client_get_poll_interval_ms(
     client: *const rr_client,
@@ -577,9 +506,6 @@ pub unsafe extern "C" fn rr_client_get_poll_interval_ms(
 /// Starts session `session_id` (201), or returns it when it exists with the same settings
 /// (200); with other settings it is `RR_STATUS_CONFLICT`. `size` is `"Standard"` or
 /// `"Premium"`; `lease_minutes` at most 1440. `*out` is owned (free with `rr_session_free()`).
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_client_start_session(
     client: *const rr_client,
@@ -613,9 +539,6 @@ pub(crate) unsafe fn start_session_request(
 }
 
 /// Reads session `session_id`. `*out` is owned (free with `rr_session_free()`).
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_client_get_session(
     client: *const rr_client,
@@ -637,9 +560,6 @@ pub unsafe extern "C" fn rr_client_get_session(
 /// Sets the lease of session `session_id` to `lease_minutes` (counted from Ready; it must
 /// grow: a smaller lease is `RR_STATUS_UNPROCESSABLE`, the same lease succeeds). `*out` is the
 /// session after the change, owned (free with `rr_session_free()`).
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_client_update_session(
     client: *const rr_client,
@@ -663,9 +583,6 @@ pub unsafe extern "C" fn rr_client_update_session(
 }
 
 /// Stops session `session_id`. Stopping a session that already ended succeeds.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_client_stop_session(
     client: *const rr_client,
@@ -683,9 +600,6 @@ pub unsafe extern "C" fn rr_client_stop_session(
 
 /// Starts conversion `conversion_id` with `settings` (borrowed for the call), or returns it
 /// when it exists with the same settings. `*out` is owned (free with `rr_conversion_free()`).
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_client_start_conversion(
     client: *const rr_client,
@@ -715,9 +629,6 @@ pub(crate) unsafe fn start_conversion_request(
 }
 
 /// Reads conversion `conversion_id`. `*out` is owned (free with `rr_conversion_free()`).
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_client_get_conversion(
     client: *const rr_client,
@@ -741,9 +652,6 @@ pub unsafe extern "C" fn rr_client_get_conversion(
 /// (`timeout_ms` passed; 0: 30 minutes), or `RR_STATUS_CANCELLED` (the options' token); the
 /// error carries the session as last seen. `options` is borrowed for the call (NULL: the
 /// defaults); its progress callback runs on this thread.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_client_wait_for_session(
     client: *const rr_client,
@@ -768,9 +676,6 @@ pub unsafe extern "C" fn rr_client_wait_for_session(
 /// `RR_STATUS_CONVERSION_FAILED` (Failed or Cancelled), `RR_STATUS_TIMEOUT` (`timeout_ms`
 /// passed; 0: 24 hours) or `RR_STATUS_CANCELLED`; the error carries the conversion as last
 /// seen. `options` as for `rr_client_wait_for_session()`.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_client_wait_for_conversion(
     client: *const rr_client,
@@ -811,9 +716,6 @@ pub(crate) unsafe fn parse_session_ids(
 /// session). `session_ids` holds `count` ids (borrowed for the call). `*out` (owned, free with
 /// `rr_wait_results_free()`) has one outcome per id, in order. The call itself fails only for
 /// what concerns all ids (a bad id, a refused credential).
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_client_wait_for_sessions(
     client: *const rr_client,
@@ -841,9 +743,6 @@ pub unsafe extern "C" fn rr_client_wait_for_sessions(
 /// it alive if the options say so (`options` borrowed; NULL: the defaults). If anything fails
 /// on the way the session is stopped before the error returns. `*out` (free with
 /// `rr_managed_session_free()`, which stops the session) is owned.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_client_open_session(
     client: *const rr_client,
@@ -868,9 +767,6 @@ pub unsafe extern "C" fn rr_client_open_session(
 }
 
 /// A new session id (`session-` and a random UUID), owned: free with `rr_string_free()`.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_new_session_id(
     out: *mut *mut c_char,
@@ -883,9 +779,6 @@ pub unsafe extern "C" fn rr_new_session_id(
 }
 
 /// A new conversion id (`conversion-` and a random UUID), owned: free with `rr_string_free()`.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_new_conversion_id(
     out: *mut *mut c_char,
@@ -899,7 +792,6 @@ pub unsafe extern "C" fn rr_new_conversion_id(
 
 /// Frees a string this library returned as owned (`char *`). NULL does nothing.
 ///
-/// # Safety
 /// `string` is NULL or an owned string from this library, not used again.
 #[no_mangle]
 pub unsafe extern "C" fn rr_string_free(string: *mut c_char) {

@@ -61,9 +61,6 @@ fn admin(result: Result<(), String>) -> Outcome {
 // ---- rr_emulator_options ----
 
 /// New emulator options with the defaults. Free with `rr_emulator_options_free()`.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_emulator_options_new(
     out: *mut *mut rr_emulator_options,
@@ -77,7 +74,6 @@ pub unsafe extern "C" fn rr_emulator_options_new(
 
 /// Frees emulator options. NULL does nothing.
 ///
-/// # Safety
 /// `options` is NULL or options owned by the caller, not used again.
 #[no_mangle]
 pub unsafe extern "C" fn rr_emulator_options_free(options: *mut rr_emulator_options) {
@@ -85,9 +81,6 @@ pub unsafe extern "C" fn rr_emulator_options_free(options: *mut rr_emulator_opti
 }
 
 /// Emulated time from Starting to Ready, in milliseconds (default 5000).
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_emulator_options_set_startup_delay_ms(
     options: *mut rr_emulator_options,
@@ -101,9 +94,6 @@ pub unsafe extern "C" fn rr_emulator_options_set_startup_delay_ms(
 }
 
 /// Emulated time from NotStarted to Succeeded, in milliseconds (default 10000).
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_emulator_options_set_conversion_duration_ms(
     options: *mut rr_emulator_options,
@@ -117,9 +107,6 @@ pub unsafe extern "C" fn rr_emulator_options_set_conversion_duration_ms(
 }
 
 /// How many times faster than real time emulated time runs (default 1; more than 0).
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_emulator_options_set_time_scale(
     options: *mut rr_emulator_options,
@@ -133,9 +120,6 @@ pub unsafe extern "C" fn rr_emulator_options_set_time_scale(
 }
 
 /// Items per page of the list calls (default 100; more items give further pages).
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_emulator_options_set_page_size(
     options: *mut rr_emulator_options,
@@ -150,9 +134,6 @@ pub unsafe extern "C" fn rr_emulator_options_set_page_size(
 
 /// Faults to inject from the start: a plan such as `"429:2=0.1@get_session,503=0.05,reset=0.02"`
 /// (see the emulator's documentation), drawn from `seed`.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_emulator_options_set_faults(
     options: *mut rr_emulator_options,
@@ -171,9 +152,6 @@ pub unsafe extern "C" fn rr_emulator_options_set_faults(
 
 /// Serve https with a certificate of a new private CA (`rr_emulator_get_ca_cert_path()`;
 /// `rr_emulator_client_options()` trusts it).
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_emulator_options_set_tls(
     options: *mut rr_emulator_options,
@@ -187,9 +165,6 @@ pub unsafe extern "C" fn rr_emulator_options_set_tls(
 }
 
 /// The region in session host names (default `"local"`).
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_emulator_options_set_region(
     options: *mut rr_emulator_options,
@@ -203,9 +178,6 @@ pub unsafe extern "C" fn rr_emulator_options_set_region(
 }
 
 /// The lifetime of the STS's access tokens, in milliseconds of real time (default 24 hours).
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_emulator_options_set_token_lifetime_ms(
     options: *mut rr_emulator_options,
@@ -220,9 +192,6 @@ pub unsafe extern "C" fn rr_emulator_options_set_token_lifetime_ms(
 
 /// A storage account linked to the ARR account: conversions may use its containers without
 /// SAS (`"*"` links every account).
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_emulator_options_add_linked_storage(
     options: *mut rr_emulator_options,
@@ -237,9 +206,6 @@ pub unsafe extern "C" fn rr_emulator_options_add_linked_storage(
 }
 
 /// An Entra token the STS accepts in place of the development account's key.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_emulator_options_add_entra_token(
     options: *mut rr_emulator_options,
@@ -256,9 +222,6 @@ pub unsafe extern "C" fn rr_emulator_options_add_entra_token(
 
 /// Starts an emulator (`options` borrowed; NULL: the defaults) and returns once it listens.
 /// Stop it with `rr_emulator_stop()`, free it with `rr_emulator_free()`.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_emulator_start(
     options: *const rr_emulator_options,
@@ -308,9 +271,6 @@ pub unsafe extern "C" fn rr_emulator_start(
 
 /// Stops the emulator: no new connections, open ones finish. Blocks until it is down.
 /// Idempotent; the getters still work, admin calls then fail.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_emulator_stop(
     emulator: *const rr_emulator,
@@ -328,7 +288,6 @@ pub unsafe extern "C" fn rr_emulator_stop(
 
 /// Stops (if running) and frees an emulator. NULL does nothing.
 ///
-/// # Safety
 /// `emulator` is NULL or an emulator owned by the caller, not used again.
 #[no_mangle]
 pub unsafe extern "C" fn rr_emulator_free(emulator: *mut rr_emulator) {
@@ -336,9 +295,6 @@ pub unsafe extern "C" fn rr_emulator_free(emulator: *mut rr_emulator) {
 }
 
 /// The ARR endpoint, e.g. `"http://127.0.0.1:40123"`, borrowed from the emulator.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_emulator_get_endpoint(
     emulator: *const rr_emulator,
@@ -349,9 +305,6 @@ pub unsafe extern "C" fn rr_emulator_get_endpoint(
 }
 
 /// The STS endpoint (the same server), borrowed from the emulator.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_emulator_get_sts_endpoint(
     emulator: *const rr_emulator,
@@ -362,9 +315,6 @@ pub unsafe extern "C" fn rr_emulator_get_sts_endpoint(
 }
 
 /// The account id, borrowed from the emulator.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_emulator_get_account_id(
     emulator: *const rr_emulator,
@@ -375,9 +325,6 @@ pub unsafe extern "C" fn rr_emulator_get_account_id(
 }
 
 /// The account's key (the public development key), borrowed from the emulator.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_emulator_get_account_key(
     emulator: *const rr_emulator,
@@ -389,9 +336,6 @@ pub unsafe extern "C" fn rr_emulator_get_account_key(
 
 /// `host:port` of the emulator, borrowed from the emulator (clients use the STS endpoint, not
 /// `https://sts.{domain}`).
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_emulator_get_account_domain(
     emulator: *const rr_emulator,
@@ -404,9 +348,6 @@ pub unsafe extern "C" fn rr_emulator_get_account_domain(
 }
 
 /// The PEM file of the CA to trust over https, borrowed from the emulator; NULL over http.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_emulator_get_ca_cert_path(
     emulator: *const rr_emulator,
@@ -418,9 +359,6 @@ pub unsafe extern "C" fn rr_emulator_get_ca_cert_path(
 
 /// Client options for this emulator: its endpoints, account, key and CA. Add your own settings,
 /// then `rr_client_new()`. Free with `rr_client_options_free()`.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_emulator_client_options(
     emulator: *const rr_emulator,
@@ -445,9 +383,6 @@ pub unsafe extern "C" fn rr_emulator_client_options(
 }
 
 /// Moves emulated time forward: sessions reach Ready, leases run out, conversions end.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_emulator_advance_clock_ms(
     emulator: *const rr_emulator,
@@ -461,9 +396,6 @@ pub unsafe extern "C" fn rr_emulator_advance_clock_ms(
 
 /// Replaces the fault plan (as `rr_emulator_options_set_faults()`) and restarts its random
 /// sequence from `seed`. `""` injects nothing.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_emulator_set_faults(
     emulator: *const rr_emulator,
@@ -480,9 +412,6 @@ pub unsafe extern "C" fn rr_emulator_set_faults(
 }
 
 /// Injects no more faults.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_emulator_clear_faults(
     emulator: *const rr_emulator,
@@ -499,9 +428,6 @@ fn service_error(code: Option<&str>, message: Option<&str>) -> Option<ServiceErr
 
 /// Puts a Starting or Ready session into Error with the service error `code` and `message`
 /// (NULL code: a default error). An unknown session is `RR_STATUS_INVALID_INPUT`.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_emulator_fail_session(
     emulator: *const rr_emulator,
@@ -520,9 +446,6 @@ pub unsafe extern "C" fn rr_emulator_fail_session(
 }
 
 /// Ends a running conversion as Failed with `code` and `message` (NULL code: a default error).
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_emulator_fail_conversion(
     emulator: *const rr_emulator,
@@ -541,9 +464,6 @@ pub unsafe extern "C" fn rr_emulator_fail_conversion(
 }
 
 /// Ends a running conversion as Cancelled (as the service could; the API has no cancel call).
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_emulator_cancel_conversion(
     emulator: *const rr_emulator,
@@ -560,9 +480,6 @@ pub unsafe extern "C" fn rr_emulator_cancel_conversion(
 
 /// Makes every access token issued so far invalid (the next call with one gets 401), as a key
 /// rotation would.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_emulator_revoke_tokens(
     emulator: *const rr_emulator,
@@ -579,9 +496,6 @@ pub unsafe extern "C" fn rr_emulator_revoke_tokens(
 /// `"get_session"`, `"update_session"`, `"stop_session"`, `"list_sessions"`,
 /// `"create_conversion"`, `"get_conversion"`, `"list_conversions"`), or on all of them for a
 /// NULL route.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_emulator_get_requests(
     emulator: *const rr_emulator,
@@ -604,9 +518,6 @@ pub unsafe extern "C" fn rr_emulator_get_requests(
 
 /// The request counters (by route and status) and injected faults as JSON, owned: free with
 /// `rr_string_free()`.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_emulator_get_stats_json(
     emulator: *const rr_emulator,
@@ -625,9 +536,6 @@ pub unsafe extern "C" fn rr_emulator_get_stats_json(
 }
 
 /// Sets the request counters back to zero.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_emulator_reset_stats(
     emulator: *const rr_emulator,

@@ -103,7 +103,6 @@ impl rr_error {
 
 /// Frees an error. NULL does nothing.
 ///
-/// # Safety
 /// `error` is NULL or an error from this library, not used again.
 #[no_mangle]
 pub unsafe extern "C" fn rr_error_free(error: *mut rr_error) {
@@ -113,7 +112,6 @@ pub unsafe extern "C" fn rr_error_free(error: *mut rr_error) {
 /// The status of the call that failed (`RR_STATUS_NOT_FOUND`, …); `RR_STATUS_NULL_ARGUMENT`
 /// for a NULL error.
 ///
-/// # Safety
 /// `error` is NULL or a live error.
 #[no_mangle]
 pub unsafe extern "C" fn rr_error_status(error: *const rr_error) -> rr_status {
@@ -127,7 +125,6 @@ pub unsafe extern "C" fn rr_error_status(error: *const rr_error) -> rr_status {
 /// The stable code string (`"NOT_FOUND"`, `"NULL_ARGUMENT"`, …), borrowed from the error.
 /// NULL for a NULL error.
 ///
-/// # Safety
 /// `error` is NULL or a live error.
 #[no_mangle]
 pub unsafe extern "C" fn rr_error_code(error: *const rr_error) -> *const c_char {
@@ -139,7 +136,6 @@ pub unsafe extern "C" fn rr_error_code(error: *const rr_error) -> *const c_char 
 /// What happened, in one line, with the HTTP status, the service's code and the MS-CV when
 /// known; borrowed from the error. Never contains a key, token or SAS. NULL for a NULL error.
 ///
-/// # Safety
 /// `error` is NULL or a live error.
 #[no_mangle]
 pub unsafe extern "C" fn rr_error_message(error: *const rr_error) -> *const c_char {
@@ -152,7 +148,6 @@ pub unsafe extern "C" fn rr_error_message(error: *const rr_error) -> *const c_ch
 
 /// The HTTP status of the service's answer; 0 when there was none.
 ///
-/// # Safety
 /// `error` is NULL or a live error.
 #[no_mangle]
 pub unsafe extern "C" fn rr_error_http_status(error: *const rr_error) -> u16 {
@@ -162,7 +157,6 @@ pub unsafe extern "C" fn rr_error_http_status(error: *const rr_error) -> u16 {
 /// The service's `MS-CV` correlation vector of the failing answer (quote it to support),
 /// borrowed from the error; NULL when unknown.
 ///
-/// # Safety
 /// `error` is NULL or a live error.
 #[no_mangle]
 pub unsafe extern "C" fn rr_error_ms_cv(error: *const rr_error) -> *const c_char {
@@ -175,7 +169,6 @@ pub unsafe extern "C" fn rr_error_ms_cv(error: *const rr_error) -> *const c_char
 
 /// How long the service asked to wait (`Retry-After`), in milliseconds; -1 when it did not say.
 ///
-/// # Safety
 /// `error` is NULL or a live error.
 #[no_mangle]
 pub unsafe extern "C" fn rr_error_retry_after_ms(error: *const rr_error) -> i64 {
@@ -186,7 +179,6 @@ pub unsafe extern "C" fn rr_error_retry_after_ms(error: *const rr_error) -> i64 
 /// `RR_STATUS_INVALID_INPUT` refused before sending, `RR_STATUS_NULL_ARGUMENT` and
 /// `RR_STATUS_INVALID_UTF8`; borrowed from the error; NULL otherwise.
 ///
-/// # Safety
 /// `error` is NULL or a live error.
 #[no_mangle]
 pub unsafe extern "C" fn rr_error_field(error: *const rr_error) -> *const c_char {
@@ -199,7 +191,6 @@ pub unsafe extern "C" fn rr_error_field(error: *const rr_error) -> *const c_char
 
 /// Whether the same call may succeed later (throttling, 5xx, broken connections).
 ///
-/// # Safety
 /// `error` is NULL or a live error.
 #[no_mangle]
 pub unsafe extern "C" fn rr_error_is_retriable(error: *const rr_error) -> bool {
@@ -209,7 +200,6 @@ pub unsafe extern "C" fn rr_error_is_retriable(error: *const rr_error) -> bool {
 /// The service's own error code (e.g. `"Conflict"`, or a failed session's code), borrowed from
 /// the error; NULL when the service gave none.
 ///
-/// # Safety
 /// `error` is NULL or a live error.
 #[no_mangle]
 pub unsafe extern "C" fn rr_error_service_code(error: *const rr_error) -> *const c_char {
@@ -222,7 +212,6 @@ pub unsafe extern "C" fn rr_error_service_code(error: *const rr_error) -> *const
 
 /// The service's own error message, borrowed from the error; NULL when the service gave none.
 ///
-/// # Safety
 /// `error` is NULL or a live error.
 #[no_mangle]
 pub unsafe extern "C" fn rr_error_service_message(error: *const rr_error) -> *const c_char {
@@ -236,7 +225,6 @@ pub unsafe extern "C" fn rr_error_service_message(error: *const rr_error) -> *co
 /// The session as last seen, for `RR_STATUS_SESSION_FAILED` and a session wait's
 /// `RR_STATUS_TIMEOUT` or `RR_STATUS_CANCELLED`; borrowed from the error; NULL otherwise.
 ///
-/// # Safety
 /// `error` is NULL or a live error.
 #[no_mangle]
 pub unsafe extern "C" fn rr_error_session(error: *const rr_error) -> *const rr_session {
@@ -251,7 +239,6 @@ pub unsafe extern "C" fn rr_error_session(error: *const rr_error) -> *const rr_s
 /// The conversion as last seen, for `RR_STATUS_CONVERSION_FAILED` and a conversion wait's
 /// `RR_STATUS_TIMEOUT` or `RR_STATUS_CANCELLED`; borrowed from the error; NULL otherwise.
 ///
-/// # Safety
 /// `error` is NULL or a live error.
 #[no_mangle]
 pub unsafe extern "C" fn rr_error_conversion(error: *const rr_error) -> *const rr_conversion {

@@ -77,9 +77,6 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 // ---- rr_lease_options ----
 
 /// New lease options with the defaults. Free with `rr_lease_options_free()`.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_lease_options_new(
     out: *mut *mut rr_lease_options,
@@ -93,7 +90,6 @@ pub unsafe extern "C" fn rr_lease_options_new(
 
 /// Frees lease options. NULL does nothing.
 ///
-/// # Safety
 /// `options` is NULL or options owned by the caller, not used again.
 #[no_mangle]
 pub unsafe extern "C" fn rr_lease_options_free(options: *mut rr_lease_options) {
@@ -101,9 +97,6 @@ pub unsafe extern "C" fn rr_lease_options_free(options: *mut rr_lease_options) {
 }
 
 /// Minutes added to the lease each time (fixed steps; at least 1).
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_lease_options_set_step_minutes(
     options: *mut rr_lease_options,
@@ -117,9 +110,6 @@ pub unsafe extern "C" fn rr_lease_options_set_step_minutes(
 }
 
 /// Extend when `elapsed_minutes + margin_minutes >= lease_minutes`.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_lease_options_set_margin_minutes(
     options: *mut rr_lease_options,
@@ -133,9 +123,6 @@ pub unsafe extern "C" fn rr_lease_options_set_margin_minutes(
 }
 
 /// The lease is never extended past this (at most 1440): the cap on what the session costs.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_lease_options_set_max_total_minutes(
     options: *mut rr_lease_options,
@@ -149,9 +136,6 @@ pub unsafe extern "C" fn rr_lease_options_set_max_total_minutes(
 }
 
 /// How often the session is read, in milliseconds (more than 0).
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_lease_options_set_check_interval_ms(
     options: *mut rr_lease_options,
@@ -165,9 +149,6 @@ pub unsafe extern "C" fn rr_lease_options_set_check_interval_ms(
 }
 
 /// Whether freeing (or closing) the keeper stops the session (default true).
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_lease_options_set_stop_on_drop(
     options: *mut rr_lease_options,
@@ -183,9 +164,6 @@ pub unsafe extern "C" fn rr_lease_options_set_stop_on_drop(
 // ---- rr_session_options ----
 
 /// New session options with the defaults. Free with `rr_session_options_free()`.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_session_options_new(
     out: *mut *mut rr_session_options,
@@ -199,7 +177,6 @@ pub unsafe extern "C" fn rr_session_options_new(
 
 /// Frees session options. NULL does nothing.
 ///
-/// # Safety
 /// `options` is NULL or options owned by the caller, not used again.
 #[no_mangle]
 pub unsafe extern "C" fn rr_session_options_free(options: *mut rr_session_options) {
@@ -207,9 +184,6 @@ pub unsafe extern "C" fn rr_session_options_free(options: *mut rr_session_option
 }
 
 /// The session's id; NULL picks a new one (`session-` and a UUID).
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_session_options_set_session_id(
     options: *mut rr_session_options,
@@ -223,9 +197,6 @@ pub unsafe extern "C" fn rr_session_options_set_session_id(
 }
 
 /// The size: `"Standard"` or `"Premium"` (any case; another name is sent as given).
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_session_options_set_size(
     options: *mut rr_session_options,
@@ -239,9 +210,6 @@ pub unsafe extern "C" fn rr_session_options_set_size(
 }
 
 /// The first lease in minutes (at most 1440).
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_session_options_set_lease_minutes(
     options: *mut rr_session_options,
@@ -256,9 +224,6 @@ pub unsafe extern "C" fn rr_session_options_set_lease_minutes(
 
 /// Keep the lease renewed with these options (copied) while the session is open; NULL lets
 /// the lease run out.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_session_options_set_keep_alive(
     options: *mut rr_session_options,
@@ -273,9 +238,6 @@ pub unsafe extern "C" fn rr_session_options_set_keep_alive(
 
 /// How to wait for Ready (copied; NULL: the defaults). The deadline is the open call's
 /// `timeout_ms`.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_session_options_set_wait(
     options: *mut rr_session_options,
@@ -323,9 +285,6 @@ pub struct rr_lease_keeper {
 /// Starts keeping session `session_id` alive (`options` copied; NULL: the defaults). Returns
 /// at once. Free with `rr_lease_keeper_free()`, which stops the session unless the options
 /// said not to, or after `rr_lease_keeper_detach()`.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_client_keep_alive(
     client: *const rr_client,
@@ -356,9 +315,6 @@ pub unsafe extern "C" fn rr_client_keep_alive(
 }
 
 /// The id of the kept session, borrowed from the keeper.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_lease_keeper_get_session_id(
     keeper: *const rr_lease_keeper,
@@ -369,9 +325,6 @@ pub unsafe extern "C" fn rr_lease_keeper_get_session_id(
 }
 
 /// How many times the lease was extended.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_lease_keeper_get_extensions(
     keeper: *const rr_lease_keeper,
@@ -385,9 +338,6 @@ pub unsafe extern "C" fn rr_lease_keeper_get_extensions(
 }
 
 /// Whether the keeper ended because the session ended (or is gone).
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_lease_keeper_get_is_finished(
     keeper: *const rr_lease_keeper,
@@ -402,9 +352,6 @@ pub unsafe extern "C" fn rr_lease_keeper_get_is_finished(
 
 /// The session as the keeper last read it, a copy owned by the caller (free with
 /// `rr_session_free()`); `*out` is NULL before the first read.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_lease_keeper_get_latest(
     keeper: *const rr_lease_keeper,
@@ -441,9 +388,6 @@ fn take_running(k: &rr_lease_keeper) -> Option<LeaseKeeper> {
 /// Ends the renewals and stops the session (if the options said to stop on drop), blocking
 /// until the service acknowledged the stop or `timeout_ms` passed (0: the request's own
 /// limits). A second close does nothing.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_lease_keeper_close(
     keeper: *const rr_lease_keeper,
@@ -461,9 +405,6 @@ pub unsafe extern "C" fn rr_lease_keeper_close(
 
 /// Ends the renewals and leaves the session running (freeing the keeper then stops nothing).
 /// Blocks until the renewals ended (at most `timeout_ms`; 0: no limit, it is quick).
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_lease_keeper_detach(
     keeper: *const rr_lease_keeper,
@@ -485,7 +426,6 @@ pub unsafe extern "C" fn rr_lease_keeper_detach(
 /// Frees a keeper: ends the renewals and, unless it was closed, detached or told not to,
 /// stops the session before returning (up to 30 s). NULL does nothing.
 ///
-/// # Safety
 /// `keeper` is NULL or a keeper owned by the caller, not used again.
 #[no_mangle]
 pub unsafe extern "C" fn rr_lease_keeper_free(keeper: *mut rr_lease_keeper) {
@@ -516,9 +456,6 @@ impl rr_managed_session {
 }
 
 /// The session as it was when it became Ready, borrowed from the managed session.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_managed_session_get_session(
     managed: *const rr_managed_session,
@@ -534,9 +471,6 @@ pub unsafe extern "C" fn rr_managed_session_get_session(
 }
 
 /// The session's id, borrowed from the managed session.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_managed_session_get_id(
     managed: *const rr_managed_session,
@@ -547,9 +481,6 @@ pub unsafe extern "C" fn rr_managed_session_get_id(
 }
 
 /// How many times the lease was extended (0 without keep-alive).
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_managed_session_get_extensions(
     managed: *const rr_managed_session,
@@ -569,9 +500,6 @@ pub unsafe extern "C" fn rr_managed_session_get_extensions(
 
 /// Stops the session, blocking until the service acknowledged it or `timeout_ms` passed (0:
 /// the request's own limits). A second close does nothing.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_managed_session_close(
     managed: *const rr_managed_session,
@@ -594,7 +522,6 @@ pub unsafe extern "C" fn rr_managed_session_close(
 /// Frees a managed session, stopping the session first unless it was closed (blocks up to
 /// 30 s). NULL does nothing.
 ///
-/// # Safety
 /// `managed` is NULL or a managed session owned by the caller, not used again.
 #[no_mangle]
 pub unsafe extern "C" fn rr_managed_session_free(managed: *mut rr_managed_session) {

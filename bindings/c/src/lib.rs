@@ -14,8 +14,8 @@
 //! [`runtime`], [`defaults`].
 
 #![allow(non_camel_case_types)]
-// Every exported function documents its contract in the header's terms ("Pointers are NULL or
-// valid"); the `# Safety` sections say so.
+// The exported functions' contract (every pointer NULL or valid, borrowed for the call) is
+// stated once, at the top of the header their doc comments are copied into, not per function.
 #![allow(clippy::missing_safety_doc)]
 
 mod calls;

@@ -72,9 +72,6 @@ impl rr_conversion_list {
 
 /// Starts listing the sessions in Starting or Ready (nothing is sent until
 /// `rr_session_list_next()`). Free with `rr_session_list_free()`.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_client_list_sessions(
     client: *const rr_client,
@@ -95,9 +92,6 @@ pub unsafe extern "C" fn rr_client_list_sessions(
 /// The next session (owned: free with `rr_session_free()`), reading the next page when needed
 /// (at most `timeout_ms`; 0: the request's own limits). At the end, `*out` is NULL and the
 /// status `RR_STATUS_OK`. After a failure the list is at its end.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_session_list_next(
     list: *mut rr_session_list,
@@ -117,7 +111,6 @@ pub unsafe extern "C" fn rr_session_list_next(
 
 /// Frees a session list. NULL does nothing.
 ///
-/// # Safety
 /// `list` is NULL or a list owned by the caller, not used again.
 #[no_mangle]
 pub unsafe extern "C" fn rr_session_list_free(list: *mut rr_session_list) {
@@ -126,9 +119,6 @@ pub unsafe extern "C" fn rr_session_list_free(list: *mut rr_session_list) {
 
 /// Starts listing the account's conversions (nothing is sent until
 /// `rr_conversion_list_next()`). Free with `rr_conversion_list_free()`.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_client_list_conversions(
     client: *const rr_client,
@@ -147,9 +137,6 @@ pub unsafe extern "C" fn rr_client_list_conversions(
 }
 
 /// The next conversion (owned: free with `rr_conversion_free()`), as `rr_session_list_next()`.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_conversion_list_next(
     list: *mut rr_conversion_list,
@@ -169,7 +156,6 @@ pub unsafe extern "C" fn rr_conversion_list_next(
 
 /// Frees a conversion list. NULL does nothing.
 ///
-/// # Safety
 /// `list` is NULL or a list owned by the caller, not used again.
 #[no_mangle]
 pub unsafe extern "C" fn rr_conversion_list_free(list: *mut rr_conversion_list) {

@@ -188,9 +188,6 @@ impl SettingsViews {
 // ---- rr_session ----
 
 /// A copy of a session, owned by the caller (free with `rr_session_free()`).
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_session_clone(
     session: *const rr_session,
@@ -207,7 +204,6 @@ pub unsafe extern "C" fn rr_session_clone(
 
 /// Frees a session. NULL does nothing.
 ///
-/// # Safety
 /// `session` is NULL or a session owned by the caller, not used again.
 #[no_mangle]
 pub unsafe extern "C" fn rr_session_free(session: *mut rr_session) {
@@ -215,9 +211,6 @@ pub unsafe extern "C" fn rr_session_free(session: *mut rr_session) {
 }
 
 /// The session's id, borrowed from the session.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_session_get_id(
     session: *const rr_session,
@@ -228,9 +221,6 @@ pub unsafe extern "C" fn rr_session_get_id(
 }
 
 /// The session's state.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_session_get_status(
     session: *const rr_session,
@@ -242,9 +232,6 @@ pub unsafe extern "C" fn rr_session_get_status(
 
 /// The session's state as the service wrote it (`"Ready"`, or a value this version does not
 /// know), borrowed from the session.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_session_get_status_text(
     session: *const rr_session,
@@ -256,9 +243,6 @@ pub unsafe extern "C" fn rr_session_get_status_text(
 
 /// The session's size (`"Standard"`, `"Premium"`, or what the service wrote), borrowed from
 /// the session.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_session_get_size(
     session: *const rr_session,
@@ -269,9 +253,6 @@ pub unsafe extern "C" fn rr_session_get_size(
 }
 
 /// The host to connect to, borrowed from the session; NULL until the session is Ready.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_session_get_hostname(
     session: *const rr_session,
@@ -282,9 +263,6 @@ pub unsafe extern "C" fn rr_session_get_hostname(
 }
 
 /// The handshake port; -1 until the session is Ready.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_session_get_handshake_port(
     session: *const rr_session,
@@ -297,9 +275,6 @@ pub unsafe extern "C" fn rr_session_get_handshake_port(
 }
 
 /// The ArrInspector port; -1 until the session is Ready.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_session_get_arr_inspector_port(
     session: *const rr_session,
@@ -313,9 +288,6 @@ pub unsafe extern "C" fn rr_session_get_arr_inspector_port(
 
 /// The lease in minutes, counted from Ready (the service's `maxLeaseTimeMinutes`); -1 when
 /// the service did not say.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_session_get_lease_minutes(
     session: *const rr_session,
@@ -329,9 +301,6 @@ pub unsafe extern "C" fn rr_session_get_lease_minutes(
 
 /// Whole minutes spent Ready (the service's `elapsedTimeMinutes`); -1 when the service did not
 /// say.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_session_get_elapsed_minutes(
     session: *const rr_session,
@@ -344,9 +313,6 @@ pub unsafe extern "C" fn rr_session_get_elapsed_minutes(
 }
 
 /// The server's compute power in teraflops; -1 when the service did not say.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_session_get_teraflops(
     session: *const rr_session,
@@ -360,9 +326,6 @@ pub unsafe extern "C" fn rr_session_get_teraflops(
 
 /// When the session was created, as the service wrote it (RFC 3339), borrowed from the
 /// session; NULL when the service did not say.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_session_get_created_on(
     session: *const rr_session,
@@ -373,9 +336,6 @@ pub unsafe extern "C" fn rr_session_get_created_on(
 }
 
 /// The service's error code of a session in Error, borrowed from the session; NULL otherwise.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_session_get_error_code(
     session: *const rr_session,
@@ -387,9 +347,6 @@ pub unsafe extern "C" fn rr_session_get_error_code(
 
 /// The service's error message of a session in Error, borrowed from the session; NULL
 /// otherwise.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_session_get_error_message(
     session: *const rr_session,
@@ -402,9 +359,6 @@ pub unsafe extern "C" fn rr_session_get_error_message(
 // ---- rr_conversion ----
 
 /// A copy of a conversion, owned by the caller (free with `rr_conversion_free()`).
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_conversion_clone(
     conversion: *const rr_conversion,
@@ -421,7 +375,6 @@ pub unsafe extern "C" fn rr_conversion_clone(
 
 /// Frees a conversion. NULL does nothing.
 ///
-/// # Safety
 /// `conversion` is NULL or a conversion owned by the caller, not used again.
 #[no_mangle]
 pub unsafe extern "C" fn rr_conversion_free(conversion: *mut rr_conversion) {
@@ -429,9 +382,6 @@ pub unsafe extern "C" fn rr_conversion_free(conversion: *mut rr_conversion) {
 }
 
 /// The conversion's id, borrowed from the conversion.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_conversion_get_id(
     conversion: *const rr_conversion,
@@ -442,9 +392,6 @@ pub unsafe extern "C" fn rr_conversion_get_id(
 }
 
 /// The conversion's state.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_conversion_get_status(
     conversion: *const rr_conversion,
@@ -455,9 +402,6 @@ pub unsafe extern "C" fn rr_conversion_get_status(
 }
 
 /// The conversion's state as the service wrote it, borrowed from the conversion.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_conversion_get_status_text(
     conversion: *const rr_conversion,
@@ -471,9 +415,6 @@ pub unsafe extern "C" fn rr_conversion_get_status_text(
 
 /// When the conversion was created, as the service wrote it (RFC 3339), borrowed from the
 /// conversion.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_conversion_get_created_on(
     conversion: *const rr_conversion,
@@ -487,9 +428,6 @@ pub unsafe extern "C" fn rr_conversion_get_created_on(
 
 /// The URI of the converted `.arrAsset`, borrowed from the conversion; NULL until it
 /// succeeded.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_conversion_get_output_asset_uri(
     conversion: *const rr_conversion,
@@ -503,9 +441,6 @@ pub unsafe extern "C" fn rr_conversion_get_output_asset_uri(
 
 /// The service's error code of a failed conversion, borrowed from the conversion; NULL
 /// otherwise.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_conversion_get_error_code(
     conversion: *const rr_conversion,
@@ -519,9 +454,6 @@ pub unsafe extern "C" fn rr_conversion_get_error_code(
 
 /// The service's error message of a failed conversion, borrowed from the conversion; NULL
 /// otherwise.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_conversion_get_error_message(
     conversion: *const rr_conversion,
@@ -535,9 +467,6 @@ pub unsafe extern "C" fn rr_conversion_get_error_message(
 
 /// The conversion's settings as the service echoes them (without SAS), borrowed from the
 /// conversion.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_conversion_get_settings(
     conversion: *const rr_conversion,
@@ -561,9 +490,6 @@ fn non_empty(v: &str) -> Option<String> {
 /// New conversion settings: the input container (`https://{account}.blob.core.windows.net/
 /// {container}`), the model's path in it (e.g. `"box.fbx"`), and the output container. The
 /// strings are copied. Free with `rr_conversion_settings_free()`.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_conversion_settings_new(
     input_storage_container_uri: *const c_char,
@@ -597,7 +523,6 @@ pub unsafe extern "C" fn rr_conversion_settings_new(
 
 /// Frees conversion settings. NULL does nothing.
 ///
-/// # Safety
 /// `settings` is NULL or settings owned by the caller, not used again.
 #[no_mangle]
 pub unsafe extern "C" fn rr_conversion_settings_free(settings: *mut rr_conversion_settings) {
@@ -620,9 +545,6 @@ unsafe fn edit_settings(
 
 /// The SAS token that lets the service read and list the input container (without the leading
 /// `?`); "" removes it. Copied; never readable back, never in an error message.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_conversion_settings_set_input_read_list_sas(
     settings: *mut rr_conversion_settings,
@@ -636,9 +558,6 @@ pub unsafe extern "C" fn rr_conversion_settings_set_input_read_list_sas(
 
 /// The SAS token that lets the service write the output container (without the leading `?`);
 /// "" removes it. Copied; never readable back, never in an error message.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_conversion_settings_set_output_write_sas(
     settings: *mut rr_conversion_settings,
@@ -651,9 +570,6 @@ pub unsafe extern "C" fn rr_conversion_settings_set_output_write_sas(
 }
 
 /// The folder of the input container that holds the model's files; "" removes it.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_conversion_settings_set_input_blob_prefix(
     settings: *mut rr_conversion_settings,
@@ -666,9 +582,6 @@ pub unsafe extern "C" fn rr_conversion_settings_set_input_blob_prefix(
 }
 
 /// The folder of the output container to write into; "" removes it.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_conversion_settings_set_output_blob_prefix(
     settings: *mut rr_conversion_settings,
@@ -682,9 +595,6 @@ pub unsafe extern "C" fn rr_conversion_settings_set_output_blob_prefix(
 
 /// The name of the converted file (must end in `.arrAsset`); "" lets the service name it
 /// after the input.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_conversion_settings_set_output_asset_filename(
     settings: *mut rr_conversion_settings,
@@ -701,9 +611,6 @@ pub unsafe extern "C" fn rr_conversion_settings_set_output_asset_filename(
 }
 
 /// The input container URI, borrowed from the settings.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_conversion_settings_get_input_storage_container_uri(
     settings: *const rr_conversion_settings,
@@ -716,9 +623,6 @@ pub unsafe extern "C" fn rr_conversion_settings_get_input_storage_container_uri(
 }
 
 /// The input folder, borrowed from the settings; NULL when none.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_conversion_settings_get_input_blob_prefix(
     settings: *const rr_conversion_settings,
@@ -731,9 +635,6 @@ pub unsafe extern "C" fn rr_conversion_settings_get_input_blob_prefix(
 }
 
 /// The model's path in the input container, borrowed from the settings.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_conversion_settings_get_relative_input_asset_path(
     settings: *const rr_conversion_settings,
@@ -746,9 +647,6 @@ pub unsafe extern "C" fn rr_conversion_settings_get_relative_input_asset_path(
 }
 
 /// The output container URI, borrowed from the settings.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_conversion_settings_get_output_storage_container_uri(
     settings: *const rr_conversion_settings,
@@ -761,9 +659,6 @@ pub unsafe extern "C" fn rr_conversion_settings_get_output_storage_container_uri
 }
 
 /// The output folder, borrowed from the settings; NULL when none.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_conversion_settings_get_output_blob_prefix(
     settings: *const rr_conversion_settings,
@@ -776,9 +671,6 @@ pub unsafe extern "C" fn rr_conversion_settings_get_output_blob_prefix(
 }
 
 /// The output file name, borrowed from the settings; NULL when the service names it.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_conversion_settings_get_output_asset_filename(
     settings: *const rr_conversion_settings,

@@ -56,24 +56,29 @@ pub struct rr_operation {
 
 impl Drop for rr_operation {
     fn drop(&mut self) {
-        // A running operation ends early (a wait as Cancelled; an open session is stopped).
+        // A running operation ends early (a wait as Cancelled; an open session is stopped),
+        // and calls no callback any more.
         self.cancel.cancel();
+        self.shared.latest.end_callbacks();
     }
 }
 
 /// Starts `request` as a task and returns its handle.
 fn start(client: &rr_client, mut request: Request, timeout_ms: u64) -> rr_operation {
     let latest = Arc::new(Latest::default());
-    let cancel = match request.wait_mut() {
+    // A wait is given the operation's token and ends by itself when it fires (an open
+    // session then stops what it started: it must not be dropped mid-stop). Any other
+    // operation is raced against the token.
+    let (cancel, race_cancel) = match request.wait_mut() {
         Some(wait) => {
             // Cancelled by the operation, or by the user's token of the wait options.
             let cancel = wait
                 .user_cancel()
                 .map_or_else(CancellationToken::new, CancellationToken::child_token);
             wait.track(latest.clone(), cancel.clone());
-            cancel
+            (cancel, false)
         }
-        None => CancellationToken::new(),
+        None => (CancellationToken::new(), true),
     };
     let shared = Arc::new(Shared {
         state: Mutex::new(State::Running),
@@ -85,10 +90,14 @@ fn start(client: &rr_client, mut request: Request, timeout_ms: u64) -> rr_operat
     let core = client.core().clone();
     client.runtime().spawn(async move {
         let run = request.run(core, timeout_ms);
-        let result = tokio::select! {
-            biased;
-            r = run => r,
-            _ = task_cancel.cancelled() => Err(Error::new(ErrorKind::Cancelled, format!("{what}: cancelled"))),
+        let result = if race_cancel {
+            tokio::select! {
+                biased;
+                r = run => r,
+                _ = task_cancel.cancelled() => Err(Error::new(ErrorKind::Cancelled, format!("{what}: cancelled"))),
+            }
+        } else {
+            run.await
         };
         let result = result.map_err(|e| rr_error::from_core(&e));
         *task_shared.lock() = State::Done(result);
@@ -119,9 +128,6 @@ unsafe fn start_async(
 }
 
 /// `rr_client_start_session()` without blocking: the operation gives a session.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_client_start_session_async(
     client: *const rr_client,
@@ -138,9 +144,6 @@ pub unsafe extern "C" fn rr_client_start_session_async(
 }
 
 /// `rr_client_get_session()` without blocking: the operation gives a session.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_client_get_session_async(
     client: *const rr_client,
@@ -156,9 +159,6 @@ pub unsafe extern "C" fn rr_client_get_session_async(
 }
 
 /// `rr_client_update_session()` without blocking: the operation gives a session.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_client_update_session_async(
     client: *const rr_client,
@@ -175,9 +175,6 @@ pub unsafe extern "C" fn rr_client_update_session_async(
 }
 
 /// `rr_client_stop_session()` without blocking: the operation gives no value (poll it).
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_client_stop_session_async(
     client: *const rr_client,
@@ -194,9 +191,6 @@ pub unsafe extern "C" fn rr_client_stop_session_async(
 
 /// Reads every page of the session list without blocking: the operation gives a session list
 /// read in full (`rr_operation_take_session_list()`).
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_client_list_sessions_async(
     client: *const rr_client,
@@ -211,9 +205,6 @@ pub unsafe extern "C" fn rr_client_list_sessions_async(
 
 /// `rr_client_start_conversion()` without blocking (`settings` copied): the operation gives a
 /// conversion.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_client_start_conversion_async(
     client: *const rr_client,
@@ -229,9 +220,6 @@ pub unsafe extern "C" fn rr_client_start_conversion_async(
 }
 
 /// `rr_client_get_conversion()` without blocking: the operation gives a conversion.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_client_get_conversion_async(
     client: *const rr_client,
@@ -248,9 +236,6 @@ pub unsafe extern "C" fn rr_client_get_conversion_async(
 
 /// Reads every page of the conversion list without blocking: the operation gives a conversion
 /// list read in full (`rr_operation_take_conversion_list()`).
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_client_list_conversions_async(
     client: *const rr_client,
@@ -266,9 +251,6 @@ pub unsafe extern "C" fn rr_client_list_conversions_async(
 /// `rr_client_wait_for_session()` without blocking (`options` copied): the operation gives
 /// the Ready session; `rr_operation_get_latest_session()` shows the progress. The options'
 /// progress callback, if any, runs on a runtime thread.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_client_wait_for_session_async(
     client: *const rr_client,
@@ -287,9 +269,6 @@ pub unsafe extern "C" fn rr_client_wait_for_session_async(
 
 /// `rr_client_wait_for_conversion()` without blocking: the operation gives the conversion;
 /// `rr_operation_get_latest_conversion()` shows the progress.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_client_wait_for_conversion_async(
     client: *const rr_client,
@@ -308,9 +287,6 @@ pub unsafe extern "C" fn rr_client_wait_for_conversion_async(
 
 /// `rr_client_wait_for_sessions()` without blocking (ids copied): the operation gives wait
 /// results.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_client_wait_for_sessions_async(
     client: *const rr_client,
@@ -331,9 +307,6 @@ pub unsafe extern "C" fn rr_client_wait_for_sessions_async(
 /// `rr_client_open_session()` without blocking (`options` copied): the operation gives a
 /// managed session; `rr_operation_get_latest_session()` shows the progress. Cancelling (or
 /// freeing) the operation before it ends stops the session it started.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_client_open_session_async(
     client: *const rr_client,
@@ -363,9 +336,6 @@ fn outcome(state: &State) -> Outcome {
 
 /// Never blocks: `RR_STATUS_PENDING` while the operation runs; then `RR_STATUS_OK`, or its
 /// failure's status with the error in `*err` (each poll reports it again).
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_operation_poll(
     operation: *const rr_operation,
@@ -380,9 +350,6 @@ pub unsafe extern "C" fn rr_operation_poll(
 
 /// Blocks until the operation ends or `timeout_ms` passes (0: until it ends), then answers as
 /// `rr_operation_poll()` (`RR_STATUS_PENDING` if it still runs).
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_operation_wait(
     operation: *const rr_operation,
@@ -420,9 +387,6 @@ pub unsafe extern "C" fn rr_operation_wait(
 /// Asks the operation to end: it ends soon with `RR_STATUS_CANCELLED` (a wait's error
 /// carries the last state seen; an open session is stopped). An ended operation is not
 /// changed. Never blocks.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_operation_cancel(
     operation: *const rr_operation,
@@ -436,9 +400,6 @@ pub unsafe extern "C" fn rr_operation_cancel(
 
 /// The session a wait (or open) saw last, a copy owned by the caller (free with
 /// `rr_session_free()`); `*out` NULL before the first poll. Never blocks.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_operation_get_latest_session(
     operation: *const rr_operation,
@@ -458,9 +419,6 @@ pub unsafe extern "C" fn rr_operation_get_latest_session(
 
 /// The conversion a wait saw last, a copy owned by the caller (free with
 /// `rr_conversion_free()`); `*out` NULL before the first poll. Never blocks.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_operation_get_latest_conversion(
     operation: *const rr_operation,
@@ -510,9 +468,6 @@ fn take<T>(op: &rr_operation, pick: impl FnOnce(Reply) -> Result<T, Mismatch>) -
 /// Takes the session an ended operation gave (start, get, update, wait for session), owned:
 /// free with `rr_session_free()`. `RR_STATUS_PENDING` while it runs; its failure if it failed;
 /// `RR_STATUS_INVALID_INPUT` if it gives something else or was taken already.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_operation_take_session(
     operation: *const rr_operation,
@@ -528,9 +483,6 @@ pub unsafe extern "C" fn rr_operation_take_session(
 }
 
 /// Takes the conversion an ended operation gave, as `rr_operation_take_session()`.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_operation_take_conversion(
     operation: *const rr_operation,
@@ -547,9 +499,6 @@ pub unsafe extern "C" fn rr_operation_take_conversion(
 
 /// Takes the session list (read in full) of `rr_client_list_sessions_async()`; free it with
 /// `rr_session_list_free()`. As `rr_operation_take_session()`.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_operation_take_session_list(
     operation: *const rr_operation,
@@ -570,9 +519,6 @@ pub unsafe extern "C" fn rr_operation_take_session_list(
 
 /// Takes the conversion list (read in full) of `rr_client_list_conversions_async()`; free it
 /// with `rr_conversion_list_free()`. As `rr_operation_take_session()`.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_operation_take_conversion_list(
     operation: *const rr_operation,
@@ -593,9 +539,6 @@ pub unsafe extern "C" fn rr_operation_take_conversion_list(
 
 /// Takes the wait results of `rr_client_wait_for_sessions_async()`; free them with
 /// `rr_wait_results_free()`. As `rr_operation_take_session()`.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_operation_take_wait_results(
     operation: *const rr_operation,
@@ -617,9 +560,6 @@ pub unsafe extern "C" fn rr_operation_take_wait_results(
 /// Takes the managed session of `rr_client_open_session_async()`; free it with
 /// `rr_managed_session_free()` (which stops the session). If it is never taken, freeing the
 /// operation stops the session. As `rr_operation_take_session()`.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_operation_take_managed_session(
     operation: *const rr_operation,
@@ -642,7 +582,6 @@ pub unsafe extern "C" fn rr_operation_take_managed_session(
 /// taken is dropped; a managed session not taken is stopped first (that blocks, up to 30 s).
 /// NULL does nothing.
 ///
-/// # Safety
 /// `operation` is NULL or an operation owned by the caller, not used again.
 #[no_mangle]
 pub unsafe extern "C" fn rr_operation_free(operation: *mut rr_operation) {

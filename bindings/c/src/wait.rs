@@ -17,7 +17,8 @@ use std::time::Duration;
 
 /// Called with the session after every poll of a wait. `session` is borrowed for the call.
 /// In a blocking wait it runs on the thread that called the wait; in an `_async` wait, on a
-/// runtime thread (where blocking calls of this library are refused). It must not throw.
+/// runtime thread (where blocking calls of this library are refused), and never after
+/// `rr_operation_free()` returned (so it must not free its own operation). It must not throw.
 pub type rr_session_progress_fn =
     Option<unsafe extern "C" fn(user_data: *mut c_void, session: *const rr_session)>;
 
@@ -41,11 +42,43 @@ pub struct rr_wait_options {
     )>,
 }
 
-/// Where an `rr_operation` keeps the last resource a wait saw (its progress, for a frame loop).
-#[derive(Default)]
+/// Where an `rr_operation` keeps the last resource a wait saw (its progress, for a frame loop),
+/// and whether its callbacks may still be called.
 pub(crate) struct Latest {
     pub(crate) session: Mutex<Option<Session>>,
     pub(crate) conversion: Mutex<Option<Conversion>>,
+    /// Held while a callback runs; set to false when the operation is freed, so that no
+    /// callback runs (or is still running) after `rr_operation_free()` returned.
+    callbacks: Mutex<bool>,
+}
+
+impl Default for Latest {
+    fn default() -> Self {
+        Latest {
+            session: Mutex::new(None),
+            conversion: Mutex::new(None),
+            callbacks: Mutex::new(true),
+        }
+    }
+}
+
+impl Latest {
+    /// No callback runs after this returns.
+    pub(crate) fn end_callbacks(&self) {
+        *self.callbacks.lock().unwrap_or_else(|p| p.into_inner()) = false;
+    }
+
+    fn callback(latest: &Option<Arc<Latest>>, call: impl FnOnce()) {
+        match latest {
+            None => call(),
+            Some(l) => {
+                let allowed = l.callbacks.lock().unwrap_or_else(|p| p.into_inner());
+                if *allowed {
+                    call();
+                }
+            }
+        }
+    }
 }
 
 /// Everything a wait needs, owned (it may run as a task).
@@ -85,7 +118,7 @@ impl WaitSpec {
             }
             if let Some((f, user_data)) = on {
                 let view = rr_session::new(s.clone());
-                unsafe { f(user_data.ptr(), &view) };
+                Latest::callback(&latest, || unsafe { f(user_data.ptr(), &view) });
             }
         };
         WaitOptions {
@@ -105,7 +138,7 @@ impl WaitSpec {
             }
             if let Some((f, user_data)) = on {
                 let view = rr_conversion::new(c.clone());
-                unsafe { f(user_data.ptr(), &view) };
+                Latest::callback(&latest, || unsafe { f(user_data.ptr(), &view) });
             }
         };
         WaitOptions {
@@ -118,9 +151,6 @@ impl WaitSpec {
 }
 
 /// New wait options with every default. Free with `rr_wait_options_free()`.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_wait_options_new(
     out: *mut *mut rr_wait_options,
@@ -134,7 +164,6 @@ pub unsafe extern "C" fn rr_wait_options_new(
 
 /// Frees wait options. NULL does nothing.
 ///
-/// # Safety
 /// `options` is NULL or options owned by the caller, not used again.
 #[no_mangle]
 pub unsafe extern "C" fn rr_wait_options_free(options: *mut rr_wait_options) {
@@ -143,9 +172,6 @@ pub unsafe extern "C" fn rr_wait_options_free(options: *mut rr_wait_options) {
 
 /// How often to poll, in milliseconds (0: the client's poll interval, by default 5000). A
 /// server's `Retry-After` replaces it for one poll.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_wait_options_set_poll_interval_ms(
     options: *mut rr_wait_options,
@@ -160,9 +186,6 @@ pub unsafe extern "C" fn rr_wait_options_set_poll_interval_ms(
 
 /// Ends the wait with `RR_STATUS_CANCELLED` when `cancel` is cancelled (from any thread);
 /// NULL removes it. The token is shared, not copied: cancelling it later still counts.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_wait_options_set_cancel(
     options: *mut rr_wait_options,
@@ -177,9 +200,6 @@ pub unsafe extern "C" fn rr_wait_options_set_cancel(
 
 /// Calls `callback(user_data, session)` after every poll of a session wait (NULL callback:
 /// none). `user_data` must stay valid while a wait using these options runs.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_wait_options_set_session_progress(
     options: *mut rr_wait_options,
@@ -195,9 +215,6 @@ pub unsafe extern "C" fn rr_wait_options_set_session_progress(
 
 /// Calls `callback(user_data, conversion)` after every poll of a conversion wait (NULL
 /// callback: none). `user_data` must stay valid while a wait using these options runs.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_wait_options_set_conversion_progress(
     options: *mut rr_wait_options,
@@ -220,9 +237,6 @@ pub struct rr_cancel_token {
 
 /// A new token, not cancelled. Free with `rr_cancel_token_free()` (waits given it keep their
 /// own reference).
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_cancel_token_new(
     out: *mut *mut rr_cancel_token,
@@ -236,10 +250,25 @@ pub unsafe extern "C" fn rr_cancel_token_new(
     })
 }
 
+/// A new token that is cancelled when `parent` is (and may also be cancelled alone, which
+/// leaves `parent` as it is). Free with `rr_cancel_token_free()`.
+#[no_mangle]
+pub unsafe extern "C" fn rr_cancel_token_child(
+    parent: *const rr_cancel_token,
+    out: *mut *mut rr_cancel_token,
+    err: *mut *mut rr_error,
+) -> rr_status {
+    ffi_call!(err, {
+        let out = out_ptr(out, "out")?;
+        let parent = arg(parent, "parent")?;
+        *out = boxed(rr_cancel_token {
+            token: parent.token.child_token(),
+        });
+        Ok(())
+    })
+}
+
 /// Cancels every wait given this token, now and later. Idempotent.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_cancel_token_cancel(
     token: *const rr_cancel_token,
@@ -252,9 +281,6 @@ pub unsafe extern "C" fn rr_cancel_token_cancel(
 }
 
 /// Whether the token was cancelled.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_cancel_token_is_cancelled(
     token: *const rr_cancel_token,
@@ -266,7 +292,6 @@ pub unsafe extern "C" fn rr_cancel_token_is_cancelled(
 
 /// Frees a token. NULL does nothing.
 ///
-/// # Safety
 /// `token` is NULL or a token owned by the caller, not used again.
 #[no_mangle]
 pub unsafe extern "C" fn rr_cancel_token_free(token: *mut rr_cancel_token) {
@@ -303,9 +328,6 @@ impl rr_wait_results {
 }
 
 /// How many results there are (as many as ids were given).
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_wait_results_get_count(
     results: *const rr_wait_results,
@@ -319,9 +341,6 @@ pub unsafe extern "C" fn rr_wait_results_get_count(
 /// `*session` is NULL and `*error` the error of that session (`RR_STATUS_SESSION_FAILED`,
 /// `RR_STATUS_TIMEOUT`, …). Both are borrowed from `results`. An index past the end is
 /// `RR_STATUS_INVALID_INPUT`.
-///
-/// # Safety
-/// Pointers are NULL or valid; see the header's rules.
 #[no_mangle]
 pub unsafe extern "C" fn rr_wait_results_get(
     results: *const rr_wait_results,
@@ -351,7 +370,6 @@ pub unsafe extern "C" fn rr_wait_results_get(
 
 /// Frees the results. NULL does nothing.
 ///
-/// # Safety
 /// `results` is NULL or results owned by the caller, not used again.
 #[no_mangle]
 pub unsafe extern "C" fn rr_wait_results_free(results: *mut rr_wait_results) {

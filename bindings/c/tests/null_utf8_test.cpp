@@ -1,0 +1,469 @@
+// NULL arguments and invalid UTF-8 on every entry point of the C API.
+//
+// For each function, every pointer parameter in turn is NULL while all others are valid: the
+// call must return RR_STATUS_NULL_ARGUMENT with an error naming the parameter (unless the
+// header says NULL is allowed there). Every string parameter in turn is not UTF-8: the call
+// must return RR_STATUS_INVALID_UTF8. Valid arguments come from real handles, so a call that
+// wrongly ignored a NULL would run for real. The check `header_coverage` fails the suite if a
+// function of the header is missing from this file.
+#include <set>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+
+#include "fixtures.hpp"
+
+namespace {
+
+using namespace rr_test;
+
+template <class T>
+struct Tag {};
+
+void session_progress(void*, const rr_session*) {}
+void conversion_progress(void*, const rr_conversion*) {}
+void token_provider(void*, rr_token_sink*) {}
+
+/// Valid handles of every type, and valid values of every parameter type.
+class Valid {
+  public:
+    Valid() {
+        rr_emulator_options* eo = nullptr;
+        EXPECT_EQ(rr_emulator_options_new(&eo, nullptr), RR_STATUS_OK);
+        EXPECT_EQ(rr_emulator_options_set_startup_delay_ms(eo, 0, nullptr), RR_STATUS_OK);
+        EXPECT_EQ(rr_emulator_start(eo, &emu, nullptr), RR_STATUS_OK);
+        emulator_options = eo;
+        EXPECT_EQ(rr_emulator_client_options(emu, &client_options, nullptr), RR_STATUS_OK);
+        EXPECT_EQ(rr_client_options_set_poll_interval_ms(client_options, 10, nullptr), RR_STATUS_OK);
+        EXPECT_EQ(rr_client_new(client_options, &client, nullptr), RR_STATUS_OK);
+        EXPECT_EQ(rr_client_start_session(client, "valid-id", "Standard", 30, 0, &session, nullptr), RR_STATUS_OK);
+        EXPECT_EQ(rr_conversion_settings_new("https://s.blob.core.windows.net/in", "m.fbx",
+                                             "https://s.blob.core.windows.net/out", &settings, nullptr),
+                  RR_STATUS_OK);
+        EXPECT_EQ(rr_conversion_settings_set_input_read_list_sas(settings, "sig=R", nullptr), RR_STATUS_OK);
+        EXPECT_EQ(rr_conversion_settings_set_output_write_sas(settings, "sig=W", nullptr), RR_STATUS_OK);
+        EXPECT_EQ(rr_client_start_conversion(client, "valid-id", settings, 0, &conversion, nullptr), RR_STATUS_OK);
+        EXPECT_EQ(rr_client_list_sessions(client, &session_list, nullptr), RR_STATUS_OK);
+        EXPECT_EQ(rr_client_list_conversions(client, &conversion_list, nullptr), RR_STATUS_OK);
+        EXPECT_EQ(rr_wait_options_new(&wait_options, nullptr), RR_STATUS_OK);
+        EXPECT_EQ(rr_cancel_token_new(&cancel, nullptr), RR_STATUS_OK);
+        EXPECT_EQ(rr_client_wait_for_sessions(client, nullptr, 0, nullptr, 1000, &wait_results, nullptr), RR_STATUS_OK);
+        EXPECT_EQ(rr_lease_options_new(&lease_options, nullptr), RR_STATUS_OK);
+        EXPECT_EQ(rr_session_options_new(&session_options, nullptr), RR_STATUS_OK);
+        EXPECT_EQ(rr_session_options_set_session_id(session_options, "valid-managed", nullptr), RR_STATUS_OK);
+        EXPECT_EQ(rr_client_keep_alive(client, "valid-id", nullptr, &keeper, nullptr), RR_STATUS_OK);
+        EXPECT_EQ(rr_client_open_session(client, session_options, 10000, &managed, nullptr), RR_STATUS_OK);
+        EXPECT_EQ(rr_client_get_session_async(client, "valid-id", 0, &operation, nullptr), RR_STATUS_OK);
+    }
+
+    ~Valid() {
+        rr_operation_free(operation);
+        rr_managed_session_free(managed);
+        rr_lease_keeper_free(keeper);
+        rr_session_options_free(session_options);
+        rr_lease_options_free(lease_options);
+        rr_wait_results_free(wait_results);
+        rr_cancel_token_free(cancel);
+        rr_wait_options_free(wait_options);
+        rr_conversion_list_free(conversion_list);
+        rr_session_list_free(session_list);
+        rr_conversion_free(conversion);
+        rr_conversion_settings_free(settings);
+        rr_session_free(session);
+        rr_client_free(client);
+        rr_client_options_free(client_options);
+        rr_emulator_options_free(emulator_options);
+        rr_emulator_free(emu);
+    }
+
+    // Inputs.
+    const rr_client* get(Tag<const rr_client*>) { return client; }
+    rr_client_options* get(Tag<rr_client_options*>) { return client_options; }
+    const rr_client_options* get(Tag<const rr_client_options*>) { return client_options; }
+    const rr_session* get(Tag<const rr_session*>) { return session; }
+    const rr_conversion* get(Tag<const rr_conversion*>) { return conversion; }
+    rr_conversion_settings* get(Tag<rr_conversion_settings*>) { return settings; }
+    const rr_conversion_settings* get(Tag<const rr_conversion_settings*>) { return settings; }
+    rr_session_list* get(Tag<rr_session_list*>) { return session_list; }
+    rr_conversion_list* get(Tag<rr_conversion_list*>) { return conversion_list; }
+    rr_wait_options* get(Tag<rr_wait_options*>) { return wait_options; }
+    const rr_wait_options* get(Tag<const rr_wait_options*>) { return wait_options; }
+    const rr_cancel_token* get(Tag<const rr_cancel_token*>) { return cancel; }
+    const rr_wait_results* get(Tag<const rr_wait_results*>) { return wait_results; }
+    rr_lease_options* get(Tag<rr_lease_options*>) { return lease_options; }
+    const rr_lease_options* get(Tag<const rr_lease_options*>) { return lease_options; }
+    rr_session_options* get(Tag<rr_session_options*>) { return session_options; }
+    const rr_session_options* get(Tag<const rr_session_options*>) { return session_options; }
+    const rr_lease_keeper* get(Tag<const rr_lease_keeper*>) { return keeper; }
+    const rr_managed_session* get(Tag<const rr_managed_session*>) { return managed; }
+    const rr_operation* get(Tag<const rr_operation*>) { return operation; }
+    rr_emulator_options* get(Tag<rr_emulator_options*>) { return emulator_options; }
+    const rr_emulator_options* get(Tag<const rr_emulator_options*>) { return emulator_options; }
+    const rr_emulator* get(Tag<const rr_emulator*>) { return emu; }
+    const char* get(Tag<const char*>) { return "valid-id"; }
+    const char* const* get(Tag<const char* const*>) {
+        static const char* const ids[] = {"valid-id"};
+        return ids;
+    }
+    void* get(Tag<void*>) { return this; }
+    rr_session_progress_fn get(Tag<rr_session_progress_fn>) { return session_progress; }
+    rr_conversion_progress_fn get(Tag<rr_conversion_progress_fn>) { return conversion_progress; }
+    rr_token_provider_fn get(Tag<rr_token_provider_fn>) { return token_provider; }
+    uint32_t get(Tag<uint32_t>) { return 30; }
+    uint64_t get(Tag<uint64_t>) { return 1; }  // also size_t
+    double get(Tag<double>) { return 1.0; }
+    bool get(Tag<bool>) { return false; }
+    // Out-parameters: storage that lives as long as the test.
+    template <class T>
+    T* get(Tag<T*>) {
+        static T slot{};
+        return &slot;
+    }
+
+    rr_emulator* emu = nullptr;
+    rr_emulator_options* emulator_options = nullptr;
+    rr_client_options* client_options = nullptr;
+    rr_client* client = nullptr;
+    rr_session* session = nullptr;
+    rr_conversion_settings* settings = nullptr;
+    rr_conversion* conversion = nullptr;
+    rr_session_list* session_list = nullptr;
+    rr_conversion_list* conversion_list = nullptr;
+    rr_wait_options* wait_options = nullptr;
+    rr_cancel_token* cancel = nullptr;
+    rr_wait_results* wait_results = nullptr;
+    rr_lease_options* lease_options = nullptr;
+    rr_session_options* session_options = nullptr;
+    rr_lease_keeper* keeper = nullptr;
+    rr_managed_session* managed = nullptr;
+    rr_operation* operation = nullptr;
+};
+
+class EveryEntryPoint : public ::testing::Test {
+  protected:
+    Valid valid;
+    int checked_null = 0;
+    int checked_utf8 = 0;
+
+    /// Checks `f` (whose last parameter is `rr_error **err`); `nullable` lists the indices of
+    /// the parameters the header says may be NULL.
+    template <class... A>
+    void check(const char* name, rr_status (*f)(A...), std::set<size_t> nullable = {}) {
+        check_each(name, f, nullable, std::make_index_sequence<sizeof...(A) - 1>());
+    }
+
+  private:
+    template <class... A, size_t... I>
+    void check_each(const char* name, rr_status (*f)(A...), const std::set<size_t>& nullable, std::index_sequence<I...>) {
+        (check_param<I>(name, f, nullable), ...);
+    }
+
+    template <size_t I, class... A>
+    void check_param(const char* name, rr_status (*f)(A...), const std::set<size_t>& nullable) {
+        using Args = std::tuple<A...>;
+        using P = std::tuple_element_t<I, Args>;
+        constexpr size_t kErr = sizeof...(A) - 1;
+        static_assert(std::is_same_v<std::tuple_element_t<kErr, Args>, rr_error**>, "err is last");
+        if constexpr (std::is_pointer_v<P>) {
+            if (nullable.count(I) == 0) {
+                Args args{valid.get(Tag<A>{})...};
+                std::get<I>(args) = nullptr;
+                rr_error* e = nullptr;
+                std::get<kErr>(args) = &e;
+                rr_status st = std::apply(f, args);
+                EXPECT_EQ(st, RR_STATUS_NULL_ARGUMENT) << name << ": parameter " << I << " NULL";
+                EXPECT_NE(rr_error_field(e), nullptr) << name << ": the error names the parameter";
+                EXPECT_EQ(rr_error_status(e), RR_STATUS_NULL_ARGUMENT) << name;
+                rr_error_free(e);
+                ++checked_null;
+            }
+            if constexpr (std::is_same_v<P, const char*> || std::is_same_v<P, const char* const*>) {
+                Args args{valid.get(Tag<A>{})...};
+                static const char* const bad_list[] = {kBadUtf8};
+                if constexpr (std::is_same_v<P, const char*>)
+                    std::get<I>(args) = kBadUtf8;
+                else
+                    std::get<I>(args) = bad_list;
+                rr_error* e = nullptr;
+                std::get<kErr>(args) = &e;
+                rr_status st = std::apply(f, args);
+                EXPECT_EQ(st, RR_STATUS_INVALID_UTF8) << name << ": parameter " << I << " not UTF-8";
+                EXPECT_NE(rr_error_field(e), nullptr) << name;
+                const char* message = rr_error_message(e);
+                EXPECT_TRUE(message && std::string(message).find("\xff") == std::string::npos)
+                    << name << ": the bytes are never echoed";
+                rr_error_free(e);
+                ++checked_utf8;
+            }
+        }
+    }
+};
+
+TEST_F(EveryEntryPoint, ClientOptions) {
+    check("rr_client_options_new", rr_client_options_new);
+    check("rr_client_options_from_env", rr_client_options_from_env);
+    check("rr_client_options_set_endpoint", rr_client_options_set_endpoint);
+    check("rr_client_options_set_region", rr_client_options_set_region);
+    check("rr_client_options_set_account_id", rr_client_options_set_account_id);
+    check("rr_client_options_set_account_domain", rr_client_options_set_account_domain);
+    check("rr_client_options_set_sts_endpoint", rr_client_options_set_sts_endpoint);
+    check("rr_client_options_set_account_key", rr_client_options_set_account_key);
+    check("rr_client_options_set_access_token", rr_client_options_set_access_token);
+    check("rr_client_options_set_entra_token_provider", rr_client_options_set_entra_token_provider, {2});
+    check("rr_client_options_set_poll_interval_ms", rr_client_options_set_poll_interval_ms);
+    check("rr_client_options_set_request_timeout_ms", rr_client_options_set_request_timeout_ms);
+    check("rr_client_options_set_retry", rr_client_options_set_retry);
+    check("rr_client_options_set_user_agent_suffix", rr_client_options_set_user_agent_suffix);
+    check("rr_client_options_add_root_certificate_pem", rr_client_options_add_root_certificate_pem);
+    check("rr_client_options_set_worker_threads", rr_client_options_set_worker_threads);
+    check("rr_client_new", rr_client_new);
+    check("rr_client_get_endpoint", rr_client_get_endpoint);
+    check("rr_client_get_sts_endpoint", rr_client_get_sts_endpoint);
+    check("rr_client_get_account_id", rr_client_get_account_id);
+    check("rr_client_get_poll_interval_ms", rr_client_get_poll_interval_ms);
+    EXPECT_GT(checked_null, 30);
+    EXPECT_GT(checked_utf8, 8);
+}
+
+TEST_F(EveryEntryPoint, Operations) {
+    check("rr_client_start_session", rr_client_start_session);
+    check("rr_client_get_session", rr_client_get_session);
+    check("rr_client_update_session", rr_client_update_session);
+    check("rr_client_stop_session", rr_client_stop_session);
+    check("rr_client_start_conversion", rr_client_start_conversion);
+    check("rr_client_get_conversion", rr_client_get_conversion);
+    check("rr_client_wait_for_session", rr_client_wait_for_session, {2});
+    check("rr_client_wait_for_conversion", rr_client_wait_for_conversion, {2});
+    check("rr_client_wait_for_sessions", rr_client_wait_for_sessions, {3});
+    check("rr_client_open_session", rr_client_open_session, {1});
+    check("rr_client_keep_alive", rr_client_keep_alive, {2});
+    check("rr_client_list_sessions", rr_client_list_sessions);
+    check("rr_client_list_conversions", rr_client_list_conversions);
+    check("rr_session_list_next", rr_session_list_next);
+    check("rr_conversion_list_next", rr_conversion_list_next);
+    check("rr_new_session_id", rr_new_session_id);
+    check("rr_new_conversion_id", rr_new_conversion_id);
+    // The session the valid handles use is still there: nothing ran with a NULL.
+    rr_session* s = nullptr;
+    ASSERT_EQ(rr_client_get_session(valid.client, "valid-id", 0, &s, nullptr), RR_STATUS_OK);
+    rr_session_status st = RR_SESSION_STATUS_UNKNOWN;
+    rr_session_get_status(s, &st, nullptr);
+    EXPECT_EQ(st, RR_SESSION_STATUS_READY);
+    rr_session_free(s);
+}
+
+TEST_F(EveryEntryPoint, NonBlockingOperations) {
+    check("rr_client_start_session_async", rr_client_start_session_async);
+    check("rr_client_get_session_async", rr_client_get_session_async);
+    check("rr_client_update_session_async", rr_client_update_session_async);
+    check("rr_client_stop_session_async", rr_client_stop_session_async);
+    check("rr_client_list_sessions_async", rr_client_list_sessions_async);
+    check("rr_client_start_conversion_async", rr_client_start_conversion_async);
+    check("rr_client_get_conversion_async", rr_client_get_conversion_async);
+    check("rr_client_list_conversions_async", rr_client_list_conversions_async);
+    check("rr_client_wait_for_session_async", rr_client_wait_for_session_async, {2});
+    check("rr_client_wait_for_conversion_async", rr_client_wait_for_conversion_async, {2});
+    check("rr_client_wait_for_sessions_async", rr_client_wait_for_sessions_async, {3});
+    check("rr_client_open_session_async", rr_client_open_session_async, {1});
+    check("rr_operation_poll", rr_operation_poll);
+    check("rr_operation_wait", rr_operation_wait);
+    check("rr_operation_cancel", rr_operation_cancel);
+    check("rr_operation_get_latest_session", rr_operation_get_latest_session);
+    check("rr_operation_get_latest_conversion", rr_operation_get_latest_conversion);
+    check("rr_operation_take_session", rr_operation_take_session);
+    check("rr_operation_take_conversion", rr_operation_take_conversion);
+    check("rr_operation_take_session_list", rr_operation_take_session_list);
+    check("rr_operation_take_conversion_list", rr_operation_take_conversion_list);
+    check("rr_operation_take_wait_results", rr_operation_take_wait_results);
+    check("rr_operation_take_managed_session", rr_operation_take_managed_session);
+}
+
+TEST_F(EveryEntryPoint, Resources) {
+    check("rr_session_clone", rr_session_clone);
+    check("rr_session_get_id", rr_session_get_id);
+    check("rr_session_get_status", rr_session_get_status);
+    check("rr_session_get_status_text", rr_session_get_status_text);
+    check("rr_session_get_size", rr_session_get_size);
+    check("rr_session_get_hostname", rr_session_get_hostname);
+    check("rr_session_get_handshake_port", rr_session_get_handshake_port);
+    check("rr_session_get_arr_inspector_port", rr_session_get_arr_inspector_port);
+    check("rr_session_get_lease_minutes", rr_session_get_lease_minutes);
+    check("rr_session_get_elapsed_minutes", rr_session_get_elapsed_minutes);
+    check("rr_session_get_teraflops", rr_session_get_teraflops);
+    check("rr_session_get_created_on", rr_session_get_created_on);
+    check("rr_session_get_error_code", rr_session_get_error_code);
+    check("rr_session_get_error_message", rr_session_get_error_message);
+    check("rr_conversion_clone", rr_conversion_clone);
+    check("rr_conversion_get_id", rr_conversion_get_id);
+    check("rr_conversion_get_status", rr_conversion_get_status);
+    check("rr_conversion_get_status_text", rr_conversion_get_status_text);
+    check("rr_conversion_get_created_on", rr_conversion_get_created_on);
+    check("rr_conversion_get_output_asset_uri", rr_conversion_get_output_asset_uri);
+    check("rr_conversion_get_error_code", rr_conversion_get_error_code);
+    check("rr_conversion_get_error_message", rr_conversion_get_error_message);
+    check("rr_conversion_get_settings", rr_conversion_get_settings);
+    check("rr_conversion_settings_new", rr_conversion_settings_new);
+    check("rr_conversion_settings_set_input_read_list_sas", rr_conversion_settings_set_input_read_list_sas);
+    check("rr_conversion_settings_set_output_write_sas", rr_conversion_settings_set_output_write_sas);
+    check("rr_conversion_settings_set_input_blob_prefix", rr_conversion_settings_set_input_blob_prefix);
+    check("rr_conversion_settings_set_output_blob_prefix", rr_conversion_settings_set_output_blob_prefix);
+    check("rr_conversion_settings_set_output_asset_filename", rr_conversion_settings_set_output_asset_filename);
+    check("rr_conversion_settings_get_input_storage_container_uri", rr_conversion_settings_get_input_storage_container_uri);
+    check("rr_conversion_settings_get_input_blob_prefix", rr_conversion_settings_get_input_blob_prefix);
+    check("rr_conversion_settings_get_relative_input_asset_path", rr_conversion_settings_get_relative_input_asset_path);
+    check("rr_conversion_settings_get_output_storage_container_uri", rr_conversion_settings_get_output_storage_container_uri);
+    check("rr_conversion_settings_get_output_blob_prefix", rr_conversion_settings_get_output_blob_prefix);
+    check("rr_conversion_settings_get_output_asset_filename", rr_conversion_settings_get_output_asset_filename);
+}
+
+TEST_F(EveryEntryPoint, WaitsLeasesAndManagedSessions) {
+    check("rr_wait_options_new", rr_wait_options_new);
+    check("rr_wait_options_set_poll_interval_ms", rr_wait_options_set_poll_interval_ms);
+    check("rr_wait_options_set_cancel", rr_wait_options_set_cancel, {1});
+    check("rr_wait_options_set_session_progress", rr_wait_options_set_session_progress, {1, 2});
+    check("rr_wait_options_set_conversion_progress", rr_wait_options_set_conversion_progress, {1, 2});
+    check("rr_cancel_token_new", rr_cancel_token_new);
+    check("rr_cancel_token_child", rr_cancel_token_child);
+    check("rr_cancel_token_cancel", rr_cancel_token_cancel);
+    check("rr_cancel_token_is_cancelled", rr_cancel_token_is_cancelled);
+    check("rr_wait_results_get_count", rr_wait_results_get_count);
+    check("rr_wait_results_get", rr_wait_results_get);
+    check("rr_lease_options_new", rr_lease_options_new);
+    check("rr_lease_options_set_step_minutes", rr_lease_options_set_step_minutes);
+    check("rr_lease_options_set_margin_minutes", rr_lease_options_set_margin_minutes);
+    check("rr_lease_options_set_max_total_minutes", rr_lease_options_set_max_total_minutes);
+    check("rr_lease_options_set_check_interval_ms", rr_lease_options_set_check_interval_ms);
+    check("rr_lease_options_set_stop_on_drop", rr_lease_options_set_stop_on_drop);
+    check("rr_session_options_new", rr_session_options_new);
+    check("rr_session_options_set_session_id", rr_session_options_set_session_id, {1});
+    check("rr_session_options_set_size", rr_session_options_set_size);
+    check("rr_session_options_set_lease_minutes", rr_session_options_set_lease_minutes);
+    check("rr_session_options_set_keep_alive", rr_session_options_set_keep_alive, {1});
+    check("rr_session_options_set_wait", rr_session_options_set_wait, {1});
+    check("rr_lease_keeper_get_session_id", rr_lease_keeper_get_session_id);
+    check("rr_lease_keeper_get_extensions", rr_lease_keeper_get_extensions);
+    check("rr_lease_keeper_get_is_finished", rr_lease_keeper_get_is_finished);
+    check("rr_lease_keeper_get_latest", rr_lease_keeper_get_latest);
+    check("rr_lease_keeper_close", rr_lease_keeper_close);
+    check("rr_lease_keeper_detach", rr_lease_keeper_detach);
+    check("rr_managed_session_get_session", rr_managed_session_get_session);
+    check("rr_managed_session_get_id", rr_managed_session_get_id);
+    check("rr_managed_session_get_extensions", rr_managed_session_get_extensions);
+    check("rr_managed_session_close", rr_managed_session_close);
+}
+
+TEST_F(EveryEntryPoint, Emulator) {
+    check("rr_emulator_options_new", rr_emulator_options_new);
+    check("rr_emulator_options_set_startup_delay_ms", rr_emulator_options_set_startup_delay_ms);
+    check("rr_emulator_options_set_conversion_duration_ms", rr_emulator_options_set_conversion_duration_ms);
+    check("rr_emulator_options_set_time_scale", rr_emulator_options_set_time_scale);
+    check("rr_emulator_options_set_page_size", rr_emulator_options_set_page_size);
+    check("rr_emulator_options_set_faults", rr_emulator_options_set_faults);
+    check("rr_emulator_options_set_tls", rr_emulator_options_set_tls);
+    check("rr_emulator_options_set_region", rr_emulator_options_set_region);
+    check("rr_emulator_options_set_token_lifetime_ms", rr_emulator_options_set_token_lifetime_ms);
+    check("rr_emulator_options_add_linked_storage", rr_emulator_options_add_linked_storage);
+    check("rr_emulator_options_add_entra_token", rr_emulator_options_add_entra_token);
+    check("rr_emulator_start", rr_emulator_start, {0});
+    check("rr_emulator_get_endpoint", rr_emulator_get_endpoint);
+    check("rr_emulator_get_sts_endpoint", rr_emulator_get_sts_endpoint);
+    check("rr_emulator_get_account_id", rr_emulator_get_account_id);
+    check("rr_emulator_get_account_key", rr_emulator_get_account_key);
+    check("rr_emulator_get_account_domain", rr_emulator_get_account_domain);
+    check("rr_emulator_get_ca_cert_path", rr_emulator_get_ca_cert_path);
+    check("rr_emulator_client_options", rr_emulator_client_options);
+    check("rr_emulator_advance_clock_ms", rr_emulator_advance_clock_ms);
+    check("rr_emulator_set_faults", rr_emulator_set_faults);
+    check("rr_emulator_clear_faults", rr_emulator_clear_faults);
+    check("rr_emulator_fail_session", rr_emulator_fail_session, {2, 3});
+    check("rr_emulator_fail_conversion", rr_emulator_fail_conversion, {2, 3});
+    check("rr_emulator_cancel_conversion", rr_emulator_cancel_conversion);
+    check("rr_emulator_revoke_tokens", rr_emulator_revoke_tokens);
+    check("rr_emulator_get_requests", rr_emulator_get_requests, {1});
+    check("rr_emulator_get_stats_json", rr_emulator_get_stats_json);
+    check("rr_emulator_reset_stats", rr_emulator_reset_stats);
+    check("rr_emulator_stop", rr_emulator_stop);
+}
+
+TEST(EveryEntryPointAlone, TokenSinkRefusesNullAndInvalidUtf8) {
+    // A sink exists only during a provider's call: check its functions from inside one.
+    rr_error* e = nullptr;
+    EXPECT_EQ(rr_token_sink_set_token(nullptr, "t", &e), RR_STATUS_NULL_ARGUMENT);
+    rr_error_free(e);
+    EXPECT_EQ(rr_token_sink_set_error(nullptr, "m", nullptr), RR_STATUS_NULL_ARGUMENT);
+
+    rr_emulator* emu = nullptr;
+    ASSERT_EQ(rr_emulator_start(nullptr, &emu, nullptr), RR_STATUS_OK);
+    const char* endpoint = nullptr;
+    const char* account = nullptr;
+    rr_emulator_get_endpoint(emu, &endpoint, nullptr);
+    rr_emulator_get_account_id(emu, &account, nullptr);
+    struct Seen {
+        rr_status null_token, bad_token, null_message, bad_message;
+    } seen{};
+    rr_client_options* o = nullptr;
+    ASSERT_EQ(rr_client_options_new(&o, nullptr), RR_STATUS_OK);
+    rr_client_options_set_endpoint(o, endpoint, nullptr);
+    rr_client_options_set_sts_endpoint(o, endpoint, nullptr);
+    rr_client_options_set_account_id(o, account, nullptr);
+    ASSERT_EQ(rr_client_options_set_entra_token_provider(
+                  o,
+                  [](void* ud, rr_token_sink* sink) {
+                      auto* seen = static_cast<Seen*>(ud);
+                      seen->null_token = rr_token_sink_set_token(sink, nullptr, nullptr);
+                      seen->bad_token = rr_token_sink_set_token(sink, kBadUtf8, nullptr);
+                      seen->null_message = rr_token_sink_set_error(sink, nullptr, nullptr);
+                      seen->bad_message = rr_token_sink_set_error(sink, kBadUtf8, nullptr);
+                  },
+                  &seen, nullptr),
+              RR_STATUS_OK);
+    rr_client* c = nullptr;
+    ASSERT_EQ(rr_client_new(o, &c, nullptr), RR_STATUS_OK);
+    rr_session* s = nullptr;
+    EXPECT_EQ(rr_client_get_session(c, "x", 0, &s, nullptr), RR_STATUS_UNAUTHORIZED) << "no token was given";
+    EXPECT_EQ(seen.null_token, RR_STATUS_NULL_ARGUMENT);
+    EXPECT_EQ(seen.bad_token, RR_STATUS_INVALID_UTF8);
+    EXPECT_EQ(seen.null_message, RR_STATUS_NULL_ARGUMENT);
+    EXPECT_EQ(seen.bad_message, RR_STATUS_INVALID_UTF8);
+    rr_client_free(c);
+    rr_client_options_free(o);
+    rr_emulator_free(emu);
+}
+
+TEST(EveryEntryPointAlone, FunctionsThatCannotFailAreNullSafe) {
+    EXPECT_STREQ(rr_version(), RR_VERSION_STRING);
+    EXPECT_STREQ(rr_status_code(RR_STATUS_NULL_ARGUMENT), "NULL_ARGUMENT");
+    EXPECT_EQ(rr_error_status(nullptr), RR_STATUS_NULL_ARGUMENT);
+    EXPECT_EQ(rr_error_code(nullptr), nullptr);
+    EXPECT_EQ(rr_error_message(nullptr), nullptr);
+    EXPECT_EQ(rr_error_http_status(nullptr), 0);
+    EXPECT_EQ(rr_error_ms_cv(nullptr), nullptr);
+    EXPECT_EQ(rr_error_retry_after_ms(nullptr), -1);
+    EXPECT_EQ(rr_error_field(nullptr), nullptr);
+    EXPECT_FALSE(rr_error_is_retriable(nullptr));
+    EXPECT_EQ(rr_error_service_code(nullptr), nullptr);
+    EXPECT_EQ(rr_error_service_message(nullptr), nullptr);
+    EXPECT_EQ(rr_error_session(nullptr), nullptr);
+    EXPECT_EQ(rr_error_conversion(nullptr), nullptr);
+    rr_error_free(nullptr);
+    rr_string_free(nullptr);
+    rr_client_options_free(nullptr);
+    rr_client_free(nullptr);
+    rr_emulator_options_free(nullptr);
+    rr_emulator_free(nullptr);
+    rr_lease_options_free(nullptr);
+    rr_session_options_free(nullptr);
+    rr_lease_keeper_free(nullptr);
+    rr_managed_session_free(nullptr);
+    rr_session_list_free(nullptr);
+    rr_conversion_list_free(nullptr);
+    rr_session_free(nullptr);
+    rr_conversion_free(nullptr);
+    rr_conversion_settings_free(nullptr);
+    rr_operation_free(nullptr);
+    rr_wait_options_free(nullptr);
+    rr_cancel_token_free(nullptr);
+    rr_wait_results_free(nullptr);
+}
+
+}  // namespace

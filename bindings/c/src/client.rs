@@ -166,7 +166,8 @@ pub unsafe extern "C" fn rr_client_options_new(
     err: *mut *mut rr_error,
 ) -> rr_status {
     ffi_call!(err, {
-        *out_ptr(out, "out")? = boxed(rr_client_options::new(ClientBuilder::new()));
+        let out = out_ptr(out, "out")?;
+        *out = boxed(rr_client_options::new(ClientBuilder::new()));
         Ok(())
     })
 }
@@ -180,7 +181,8 @@ pub unsafe extern "C" fn rr_client_options_from_env(
     err: *mut *mut rr_error,
 ) -> rr_status {
     ffi_call!(err, {
-        *out_ptr(out, "out")? = boxed(rr_client_options::new(ClientBuilder::from_env()));
+        let out = out_ptr(out, "out")?;
+        *out = boxed(rr_client_options::new(ClientBuilder::from_env()));
         Ok(())
     })
 }
@@ -773,7 +775,8 @@ pub unsafe extern "C" fn rr_new_session_id(
     err: *mut *mut rr_error,
 ) -> rr_status {
     ffi_call!(err, {
-        *out_ptr(out, "out")? = cstring(&remote_rendering::new_session_id()).into_raw();
+        let out = out_ptr(out, "out")?;
+        *out = cstring(&remote_rendering::new_session_id()).into_raw();
         Ok(())
     })
 }
@@ -785,7 +788,8 @@ pub unsafe extern "C" fn rr_new_conversion_id(
     err: *mut *mut rr_error,
 ) -> rr_status {
     ffi_call!(err, {
-        *out_ptr(out, "out")? = cstring(&remote_rendering::new_conversion_id()).into_raw();
+        let out = out_ptr(out, "out")?;
+        *out = cstring(&remote_rendering::new_conversion_id()).into_raw();
         Ok(())
     })
 }

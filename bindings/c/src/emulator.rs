@@ -67,7 +67,8 @@ pub unsafe extern "C" fn rr_emulator_options_new(
     err: *mut *mut rr_error,
 ) -> rr_status {
     ffi_call!(err, {
-        *out_ptr(out, "out")? = boxed(rr_emulator_options::default());
+        let out = out_ptr(out, "out")?;
+        *out = boxed(rr_emulator_options::default());
         Ok(())
     })
 }

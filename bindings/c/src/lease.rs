@@ -83,7 +83,8 @@ pub unsafe extern "C" fn rr_lease_options_new(
     err: *mut *mut rr_error,
 ) -> rr_status {
     ffi_call!(err, {
-        *out_ptr(out, "out")? = boxed(rr_lease_options::default());
+        let out = out_ptr(out, "out")?;
+        *out = boxed(rr_lease_options::default());
         Ok(())
     })
 }
@@ -170,7 +171,8 @@ pub unsafe extern "C" fn rr_session_options_new(
     err: *mut *mut rr_error,
 ) -> rr_status {
     ffi_call!(err, {
-        *out_ptr(out, "out")? = boxed(rr_session_options::default());
+        let out = out_ptr(out, "out")?;
+        *out = boxed(rr_session_options::default());
         Ok(())
     })
 }

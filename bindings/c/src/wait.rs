@@ -157,7 +157,8 @@ pub unsafe extern "C" fn rr_wait_options_new(
     err: *mut *mut rr_error,
 ) -> rr_status {
     ffi_call!(err, {
-        *out_ptr(out, "out")? = boxed(rr_wait_options::default());
+        let out = out_ptr(out, "out")?;
+        *out = boxed(rr_wait_options::default());
         Ok(())
     })
 }
@@ -243,7 +244,8 @@ pub unsafe extern "C" fn rr_cancel_token_new(
     err: *mut *mut rr_error,
 ) -> rr_status {
     ffi_call!(err, {
-        *out_ptr(out, "out")? = boxed(rr_cancel_token {
+        let out = out_ptr(out, "out")?;
+        *out = boxed(rr_cancel_token {
             token: CancellationToken::new(),
         });
         Ok(())

@@ -269,3 +269,78 @@ pub(crate) unsafe fn set<T>(
         f(handle)
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::{rr_error_code, rr_error_field, rr_error_free, rr_error_message};
+    use std::ffi::CStr;
+
+    /// Runs `body` as an exported function would, and returns its status and error.
+    fn call(
+        body: impl FnOnce() -> Outcome,
+    ) -> (rr_status, Option<(String, String, Option<String>)>) {
+        let mut err: *mut rr_error = std::ptr::null_mut();
+        let status = unsafe { ffi_call!(&mut err, { body() }) };
+        if err.is_null() {
+            return (status, None);
+        }
+        let s = |p: *const c_char| unsafe { CStr::from_ptr(p).to_string_lossy().into_owned() };
+        let details = unsafe {
+            let field = rr_error_field(err);
+            let d = (
+                s(rr_error_code(err)),
+                s(rr_error_message(err)),
+                (!field.is_null()).then(|| s(field)),
+            );
+            rr_error_free(err);
+            d
+        };
+        (status, Some(details))
+    }
+
+    #[test]
+    fn a_panic_becomes_the_panic_status_with_its_message() {
+        let (status, e) = call(|| panic!("boom in a body"));
+        assert_eq!(status, rr_status::RR_STATUS_PANIC);
+        let (code, message, _) = e.expect("an error");
+        assert_eq!(code, "PANIC");
+        assert!(message.contains("boom in a body"), "{message}");
+    }
+
+    #[test]
+    fn null_and_invalid_utf8_name_the_parameter_never_its_bytes() {
+        let (status, e) = call(|| unsafe { text(std::ptr::null(), "session_id").map(drop) });
+        assert_eq!(status, rr_status::RR_STATUS_NULL_ARGUMENT);
+        assert_eq!(e.unwrap().2.as_deref(), Some("session_id"));
+        let bad = b"secret\xff\0";
+        let (status, e) = call(|| unsafe { text(bad.as_ptr().cast(), "account_key").map(drop) });
+        assert_eq!(status, rr_status::RR_STATUS_INVALID_UTF8);
+        let (code, message, field) = e.unwrap();
+        assert_eq!(code, "INVALID_UTF8");
+        assert_eq!(field.as_deref(), Some("account_key"));
+        assert!(!message.contains("secret"), "{message}");
+    }
+
+    #[test]
+    fn pending_is_a_status_without_an_error_and_err_may_be_null() {
+        let (status, e) = call(|| Err(Failure::Pending));
+        assert_eq!(status, rr_status::RR_STATUS_PENDING);
+        assert!(e.is_none());
+        let status = unsafe { ffi_call!(std::ptr::null_mut(), { Err(Failure::Null("x")) }) };
+        assert_eq!(status, rr_status::RR_STATUS_NULL_ARGUMENT);
+        let (status, e) = call(|| Ok(()));
+        assert_eq!(status, rr_status::RR_STATUS_OK);
+        assert!(e.is_none());
+    }
+
+    #[test]
+    fn out_parameters_are_cleared_before_anything_else() {
+        let mut slot: *mut u8 = 0x1 as *mut u8;
+        let _ = unsafe { out_ptr(&mut slot, "out") };
+        assert!(slot.is_null());
+        let mut n: u32 = 7;
+        let _ = unsafe { out(&mut n, "out") };
+        assert_eq!(n, 0);
+    }
+}

@@ -1645,6 +1645,7 @@ rr_status rr_conversion_settings_get_output_asset_filename(const rr_conversion_s
 
 /**
  * `rr_client_start_session()` without blocking: the operation gives a session.
+ * `*out` is owned: free it with `rr_operation_free()` (which cancels it if it still runs).
  */
 rr_status rr_client_start_session_async(const rr_client *client,
                                         const char *session_id,
@@ -1656,6 +1657,7 @@ rr_status rr_client_start_session_async(const rr_client *client,
 
 /**
  * `rr_client_get_session()` without blocking: the operation gives a session.
+ * `*out` is owned: free it with `rr_operation_free()` (which cancels it if it still runs).
  */
 rr_status rr_client_get_session_async(const rr_client *client,
                                       const char *session_id,
@@ -1665,6 +1667,7 @@ rr_status rr_client_get_session_async(const rr_client *client,
 
 /**
  * `rr_client_update_session()` without blocking: the operation gives a session.
+ * `*out` is owned: free it with `rr_operation_free()` (which cancels it if it still runs).
  */
 rr_status rr_client_update_session_async(const rr_client *client,
                                          const char *session_id,
@@ -1675,6 +1678,7 @@ rr_status rr_client_update_session_async(const rr_client *client,
 
 /**
  * `rr_client_stop_session()` without blocking: the operation gives no value (poll it).
+ * `*out` is owned: free it with `rr_operation_free()` (which cancels it if it still runs).
  */
 rr_status rr_client_stop_session_async(const rr_client *client,
                                        const char *session_id,
@@ -1685,6 +1689,7 @@ rr_status rr_client_stop_session_async(const rr_client *client,
 /**
  * Reads every page of the session list without blocking: the operation gives a session list
  * read in full (`rr_operation_take_session_list()`).
+ * `*out` is owned: free it with `rr_operation_free()` (which cancels it if it still runs).
  */
 rr_status rr_client_list_sessions_async(const rr_client *client,
                                         uint64_t timeout_ms,
@@ -1694,6 +1699,7 @@ rr_status rr_client_list_sessions_async(const rr_client *client,
 /**
  * `rr_client_start_conversion()` without blocking (`settings` copied): the operation gives a
  * conversion.
+ * `*out` is owned: free it with `rr_operation_free()` (which cancels it if it still runs).
  */
 rr_status rr_client_start_conversion_async(const rr_client *client,
                                            const char *conversion_id,
@@ -1704,6 +1710,7 @@ rr_status rr_client_start_conversion_async(const rr_client *client,
 
 /**
  * `rr_client_get_conversion()` without blocking: the operation gives a conversion.
+ * `*out` is owned: free it with `rr_operation_free()` (which cancels it if it still runs).
  */
 rr_status rr_client_get_conversion_async(const rr_client *client,
                                          const char *conversion_id,
@@ -1714,6 +1721,7 @@ rr_status rr_client_get_conversion_async(const rr_client *client,
 /**
  * Reads every page of the conversion list without blocking: the operation gives a conversion
  * list read in full (`rr_operation_take_conversion_list()`).
+ * `*out` is owned: free it with `rr_operation_free()` (which cancels it if it still runs).
  */
 rr_status rr_client_list_conversions_async(const rr_client *client,
                                            uint64_t timeout_ms,
@@ -1724,6 +1732,7 @@ rr_status rr_client_list_conversions_async(const rr_client *client,
  * `rr_client_wait_for_session()` without blocking (`options` copied): the operation gives
  * the Ready session; `rr_operation_get_latest_session()` shows the progress. The options'
  * progress callback, if any, runs on a runtime thread.
+ * `*out` is owned: free it with `rr_operation_free()` (which cancels it if it still runs).
  */
 rr_status rr_client_wait_for_session_async(const rr_client *client,
                                            const char *session_id,
@@ -1735,6 +1744,7 @@ rr_status rr_client_wait_for_session_async(const rr_client *client,
 /**
  * `rr_client_wait_for_conversion()` without blocking: the operation gives the conversion;
  * `rr_operation_get_latest_conversion()` shows the progress.
+ * `*out` is owned: free it with `rr_operation_free()` (which cancels it if it still runs).
  */
 rr_status rr_client_wait_for_conversion_async(const rr_client *client,
                                               const char *conversion_id,
@@ -1746,6 +1756,7 @@ rr_status rr_client_wait_for_conversion_async(const rr_client *client,
 /**
  * `rr_client_wait_for_sessions()` without blocking (ids copied): the operation gives wait
  * results.
+ * `*out` is owned: free it with `rr_operation_free()` (which cancels it if it still runs).
  */
 rr_status rr_client_wait_for_sessions_async(const rr_client *client,
                                             const char *const *session_ids,
@@ -1759,6 +1770,7 @@ rr_status rr_client_wait_for_sessions_async(const rr_client *client,
  * `rr_client_open_session()` without blocking (`options` copied): the operation gives a
  * managed session; `rr_operation_get_latest_session()` shows the progress. Cancelling (or
  * freeing) the operation before it ends stops the session it started.
+ * `*out` is owned: free it with `rr_operation_free()` (which cancels it if it still runs).
  */
 rr_status rr_client_open_session_async(const rr_client *client,
                                        const rr_session_options *options,
@@ -1815,7 +1827,8 @@ rr_status rr_operation_take_session(const rr_operation *operation,
                                     rr_error **err);
 
 /**
- * Takes the conversion an ended operation gave, as `rr_operation_take_session()`.
+ * Takes the conversion an ended operation gave (start, get, wait for conversion), owned: free
+ * with `rr_conversion_free()`. Otherwise as `rr_operation_take_session()`.
  */
 rr_status rr_operation_take_conversion(const rr_operation *operation,
                                        rr_conversion **out,

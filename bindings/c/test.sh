@@ -5,7 +5,8 @@
 #      the committed header must be unchanged by that
 #   2. the CMake package is configured, built and installed into target/c-build/install
 #   3. the test suite (GoogleTest, C API and C++ wrapper) and examples/cpp are built against
-#      that installed package (find_package(RemoteRendering)), and the example runs
+#      that installed package (find_package(RemoteRendering)), and the example runs, linked
+#      to the shared library and again to the static one
 #   4. the header compiles as C11 with -Wall -Wextra -Werror -pedantic, and a C program links
 #      through pkg-config
 #   5. the whole suite runs under AddressSanitizer with leak detection (zero leaks, zero errors)
@@ -59,6 +60,16 @@ cmake --build "$BUILD/example" -j "$JOBS"
 
 step "examples/cpp: an engine opens a session without blocking its frame loop"
 env -u ARR_ACCOUNT_ID -u ARR_ACCOUNT_KEY "$BUILD/example/engine"
+
+step "examples/cpp again, linked statically (RemoteRendering_USE_STATIC_LIBS=ON)"
+cmake -S examples/cpp -B "$BUILD/example-static" -DCMAKE_PREFIX_PATH="$PREFIX" -DCMAKE_BUILD_TYPE=Debug \
+  -DRemoteRendering_USE_STATIC_LIBS=ON >/dev/null
+cmake --build "$BUILD/example-static" -j "$JOBS"
+if readelf -d "$BUILD/example-static/engine" 2>/dev/null | grep -q "libremote_rendering"; then
+  echo "the static example still needs libremote_rendering.so" >&2
+  exit 1
+fi
+env -u ARR_ACCOUNT_ID -u ARR_ACCOUNT_KEY "$BUILD/example-static/engine" | tail -n 1
 
 step "the header as C11 with -Wall -Wextra -Werror -pedantic"
 gcc -std=c11 -Wall -Wextra -Werror -pedantic -I include -c bindings/c/tests/c11_check.c -o "$BUILD/c11_check.o"

@@ -128,6 +128,7 @@ unsafe fn start_async(
 }
 
 /// `rr_client_start_session()` without blocking: the operation gives a session.
+/// `*out` is owned: free it with `rr_operation_free()` (which cancels it if it still runs).
 #[no_mangle]
 pub unsafe extern "C" fn rr_client_start_session_async(
     client: *const rr_client,
@@ -144,6 +145,7 @@ pub unsafe extern "C" fn rr_client_start_session_async(
 }
 
 /// `rr_client_get_session()` without blocking: the operation gives a session.
+/// `*out` is owned: free it with `rr_operation_free()` (which cancels it if it still runs).
 #[no_mangle]
 pub unsafe extern "C" fn rr_client_get_session_async(
     client: *const rr_client,
@@ -159,6 +161,7 @@ pub unsafe extern "C" fn rr_client_get_session_async(
 }
 
 /// `rr_client_update_session()` without blocking: the operation gives a session.
+/// `*out` is owned: free it with `rr_operation_free()` (which cancels it if it still runs).
 #[no_mangle]
 pub unsafe extern "C" fn rr_client_update_session_async(
     client: *const rr_client,
@@ -175,6 +178,7 @@ pub unsafe extern "C" fn rr_client_update_session_async(
 }
 
 /// `rr_client_stop_session()` without blocking: the operation gives no value (poll it).
+/// `*out` is owned: free it with `rr_operation_free()` (which cancels it if it still runs).
 #[no_mangle]
 pub unsafe extern "C" fn rr_client_stop_session_async(
     client: *const rr_client,
@@ -191,6 +195,7 @@ pub unsafe extern "C" fn rr_client_stop_session_async(
 
 /// Reads every page of the session list without blocking: the operation gives a session list
 /// read in full (`rr_operation_take_session_list()`).
+/// `*out` is owned: free it with `rr_operation_free()` (which cancels it if it still runs).
 #[no_mangle]
 pub unsafe extern "C" fn rr_client_list_sessions_async(
     client: *const rr_client,
@@ -205,6 +210,7 @@ pub unsafe extern "C" fn rr_client_list_sessions_async(
 
 /// `rr_client_start_conversion()` without blocking (`settings` copied): the operation gives a
 /// conversion.
+/// `*out` is owned: free it with `rr_operation_free()` (which cancels it if it still runs).
 #[no_mangle]
 pub unsafe extern "C" fn rr_client_start_conversion_async(
     client: *const rr_client,
@@ -220,6 +226,7 @@ pub unsafe extern "C" fn rr_client_start_conversion_async(
 }
 
 /// `rr_client_get_conversion()` without blocking: the operation gives a conversion.
+/// `*out` is owned: free it with `rr_operation_free()` (which cancels it if it still runs).
 #[no_mangle]
 pub unsafe extern "C" fn rr_client_get_conversion_async(
     client: *const rr_client,
@@ -236,6 +243,7 @@ pub unsafe extern "C" fn rr_client_get_conversion_async(
 
 /// Reads every page of the conversion list without blocking: the operation gives a conversion
 /// list read in full (`rr_operation_take_conversion_list()`).
+/// `*out` is owned: free it with `rr_operation_free()` (which cancels it if it still runs).
 #[no_mangle]
 pub unsafe extern "C" fn rr_client_list_conversions_async(
     client: *const rr_client,
@@ -251,6 +259,7 @@ pub unsafe extern "C" fn rr_client_list_conversions_async(
 /// `rr_client_wait_for_session()` without blocking (`options` copied): the operation gives
 /// the Ready session; `rr_operation_get_latest_session()` shows the progress. The options'
 /// progress callback, if any, runs on a runtime thread.
+/// `*out` is owned: free it with `rr_operation_free()` (which cancels it if it still runs).
 #[no_mangle]
 pub unsafe extern "C" fn rr_client_wait_for_session_async(
     client: *const rr_client,
@@ -269,6 +278,7 @@ pub unsafe extern "C" fn rr_client_wait_for_session_async(
 
 /// `rr_client_wait_for_conversion()` without blocking: the operation gives the conversion;
 /// `rr_operation_get_latest_conversion()` shows the progress.
+/// `*out` is owned: free it with `rr_operation_free()` (which cancels it if it still runs).
 #[no_mangle]
 pub unsafe extern "C" fn rr_client_wait_for_conversion_async(
     client: *const rr_client,
@@ -287,6 +297,7 @@ pub unsafe extern "C" fn rr_client_wait_for_conversion_async(
 
 /// `rr_client_wait_for_sessions()` without blocking (ids copied): the operation gives wait
 /// results.
+/// `*out` is owned: free it with `rr_operation_free()` (which cancels it if it still runs).
 #[no_mangle]
 pub unsafe extern "C" fn rr_client_wait_for_sessions_async(
     client: *const rr_client,
@@ -307,6 +318,7 @@ pub unsafe extern "C" fn rr_client_wait_for_sessions_async(
 /// `rr_client_open_session()` without blocking (`options` copied): the operation gives a
 /// managed session; `rr_operation_get_latest_session()` shows the progress. Cancelling (or
 /// freeing) the operation before it ends stops the session it started.
+/// `*out` is owned: free it with `rr_operation_free()` (which cancels it if it still runs).
 #[no_mangle]
 pub unsafe extern "C" fn rr_client_open_session_async(
     client: *const rr_client,
@@ -482,7 +494,8 @@ pub unsafe extern "C" fn rr_operation_take_session(
     })
 }
 
-/// Takes the conversion an ended operation gave, as `rr_operation_take_session()`.
+/// Takes the conversion an ended operation gave (start, get, wait for conversion), owned: free
+/// with `rr_conversion_free()`. Otherwise as `rr_operation_take_session()`.
 #[no_mangle]
 pub unsafe extern "C" fn rr_operation_take_conversion(
     operation: *const rr_operation,

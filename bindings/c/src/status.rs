@@ -166,13 +166,33 @@ mod tests {
 
     #[test]
     fn statuses_keep_their_numbers() {
-        assert_eq!(rr_status::RR_STATUS_OK as u32, 0);
-        assert_eq!(rr_status::RR_STATUS_INVALID_INPUT as u32, 1);
-        assert_eq!(rr_status::RR_STATUS_PROTOCOL_ERROR as u32, 14);
-        assert_eq!(rr_status::RR_STATUS_PENDING as u32, 50);
-        assert_eq!(rr_status::RR_STATUS_NULL_ARGUMENT as u32, 100);
-        assert_eq!(rr_status::RR_STATUS_INVALID_UTF8 as u32, 101);
-        assert_eq!(rr_status::RR_STATUS_PANIC as u32, 102);
+        use rr_status::*;
+        let published = [
+            (RR_STATUS_OK, 0),
+            (RR_STATUS_INVALID_INPUT, 1),
+            (RR_STATUS_UNAUTHORIZED, 2),
+            (RR_STATUS_FORBIDDEN, 3),
+            (RR_STATUS_NOT_FOUND, 4),
+            (RR_STATUS_CONFLICT, 5),
+            (RR_STATUS_UNPROCESSABLE, 6),
+            (RR_STATUS_THROTTLED, 7),
+            (RR_STATUS_SERVICE_ERROR, 8),
+            (RR_STATUS_TRANSPORT_ERROR, 9),
+            (RR_STATUS_TIMEOUT, 10),
+            (RR_STATUS_CANCELLED, 11),
+            (RR_STATUS_SESSION_FAILED, 12),
+            (RR_STATUS_CONVERSION_FAILED, 13),
+            (RR_STATUS_PROTOCOL_ERROR, 14),
+            (RR_STATUS_PENDING, 50),
+            (RR_STATUS_OTHER_ERROR, 99),
+            (RR_STATUS_NULL_ARGUMENT, 100),
+            (RR_STATUS_INVALID_UTF8, 101),
+            (RR_STATUS_PANIC, 102),
+        ];
+        for (status, number) in published {
+            assert_eq!(status as u32, number, "{status:?} was renumbered");
+            assert!(code_of(number).is_some(), "{status:?} has no code string");
+        }
     }
 
     #[test]

@@ -52,6 +52,7 @@ for (const [name, code] of kinds) {
 }
 
 function errorFromPayload(p, cause) {
+  p = { ...p, field: camel(p.field) }
   const cls = byCode[p.code] ?? RemoteRenderingError
   return new cls(p.message, {
     ...p,
@@ -63,17 +64,36 @@ function errorFromPayload(p, cause) {
   })
 }
 
+/** The core names fields in snake_case; JS callers know them in camelCase. */
+const camel = (name) => (name == null ? name : name.replace(/_([a-z])/g, (_, c) => c.toUpperCase()))
+
 /** Any error out of the addon as one of ours: never an untyped throw. */
 function fromNative(e, signal) {
   if (e instanceof RemoteRenderingError) return e
   const text = String(e && e.message)
   if (text.startsWith('RRERR:')) {
-    const err = errorFromPayload(JSON.parse(text.slice(6)))
+    const payload = JSON.parse(text.slice(6))
+    payload.field = camel(payload.field)
+    const err = errorFromPayload(payload)
     if (err instanceof errorClasses.AbortError && signal && signal.aborted) err.cause = signal.reason
     return err
   }
   // The addon refused an argument (a wrong type): the caller's input.
   return new errorClasses.InvalidInputError(text, { code: 'INVALID_INPUT', cause: e })
+}
+
+function invalid(field, rule) {
+  return new errorClasses.InvalidInputError(`${field}: ${rule}`, { code: 'INVALID_INPUT', field })
+}
+
+/** Checks the types the addon would otherwise refuse with its own, field-less message. */
+function need(field, value, type) {
+  if (type === 'string' && typeof value !== 'string') throw invalid(field, `must be a string, got ${typeof value}`)
+  if (type === 'number' && typeof value !== 'number') throw invalid(field, `must be a number, got ${typeof value}`)
+  if (type === 'object' && (value === null || typeof value !== 'object')) throw invalid(field, 'must be an object')
+  if (type === 'strings' && !(Array.isArray(value) && value.every((v) => typeof v === 'string'))) {
+    throw invalid(field, 'must be an array of strings')
+  }
 }
 
 async function call(signal, fn) {
@@ -163,6 +183,23 @@ function paged(stream, convert, signal) {
   }
 }
 
+// Sessions and keepers not closed when the program's work is done are stopped before it exits
+// ('beforeExit'): a session left running costs money. (process.exit() and signals skip this.)
+const open = new Set()
+let hooked = false
+function track(resource) {
+  open.add(resource)
+  if (!hooked) {
+    hooked = true
+    process.on('beforeExit', () => {
+      if (open.size === 0) return
+      const pending = [...open]
+      open.clear()
+      Promise.allSettled(pending.map((r) => r.close())).then(() => {})
+    })
+  }
+}
+
 class ManagedSession {
   #native
   #client
@@ -171,6 +208,7 @@ class ManagedSession {
     this.#client = client
     this.session = toSession(nativeManaged.session)
     this.id = this.session.id
+    track(this)
   }
   get extensions() {
     return this.#native.extensions()
@@ -180,6 +218,7 @@ class ManagedSession {
   }
   /** Stops the session (once). */
   async close() {
+    open.delete(this)
     await call(undefined, () => this.#native.close())
   }
   [asyncDispose]() {
@@ -189,9 +228,10 @@ class ManagedSession {
 
 class LeaseKeeper {
   #native
-  constructor(nativeKeeper, sessionId) {
+  constructor(nativeKeeper, sessionId, stopsSession) {
     this.#native = nativeKeeper
     this.sessionId = sessionId
+    if (stopsSession) track(this)
   }
   get extensions() {
     return this.#native.extensions()
@@ -204,9 +244,11 @@ class LeaseKeeper {
     return w == null ? undefined : toSession(w)
   }
   async close() {
+    open.delete(this)
     await call(undefined, () => this.#native.close())
   }
   async detach() {
+    open.delete(this)
     await call(undefined, () => this.#native.detach())
   }
   [asyncDispose]() {
@@ -286,18 +328,24 @@ class RemoteRenderingClient {
   }
 
   async startSession(sessionId, size = 'Standard', leaseMinutes = 30, { signal } = {}) {
+    need('sessionId', sessionId, 'string')
+    need('leaseMinutes', leaseMinutes, 'number')
     return toSession(await call(signal, (t) => this.#native.startSession(sessionId, String(size), leaseMinutes, t)))
   }
 
   async getSession(sessionId, { signal } = {}) {
+    need('sessionId', sessionId, 'string')
     return toSession(await call(signal, (t) => this.#native.getSession(sessionId, t)))
   }
 
   async updateSession(sessionId, leaseMinutes, { signal } = {}) {
+    need('sessionId', sessionId, 'string')
+    need('leaseMinutes', leaseMinutes, 'number')
     return toSession(await call(signal, (t) => this.#native.updateSession(sessionId, leaseMinutes, t)))
   }
 
   async stopSession(sessionId, { signal } = {}) {
+    need('sessionId', sessionId, 'string')
     await call(signal, (t) => this.#native.stopSession(sessionId, t))
   }
 
@@ -306,6 +354,7 @@ class RemoteRenderingClient {
   }
 
   async waitForSession(sessionId, { pollInterval, timeout, signal, onProgress } = {}) {
+    need('sessionId', sessionId, 'string')
     const w = await call(signal, (t) =>
       this.#native.waitForSession(sessionId, ms(pollInterval), ms(timeout), progress(onProgress, toSession), t),
     )
@@ -313,9 +362,14 @@ class RemoteRenderingClient {
   }
 
   async waitForSessions(sessionIds, { pollInterval, timeout, signal, onProgress } = {}) {
+    need('sessionIds', sessionIds, 'strings')
     const raw = await call(signal, (t) =>
       this.#native.waitForSessions(sessionIds, ms(pollInterval), ms(timeout), progress(onProgress, toSession), t),
     )
+    // Aborted mid-wait, the core reports each session as cancelled: the call was aborted.
+    if (signal?.aborted) {
+      throw new errorClasses.AbortError('the operation was aborted', { code: 'CANCELLED', cause: signal.reason })
+    }
     return raw.map((r) => (r.ok ? toSession(r.value) : errorFromPayload(JSON.parse(r.error))))
   }
 
@@ -330,17 +384,22 @@ class RemoteRenderingClient {
 
   keepAlive(sessionId, options = {}) {
     try {
-      return new LeaseKeeper(this.#native.keepAlive(sessionId, leaseOptions(options)), sessionId)
+      need('sessionId', sessionId, 'string')
+      const lease = leaseOptions(options)
+      return new LeaseKeeper(this.#native.keepAlive(sessionId, lease), sessionId, lease.stopOnDrop)
     } catch (e) {
       throw fromNative(e)
     }
   }
 
   async startConversion(conversionId, settings, { signal } = {}) {
+    need('conversionId', conversionId, 'string')
+    need('settings', settings, 'object')
     return toConversion(await call(signal, (t) => this.#native.startConversion(conversionId, settings, t)))
   }
 
   async getConversion(conversionId, { signal } = {}) {
+    need('conversionId', conversionId, 'string')
     return toConversion(await call(signal, (t) => this.#native.getConversion(conversionId, t)))
   }
 
@@ -349,6 +408,7 @@ class RemoteRenderingClient {
   }
 
   async waitForConversion(conversionId, { pollInterval, timeout, signal, onProgress } = {}) {
+    need('conversionId', conversionId, 'string')
     const w = await call(signal, (t) =>
       this.#native.waitForConversion(conversionId, ms(pollInterval), ms(timeout), progress(onProgress, toConversion), t),
     )
@@ -365,6 +425,17 @@ class RemoteRenderingClient {
 
 // ---------------------------------------------------------------------------------------------
 // The embedded emulator
+
+/** Runs an emulator method; a refusal becomes one of our error classes. */
+function emulatorCall(fn) {
+  try {
+    return fn()
+  } catch (e) {
+    const msg = String(e && e.message)
+    if (/stopped/.test(msg)) throw new RemoteRenderingError(msg, { code: 'EMULATOR_STOPPED', cause: e })
+    throw new errorClasses.InvalidInputError(msg, { code: 'INVALID_INPUT', cause: e })
+  }
+}
 
 class Emulator {
   #native
@@ -427,31 +498,31 @@ class Emulator {
   }
 
   advanceClock(milliseconds) {
-    this.#native.advanceClock(milliseconds / 1000)
+    emulatorCall(() => this.#native.advanceClock(milliseconds / 1000))
   }
   setFaults(spec, seed = 0) {
-    this.#native.setFaults(spec, seed)
+    emulatorCall(() => this.#native.setFaults(spec, seed))
   }
   clearFaults() {
-    this.#native.clearFaults()
+    emulatorCall(() => this.#native.clearFaults())
   }
   stats() {
-    return this.#native.stats()
+    return emulatorCall(() => this.#native.stats())
   }
   requests(route) {
     return this.stats().byRoute?.[route]?.requests ?? 0
   }
   failSession(id, code, message) {
-    this.#native.failSession(id, code, message)
+    emulatorCall(() => this.#native.failSession(id, code, message))
   }
   failConversion(id, code, message) {
-    this.#native.failConversion(id, code, message)
+    emulatorCall(() => this.#native.failConversion(id, code, message))
   }
   cancelConversion(id) {
-    this.#native.cancelConversion(id)
+    emulatorCall(() => this.#native.cancelConversion(id))
   }
   revokeTokens() {
-    this.#native.revokeTokens()
+    emulatorCall(() => this.#native.revokeTokens())
   }
   async stop() {
     this.#native.stop()

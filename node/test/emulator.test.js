@@ -74,10 +74,6 @@ test('Emulator.start refuses a malformed fault plan with InvalidInputError', asy
 
 test(
   'emu.setFaults refuses a malformed fault plan with InvalidInputError, as Emulator.start does',
-  {
-    todo:
-      'index.js Emulator#setFaults (line 432) and the other emulator methods pass the addon\'s plain Error through (name "Error", code "InvalidArg"; after stop(), code "GenericFailure" "the emulator is stopped"), while Emulator.start wraps the same refusal in InvalidInputError',
-  },
   async () => {
     const emu = await Emulator.start()
     try {

@@ -80,10 +80,6 @@ test('the process exits with code 0 after waits, lists, aborts, keepers and mana
 
 test(
   'a process that ends with a managed session left open stops it on the way out, without a panic',
-  {
-    todo:
-      'at exit the addon drops the core ManagedSession; its StopGuard (core/src/lease.rs Drop for StopGuard, lines ~113-157) block_on()s the stop on a tokio runtime that is shutting down: tokio panics "A Tokio 1.x context was found, but it is being shutdown" (caught, printed with a backtrace on stderr) and the session keeps running until its lease ends',
-  },
   async () => {
     // The emulator runs here; the child process is only a client of it.
     const emu = await rr.Emulator.start({ startupDelay: 0 })
@@ -110,10 +106,6 @@ test(
 
 test(
   'a client made with a token function does not keep the process alive once everything is closed',
-  {
-    todo:
-      'index.js nativeOptions (line 246) passes the credential function to NativeClient as a ThreadsafeFunction (bindings/node/src/lib.rs NativeClient::new, line 189, JsTokenProvider) that is never unref\'d and only released when the client is garbage collected; client.close() (index.js line 359) releases nothing, so the process stays alive indefinitely',
-  },
   async () => {
     const script = `
       const { Emulator } = require(${JSON.stringify(INDEX)})

@@ -155,7 +155,7 @@ pub struct NativeClientOptions {
 }
 
 /// An Entra token provider: an async JS function returning the token.
-struct JsTokenProvider(Arc<ThreadsafeFunction<(), Promise<String>, (), Status, false>>);
+struct JsTokenProvider(Arc<ThreadsafeFunction<(), Promise<String>, (), Status, false, true>>);
 
 impl remote_rendering::TokenProvider for JsTokenProvider {
     fn entra_token(
@@ -186,7 +186,7 @@ impl NativeClient {
     #[napi(constructor)]
     pub fn new(
         options: NativeClientOptions,
-        token_provider: Option<ThreadsafeFunction<(), Promise<String>, (), Status, false>>,
+        token_provider: Option<ThreadsafeFunction<(), Promise<String>, (), Status, false, true>>,
     ) -> Result<Self> {
         let build = || -> std::result::Result<Client, CoreError> {
             let credential = match (options.account_key, options.access_token, token_provider) {

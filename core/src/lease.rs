@@ -140,7 +140,14 @@ impl Drop for StopGuard {
             Ok(current)
                 if current.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread =>
             {
-                tokio::task::block_in_place(|| current.block_on(stop));
+                // A runtime that is shutting down refuses (panics): never let that turn a drop
+                // during unwinding into an abort.
+                let driven = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    tokio::task::block_in_place(|| current.block_on(stop))
+                }));
+                if driven.is_err() {
+                    tracing::error!(session = %self.id, "the runtime is shutting down; the session keeps running until its lease ends");
+                }
             }
             Ok(current) => {
                 current.spawn(stop);

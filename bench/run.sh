@@ -1,0 +1,228 @@
+#!/usr/bin/env bash
+# The benchmarks, every section in one run, then BENCHMARKS.md (make bench):
+#
+#   1. per-call overhead: get_session latency and sequential throughput from the raw Rust core,
+#      Python (sync and asyncio), Node and the C API, against one emulator; ratios to the core
+#   2. against the official Azure Python SDK, over https (the SDK refuses plain http): the same
+#      calls, concurrent asyncio calls and whole session lifecycles; ratios ours/theirs
+#   3. fleet: 1,000 sessions started, waited to Ready and stopped concurrently from one process
+#      (Python asyncio, Node, and the Rust core for reference)
+#   4. cold start: import / require
+#   5. emulator throughput beside a bare hyper server (the floor)
+#   6. artefact sizes
+#
+# Every figure is the median of repeated runs, with min and max; runs of the things compared
+# are interleaved round by round, so that other load on the machine falls on all of them alike,
+# and each ratio is taken within a round. Benchmarks print figures; nothing here fails on a time.
+# Servers listen on 127.0.0.1 only; every load loop is bounded in count and time.
+#
+# Knobs (environment): BENCH_ROUNDS (per-call rounds, 7), BENCH_CALLS (calls per run, 2000),
+# BENCH_SDK_ROUNDS (5), BENCH_SDK_CALLS (500), BENCH_FLEET_ROUNDS (3), BENCH_FLEET_SESSIONS
+# (1000), BENCH_STARTUP_DELAY (emulator start-up delay of the fleet, seconds, 5),
+# BENCH_COLD_ROUNDS (15), BENCH_LOAD_ROUNDS (5), BENCH_LOAD_SECONDS (3), BENCH_QUICK=1 (a short
+# smoke run of everything; its figures are not worth keeping), BENCH_OUT (BENCHMARKS.md).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+T0=$(date +%s)
+
+if [[ "${BENCH_QUICK:-0}" == 1 ]]; then
+  : "${BENCH_ROUNDS:=2}" "${BENCH_CALLS:=200}" "${BENCH_SDK_ROUNDS:=1}" "${BENCH_SDK_CALLS:=50}"
+  : "${BENCH_FLEET_ROUNDS:=1}" "${BENCH_FLEET_SESSIONS:=100}" "${BENCH_COLD_ROUNDS:=2}"
+  : "${BENCH_LOAD_ROUNDS:=1}" "${BENCH_LOAD_SECONDS:=1}" "${BENCH_STARTUP_DELAY:=1}"
+fi
+ROUNDS=${BENCH_ROUNDS:-7}
+CALLS=${BENCH_CALLS:-2000}
+WARMUP=$((CALLS / 10))
+SDK_ROUNDS=${BENCH_SDK_ROUNDS:-5}
+SDK_CALLS=${BENCH_SDK_CALLS:-500}
+SDK_WARMUP=$((SDK_CALLS / 10))
+LIFECYCLES=$((SDK_CALLS / 5))
+FLEET_ROUNDS=${BENCH_FLEET_ROUNDS:-3}
+FLEET_SESSIONS=${BENCH_FLEET_SESSIONS:-1000}
+STARTUP_DELAY=${BENCH_STARTUP_DELAY:-5}
+COLD_ROUNDS=${BENCH_COLD_ROUNDS:-15}
+LOAD_ROUNDS=${BENCH_LOAD_ROUNDS:-5}
+LOAD_SECONDS=${BENCH_LOAD_SECONDS:-3}
+OUT_MD=${BENCH_OUT:-$ROOT/BENCHMARKS.md}
+
+OUT=$ROOT/target/bench
+LOGS=$OUT/logs
+RESULTS=$OUT/results.jsonl
+VENV=$ROOT/target/bench-venv
+PY=$VENV/bin/python
+REL=$ROOT/target/release
+NODE_PKG=$OUT/node_modules/remote-rendering
+mkdir -p "$OUT" "$LOGS"
+: > "$RESULTS"
+rm -f "$OUT"/skipped.txt
+
+step() { printf '\n==> [%3ss] %s\n' "$(($(date +%s) - T0))" "$*"; }
+skip() { echo "$1" >> "$OUT/skipped.txt"; echo "skipped: $1" >&2; }
+# Appends a benchmark's JSON records (stdout) to the results; its stderr goes to a log.
+record() { local log=$1; shift; "$@" 2>>"$LOGS/$log.log" | tee -a "$RESULTS"; }
+
+# --- servers: started here, stopped here (by pid) -----------------------------------------------
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; }
+trap cleanup EXIT
+
+# start_emulator NAME FLAGS…: sets EMU_PID, EMU_EP, EMU_ACCOUNT, EMU_KEY from the ready line.
+start_emulator() {
+  local name=$1; shift
+  local ready=$OUT/$name.ready
+  rm -f "$ready"
+  "$REL/remote-rendering-emulator" --listen 127.0.0.1:0 "$@" >"$ready" 2>>"$LOGS/emulator-$name.log" &
+  EMU_PID=$!
+  PIDS+=("$EMU_PID")
+  for _ in $(seq 1 200); do [[ -s "$ready" ]] && break; sleep 0.05; done
+  [[ -s "$ready" ]] || { echo "emulator $name did not start" >&2; exit 1; }
+  read -r EMU_EP EMU_ACCOUNT EMU_KEY < <("$PY" -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["endpoint"], d["accountId"], d["accountKey"])' "$ready")
+}
+stop_emulator() { kill "$EMU_PID" 2>/dev/null || true; wait "$EMU_PID" 2>/dev/null || true; }
+# The emulator's peak resident set (MiB), read before stopping it.
+emulator_rss() { awk '/VmHWM/ { printf "%.1f", $2 / 1024 }' "/proc/$EMU_PID/status" 2>/dev/null || echo 0; }
+
+# --- build (release) --------------------------------------------------------------------------
+step "cargo build --release: emulator, bench binaries, Node addon"
+cargo build --release --locked -p remote-rendering-emulator -p remote-rendering-bench -p remote-rendering-node
+
+C_OK=1
+step "cargo build --release: C library (shared and static)"
+if ! cargo build --release --locked -p remote-rendering-c 2>"$LOGS/c-build.log"; then
+  C_OK=0; skip "C API: the library did not build (target/bench/logs/c-build.log)"
+fi
+
+step "bench venv ($VENV): maturin, the official SDK (azure-mixedreality-remoterendering six aiohttp)"
+REQS='"maturin>=1.9,<2" azure-mixedreality-remoterendering six aiohttp'
+if [[ ! -f "$VENV/.installed" || "$(cat "$VENV/.installed")" != "$REQS" ]]; then
+  python3 -m venv "$VENV"
+  "$VENV/bin/pip" install --quiet --upgrade pip
+  eval "\"$VENV/bin/pip\" install --quiet $REQS"
+  echo "$REQS" > "$VENV/.installed"
+fi
+
+step "the wheel (maturin build --release), installed into the bench venv"
+rm -rf "$OUT/wheels"
+(cd python && "$VENV/bin/maturin" build --release --locked --quiet --out "$OUT/wheels")
+WHEEL=$(ls "$OUT"/wheels/*.whl)
+"$VENV/bin/pip" install --quiet --force-reinstall --no-deps "$WHEEL"
+
+step "the Node package with the release addon ($NODE_PKG)"
+rm -rf "$NODE_PKG" && mkdir -p "$NODE_PKG"
+cp node/package.json node/index.js node/index.mjs node/index.d.ts node/native.js node/native.d.ts "$NODE_PKG/"
+cp "$REL/libremote_rendering_node.so" "$NODE_PKG/remote-rendering.linux-x64-gnu.node"
+export RR_NODE_PACKAGE=$NODE_PKG
+
+if [[ $C_OK == 1 ]]; then
+  step "the C benchmark program (bench/c/get_session.c, linked to libremote_rendering.so)"
+  if ! gcc -O2 -std=c11 -Wall -I include bench/c/get_session.c -o "$OUT/rr-bench-c" \
+       -L "$REL" -lremote_rendering -Wl,-rpath,"$REL" 2>"$LOGS/c-compile.log"; then
+    C_OK=0; skip "C API: bench/c/get_session.c did not compile against include/remote_rendering.h (target/bench/logs/c-compile.log)"
+  fi
+fi
+
+# --- the machine --------------------------------------------------------------------------------
+step "the machine"
+{
+  echo "nproc=$(nproc)"
+  echo "cpu=$(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -1)"
+  echo "mem=$(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
+  echo "os=$( (. /etc/os-release && echo "$PRETTY_NAME") 2>/dev/null), kernel $(uname -r)"
+  echo "rustc=$(rustc --version)"
+  echo "python=$("$PY" -c 'import platform; print(platform.python_version())')"
+  echo "node=$(node --version)"
+  echo "gcc=$(gcc --version | head -1)"
+  echo "sdk=$("$VENV/bin/pip" show azure-mixedreality-remoterendering 2>/dev/null | sed -n 's/^Version: //p'), azure-core $("$VENV/bin/pip" show azure-core 2>/dev/null | sed -n 's/^Version: //p')"
+  echo "load_start=$(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "date=$(date -u +%Y-%m-%dT%H:%MZ)"
+  echo "fleet_delay=$STARTUP_DELAY"
+  echo "commit=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . 2>/dev/null || echo ' (with uncommitted changes)')"
+} > "$OUT/machine.txt"
+cat "$OUT/machine.txt"
+
+# --- 1. per-call overhead ---------------------------------------------------------------------
+step "1. per-call overhead: $ROUNDS rounds of $CALLS get_session calls per client (after $WARMUP warm-up calls)"
+start_emulator percall --startup-delay 0
+A=(--endpoint "$EMU_EP" --account-id "$EMU_ACCOUNT" --account-key "$EMU_KEY")
+for r in $(seq 1 "$ROUNDS"); do
+  record core "$REL/rr-bench-core" percall "${A[@]}" --calls "$CALLS" --warmup "$WARMUP" --round "$r" --in-task --key get/core
+  record core "$REL/rr-bench-core" percall "${A[@]}" --calls "$CALLS" --warmup "$WARMUP" --round "$r" --key get/core-block_on
+  record python "$PY" bench/python/percall.py --client ours "${A[@]}" --calls "$CALLS" --warmup "$WARMUP" --round "$r" --key get/python
+  record python "$PY" bench/python/percall.py --client ours-aio "${A[@]}" --calls "$CALLS" --warmup "$WARMUP" --round "$r" --key get/python-asyncio
+  record node node bench/node/percall.js "${A[@]}" --calls "$CALLS" --warmup "$WARMUP" --round "$r" --key get/node
+  if [[ $C_OK == 1 ]]; then
+    record c "$OUT/rr-bench-c" "$EMU_EP" "$EMU_ACCOUNT" "$EMU_KEY" "$CALLS" "$WARMUP" "$r"
+  fi
+done
+stop_emulator
+
+# --- 2. the official SDK ----------------------------------------------------------------------
+step "2. against the official SDK over https: $SDK_ROUNDS rounds"
+start_emulator sdk --startup-delay 0 --tls --cert-out "$OUT/emulator-ca.pem"
+export REQUESTS_CA_BUNDLE=$OUT/emulator-ca.pem SSL_CERT_FILE=$OUT/emulator-ca.pem
+A=(--endpoint "$EMU_EP" --account-id "$EMU_ACCOUNT" --account-key "$EMU_KEY" --ca-cert "$OUT/emulator-ca.pem")
+sdk() { record sdk "$PY" bench/python/percall.py "$@"; }
+for r in $(seq 1 "$SDK_ROUNDS"); do
+  for c in ours sdk ours-aio sdk-aio; do
+    sdk --client "$c" --op get "${A[@]}" --calls "$SDK_CALLS" --warmup "$SDK_WARMUP" --round "$r"
+  done
+  for c in ours-aio sdk-aio; do
+    sdk --client "$c" --op concurrent --concurrency 32 "${A[@]}" --calls "$((SDK_CALLS * 2))" --warmup "$SDK_WARMUP" --round "$r"
+  done
+  for c in ours sdk ours-aio sdk-aio; do
+    sdk --client "$c" --op lifecycle "${A[@]}" --calls "$LIFECYCLES" --warmup 5 --round "$r"
+  done
+done
+unset REQUESTS_CA_BUNDLE SSL_CERT_FILE
+stop_emulator
+
+# --- 3. fleet -----------------------------------------------------------------------------------
+step "3. fleet: $FLEET_SESSIONS sessions, start-up delay ${STARTUP_DELAY}s, $FLEET_ROUNDS rounds"
+for r in $(seq 1 "$FLEET_ROUNDS"); do
+  for who in python-asyncio node core; do
+    start_emulator "fleet-$who" --startup-delay "$STARTUP_DELAY"
+    A=(--endpoint "$EMU_EP" --account-id "$EMU_ACCOUNT" --account-key "$EMU_KEY" --sessions "$FLEET_SESSIONS"
+       --startup-delay "$STARTUP_DELAY" --round "$r")
+    case $who in
+      python-asyncio) record fleet "$PY" bench/python/fleet.py "${A[@]}" --poll-interval 1 ;;
+      node) record fleet node bench/node/fleet.js "${A[@]}" --poll-interval 1 ;;
+      core) record fleet "$REL/rr-bench-core" fleet "${A[@]}" --poll-interval-ms 1000 --key fleet/core ;;
+    esac
+    echo "{\"key\": \"fleet-emulator/$who\", \"round\": $r, \"metrics\": {\"peak_rss_mib\": $(emulator_rss)}}" | tee -a "$RESULTS"
+    stop_emulator
+  done
+done
+
+# --- 4. cold start ------------------------------------------------------------------------------
+step "4. cold start: $COLD_ROUNDS rounds"
+record coldstart "$PY" bench/python/coldstart.py --rounds "$COLD_ROUNDS" --node-dir "$OUT"
+
+# --- 5. emulator throughput ---------------------------------------------------------------------
+step "5. emulator throughput beside a bare hyper server: $LOAD_ROUNDS rounds of ${LOAD_SECONDS}s each"
+record load "$REL/rr-bench-load" --emulator "$REL/remote-rendering-emulator" --bare "$REL/rr-bench-bare" \
+  --rounds "$LOAD_ROUNDS" --seconds "$LOAD_SECONDS" --connections 32
+
+# --- 6. sizes -----------------------------------------------------------------------------------
+step "6. artefact sizes"
+{
+  echo "wheel=$(stat -c %s "$WHEEL") $(basename "$WHEEL")"
+  echo "node=$(stat -c %s "$NODE_PKG/remote-rendering.linux-x64-gnu.node") remote-rendering.linux-x64-gnu.node"
+  if [[ $C_OK == 1 ]]; then
+    echo "c_shared=$(stat -c %s "$REL/libremote_rendering.so") libremote_rendering.so"
+    echo "c_static=$(stat -c %s "$REL/libremote_rendering.a") libremote_rendering.a"
+    strip --strip-debug -o "$OUT/libremote_rendering.stripped.a" "$REL/libremote_rendering.a"
+    echo "c_static_stripped=$(stat -c %s "$OUT/libremote_rendering.stripped.a") libremote_rendering.a (strip --strip-debug)"
+  fi
+  echo "emulator=$(stat -c %s "$REL/remote-rendering-emulator") remote-rendering-emulator"
+} > "$OUT/sizes.txt"
+cat "$OUT/sizes.txt"
+echo "load_end=$(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/machine.txt"
+
+# --- the report ---------------------------------------------------------------------------------
+ELAPSED=$(($(date +%s) - T0))
+echo "elapsed=$ELAPSED" >> "$OUT/machine.txt"
+step "BENCHMARKS.md"
+"$PY" bench/report.py --results "$RESULTS" --machine "$OUT/machine.txt" --sizes "$OUT/sizes.txt" \
+  --skipped "$OUT/skipped.txt" --analysis bench/analysis.md --out "$OUT_MD"
+echo "wrote $OUT_MD in ${ELAPSED}s"

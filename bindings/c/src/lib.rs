@@ -43,6 +43,21 @@ pub extern "C" fn rr_version() -> *const c_char {
     VERSION.as_ptr().cast()
 }
 
+// The header says these handles may be used from any thread: the compiler checks it.
+const _: () = {
+    const fn thread_safe<T: Send + Sync>() {}
+    thread_safe::<client::rr_client>();
+    thread_safe::<error::rr_error>();
+    thread_safe::<models::rr_session>();
+    thread_safe::<models::rr_conversion>();
+    thread_safe::<wait::rr_wait_results>();
+    thread_safe::<wait::rr_cancel_token>();
+    thread_safe::<operation::rr_operation>();
+    thread_safe::<lease::rr_lease_keeper>();
+    thread_safe::<lease::rr_managed_session>();
+    thread_safe::<emulator::rr_emulator>();
+};
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -421,7 +421,7 @@ TEST_F(Cpp, AFrameLoopOpensASessionWithoutBlocking) {
     }
     EXPECT_TRUE(advanced);
     EXPECT_GT(frames, 2);
-    EXPECT_LT(slowest, 20ms);
+    EXPECT_LT(slowest, 100ms);  // a poll never blocks (generous for a loaded CI machine)
     {
         rr::ManagedSession m = op.get();
         EXPECT_EQ(m.session().status, rr::SessionStatus::Ready);

@@ -141,11 +141,12 @@ pub enum ConversionCommand {
         id: Option<String>,
         /// The input model: https://{account}.blob.core.windows.net/{container}/{path/to/model.fbx}
         /// (default: from the config's assetConversionSettings).
-        #[arg(long)]
+        #[arg(long, value_name = "URL")]
         input: Option<String>,
-        /// The output folder: https://{account}.blob.core.windows.net/{container}[/{prefix}].
-        #[arg(long)]
-        output: Option<String>,
+        /// The output folder: https://{account}.blob.core.windows.net/{container}[/{prefix}]
+        /// (`--output` is the output format of every command).
+        #[arg(long, value_name = "URL")]
+        output_url: Option<String>,
         /// Read+list SAS of the input container (or ARR_INPUT_SAS); without it the storage must be linked.
         #[arg(long)]
         input_sas: Option<String>,

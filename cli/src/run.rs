@@ -3,6 +3,7 @@
 use crate::exit::{self, code_for};
 use crate::settings::Settings;
 use crate::{Cli, Command, ConversionCommand, Global, Output, SessionCommand};
+use remote_rendering::CancellationToken;
 use remote_rendering::{
     new_conversion_id, new_session_id, Client, Conversion, ConversionInputSettings,
     ConversionOutputSettings, ConversionSettings, Error, ErrorKind, LeaseOptions, Session,
@@ -16,8 +17,44 @@ use std::time::{Duration, Instant};
 /// The lease the PowerShell scripts default to: 4 hours.
 const DEFAULT_LEASE_MINUTES: u32 = 240;
 
+/// Fires on the first Ctrl-C (SIGINT). Installed before any request, so that a Ctrl-C at any
+/// moment is seen, and a session this command started is never left behind by one.
+fn interrupt_listener() -> CancellationToken {
+    let token = CancellationToken::new();
+    let fire = token.clone();
+    #[cfg(unix)]
+    match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt()) {
+        Ok(mut sigint) => {
+            tokio::spawn(async move {
+                sigint.recv().await;
+                fire.cancel();
+            });
+        }
+        Err(e) => eprintln!("arrctl: cannot listen for Ctrl-C: {e}"),
+    }
+    #[cfg(not(unix))]
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            fire.cancel();
+        }
+    });
+    token
+}
+
 pub async fn run(cli: Cli) -> ExitCode {
     let g = cli.global;
+    // Numbers every wait uses are checked before anything is sent.
+    for (flag, v) in [
+        ("--timeout", g.timeout),
+        ("--poll-interval", g.poll_interval),
+    ] {
+        if let Some(v) = v {
+            if let Err(e) = secs(flag, v) {
+                eprintln!("arrctl: {e}");
+                return exit::exit(code_for(&e));
+            }
+        }
+    }
     if g.verbose || matches!(cli.command, Command::Emulator(_)) {
         let filter = if g.verbose {
             "remote_rendering=debug,remote_rendering_emulator=info"
@@ -30,16 +67,20 @@ pub async fn run(cli: Cli) -> ExitCode {
             .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
             .try_init();
     }
+    if let Command::Emulator(args) = cli.command {
+        return remote_rendering_emulator::cli::run(args).await;
+    }
+    let interrupt = interrupt_listener();
     let outcome = match cli.command {
-        Command::Emulator(args) => return remote_rendering_emulator::cli::run(args).await,
+        Command::Emulator(_) => unreachable!("handled above"),
         Command::Completions { .. } => unreachable!("handled before the runtime starts"),
         Command::Demo => demo(&g).await,
         Command::Session(c) => match client(&g) {
-            Ok((client, settings)) => session(&g, &client, &settings, c).await,
+            Ok((client, settings)) => session(&g, &client, &settings, c, &interrupt).await,
             Err(e) => Err(e),
         },
         Command::Conversion(c) => match client(&g) {
-            Ok((client, settings)) => conversion(&g, &client, &settings, c).await,
+            Ok((client, settings)) => conversion(&g, &client, &settings, c, &interrupt).await,
             Err(e) => Err(e),
         },
     };
@@ -315,6 +356,7 @@ async fn session(
     client: &Client,
     s: &Settings,
     cmd: SessionCommand,
+    interrupt: &CancellationToken,
 ) -> Result<u8, Error> {
     match cmd {
         SessionCommand::Start {
@@ -328,7 +370,20 @@ async fn session(
             let size =
                 SessionSize::parse(size.as_deref().or(s.size.as_deref()).unwrap_or("standard"));
             let lease = lease.or(s.lease_minutes).unwrap_or(DEFAULT_LEASE_MINUTES);
-            let started = client.start_session(&id, size, lease).await?;
+            let started = tokio::select! {
+                r = client.start_session(&id, size, lease) => r?,
+                _ = interrupt.cancelled() => {
+                    // The request may have reached the service: with --keep-alive the session
+                    // is ours to stop, so stop it.
+                    if keep_alive {
+                        let _ = client.stop_session(&id).await;
+                        eprintln!("interrupted: stopped session {id}");
+                    } else {
+                        eprintln!("interrupted: session {id} may have been started (arrctl session stop {id} stops it)");
+                    }
+                    return Ok(exit::INTERRUPTED);
+                }
+            };
             if g.output == Output::Text {
                 eprintln!("started session {id} ({}, {lease} minutes)", started.status);
             }
@@ -339,7 +394,7 @@ async fn session(
             // Ctrl-C while waiting: with --keep-alive the session is ours to stop.
             let ready = tokio::select! {
                 r = wait_session(g, client, &id) => r,
-                _ = tokio::signal::ctrl_c() => {
+                _ = interrupt.cancelled() => {
                     if keep_alive {
                         client.stop_session(&id).await?;
                         eprintln!("interrupted: stopped session {id}");
@@ -363,7 +418,7 @@ async fn session(
             if !keep_alive {
                 return Ok(exit::SUCCESS);
             }
-            keep(client, &id).await
+            keep(client, &id, interrupt).await
         }
         SessionCommand::Show { id, watch } => {
             if watch {
@@ -425,12 +480,12 @@ async fn session(
 
 /// Keeps the session alive until Ctrl-C (then stops it: exit 130) or until it ends by itself
 /// (exit 1).
-async fn keep(client: &Client, id: &str) -> Result<u8, Error> {
+async fn keep(client: &Client, id: &str, interrupt: &CancellationToken) -> Result<u8, Error> {
     let keeper = client.keep_alive(id, LeaseOptions::default())?;
     eprintln!("keeping session {id} alive; Ctrl-C stops it");
     loop {
         tokio::select! {
-            _ = tokio::signal::ctrl_c() => {
+            _ = interrupt.cancelled() => {
                 keeper.close().await?;
                 eprintln!("stopped session {id}");
                 return Ok(exit::INTERRUPTED);
@@ -510,7 +565,7 @@ fn conversion_settings(
         }
         None => match (&s.storage_account, &s.output_container) {
             (Some(a), Some(c)) => (blob(a, c), folder(&s.output_folder)),
-            _ => return Err(usage("no output: pass --output https://{account}.blob.core.windows.net/{container}[/{prefix}], or fill the config")),
+            _ => return Err(usage("no output: pass --output-url https://{account}.blob.core.windows.net/{container}[/{prefix}], or fill the config")),
         },
     };
     let env = |n: &str| std::env::var(n).ok().filter(|v| !v.is_empty());
@@ -539,19 +594,20 @@ async fn conversion(
     client: &Client,
     s: &Settings,
     cmd: ConversionCommand,
+    interrupt: &CancellationToken,
 ) -> Result<u8, Error> {
     match cmd {
         ConversionCommand::Start {
             id,
             input,
-            output,
+            output_url,
             input_sas,
             output_sas,
             output_name,
             wait,
         } => {
             let settings =
-                conversion_settings(s, input, output, input_sas, output_sas, output_name)?;
+                conversion_settings(s, input, output_url, input_sas, output_sas, output_name)?;
             let id = id.unwrap_or_else(new_conversion_id);
             let started = client.start_conversion(&id, settings).await?;
             if g.output == Output::Text {
@@ -563,7 +619,7 @@ async fn conversion(
             }
             let done = tokio::select! {
                 r = wait_conversion(g, client, &id) => r,
-                _ = tokio::signal::ctrl_c() => {
+                _ = interrupt.cancelled() => {
                     eprintln!("interrupted: conversion {id} goes on (arrctl conversion show {id} --watch)");
                     return Ok(exit::INTERRUPTED);
                 }
@@ -648,7 +704,9 @@ async fn demo(g: &Global) -> Result<u8, Error> {
     eprintln!("started session {id}");
     let outcome = async {
         let ready = wait_session(g, &client, &id).await?;
-        show_session(g, &ready);
+        if g.output == Output::Text {
+            show_session(g, &ready);
+        }
         let extended = client.update_session(&id, 20).await?;
         eprintln!(
             "extended the lease to {} minutes",
@@ -656,7 +714,7 @@ async fn demo(g: &Global) -> Result<u8, Error> {
         );
         let listed = client.list_sessions_all().await?;
         eprintln!("{} session(s) starting or ready", listed.len());
-        Ok::<_, Error>(())
+        Ok::<_, Error>(ready)
     }
     .await;
     client.stop_session(&id).await?;
@@ -664,7 +722,7 @@ async fn demo(g: &Global) -> Result<u8, Error> {
         "stopped session {id}: {}",
         client.get_session(&id).await?.status
     );
-    outcome?;
+    let ready = outcome?;
     let cid = new_conversion_id();
     let sas = Some(remote_rendering::SecretString::new(
         "sv=2021-01-01&sig=demo",
@@ -686,7 +744,12 @@ async fn demo(g: &Global) -> Result<u8, Error> {
     client.start_conversion(&cid, settings).await?;
     eprintln!("started conversion {cid}");
     let done = wait_conversion(g, &client, &cid).await?;
-    show_conversion(g, &done);
+    if g.output == Output::Json {
+        // One document on stdout: the session as it was Ready, and the finished conversion.
+        print_json(&serde_json::json!({ "session": ready, "conversion": done }));
+    } else {
+        show_conversion(g, &done);
+    }
     emu.shutdown().await;
     Ok(exit::SUCCESS)
 }

@@ -168,11 +168,19 @@ impl Settings {
 
     /// `self` with every value `over` has replacing ours.
     pub fn overlay(self, over: Settings) -> Settings {
+        // The account domain and the STS URL say the same thing: a layer that sets either one
+        // replaces both (a domain from the environment must not keep the file's STS URL).
+        let (account_domain, sts_endpoint) =
+            if over.account_domain.is_some() || over.sts_endpoint.is_some() {
+                (over.account_domain, over.sts_endpoint)
+            } else {
+                (self.account_domain, self.sts_endpoint)
+            };
         Settings {
             account_id: over.account_id.or(self.account_id),
             account_key: over.account_key.or(self.account_key),
-            account_domain: over.account_domain.or(self.account_domain),
-            sts_endpoint: over.sts_endpoint.or(self.sts_endpoint),
+            account_domain,
+            sts_endpoint,
             endpoint: over.endpoint.or(self.endpoint),
             size: over.size.or(self.size),
             lease_minutes: over.lease_minutes.or(self.lease_minutes),

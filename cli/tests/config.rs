@@ -331,7 +331,6 @@ async fn only_flags_are_enough() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "bug: a non-region account domain from the environment or --account-domain does not replace an STS URL from a lower layer (cli/src/settings.rs:159-163 and cli/src/run.rs:75-79 set only account_domain; run.rs:107 prefers the lower layer's sts_endpoint)"]
 async fn an_account_domain_from_the_environment_overrides_the_files_sts_url() {
     let emu = emulator().await;
     let dir = workdir();
@@ -354,7 +353,6 @@ async fn an_account_domain_from_the_environment_overrides_the_files_sts_url() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "bug: every `conversion start` panics (exit 101): its `output: Option<String>` (cli/src/main.rs:148) has the arg id of the global `--output` format (cli/src/main.rs:58)"]
 async fn the_configs_conversion_settings_give_input_and_output() {
     let emu = emulator().await;
     let dir = workdir();
@@ -412,7 +410,7 @@ async fn the_configs_conversion_settings_give_input_and_output() {
             "c-cfg-flags",
             "--input",
             "https://other.blob.core.windows.net/src/a/b.glb",
-            "--output",
+            "--output-url",
             "https://other.blob.core.windows.net/dst",
             "--input-sas",
             "sv=1",

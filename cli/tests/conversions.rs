@@ -233,7 +233,6 @@ async fn show_of_an_unknown_conversion_exits_4() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "bug: every `conversion start` panics (exit 101): its `output: Option<String>` (cli/src/main.rs:148) has the arg id of the global `--output` format (cli/src/main.rs:58)"]
 async fn start_takes_input_output_and_sas() {
     let emu = emulator().await;
     let dir = workdir();
@@ -247,7 +246,7 @@ async fn start_takes_input_output_and_sas() {
             "c-start",
             "--input",
             INPUT,
-            "--output",
+            "--output-url",
             OUTPUT,
             "--input-sas",
             "sv=1",
@@ -278,7 +277,6 @@ async fn start_takes_input_output_and_sas() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "bug: every `conversion start` panics (exit 101): its `output: Option<String>` (cli/src/main.rs:148) has the arg id of the global `--output` format (cli/src/main.rs:58)"]
 async fn start_wait_json_puts_only_the_result_on_stdout() {
     // The locations come from the config (`--output` is the format here).
     let emu = emulator().await;
@@ -327,7 +325,6 @@ async fn start_wait_json_puts_only_the_result_on_stdout() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "bug: every `conversion start` panics (exit 101): its `output: Option<String>` (cli/src/main.rs:148) has the arg id of the global `--output` format (cli/src/main.rs:58)"]
 async fn start_wait_in_text_reports_success() {
     let emu = emulator().await;
     let dir = workdir();
@@ -341,7 +338,7 @@ async fn start_wait_in_text_reports_success() {
             "c-wait-text",
             "--input",
             INPUT,
-            "--output",
+            "--output-url",
             OUTPUT,
             "--input-sas",
             "sv=1",

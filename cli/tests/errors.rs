@@ -289,7 +289,6 @@ async fn bad_poll_interval_is_a_usage_error() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "bug: `session start --wait --timeout 0` starts the session, then exits 2 on the bad --timeout (cli/src/run.rs:331 starts it before run.rs:279 checks the flag), leaving it running"]
 async fn a_bad_timeout_is_refused_before_the_session_starts() {
     let emu = emulator().await;
     let dir = workdir();

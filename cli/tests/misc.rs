@@ -22,7 +22,6 @@ async fn demo_runs_a_whole_lifecycle() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "bug: `demo --output json` prints two JSON documents (the session, then the conversion: cli/src/run.rs:651 and :689), so stdout is not one JSON value"]
 async fn demo_json_is_one_json_document() {
     let dir = workdir();
     let out = run(arrctl(dir.path(), &["demo", "--output", "json"]));

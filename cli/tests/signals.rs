@@ -178,7 +178,6 @@ async fn the_emulator_command_prints_its_ready_line_and_ends_on_sigterm() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "bug: SIGINT before arrctl's first `tokio::signal::ctrl_c()` poll (cli/src/run.rs:342, reached only after start_session at run.rs:331 returns) kills it with the default action: no exit 130, no cleanup, and a session the service did create is left running"]
 async fn ctrl_c_while_the_start_request_is_in_flight_cleans_up_and_exits_130() {
     let emu = emulator_with(remote_rendering_emulator::EmulatorConfig {
         startup_delay: Duration::from_secs(60),

@@ -16,11 +16,11 @@ PYTHON ?= python3
 VENV ?= .venv
 VPY := $(VENV)/bin/python
 
-.PHONY: all test test-rust test-python python-develop test-node smoke lint demo quickstart emulator clean
+.PHONY: all test test-rust test-python python-develop test-node test-c smoke lint demo quickstart emulator clean
 
 all: test
 
-test: lint smoke test-python test-node test-rust
+test: lint smoke test-python test-node test-c test-rust
 
 # A venv with the build and test tools, from PyPI (created once, re-done when this file changes).
 $(VENV)/.installed: Makefile
@@ -66,6 +66,12 @@ test-node:
 	cd node && npm run --silent typecheck
 	cd node && env -u ARR_ACCOUNT_ID node examples/quickstart.mjs > /dev/null
 	cd node && npm test
+
+# C ABI, the generated header (committed, must be up to date), the C++ wrapper, the CMake
+# package and pkg-config file, examples/cpp, GoogleTest under ctest and again under
+# AddressSanitizer. Needs Debian's cmake, g++ and libgtest-dev (pkg-config optional).
+test-c:
+	bash bindings/c/test.sh
 
 # fmt and clippy ship with rustup's default profile; a toolchain without them skips the check
 # with a note instead of failing the build.

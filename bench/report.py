@@ -175,22 +175,27 @@ w("a sequence of `get_session` calls on one session (latency: the median call of
 w("per second of the sequence). Ratios are to the raw Rust core in the same round: latency ratio above 1")
 w("is slower, throughput ratio below 1 is slower.")
 w("")
-w("| client | latency µs | p99 µs | calls/s | latency ÷ core | throughput ÷ core |")
-w("| --- | --- | --- | --- | --- | --- |")
+w("| client | latency µs | p99 µs | calls/s | latency ÷ core | throughput ÷ core | latency ÷ hand-off floor | client CPU µs / call | context switches / call |")
+w("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
 rows1 = [
-    ("get/core", "Rust core (baseline: the loop in a tokio task)"),
-    ("get/core-block_on", "Rust core, the loop in `block_on` on the main thread"),
+    ("get/core", "**Rust core** (baseline: async Rust, the loop in a tokio task)"),
+    ("get/core-current-thread", "Rust core, `block_on` of a current-thread runtime"),
+    ("get/core-block-on", "Rust core, `block_on` of the multi-threaded runtime (`#[tokio::main]`)"),
+    ("get/core-spawn-wait", "Rust core, spawned from another thread that waits (the hand-off floor)"),
     ("get/python", "Python sync"),
     ("get/python-asyncio", "Python asyncio"),
     ("get/node", "Node"),
     ("get/c", "C API (blocking call)"),
 ]
 for key, label in rows1:
-    lr = ratio(key, "get/core", "latency_us") if key != "get/core" else None
-    tr = ratio(key, "get/core", "calls_per_s") if key != "get/core" else None
+    base = key == "get/core"
+    lr = None if base else ratio(key, "get/core", "latency_us")
+    tr = None if base else ratio(key, "get/core", "calls_per_s")
+    fr = ratio(key, "get/core-spawn-wait", "latency_us") if key not in ("get/core", "get/core-current-thread", "get/core-spawn-wait") else None
     w(
         f"| {label} | {cell(stat(key, 'latency_us'))} | {cell(stat(key, 'p99_us'))} | {cell(stat(key, 'calls_per_s'))} "
-        f"| {rcell(lr) if key != 'get/core' else '1'} | {rcell(tr) if key != 'get/core' else '1'} |"
+        f"| {'1' if base else rcell(lr)} | {'1' if base else rcell(tr)} | {rcell(fr) if fr else '–'} "
+        f"| {cell(stat(key, 'cpu_us_per_call'))} | {cell(stat(key, 'switches_per_call'))} |"
     )
     if key in ("get/python", "get/python-asyncio", "get/node", "get/c"):
         m = median_of(lr)
@@ -201,6 +206,12 @@ for key, label in rows1:
                 None if m is None else m <= 1.15,
             )
         )
+w("")
+w("The *hand-off floor* is the core alone called the way every binding calls it: the call is handed to")
+w("the runtime's worker threads and the calling thread sleeps until the answer wakes it. Its ratio to the")
+w("baseline is the cost of that shape on this machine, with no language involved; the last column is what")
+w("each binding adds on top of it. *Client CPU* and *context switches* are the client process's own")
+w("(`getrusage`, every thread) over the measured calls, divided by the calls.")
 w("")
 
 # ---------------------------------------------------------------------------------------------
@@ -217,8 +228,10 @@ w("| --- | --- | --- | --- |")
 rows2 = [
     ("get", "ours", "sdk", "latency_us", "`get_session` latency, sync (µs)"),
     ("get", "ours", "sdk", "calls_per_s", "`get_session` sequential throughput, sync (calls/s)"),
+    ("get", "ours", "sdk", "cpu_us_per_call", "client CPU per `get_session`, sync (µs)"),
     ("get", "ours-aio", "sdk-aio", "latency_us", "`get_session` latency, asyncio (µs)"),
     ("get", "ours-aio", "sdk-aio", "calls_per_s", "`get_session` sequential throughput, asyncio (calls/s)"),
+    ("get", "ours-aio", "sdk-aio", "cpu_us_per_call", "client CPU per `get_session`, asyncio (µs)"),
     ("concurrent", "ours-aio", "sdk-aio", "calls_per_s", "`get_session` × 32 concurrent, asyncio (calls/s)"),
     ("lifecycle", "ours", "sdk", "latency_us", "session lifecycle, sync (µs)"),
     ("lifecycle", "ours", "sdk", "lifecycles_per_s", "session lifecycles per second, sync"),
@@ -229,7 +242,7 @@ for op, ours, theirs, metric, label in rows2:
     a, b = f"https/{op}/{ours}", f"https/{op}/{theirs}"
     r = ratio(a, b, metric)
     w(f"| {label} | {cell(stat(a, metric))} | {cell(stat(b, metric))} | {rcell(r)} |")
-    if metric != "latency_us":
+    if metric not in ("latency_us", "cpu_us_per_call"):
         m = median_of(r)
         targets.append(
             (

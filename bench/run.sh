@@ -16,7 +16,7 @@
 # and each ratio is taken within a round. Benchmarks print figures; nothing here fails on a time.
 # Servers listen on 127.0.0.1 only; every load loop is bounded in count and time.
 #
-# Knobs (environment): BENCH_ROUNDS (per-call rounds, 7), BENCH_CALLS (calls per run, 2000),
+# Knobs (environment): BENCH_ROUNDS (per-call rounds, 9), BENCH_CALLS (calls per run, 2000),
 # BENCH_SDK_ROUNDS (5), BENCH_SDK_CALLS (500), BENCH_FLEET_ROUNDS (3), BENCH_FLEET_SESSIONS
 # (1000), BENCH_STARTUP_DELAY (emulator start-up delay of the fleet, seconds, 5),
 # BENCH_COLD_ROUNDS (15), BENCH_LOAD_ROUNDS (5), BENCH_LOAD_SECONDS (3), BENCH_QUICK=1 (a short
@@ -31,7 +31,7 @@ if [[ "${BENCH_QUICK:-0}" == 1 ]]; then
   : "${BENCH_FLEET_ROUNDS:=1}" "${BENCH_FLEET_SESSIONS:=100}" "${BENCH_COLD_ROUNDS:=2}"
   : "${BENCH_LOAD_ROUNDS:=1}" "${BENCH_LOAD_SECONDS:=1}" "${BENCH_STARTUP_DELAY:=1}"
 fi
-ROUNDS=${BENCH_ROUNDS:-7}
+ROUNDS=${BENCH_ROUNDS:-9}
 CALLS=${BENCH_CALLS:-2000}
 WARMUP=$((CALLS / 10))
 SDK_ROUNDS=${BENCH_SDK_ROUNDS:-5}
@@ -146,11 +146,14 @@ step "1. per-call overhead: $ROUNDS rounds of $CALLS get_session calls per clien
 start_emulator percall --startup-delay 0
 A=(--endpoint "$EMU_EP" --account-id "$EMU_ACCOUNT" --account-key "$EMU_KEY")
 for r in $(seq 1 "$ROUNDS"); do
-  record core "$REL/rr-bench-core" percall "${A[@]}" --calls "$CALLS" --warmup "$WARMUP" --round "$r" --in-task --key get/core
-  record core "$REL/rr-bench-core" percall "${A[@]}" --calls "$CALLS" --warmup "$WARMUP" --round "$r" --key get/core-block_on
-  record python "$PY" bench/python/percall.py --client ours "${A[@]}" --calls "$CALLS" --warmup "$WARMUP" --round "$r" --key get/python
-  record python "$PY" bench/python/percall.py --client ours-aio "${A[@]}" --calls "$CALLS" --warmup "$WARMUP" --round "$r" --key get/python-asyncio
-  record node node bench/node/percall.js "${A[@]}" --calls "$CALLS" --warmup "$WARMUP" --round "$r" --key get/node
+  C=(--calls "$CALLS" --warmup "$WARMUP" --round "$r")
+  record core "$REL/rr-bench-core" percall "${A[@]}" "${C[@]}" --mode task --key get/core
+  record core "$REL/rr-bench-core" percall "${A[@]}" "${C[@]}" --mode block-on
+  record core "$REL/rr-bench-core" percall "${A[@]}" "${C[@]}" --mode block-on --current-thread --key get/core-current-thread
+  record core "$REL/rr-bench-core" percall "${A[@]}" "${C[@]}" --mode spawn-wait
+  record python "$PY" bench/python/percall.py --client ours "${A[@]}" "${C[@]}" --key get/python
+  record python "$PY" bench/python/percall.py --client ours-aio "${A[@]}" "${C[@]}" --key get/python-asyncio
+  record node node bench/node/percall.js "${A[@]}" "${C[@]}" --key get/node
   if [[ $C_OK == 1 ]]; then
     record c "$OUT/rr-bench-c" "$EMU_EP" "$EMU_ACCOUNT" "$EMU_KEY" "$CALLS" "$WARMUP" "$r"
   fi

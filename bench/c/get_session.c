@@ -5,18 +5,27 @@
  *
  *   rr-bench-c ENDPOINT ACCOUNT_ID ACCOUNT_KEY [CALLS [WARMUP [ROUND]]]
  */
-#define _POSIX_C_SOURCE 199309L
+#define _DEFAULT_SOURCE
 #include "remote_rendering.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 static double now_us(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
+}
+
+/* CPU time (µs) and context switches of this process so far, all threads included. */
+static void usage(double *cpu_us, double *switches) {
+    struct rusage u;
+    getrusage(RUSAGE_SELF, &u);
+    *cpu_us = (double)(u.ru_utime.tv_sec + u.ru_stime.tv_sec) * 1e6 + (double)(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
+    *switches = (double)(u.ru_nvcsw + u.ru_nivcsw);
 }
 
 static int cmp(const void *a, const void *b) {
@@ -62,6 +71,8 @@ int main(int argc, char **argv) {
         rr_session_free(s);
     }
     double *lat = malloc(sizeof(double) * (size_t)calls);
+    double cpu0, sw0, cpu1, sw1;
+    usage(&cpu0, &sw0);
     double t0 = now_us();
     for (int i = 0; i < calls; i++) {
         double t = now_us();
@@ -70,13 +81,14 @@ int main(int argc, char **argv) {
         lat[i] = now_us() - t;
     }
     double elapsed = (now_us() - t0) / 1e6;
+    usage(&cpu1, &sw1);
     qsort(lat, (size_t)calls, sizeof(double), cmp);
     double med = calls % 2 ? lat[calls / 2] : (lat[calls / 2 - 1] + lat[calls / 2]) / 2;
     int r99 = (int)(0.99 * calls + 0.999999);
     if (r99 < 1) r99 = 1;
     printf("{\"key\": \"get/c\", \"round\": %d, \"metrics\": {\"latency_us\": %.3f, \"p99_us\": %.3f, "
-           "\"calls_per_s\": %.3f}}\n",
-           round, med, lat[r99 - 1], calls / elapsed);
+           "\"calls_per_s\": %.3f, \"cpu_us_per_call\": %.3f, \"switches_per_call\": %.3f}}\n",
+           round, med, lat[r99 - 1], calls / elapsed, (cpu1 - cpu0) / calls, (sw1 - sw0) / calls);
     free(lat);
     rr_client_free(client);
     return 0;

@@ -20,6 +20,7 @@ async function main() {
   await client.startSession(session, 'Standard', 60)
   for (let i = 0; i < warmup; i++) await client.getSession(session)
   const lat = new Array(calls)
+  const u0 = process.resourceUsage()
   const t0 = process.hrtime.bigint()
   for (let i = 0; i < calls; i++) {
     const t = process.hrtime.bigint()
@@ -27,10 +28,15 @@ async function main() {
     lat[i] = Number(process.hrtime.bigint() - t) / 1e3
   }
   const elapsed = Number(process.hrtime.bigint() - t0) / 1e9
+  const u1 = process.resourceUsage()
+  const cpu = (u) => u.userCPUTime + u.systemCPUTime
+  const switches = (u) => u.voluntaryContextSwitches + u.involuntaryContextSwitches
   emit(a.key ?? 'get/node', Number(a.round ?? 1), {
     latency_us: median(lat),
     p99_us: percentile(lat, 99),
     calls_per_s: calls / elapsed,
+    cpu_us_per_call: (cpu(u1) - cpu(u0)) / calls,
+    switches_per_call: (switches(u1) - switches(u0)) / calls,
   })
   process.exit(0)
 }

@@ -32,6 +32,12 @@ def peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
+def rusage() -> "tuple[float, float]":
+    """CPU time (user + system, µs) and context switches of this process so far (all threads)."""
+    u = resource.getrusage(resource.RUSAGE_SELF)
+    return (u.ru_utime + u.ru_stime) * 1e6, float(u.ru_nvcsw + u.ru_nivcsw)
+
+
 def emulator_requests(endpoint: str, cafile: str | None = None) -> int:
     """API and STS requests the emulator has answered (GET /_emulator/stats; not counted itself)."""
     import ssl

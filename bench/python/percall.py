@@ -18,7 +18,7 @@ import time
 import uuid
 from typing import Any, Awaitable, Callable, List
 
-from common import emit, median, percentile
+from common import emit, median, percentile, rusage
 
 p = argparse.ArgumentParser()
 p.add_argument("--client", required=True, choices=["ours", "ours-aio", "sdk", "sdk-aio"])
@@ -172,11 +172,18 @@ def new_id() -> str:
     return f"bench-{uuid.uuid4().hex}"
 
 
-def report_latencies(lat_us: List[float], elapsed: float, n: int, what: str) -> None:
+def report_latencies(lat_us: List[float], elapsed: float, n: int, what: str, usage: Any) -> None:
+    cpu_us, switches = rusage()
     emit(
         key,
         args.round,
-        {"latency_us": median(lat_us), "p99_us": percentile(lat_us, 99.0), f"{what}_per_s": n / elapsed},
+        {
+            "latency_us": median(lat_us),
+            "p99_us": percentile(lat_us, 99.0),
+            f"{what}_per_s": n / elapsed,
+            "cpu_us_per_call": (cpu_us - usage[0]) / n,
+            "switches_per_call": (switches - usage[1]) / n,
+        },
     )
 
 
@@ -187,23 +194,25 @@ def run_sync() -> None:
         for _ in range(args.warmup):
             get()
         lat = []
+        usage = rusage()
         t0 = pc()
         for _ in range(args.calls):
             t = pc()
             get()
             lat.append((pc() - t) * 1e6)
-        report_latencies(lat, pc() - t0, args.calls, "calls")
+        report_latencies(lat, pc() - t0, args.calls, "calls", usage)
     elif args.op == "lifecycle":
         for _ in range(max(1, args.warmup)):
             lifecycle(new_id())
         ids = [new_id() for _ in range(args.calls)]
         lat = []
+        usage = rusage()
         t0 = pc()
         for sid in ids:
             t = pc()
             lifecycle(sid)
             lat.append((pc() - t) * 1e6)
-        report_latencies(lat, pc() - t0, args.calls, "lifecycles")
+        report_latencies(lat, pc() - t0, args.calls, "lifecycles", usage)
     else:
         raise SystemExit("--op concurrent needs an asyncio client")
 
@@ -215,12 +224,13 @@ async def run_aio() -> None:
         for _ in range(args.warmup):
             await get()
         lat = []
+        usage = rusage()
         t0 = pc()
         for _ in range(args.calls):
             t = pc()
             await get()
             lat.append((pc() - t) * 1e6)
-        report_latencies(lat, pc() - t0, args.calls, "calls")
+        report_latencies(lat, pc() - t0, args.calls, "calls", usage)
     elif args.op == "concurrent":
         # `concurrency` tasks sharing one client, `calls` GETs in all.
         await asyncio.gather(*(get() for _ in range(args.warmup)))
@@ -240,12 +250,13 @@ async def run_aio() -> None:
             await lifecycle(new_id())
         ids = [new_id() for _ in range(args.calls)]
         lat = []
+        usage = rusage()
         t0 = pc()
         for sid in ids:
             t = pc()
             await lifecycle(sid)
             lat.append((pc() - t) * 1e6)
-        report_latencies(lat, pc() - t0, args.calls, "lifecycles")
+        report_latencies(lat, pc() - t0, args.calls, "lifecycles", usage)
 
 
 if args.client in ("ours", "sdk"):

@@ -338,3 +338,16 @@ pub async fn setup_session(addr: &str, account: &str, key: &str, session: &str) 
     );
     token
 }
+
+/// CPU time (user + system, µs) and context switches (voluntary + involuntary) of this process
+/// so far, all threads included.
+pub fn rusage() -> (f64, f64) {
+    // SAFETY: getrusage only writes the struct it is given.
+    let mut u: libc::rusage = unsafe { std::mem::zeroed() };
+    unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut u) };
+    let us = |t: libc::timeval| t.tv_sec as f64 * 1e6 + t.tv_usec as f64;
+    (
+        us(u.ru_utime) + us(u.ru_stime),
+        (u.ru_nvcsw + u.ru_nivcsw) as f64,
+    )
+}

@@ -3,13 +3,15 @@
 //! given by `--endpoint` (the one every language is measured against) or an embedded one.
 //!
 //! ```sh
-//! rr-bench-core percall --endpoint http://127.0.0.1:PORT --calls 2000 --warmup 200 --round 1
+//! rr-bench-core percall --endpoint http://127.0.0.1:PORT --mode task|block-on|spawn-wait --calls 2000 --round 1
 //! rr-bench-core fleet --endpoint http://127.0.0.1:PORT --sessions 1000 --startup-delay 5
 //! ```
 //! Prints one JSON record per run (see `remote_rendering_bench::emit`).
 
 use remote_rendering::{Client, SessionSize, WaitOptions};
-use remote_rendering_bench::{arg, arg_num, emit, median, peak_rss_kib, percentile, RawConn};
+use remote_rendering_bench::{
+    arg, arg_num, emit, median, peak_rss_kib, percentile, rusage, RawConn,
+};
 use remote_rendering_emulator::{Emulator, EmulatorConfig, DEV_ACCOUNT_ID, DEV_ACCOUNT_KEY};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -41,13 +43,21 @@ fn main() {
         .poll_interval(Duration::from_millis(arg_num("--poll-interval-ms", 1000)))
         .build()
         .expect("client");
-    // What a Rust program would write: #[tokio::main] (multi-threaded, one worker per core).
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
+    // What a Rust program would write: #[tokio::main] (multi-threaded, one worker per core);
+    // `--current-thread` gives the runtime a single thread, the caller's.
+    let rt = if std::env::args().any(|a| a == "--current-thread") {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime")
+    } else {
+        tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .expect("runtime")
+    };
     match mode.as_str() {
-        "percall" => rt.block_on(percall(client)),
+        "percall" => percall(&rt, client),
         "fleet" => rt.block_on(fleet(client, &endpoint)),
         _ => {
             eprintln!("usage: rr-bench-core percall|fleet [--endpoint URL] [options]");
@@ -57,37 +67,70 @@ fn main() {
     drop(embedded);
 }
 
-async fn percall(client: Client) {
+/// How the calls are made, each the way some caller would:
+/// * `task` (the baseline): the loop runs in a task spawned on the runtime, like async Rust code
+///   (the request and its connection run on the same worker thread);
+/// * `block-on`: the loop runs in `block_on` on the main thread, like `#[tokio::main]` code;
+/// * `spawn-wait`: each call is spawned onto the runtime from the main thread, which blocks until
+///   the result comes back over a channel: the shape of every binding (a language thread hands
+///   the call to the runtime's threads and is woken with the answer), with no language in it.
+fn percall(rt: &tokio::runtime::Runtime, client: Client) {
     let calls: usize = arg_num("--calls", 2000);
     let warmup: usize = arg_num("--warmup", 200);
     let round: u32 = arg_num("--round", 1);
-    let key = arg("--key", "percall/core");
+    let mode = arg("--mode", "task");
+    let key = arg("--key", &format!("get/core-{mode}"));
     let session = arg("--session", "bench-session");
-    client
-        .start_session(&session, SessionSize::Standard, 60)
-        .await
+    rt.block_on(client.start_session(&session, SessionSize::Standard, 60))
         .expect("start the benchmark session");
-    let run = async move {
-        for _ in 0..warmup {
-            client.get_session(&session).await.expect("get_session");
+    let run = {
+        let (client, session) = (client.clone(), session.clone());
+        async move {
+            for _ in 0..warmup {
+                client.get_session(&session).await.expect("get_session");
+            }
+            let mut lat = Vec::with_capacity(calls);
+            let usage = rusage();
+            let started = Instant::now();
+            for _ in 0..calls {
+                let t = Instant::now();
+                let s = client.get_session(&session).await.expect("get_session");
+                lat.push(t.elapsed().as_secs_f64() * 1e6);
+                std::hint::black_box(s);
+            }
+            let elapsed = started.elapsed().as_secs_f64();
+            let after = rusage();
+            (lat, elapsed, (after.0 - usage.0, after.1 - usage.1))
         }
-        let mut lat = Vec::with_capacity(calls);
-        let started = Instant::now();
-        for _ in 0..calls {
-            let t = Instant::now();
-            let s = client.get_session(&session).await.expect("get_session");
-            lat.push(t.elapsed().as_secs_f64() * 1e6);
-            std::hint::black_box(s);
-        }
-        let elapsed = started.elapsed().as_secs_f64();
-        (lat, elapsed)
     };
-    // `--in-task`: the loop runs in a spawned task (on a worker thread, beside the connection
-    // task) instead of in `block_on` on the main thread.
-    let (mut lat, elapsed) = if std::env::args().any(|a| a == "--in-task") {
-        tokio::spawn(run).await.expect("task")
-    } else {
-        run.await
+    let (mut lat, elapsed, (cpu_us, switches)) = match mode.as_str() {
+        "task" => rt.block_on(async { tokio::spawn(run).await.expect("task") }),
+        "block-on" => rt.block_on(run),
+        "spawn-wait" => {
+            let one = || {
+                let (tx, rx) = std::sync::mpsc::sync_channel(1);
+                let (client, session) = (client.clone(), session.clone());
+                rt.spawn(async move {
+                    let _ = tx.send(client.get_session(&session).await);
+                });
+                rx.recv().expect("answer").expect("get_session")
+            };
+            for _ in 0..warmup {
+                one();
+            }
+            let mut lat = Vec::with_capacity(calls);
+            let usage = rusage();
+            let started = Instant::now();
+            for _ in 0..calls {
+                let t = Instant::now();
+                std::hint::black_box(one());
+                lat.push(t.elapsed().as_secs_f64() * 1e6);
+            }
+            let elapsed = started.elapsed().as_secs_f64();
+            let after = rusage();
+            (lat, elapsed, (after.0 - usage.0, after.1 - usage.1))
+        }
+        other => panic!("--mode {other}: task, block-on or spawn-wait"),
     };
     emit(
         &key,
@@ -96,6 +139,8 @@ async fn percall(client: Client) {
             "latency_us": median(&mut lat),
             "p99_us": percentile(&mut lat, 99.0),
             "calls_per_s": calls as f64 / elapsed,
+            "cpu_us_per_call": cpu_us / calls as f64,
+            "switches_per_call": switches / calls as f64,
         }),
     );
 }

@@ -144,11 +144,14 @@ for k, label in [
     ("commit", "commit"),
     ("date", "run at"),
     ("load_start", "load average at start / end"),
+    ("sections", "load average (1 min) as sections 1–5 start"),
     ("elapsed", "duration of `bash bench/run.sh`"),
 ]:
     v = machine.get(k, "")
     if k == "load_start":
         v = f"{v} / {machine.get('load_end', '?')}"
+    if k == "sections":
+        v = " / ".join(machine.get(f"load_section_{i}", "?") for i in range(1, 6))
     if k == "elapsed":
         s = int(v or 0)
         v = f"{s // 60} min {s % 60} s (builds included)"
@@ -259,7 +262,7 @@ w("")
 sessions_note = "1,000"
 w(f"A fresh emulator per run (start-up delay {machine.get('fleet_delay', '5')} s of real time, page size 100); one client")
 w("starts every session concurrently, waits for all of them with `wait_for_sessions` (one paged list per")
-w("poll, poll interval 1 s) and stops them all concurrently. *Beyond delay*: wall time from the first start")
+w("poll, the library's default poll interval of 5 s) and stops them all concurrently. *Beyond delay*: wall time from the first start")
 w("to the last stop, less the start-up delay. *Requests per session*: the emulator's own counter")
 w("(`GET /_emulator/stats`) over the run, divided by the sessions; the STS exchange, every start, list page")
 w("and stop included. Peak RSS of the client process (and of the emulator).")

@@ -16,8 +16,8 @@
 # and each ratio is taken within a round. Benchmarks print figures; nothing here fails on a time.
 # Servers listen on 127.0.0.1 only; every load loop is bounded in count and time.
 #
-# Knobs (environment): BENCH_ROUNDS (per-call rounds, 9), BENCH_CALLS (calls per run, 2000),
-# BENCH_SDK_ROUNDS (5), BENCH_SDK_CALLS (500), BENCH_FLEET_ROUNDS (3), BENCH_FLEET_SESSIONS
+# Knobs (environment): BENCH_ROUNDS (per-call rounds, 15), BENCH_CALLS (calls per run, 1500),
+# BENCH_SDK_ROUNDS (7), BENCH_SDK_CALLS (500), BENCH_FLEET_ROUNDS (3), BENCH_FLEET_SESSIONS
 # (1000), BENCH_STARTUP_DELAY (emulator start-up delay of the fleet, seconds, 5),
 # BENCH_COLD_ROUNDS (15), BENCH_LOAD_ROUNDS (5), BENCH_LOAD_SECONDS (3), BENCH_QUICK=1 (a short
 # smoke run of everything; its figures are not worth keeping), BENCH_OUT (BENCHMARKS.md).
@@ -31,10 +31,10 @@ if [[ "${BENCH_QUICK:-0}" == 1 ]]; then
   : "${BENCH_FLEET_ROUNDS:=1}" "${BENCH_FLEET_SESSIONS:=100}" "${BENCH_COLD_ROUNDS:=2}"
   : "${BENCH_LOAD_ROUNDS:=1}" "${BENCH_LOAD_SECONDS:=1}" "${BENCH_STARTUP_DELAY:=1}"
 fi
-ROUNDS=${BENCH_ROUNDS:-9}
-CALLS=${BENCH_CALLS:-2000}
+ROUNDS=${BENCH_ROUNDS:-15}
+CALLS=${BENCH_CALLS:-1500}
 WARMUP=$((CALLS / 10))
-SDK_ROUNDS=${BENCH_SDK_ROUNDS:-5}
+SDK_ROUNDS=${BENCH_SDK_ROUNDS:-7}
 SDK_CALLS=${BENCH_SDK_CALLS:-500}
 SDK_WARMUP=$((SDK_CALLS / 10))
 LIFECYCLES=$((SDK_CALLS / 5))
@@ -58,6 +58,8 @@ mkdir -p "$OUT" "$LOGS"
 rm -f "$OUT"/skipped.txt
 
 step() { printf '\n==> [%3ss] %s\n' "$(($(date +%s) - T0))" "$*"; }
+# The 1-minute load average as each section starts: how busy the shared machine was.
+note_load() { echo "load_section_$1=$(cut -d' ' -f1 /proc/loadavg)" >> "$OUT/machine.txt"; }
 skip() { echo "$1" >> "$OUT/skipped.txt"; echo "skipped: $1" >&2; }
 # Appends a benchmark's JSON records (stdout) to the results; its stderr goes to a log.
 record() { local log=$1; shift; "$@" 2>>"$LOGS/$log.log" | tee -a "$RESULTS"; }
@@ -143,6 +145,7 @@ cat "$OUT/machine.txt"
 
 # --- 1. per-call overhead ---------------------------------------------------------------------
 step "1. per-call overhead: $ROUNDS rounds of $CALLS get_session calls per client (after $WARMUP warm-up calls)"
+note_load 1
 start_emulator percall --startup-delay 0
 A=(--endpoint "$EMU_EP" --account-id "$EMU_ACCOUNT" --account-key "$EMU_KEY")
 for r in $(seq 1 "$ROUNDS"); do
@@ -162,6 +165,7 @@ stop_emulator
 
 # --- 2. the official SDK ----------------------------------------------------------------------
 step "2. against the official SDK over https: $SDK_ROUNDS rounds"
+note_load 2
 start_emulator sdk --startup-delay 0 --tls --cert-out "$OUT/emulator-ca.pem"
 export REQUESTS_CA_BUNDLE=$OUT/emulator-ca.pem SSL_CERT_FILE=$OUT/emulator-ca.pem
 A=(--endpoint "$EMU_EP" --account-id "$EMU_ACCOUNT" --account-key "$EMU_KEY" --ca-cert "$OUT/emulator-ca.pem")
@@ -182,15 +186,16 @@ stop_emulator
 
 # --- 3. fleet -----------------------------------------------------------------------------------
 step "3. fleet: $FLEET_SESSIONS sessions, start-up delay ${STARTUP_DELAY}s, $FLEET_ROUNDS rounds"
+note_load 3
 for r in $(seq 1 "$FLEET_ROUNDS"); do
   for who in python-asyncio node core; do
     start_emulator "fleet-$who" --startup-delay "$STARTUP_DELAY"
     A=(--endpoint "$EMU_EP" --account-id "$EMU_ACCOUNT" --account-key "$EMU_KEY" --sessions "$FLEET_SESSIONS"
        --startup-delay "$STARTUP_DELAY" --round "$r")
     case $who in
-      python-asyncio) record fleet "$PY" bench/python/fleet.py "${A[@]}" --poll-interval 1 ;;
-      node) record fleet node bench/node/fleet.js "${A[@]}" --poll-interval 1 ;;
-      core) record fleet "$REL/rr-bench-core" fleet "${A[@]}" --poll-interval-ms 1000 --key fleet/core ;;
+      python-asyncio) record fleet "$PY" bench/python/fleet.py "${A[@]}" ;;
+      node) record fleet node bench/node/fleet.js "${A[@]}" ;;
+      core) record fleet "$REL/rr-bench-core" fleet "${A[@]}" --key fleet/core ;;
     esac
     echo "{\"key\": \"fleet-emulator/$who\", \"round\": $r, \"metrics\": {\"peak_rss_mib\": $(emulator_rss)}}" | tee -a "$RESULTS"
     stop_emulator
@@ -199,10 +204,12 @@ done
 
 # --- 4. cold start ------------------------------------------------------------------------------
 step "4. cold start: $COLD_ROUNDS rounds"
+note_load 4
 record coldstart "$PY" bench/python/coldstart.py --rounds "$COLD_ROUNDS" --node-dir "$OUT"
 
 # --- 5. emulator throughput ---------------------------------------------------------------------
 step "5. emulator throughput beside a bare hyper server: $LOAD_ROUNDS rounds of ${LOAD_SECONDS}s each"
+note_load 5
 record load "$REL/rr-bench-load" --emulator "$REL/remote-rendering-emulator" --bare "$REL/rr-bench-bare" \
   --rounds "$LOAD_ROUNDS" --seconds "$LOAD_SECONDS" --connections 32
 

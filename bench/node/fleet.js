@@ -10,7 +10,8 @@ async function main() {
   const n = Number(a.sessions ?? 1000)
   const round = Number(a.round ?? 1)
   const delay = Number(a['startup-delay'] ?? 5)
-  const pollInterval = Number(a['poll-interval'] ?? 1) * 1000
+  // undefined: the library default (5 s)
+  const pollInterval = a['poll-interval'] === undefined ? undefined : Number(a['poll-interval']) * 1000
   const client = new RemoteRenderingClient({
     accountId: a['account-id'],
     accountDomain: '127.0.0.1',

@@ -35,14 +35,17 @@ fn main() {
     };
     let account = arg("--account-id", DEV_ACCOUNT_ID);
     let key = arg("--account-key", DEV_ACCOUNT_KEY);
-    let client = Client::builder()
+    let mut builder = Client::builder()
         .endpoint(&endpoint)
         .sts_endpoint(&endpoint)
         .account_id(&account)
-        .account_key(&key)
-        .poll_interval(Duration::from_millis(arg_num("--poll-interval-ms", 1000)))
-        .build()
-        .expect("client");
+        .account_key(&key);
+    // Without the flag: the library's default poll interval (5 s).
+    let poll_ms: u64 = arg_num("--poll-interval-ms", 0);
+    if poll_ms > 0 {
+        builder = builder.poll_interval(Duration::from_millis(poll_ms));
+    }
+    let client = builder.build().expect("client");
     // What a Rust program would write: #[tokio::main] (multi-threaded, one worker per core);
     // `--current-thread` gives the runtime a single thread, the caller's.
     let rt = if std::env::args().any(|a| a == "--current-thread") {
@@ -159,7 +162,6 @@ async fn fleet(client: Client, endpoint: &str) {
     let round: u32 = arg_num("--round", 1);
     let delay: f64 = arg_num("--startup-delay", 5.0);
     let key = arg("--key", "fleet/core");
-    let poll = Duration::from_millis(arg_num("--poll-interval-ms", 1000));
     let before = stats_requests(endpoint).await;
     let ids: Arc<Vec<String>> = Arc::new(
         (0..n)
@@ -185,7 +187,7 @@ async fn fleet(client: Client, endpoint: &str) {
     }
     let t_started = t0.elapsed();
     let results = client
-        .wait_for_sessions(&ids, WaitOptions::new().poll_interval(poll))
+        .wait_for_sessions(&ids, WaitOptions::new())
         .await
         .expect("wait_for_sessions");
     failures += results.iter().filter(|r| r.is_err()).count() as u64;

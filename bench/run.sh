@@ -20,7 +20,7 @@
 # BENCH_SDK_ROUNDS (7), BENCH_SDK_CALLS (500), BENCH_FLEET_ROUNDS (3), BENCH_FLEET_SESSIONS
 # (1000), BENCH_STARTUP_DELAY (emulator start-up delay of the fleet, seconds, 5),
 # BENCH_COLD_ROUNDS (15), BENCH_LOAD_ROUNDS (5), BENCH_LOAD_SECONDS (3), BENCH_QUICK=1 (a short
-# smoke run of everything; its figures are not worth keeping), BENCH_OUT (BENCHMARKS.md).
+# smoke run of everything, written to target/bench/BENCHMARKS.quick.md), BENCH_OUT (BENCHMARKS.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -44,7 +44,8 @@ STARTUP_DELAY=${BENCH_STARTUP_DELAY:-5}
 COLD_ROUNDS=${BENCH_COLD_ROUNDS:-15}
 LOAD_ROUNDS=${BENCH_LOAD_ROUNDS:-5}
 LOAD_SECONDS=${BENCH_LOAD_SECONDS:-3}
-OUT_MD=${BENCH_OUT:-$ROOT/BENCHMARKS.md}
+if [[ "${BENCH_QUICK:-0}" == 1 ]]; then OUT_MD=${BENCH_OUT:-$ROOT/target/bench/BENCHMARKS.quick.md}
+else OUT_MD=${BENCH_OUT:-$ROOT/BENCHMARKS.md}; fi
 
 OUT=$ROOT/target/bench
 LOGS=$OUT/logs
@@ -61,8 +62,14 @@ step() { printf '\n==> [%3ss] %s\n' "$(($(date +%s) - T0))" "$*"; }
 # The 1-minute load average as each section starts: how busy the shared machine was.
 note_load() { echo "load_section_$1=$(cut -d' ' -f1 /proc/loadavg)" >> "$OUT/machine.txt"; }
 skip() { echo "$1" >> "$OUT/skipped.txt"; echo "skipped: $1" >&2; }
-# Appends a benchmark's JSON records (stdout) to the results; its stderr goes to a log.
-record() { local log=$1; shift; "$@" 2>>"$LOGS/$log.log" | tee -a "$RESULTS"; }
+# Appends a benchmark's JSON records (stdout) to the results; its stderr goes to a log. A benchmark
+# that fails is noted (its figure then reads "not measured") and the run goes on.
+record() {
+  local log=$1; shift
+  if ! "$@" 2>>"$LOGS/$log.log" | tee -a "$RESULTS"; then
+    skip "a run failed: $(basename "$1") ${2:-} ${3:-} … (target/bench/logs/$log.log)"
+  fi
+}
 
 # --- servers: started here, stopped here (by pid) -----------------------------------------------
 PIDS=()

@@ -173,13 +173,22 @@ targets: List[Tuple[str, str, Optional[bool]]] = []
 w("## 1. Per-call overhead: `get_session`")
 w("")
 n1 = rounds_of("get/core", "latency_us")
+pinned = machine.get("pinned") == "yes"
+pin_note = (
+    "The emulator runs on CPU 1 and every client on CPU 0 (`taskset`), as a server on another core would:"
+    " on this VM, waking a thread on the other, idle vCPU costs tens of µs, so unpinned latencies are"
+    " bimodal, depending on where the scheduler happens to put client and emulator (`BENCH_PIN=0` to see it)."
+    if pinned
+    else "Not pinned to CPUs (`BENCH_PIN=0` or no `taskset`): latencies depend on where the scheduler puts"
+    " the client and the emulator."
+)
 w(f"One emulator over plain http; per client {n1} runs, each a fresh process doing warm-up calls and then")
 w("a sequence of `get_session` calls on one session (latency: the median call of a run; throughput: calls")
 w("per second of the sequence). Ratios are to the raw Rust core in the same round: latency ratio above 1")
-w("is slower, throughput ratio below 1 is slower.")
+w("is slower, throughput ratio below 1 is slower. " + pin_note)
 w("")
-w("| client | latency µs | p99 µs | calls/s | latency ÷ core | throughput ÷ core | latency ÷ hand-off floor | client CPU µs / call | context switches / call |")
-w("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+w("| client | latency µs | p99 µs | calls/s | latency ÷ core | throughput ÷ core | latency ÷ hand-off floor | client CPU µs / call | client CPU ÷ core | context switches / call |")
+w("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
 rows1 = [
     ("get/core", "**Rust core** (baseline: async Rust, the loop in a tokio task)"),
     ("get/core-current-thread", "Rust core, `block_on` of a current-thread runtime"),
@@ -194,18 +203,21 @@ for key, label in rows1:
     base = key == "get/core"
     lr = None if base else ratio(key, "get/core", "latency_us")
     tr = None if base else ratio(key, "get/core", "calls_per_s")
+    cr = None if base else ratio(key, "get/core", "cpu_us_per_call")
     fr = ratio(key, "get/core-spawn-wait", "latency_us") if key not in ("get/core", "get/core-current-thread", "get/core-spawn-wait") else None
     w(
         f"| {label} | {cell(stat(key, 'latency_us'))} | {cell(stat(key, 'p99_us'))} | {cell(stat(key, 'calls_per_s'))} "
         f"| {'1' if base else rcell(lr)} | {'1' if base else rcell(tr)} | {rcell(fr) if fr else '–'} "
-        f"| {cell(stat(key, 'cpu_us_per_call'))} | {cell(stat(key, 'switches_per_call'))} |"
+        f"| {cell(stat(key, 'cpu_us_per_call'))} | {'1' if base else rcell(cr)} | {cell(stat(key, 'switches_per_call'))} |"
     )
     if key in ("get/python", "get/python-asyncio", "get/node", "get/c"):
         m = median_of(lr)
         targets.append(
             (
                 f"binding overhead ≤ 1.15× the raw core: {label}",
-                "not measured" if m is None else f"{num(m)}× latency, {num(median_of(tr) or 0)}× throughput",
+                "not measured"
+                if m is None
+                else f"{num(m)}× latency, {num(median_of(tr) or 0)}× throughput, {num(median_of(cr) or 0)}× client CPU",
                 None if m is None else m <= 1.15,
             )
         )
@@ -225,6 +237,8 @@ w("(`REQUESTS_CA_BUNDLE`/`SSL_CERT_FILE`); both clients in the same bench venv, 
 w("session. *Lifecycle*: start a session, wait until Ready (the emulator's start-up delay is 0 here, so")
 w("neither client sleeps in a poll), extend its lease, stop it. *Concurrent*: 32 asyncio tasks sharing")
 w("one client. Ratio ours/theirs per round: for latency below 1 is faster, for throughput above 1 is faster.")
+if pinned:
+    w("Pinned as in section 1 (emulator on CPU 1, clients on CPU 0).")
 w("")
 w("| call | ours | official SDK | ours/theirs |")
 w("| --- | --- | --- | --- |")

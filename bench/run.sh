@@ -20,7 +20,8 @@
 # BENCH_SDK_ROUNDS (7), BENCH_SDK_CALLS (500), BENCH_FLEET_ROUNDS (3), BENCH_FLEET_SESSIONS
 # (1000), BENCH_STARTUP_DELAY (emulator start-up delay of the fleet, seconds, 5),
 # BENCH_COLD_ROUNDS (15), BENCH_LOAD_ROUNDS (5), BENCH_LOAD_SECONDS (3), BENCH_QUICK=1 (a short
-# smoke run of everything, written to target/bench/BENCHMARKS.quick.md), BENCH_OUT (BENCHMARKS.md).
+# smoke run of everything, written to target/bench/BENCHMARKS.quick.md), BENCH_OUT (BENCHMARKS.md),
+# BENCH_PIN (1: sections 1 and 2 run the emulator on CPU 1 and the clients on CPU 0; 0: unpinned).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -47,6 +48,14 @@ LOAD_SECONDS=${BENCH_LOAD_SECONDS:-3}
 if [[ "${BENCH_QUICK:-0}" == 1 ]]; then OUT_MD=${BENCH_OUT:-$ROOT/target/bench/BENCHMARKS.quick.md}
 else OUT_MD=${BENCH_OUT:-$ROOT/BENCHMARKS.md}; fi
 
+# Sections 1 and 2 pin the emulator to one CPU and every client to the other: on a VM, waking a thread
+# on the other (idle) vCPU costs tens of µs, so unpinned latencies are bimodal, depending on where the
+# scheduler happens to put the client and the emulator; pinned, every client meets the same path.
+SERVER_PIN=() CLIENT_PIN=()
+if [[ "${BENCH_PIN:-1}" == 1 && $(nproc) -ge 2 ]] && command -v taskset >/dev/null; then
+  SERVER_PIN=(taskset -c 1) CLIENT_PIN=(taskset -c 0)
+fi
+
 OUT=$ROOT/target/bench
 LOGS=$OUT/logs
 RESULTS=$OUT/results.jsonl
@@ -67,7 +76,7 @@ skip() { echo "$1" >> "$OUT/skipped.txt"; echo "skipped: $1" >&2; }
 record() {
   local log=$1; shift
   if ! "$@" 2>>"$LOGS/$log.log" | tee -a "$RESULTS"; then
-    skip "a run failed: $(basename "$1") ${2:-} ${3:-} … (target/bench/logs/$log.log)"
+    skip "a run failed: $(echo "$*" | cut -c1-100)… (target/bench/logs/$log.log)"
   fi
 }
 
@@ -76,12 +85,14 @@ PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
 
-# start_emulator NAME FLAGS…: sets EMU_PID, EMU_EP, EMU_ACCOUNT, EMU_KEY from the ready line.
+# start_emulator NAME FLAGS…: sets EMU_PID, EMU_EP, EMU_ACCOUNT, EMU_KEY from the ready line
+# (run under EMU_PREFIX, e.g. taskset).
+EMU_PREFIX=()
 start_emulator() {
   local name=$1; shift
   local ready=$OUT/$name.ready
   rm -f "$ready"
-  "$REL/remote-rendering-emulator" --listen 127.0.0.1:0 "$@" >"$ready" 2>>"$LOGS/emulator-$name.log" &
+  "${EMU_PREFIX[@]}" "$REL/remote-rendering-emulator" --listen 127.0.0.1:0 "$@" >"$ready" 2>>"$LOGS/emulator-$name.log" &
   EMU_PID=$!
   PIDS+=("$EMU_PID")
   for _ in $(seq 1 200); do [[ -s "$ready" ]] && break; sleep 0.05; done
@@ -146,6 +157,7 @@ step "the machine"
   echo "load_start=$(cut -d' ' -f1-3 /proc/loadavg)"
   echo "date=$(date -u +%Y-%m-%dT%H:%MZ)"
   echo "fleet_delay=$STARTUP_DELAY"
+  echo "pinned=$([[ ${#CLIENT_PIN[@]} -gt 0 ]] && echo yes || echo no)"
   echo "commit=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . 2>/dev/null || echo ' (with uncommitted changes)')"
 } > "$OUT/machine.txt"
 cat "$OUT/machine.txt"
@@ -153,19 +165,21 @@ cat "$OUT/machine.txt"
 # --- 1. per-call overhead ---------------------------------------------------------------------
 step "1. per-call overhead: $ROUNDS rounds of $CALLS get_session calls per client (after $WARMUP warm-up calls)"
 note_load 1
+EMU_PREFIX=("${SERVER_PIN[@]}")
 start_emulator percall --startup-delay 0
 A=(--endpoint "$EMU_EP" --account-id "$EMU_ACCOUNT" --account-key "$EMU_KEY")
+P=("${CLIENT_PIN[@]}")
 for r in $(seq 1 "$ROUNDS"); do
   C=(--calls "$CALLS" --warmup "$WARMUP" --round "$r")
-  record core "$REL/rr-bench-core" percall "${A[@]}" "${C[@]}" --mode task --key get/core
-  record core "$REL/rr-bench-core" percall "${A[@]}" "${C[@]}" --mode block-on
-  record core "$REL/rr-bench-core" percall "${A[@]}" "${C[@]}" --mode block-on --current-thread --key get/core-current-thread
-  record core "$REL/rr-bench-core" percall "${A[@]}" "${C[@]}" --mode spawn-wait
-  record python "$PY" bench/python/percall.py --client ours "${A[@]}" "${C[@]}" --key get/python
-  record python "$PY" bench/python/percall.py --client ours-aio "${A[@]}" "${C[@]}" --key get/python-asyncio
-  record node node bench/node/percall.js "${A[@]}" "${C[@]}" --key get/node
+  record core "${P[@]}" "$REL/rr-bench-core" percall "${A[@]}" "${C[@]}" --mode task --key get/core
+  record core "${P[@]}" "$REL/rr-bench-core" percall "${A[@]}" "${C[@]}" --mode block-on
+  record core "${P[@]}" "$REL/rr-bench-core" percall "${A[@]}" "${C[@]}" --mode block-on --current-thread --key get/core-current-thread
+  record core "${P[@]}" "$REL/rr-bench-core" percall "${A[@]}" "${C[@]}" --mode spawn-wait
+  record python "${P[@]}" "$PY" bench/python/percall.py --client ours "${A[@]}" "${C[@]}" --key get/python
+  record python "${P[@]}" "$PY" bench/python/percall.py --client ours-aio "${A[@]}" "${C[@]}" --key get/python-asyncio
+  record node "${P[@]}" node bench/node/percall.js "${A[@]}" "${C[@]}" --key get/node
   if [[ $C_OK == 1 ]]; then
-    record c "$OUT/rr-bench-c" "$EMU_EP" "$EMU_ACCOUNT" "$EMU_KEY" "$CALLS" "$WARMUP" "$r"
+    record c "${P[@]}" "$OUT/rr-bench-c" "$EMU_EP" "$EMU_ACCOUNT" "$EMU_KEY" "$CALLS" "$WARMUP" "$r"
   fi
 done
 stop_emulator
@@ -176,7 +190,7 @@ note_load 2
 start_emulator sdk --startup-delay 0 --tls --cert-out "$OUT/emulator-ca.pem"
 export REQUESTS_CA_BUNDLE=$OUT/emulator-ca.pem SSL_CERT_FILE=$OUT/emulator-ca.pem
 A=(--endpoint "$EMU_EP" --account-id "$EMU_ACCOUNT" --account-key "$EMU_KEY" --ca-cert "$OUT/emulator-ca.pem")
-sdk() { record sdk "$PY" bench/python/percall.py "$@"; }
+sdk() { record sdk "${P[@]}" "$PY" bench/python/percall.py "$@"; }
 for r in $(seq 1 "$SDK_ROUNDS"); do
   for c in ours sdk ours-aio sdk-aio; do
     sdk --client "$c" --op get "${A[@]}" --calls "$SDK_CALLS" --warmup "$SDK_WARMUP" --round "$r"
@@ -190,6 +204,7 @@ for r in $(seq 1 "$SDK_ROUNDS"); do
 done
 unset REQUESTS_CA_BUNDLE SSL_CERT_FILE
 stop_emulator
+EMU_PREFIX=()
 
 # --- 3. fleet -----------------------------------------------------------------------------------
 step "3. fleet: $FLEET_SESSIONS sessions, start-up delay ${STARTUP_DELAY}s, $FLEET_ROUNDS rounds"

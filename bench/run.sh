@@ -20,7 +20,7 @@
 # BENCH_SDK_ROUNDS (7), BENCH_SDK_CALLS (500), BENCH_FLEET_ROUNDS (3), BENCH_FLEET_SESSIONS
 # (1000), BENCH_STARTUP_DELAY (emulator start-up delay of the fleet, seconds, 5),
 # BENCH_COLD_ROUNDS (15), BENCH_LOAD_ROUNDS (5), BENCH_LOAD_SECONDS (3), BENCH_QUICK=1 (a short
-# smoke run of everything, written to target/bench/BENCHMARKS.quick.md), BENCH_OUT (BENCHMARKS.md),
+# smoke run of everything, all of it under target/bench-quick/), BENCH_OUT (BENCHMARKS.md),
 # BENCH_PIN (1: sections 1 and 2 run the emulator on CPU 1 and the clients on CPU 0; 0: unpinned).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -45,7 +45,7 @@ STARTUP_DELAY=${BENCH_STARTUP_DELAY:-5}
 COLD_ROUNDS=${BENCH_COLD_ROUNDS:-15}
 LOAD_ROUNDS=${BENCH_LOAD_ROUNDS:-5}
 LOAD_SECONDS=${BENCH_LOAD_SECONDS:-3}
-if [[ "${BENCH_QUICK:-0}" == 1 ]]; then OUT_MD=${BENCH_OUT:-$ROOT/target/bench/BENCHMARKS.quick.md}
+if [[ "${BENCH_QUICK:-0}" == 1 ]]; then OUT_MD=${BENCH_OUT:-$ROOT/target/bench-quick/BENCHMARKS.md}
 else OUT_MD=${BENCH_OUT:-$ROOT/BENCHMARKS.md}; fi
 
 # Sections 1 and 2 pin the emulator to one CPU and every client to the other: on a VM, waking a thread
@@ -56,12 +56,14 @@ if [[ "${BENCH_PIN:-1}" == 1 && $(nproc) -ge 2 ]] && command -v taskset >/dev/nu
   SERVER_PIN=(taskset -c 1) CLIENT_PIN=(taskset -c 0)
 fi
 
+# A quick run keeps its own folder, so it never replaces the records of a full run.
 OUT=$ROOT/target/bench
+[[ "${BENCH_QUICK:-0}" == 1 ]] && OUT=$ROOT/target/bench-quick
 LOGS=$OUT/logs
 RESULTS=$OUT/results.jsonl
 VENV=$ROOT/target/bench-venv
 PY=$VENV/bin/python
-REL=$ROOT/target/release
+REL=${CARGO_TARGET_DIR:-$ROOT/target}/release   # cargo honours CARGO_TARGET_DIR, and so does maturin
 NODE_PKG=$OUT/node_modules/remote-rendering
 mkdir -p "$OUT" "$LOGS"
 : > "$RESULTS"

@@ -5,6 +5,8 @@
 #   make emulator   run the local emulator of the service on its own
 #   make test       build everything and run every test suite (what CI runs)
 #   make lint       formatting and clippy, warnings as errors
+#   make bench      benchmarks: every binding, the official SDK, fleets, cold start, emulator
+#                   throughput, sizes -> BENCHMARKS.md (never part of make test)
 #
 # Later issues add their language's suites (Python, Node, C/C++) to `test`.
 
@@ -16,7 +18,7 @@ PYTHON ?= python3
 VENV ?= .venv
 VPY := $(VENV)/bin/python
 
-.PHONY: all test test-rust test-python python-develop test-node test-c smoke lint demo quickstart emulator clean
+.PHONY: all test test-rust test-python python-develop test-node test-c smoke lint demo quickstart emulator bench clean
 
 all: test
 
@@ -83,6 +85,11 @@ lint:
 
 demo:
 	$(CARGO) run --release --locked -p arrctl -- demo
+
+# Release builds, a bench venv with the official SDK (target/bench-venv), every section in one
+# run, then BENCHMARKS.md. BENCH_QUICK=1 for a short smoke run into target/bench-quick/.
+bench:
+	bash bench/run.sh
 
 quickstart:
 	$(CARGO) run --release --locked --example quickstart -p remote-rendering

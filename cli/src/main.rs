@@ -90,6 +90,9 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+    /// Print the manual page (roff), for packaging.
+    #[command(hide = true)]
+    Man,
 }
 
 #[derive(Subcommand, Debug)]
@@ -192,6 +195,16 @@ fn main() -> ExitCode {
             &mut std::io::stdout(),
         );
         return exit::exit(exit::SUCCESS);
+    }
+    if let Command::Man = &cli.command {
+        // Rendered from the same definition as --help, so the page cannot drift from the flags.
+        return match clap_mangen::Man::new(Cli::command()).render(&mut std::io::stdout()) {
+            Ok(()) => exit::exit(exit::SUCCESS),
+            Err(e) => {
+                eprintln!("arrctl: cannot write the manual page: {e}");
+                exit::exit(exit::OTHER)
+            }
+        };
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

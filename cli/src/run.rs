@@ -73,7 +73,9 @@ pub async fn run(cli: Cli) -> ExitCode {
     let interrupt = interrupt_listener();
     let outcome = match cli.command {
         Command::Emulator(_) => unreachable!("handled above"),
-        Command::Completions { .. } => unreachable!("handled before the runtime starts"),
+        Command::Completions { .. } | Command::Man => {
+            unreachable!("handled before the runtime starts")
+        }
         Command::Demo => demo(&g).await,
         Command::Session(c) => match client(&g) {
             Ok((client, settings)) => session(&g, &client, &settings, c, &interrupt).await,

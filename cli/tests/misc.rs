@@ -46,6 +46,23 @@ async fn completions_print_a_script() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn man_prints_a_roff_page_naming_every_command() {
+    let dir = workdir();
+    let out = run(arrctl(dir.path(), &["man"]));
+    out.expect_code(0);
+    assert!(
+        out.stdout.starts_with(".ie"),
+        "{}",
+        &out.stdout[..80.min(out.stdout.len())]
+    );
+    assert!(out.stdout.contains(".TH arrctl"), "no title header");
+    for word in ["session", "conversion", "emulator", "demo", "completions"] {
+        assert!(out.stdout.contains(word), "the page does not name {word}");
+    }
+    assert!(out.stderr.is_empty(), "{}", out.stderr);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn help_and_version_exit_0_and_nothing_exits_2() {
     let dir = workdir();
     let out = run(arrctl(dir.path(), &["--version"]));

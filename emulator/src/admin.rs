@@ -14,10 +14,10 @@
 //! | `POST /_emulator/accounts/{a}/revoke-tokens` | every token issued so far for the account gets 401 |
 
 use crate::clock::{to_datetime, NANOS_PER_SEC};
+use crate::error::ApiError;
 use crate::faults::FaultPlan;
 use crate::routes::AdminRoute;
 use crate::server::{api_response, empty, error_response, with_json, Body, Shared};
-use crate::state::ApiError;
 use http_body_util::BodyExt;
 use hyper::body::Incoming;
 use hyper::{Request, Response};

@@ -19,6 +19,7 @@ mod auth;
 pub mod cli;
 pub mod clock;
 pub mod config;
+mod error;
 pub mod faults;
 mod persist;
 mod rng;

@@ -7,6 +7,7 @@
 //! Every rule here that is not in the spec comes from the recordings (see API-NOTES §7).
 
 use crate::clock::{to_datetime, Nanos, NANOS_PER_MIN};
+pub use crate::error::ApiError;
 use crate::rng::SplitMix64;
 use crate::storage::{self, Storage};
 use remote_rendering_models::{
@@ -19,46 +20,6 @@ use std::collections::HashMap;
 
 /// Largest lease the service accepts, in minutes (spec: "between 0 and 1440").
 pub const MAX_LEASE_MINUTES: i64 = 1440;
-
-/// An error the API answers with: status, and the spec's error body when there is one.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ApiError {
-    pub status: u16,
-    /// `None` for the statuses the spec answers without a body (401, 403, 404, 429).
-    pub error: Option<ServiceError>,
-}
-
-impl ApiError {
-    pub fn with_body(status: u16, code: &str, message: impl Into<String>) -> Self {
-        ApiError {
-            status,
-            error: Some(ServiceError::new(code, message)),
-        }
-    }
-
-    pub fn bad_request(message: impl Into<String>) -> Self {
-        Self::with_body(400, "BadRequest", message)
-    }
-
-    pub fn not_found() -> Self {
-        ApiError {
-            status: 404,
-            error: None,
-        }
-    }
-
-    fn conflict() -> Self {
-        Self::with_body(
-            409,
-            "Conflict",
-            "A resource already exists under the given ID.",
-        )
-    }
-
-    fn unprocessable(message: impl Into<String>) -> Self {
-        Self::with_body(422, "UnprocessableEntity", message)
-    }
-}
 
 /// Timing and naming that new resources take from the configuration.
 #[derive(Clone, Debug)]
@@ -508,7 +469,7 @@ impl Store {
     ) -> Result<(u16, Conversion), ApiError> {
         check_id(id, "conversion")?;
         let sent = parse_conversion_settings(body)?;
-        let (requested, normalised) = storage::normalise(&sent)?;
+        let (requested, normalised) = storage::normalise(&sent, storage.names())?;
         storage::check_access(&sent, &behaviour.linked_storage)?;
         let acct = self.account(account)?;
         if let Some(existing) = acct.conversions.get_mut(id) {

@@ -4,8 +4,14 @@
 //! A container URI `https://{account}.blob.core.windows.net/{container}` maps to the folder
 //! `{root}/{account}/{container}`; an Azurite-style `http://host:port/{account}/{container}`
 //! maps the same way.
+//!
+//! Requests choose these paths, so they are confined: the storage account and container must
+//! be names Azure accepts (checked when the conversion is created: the service's 400), blob
+//! paths must be relative with no `.`/`..` segments, and every path resolved on disk (symlinks
+//! followed) must stay under the root; anything else fails the conversion without touching a
+//! file outside it.
 
-use crate::state::ApiError;
+use crate::error::ApiError;
 use remote_rendering_models::{ConversionSettings, ServiceError};
 use std::path::{Component, Path, PathBuf};
 
@@ -21,27 +27,80 @@ pub struct Storage {
     pub root: Option<PathBuf>,
 }
 
-/// `(storage account, container)` of a container URI.
-fn split_container_uri(uri: &str) -> Option<(String, String)> {
+/// Storage account names as Azure accepts them: 3 to 24 lowercase letters and digits (Azurite's
+/// `devstoreaccount1` is one).
+pub fn is_storage_account_name(name: &str) -> bool {
+    (3..=24).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+}
+
+/// Container names as Azure accepts them: 3 to 63 lowercase letters, digits and hyphens,
+/// starting with a letter or digit, no two hyphens in a row, no hyphen at the end; or the
+/// root container `$root`.
+pub fn is_container_name(name: &str) -> bool {
+    if name == "$root" {
+        return true;
+    }
+    let b = name.as_bytes();
+    (3..=63).contains(&b.len())
+        && b.iter()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
+        && b[0] != b'-'
+        && b[b.len() - 1] != b'-'
+        && !name.contains("--")
+}
+
+/// How strictly the names of a container URI are checked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Names {
+    /// With a storage root (names become folders): exactly the names Azure accepts.
+    Azure,
+    /// Without one (nothing is touched): the characters Azure allows, any length, so that
+    /// short placeholder names (`in`, `a`) keep working as they always did.
+    Charset,
+}
+
+fn names_ok(account: &str, container: &str, names: Names) -> bool {
+    match names {
+        Names::Azure => is_storage_account_name(account) && is_container_name(container),
+        Names::Charset => {
+            !account.is_empty()
+                && account
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+                && (container == "$root"
+                    || (!container.is_empty()
+                        && container
+                            .bytes()
+                            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')))
+        }
+    }
+}
+
+/// `(storage account, container)` of a container URI, if both are valid names.
+fn split_container_uri(uri: &str, names: Names) -> Option<(String, String)> {
     let rest = uri
         .strip_prefix("https://")
         .or_else(|| uri.strip_prefix("http://"))?;
+    // A SAS or fragment after the path is not part of the names.
+    let rest = rest.split(['?', '#']).next().unwrap_or(rest);
     let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
     let host = host.split(':').next().unwrap_or(host).to_ascii_lowercase();
     let mut segments = path.split('/').filter(|s| !s.is_empty());
-    if let Some(account) = host.strip_suffix(".blob.core.windows.net") {
-        let container = segments.next()?;
-        return Some((account.to_owned(), container.to_owned()));
-    }
-    let account = segments.next()?;
-    let container = segments.next()?;
-    Some((account.to_owned(), container.to_owned()))
+    let (account, container) = match host.strip_suffix(".blob.core.windows.net") {
+        Some(account) => (account.to_owned(), segments.next()?.to_owned()),
+        None => (segments.next()?.to_owned(), segments.next()?.to_owned()),
+    };
+    // Raw segments are checked: a percent-encoded or backslash form is not a valid name either.
+    names_ok(&account, &container, names).then_some((account, container))
 }
 
-fn check_uri(uri: &str, field: &str) -> Result<(), ApiError> {
-    if split_container_uri(uri).is_none() {
+fn check_uri(uri: &str, field: &str, names: Names) -> Result<(), ApiError> {
+    if split_container_uri(uri, names).is_none() {
         return Err(ApiError::bad_request(format!(
-            "The {field} value must be the URI of a blob storage container, such as https://{{account}}.blob.core.windows.net/{{container}}."
+            "The {field} value must be the URI of a blob storage container, such as https://{{account}}.blob.core.windows.net/{{container}}, with a valid storage account name (3-24 lowercase letters and digits) and container name (3-63 lowercase letters, digits and single hyphens, or $root)."
         )));
     }
     Ok(())
@@ -61,16 +120,19 @@ fn with_slash(prefix: &Option<String>) -> Option<String> {
 /// prefixes end in `/`, `outputAssetFilename` is filled in, SAS fields are dropped.
 pub fn normalise(
     sent: &ConversionSettings,
+    names: Names,
 ) -> Result<(ConversionSettings, ConversionSettings), ApiError> {
     let input = &sent.input_location;
     let output = &sent.output_location;
     check_uri(
         &input.storage_container_uri,
         "settings.inputLocation.storageContainerUri",
+        names,
     )?;
     check_uri(
         &output.storage_container_uri,
         "settings.outputLocation.storageContainerUri",
+        names,
     )?;
     if input.relative_input_asset_path.trim().is_empty() {
         return Err(ApiError::bad_request(
@@ -108,7 +170,7 @@ fn default_output_name(input_path: &str) -> String {
 /// Without a SAS the account must be linked to the storage account: 403 otherwise.
 pub fn check_access(sent: &ConversionSettings, linked: &[String]) -> Result<(), ApiError> {
     let is_linked = |uri: &str| {
-        split_container_uri(uri).is_some_and(|(account, _)| {
+        split_container_uri(uri, Names::Charset).is_some_and(|(account, _)| {
             linked
                 .iter()
                 .any(|l| l == "*" || l.eq_ignore_ascii_case(&account))
@@ -148,19 +210,102 @@ pub fn output_uri(settings: &ConversionSettings) -> String {
     )
 }
 
-/// A relative blob path as a relative file path, refusing anything that leaves the container.
-fn blob_path(container: &Path, blob: &str) -> Option<PathBuf> {
-    let rel = Path::new(blob);
-    if rel.components().any(|c| !matches!(c, Component::Normal(_))) {
-        return None;
+/// A blob name as a relative path: `None` for anything that could leave the container, also
+/// once percent-decoded (absolute, `.`/`..` segments, backslashes, NUL, drive prefixes).
+fn blob_relative_path(blob: &str) -> Option<PathBuf> {
+    let decoded = percent_encoding::percent_decode_str(blob)
+        .decode_utf8()
+        .ok()?;
+    for form in [blob, decoded.as_ref()] {
+        if form.is_empty()
+            || form.len() > 1024
+            || form.starts_with('/')
+            || form.contains(['\\', '\0'])
+            // A drive prefix (`C:`) means an absolute path on Windows.
+            || form.as_bytes().get(1) == Some(&b':')
+            || form.split('/').any(|seg| seg == "." || seg == "..")
+        {
+            return None;
+        }
     }
-    Some(container.join(rel))
+    let rel = PathBuf::from(blob);
+    rel.components()
+        .all(|c| matches!(c, Component::Normal(_)))
+        .then_some(rel)
+}
+
+/// Why a path was refused: it leaves the root, or the disk said no.
+#[derive(Debug)]
+enum Confinement {
+    Outside,
+    Io,
+}
+
+/// `root/account/container/blob` for reading: the file must exist, be a regular file, and
+/// resolve (symlinks followed) to a place under the canonical root.
+fn confined_input(root: &Path, account: &str, container: &str, blob: &str) -> Option<PathBuf> {
+    let rel = blob_relative_path(blob)?;
+    let path = root.join(account).join(container).join(rel);
+    let resolved = std::fs::canonicalize(&path).ok()?;
+    (resolved.starts_with(root) && resolved.is_file()).then_some(resolved)
+}
+
+/// `root/account/container/blob` for writing: each folder on the way is created one at a time
+/// and checked, so a symlinked folder cannot lead out of the root; an existing file (or
+/// symlink) at the end must resolve under the root too.
+fn confined_output(
+    root: &Path,
+    account: &str,
+    container: &str,
+    blob: &str,
+) -> Result<PathBuf, Confinement> {
+    let rel = blob_relative_path(blob).ok_or(Confinement::Outside)?;
+    let file_name = rel.file_name().ok_or(Confinement::Outside)?.to_owned();
+    let mut dir = root.to_path_buf();
+    let folders = Path::new(account)
+        .join(container)
+        .join(rel.parent().unwrap_or(Path::new("")));
+    for part in folders.components() {
+        dir.push(part);
+        match std::fs::symlink_metadata(&dir) {
+            Ok(m) if m.file_type().is_symlink() => {
+                dir = std::fs::canonicalize(&dir).map_err(|_| Confinement::Io)?;
+                if !dir.starts_with(root) {
+                    return Err(Confinement::Outside);
+                }
+                if !dir.is_dir() {
+                    return Err(Confinement::Io);
+                }
+            }
+            Ok(m) if m.is_dir() => {}
+            Ok(_) => return Err(Confinement::Io),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                std::fs::create_dir(&dir).map_err(|_| Confinement::Io)?
+            }
+            Err(_) => return Err(Confinement::Io),
+        }
+    }
+    let file = dir.join(file_name);
+    if let Ok(m) = std::fs::symlink_metadata(&file) {
+        if m.file_type().is_symlink() {
+            let target = std::fs::canonicalize(&file).map_err(|_| Confinement::Outside)?;
+            if !target.starts_with(root) {
+                return Err(Confinement::Outside);
+            }
+            return Ok(target);
+        }
+    }
+    Ok(file)
 }
 
 impl Storage {
-    fn container_dir(&self, root: &Path, uri: &str) -> Option<PathBuf> {
-        let (account, container) = split_container_uri(uri)?;
-        Some(root.join(account).join(container))
+    /// How container names are checked when a conversion is created.
+    pub fn names(&self) -> Names {
+        if self.root.is_some() {
+            Names::Azure
+        } else {
+            Names::Charset
+        }
     }
 
     /// Runs the conversion against the storage root: the input must exist; the output is
@@ -173,10 +318,13 @@ impl Storage {
         let input = &settings.input_location;
         let prefix = input.blob_prefix.as_deref().unwrap_or("");
         let input_blob = format!("{prefix}{}", input.relative_input_asset_path);
-        let input_file = self
-            .container_dir(root, &input.storage_container_uri)
-            .and_then(|dir| blob_path(&dir, &input_blob))
-            .filter(|p| p.is_file());
+        // The root itself may be a symlink; everything is compared with its resolved form.
+        let root = std::fs::canonicalize(root).ok();
+        let input_file = root.as_deref().and_then(|root| {
+            let (account, container) =
+                split_container_uri(&input.storage_container_uri, Names::Azure)?;
+            confined_input(root, &account, &container, &input_blob)
+        });
         let Some(input_file) = input_file else {
             let mut error = ServiceError::new("InputContainerError", MISSING_INPUT_MESSAGE);
             let info = |m: String| ServiceError::new("AdditionalInfo", m);
@@ -205,20 +353,19 @@ impl Storage {
                 "Could not write the converted asset to the output storage container. Please make sure the container exists and is writable.",
             )
         };
-        let output_file = self
-            .container_dir(root, &out.storage_container_uri)
-            .and_then(|dir| blob_path(&dir, &output_blob))
+        let root = root.ok_or_else(write_error)?;
+        let (account, container) = split_container_uri(&out.storage_container_uri, Names::Azure)
             .ok_or_else(write_error)?;
+        let output_file =
+            confined_output(&root, &account, &container, &output_blob).map_err(|why| {
+                tracing::debug!(?why, blob = %output_blob, "conversion output refused");
+                write_error()
+            })?;
         let input_len = std::fs::metadata(&input_file).map(|m| m.len()).unwrap_or(0);
         let content = format!(
             "ARRASSET (remote-rendering emulator)\ninput: {input_blob}\ninput-bytes: {input_len}\n"
         );
-        output_file
-            .parent()
-            .map(std::fs::create_dir_all)
-            .transpose()
-            .and_then(|_| std::fs::write(&output_file, content))
-            .map_err(|_| write_error())?;
+        std::fs::write(&output_file, content).map_err(|_| write_error())?;
         Ok(uri)
     }
 }
@@ -230,16 +377,19 @@ mod tests {
     #[test]
     fn container_uris_map_to_account_and_container() {
         assert_eq!(
-            split_container_uri("https://sdktest.blob.core.windows.net/test"),
+            split_container_uri("https://sdktest.blob.core.windows.net/test", Names::Azure),
             Some(("sdktest".into(), "test".into()))
         );
         assert_eq!(
-            split_container_uri("http://127.0.0.1:10000/devstoreaccount1/assets/"),
+            split_container_uri(
+                "http://127.0.0.1:10000/devstoreaccount1/assets/",
+                Names::Azure
+            ),
             Some(("devstoreaccount1".into(), "assets".into()))
         );
-        assert_eq!(split_container_uri("Sanitized"), None);
+        assert_eq!(split_container_uri("Sanitized", Names::Charset), None);
         assert_eq!(
-            split_container_uri("https://sdktest.blob.core.windows.net/"),
+            split_container_uri("https://sdktest.blob.core.windows.net/", Names::Charset),
             None
         );
     }
@@ -253,9 +403,82 @@ mod tests {
 
     #[test]
     fn blob_paths_cannot_escape_the_container() {
-        let c = Path::new("/root/acct/cont");
-        assert!(blob_path(c, "Input/a.fbx").is_some());
-        assert!(blob_path(c, "../other/a.fbx").is_none());
-        assert!(blob_path(c, "/etc/passwd").is_none());
+        assert!(blob_relative_path("Input/a.fbx").is_some());
+        assert!(blob_relative_path("Input/a..b.fbx").is_some());
+        for bad in [
+            "../other/a.fbx",
+            "Input/../../a.fbx",
+            "/etc/passwd",
+            "./a.fbx",
+            "%2e%2e/a.fbx",
+            "Input/%2E%2E/%2e%2e/a.fbx",
+            "%2fetc/passwd",
+            "..\\..\\a.fbx",
+            "Input\\a.fbx",
+            "C:/Windows/a.fbx",
+            "",
+        ] {
+            assert!(blob_relative_path(bad).is_none(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn only_azure_names_are_accepted() {
+        for ok in [
+            "abc",
+            "sdktest",
+            "devstoreaccount1",
+            "a23456789012345678901234",
+        ] {
+            assert!(is_storage_account_name(ok), "{ok}");
+        }
+        for bad in [
+            "ab",
+            "..",
+            "Sdk",
+            "sdk-test",
+            "a234567890123456789012345",
+            "a%2e",
+            "a\\b",
+        ] {
+            assert!(!is_storage_account_name(bad), "{bad}");
+        }
+        for ok in ["abc", "my-container", "$root", "a1-b2-c3"] {
+            assert!(is_container_name(ok), "{ok}");
+        }
+        for bad in [
+            "ab", "..", "-abc", "abc-", "a--b", "Test", "%2e%2e", "a\\b", "a.b", "$logs",
+        ] {
+            assert!(!is_container_name(bad), "{bad}");
+        }
+        for names in [Names::Azure, Names::Charset] {
+            for bad in [
+                "http://127.0.0.1:10000/../..",
+                "https://x.blob.core.windows.net/..",
+                "https://...blob.core.windows.net/abc",
+                "http://h/%2e%2e/%2e%2e",
+                "http://h/devstoreaccount1/..%5c..",
+                "http://h/devstoreaccount1/..\\..",
+                "https://acct.blob.core.windows.net/Input",
+            ] {
+                assert_eq!(split_container_uri(bad, names), None, "{bad}");
+            }
+        }
+        assert_eq!(
+            split_container_uri(
+                "https://acct.blob.core.windows.net/input?sv=1",
+                Names::Azure
+            ),
+            Some(("acct".into(), "input".into()))
+        );
+        // Short names are only refused where they would become folders.
+        assert_eq!(
+            split_container_uri("https://a.blob.core.windows.net/in", Names::Charset),
+            Some(("a".into(), "in".into()))
+        );
+        assert_eq!(
+            split_container_uri("https://a.blob.core.windows.net/in", Names::Azure),
+            None
+        );
     }
 }

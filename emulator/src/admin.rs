@@ -1,5 +1,7 @@
 //! The admin endpoints under `/_emulator/`: what a test needs to steer the emulator from
-//! outside (any language, or curl). They take no token and are never faulted or counted.
+//! outside (any language, or curl). They are never faulted or counted. Who may call them is
+//! decided in `access.rs` before a request gets here (on loopback: anyone on the machine;
+//! beyond it, whoever has the admin credential).
 //!
 //! | method and path | does |
 //! | --- | --- |
@@ -13,12 +15,13 @@
 //! | `POST /_emulator/accounts/{a}/conversions/{id}/cancel` | the conversion goes to `Cancelled` |
 //! | `POST /_emulator/accounts/{a}/revoke-tokens` | every token issued so far for the account gets 401 |
 
+use crate::body::read_body;
 use crate::clock::{to_datetime, NANOS_PER_SEC};
 use crate::error::ApiError;
 use crate::faults::FaultPlan;
+use crate::respond::{api_response, empty, error_response, with_json, Body};
 use crate::routes::AdminRoute;
-use crate::server::{api_response, empty, error_response, with_json, Body, Shared};
-use http_body_util::BodyExt;
+use crate::shared::Shared;
 use hyper::body::Incoming;
 use hyper::{Request, Response};
 use remote_rendering_models::{ConversionStatus, ServiceError, Timestamp};
@@ -40,13 +43,8 @@ pub fn default_conversion_error() -> ServiceError {
     )
 }
 
-async fn body_json(req: Request<Incoming>) -> Result<Value, ApiError> {
-    let bytes = req
-        .into_body()
-        .collect()
-        .await
-        .map_err(|_| ApiError::bad_request("The request body could not be read."))?
-        .to_bytes();
+async fn body_json(shared: &Shared, req: Request<Incoming>) -> Result<Value, ApiError> {
+    let bytes = read_body(req.into_body(), shared.limits.body_timeout).await?;
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Ok(Value::Null);
     }
@@ -90,7 +88,7 @@ async fn run(
             json!({ "spec": plan.to_string(), "seed": seed })
         }
         AdminRoute::SetFaults => {
-            let body = body_json(req).await?;
+            let body = body_json(shared, req).await?;
             let spec = body["spec"].as_str().ok_or_else(|| {
                 ApiError::bad_request(
                     "The spec field is required (a fault plan such as \"429=0.1\").",
@@ -107,7 +105,7 @@ async fn run(
         }
         AdminRoute::GetClock => clock_json(shared),
         AdminRoute::AdvanceClock => {
-            let body = body_json(req).await?;
+            let body = body_json(shared, req).await?;
             let seconds = body["seconds"]
                 .as_f64()
                 .filter(|s| s.is_finite() && *s >= 0.0)
@@ -122,14 +120,14 @@ async fn run(
             clock_json(shared)
         }
         AdminRoute::FailSession { account, id } => {
-            let error = error_from(&body_json(req).await?, default_session_error());
+            let error = error_from(&body_json(shared, req).await?, default_session_error());
             let session = shared
                 .mutate(|s| s.fail_session(&account, &id, error, now).map(|m| (m, true)))
                 .await?;
             serde_json::to_value(session).expect("models serialise")
         }
         AdminRoute::FailConversion { account, id } => {
-            let error = error_from(&body_json(req).await?, default_conversion_error());
+            let error = error_from(&body_json(shared, req).await?, default_conversion_error());
             let c = shared
                 .mutate(|s| {
                     s.end_conversion(

@@ -1,7 +1,13 @@
 //! The emulator's command line, shared by its own binary and `arrctl emulator`: the same flags
 //! and the same JSON ready line.
 
-use crate::{Account, Emulator, EmulatorConfig, FaultPlan, TlsConfig};
+use crate::config::{
+    Limits, DEFAULT_BODY_TIMEOUT, DEFAULT_CLI_LISTEN, DEFAULT_CONVERSION_DURATION,
+    DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_CONNECTIONS, DEFAULT_PAGE_SIZE,
+    DEFAULT_REGION, DEFAULT_SEED, DEFAULT_STARTUP_DELAY, DEFAULT_TIME_SCALE,
+    DEFAULT_TOKEN_LIFETIME,
+};
+use crate::{Account, Emulator, EmulatorConfig, FaultPlan, SecretString, TlsConfig};
 use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -13,7 +19,7 @@ use std::time::Duration;
 #[command(name = "remote-rendering-emulator", version, about, long_about = None)]
 pub struct Args {
     /// Address to listen on (port 0 picks a free port).
-    #[arg(long, default_value = "127.0.0.1:8700", value_name = "ADDR")]
+    #[arg(long, default_value = DEFAULT_CLI_LISTEN, value_name = "ADDR")]
     listen: SocketAddr,
     /// An account as ID:KEY (repeatable). Without one, the well-known development account.
     #[arg(long = "account", value_name = "ID:KEY", value_parser = Account::parse)]
@@ -22,22 +28,22 @@ pub struct Args {
     #[arg(long = "entra-token", value_name = "ID:TOKEN")]
     entra_tokens: Vec<String>,
     /// Emulated seconds from Starting to Ready.
-    #[arg(long, default_value_t = 5.0, value_name = "SECS")]
+    #[arg(long, default_value_t = DEFAULT_STARTUP_DELAY.as_secs_f64(), value_name = "SECS")]
     startup_delay: f64,
     /// Emulated seconds a conversion runs.
-    #[arg(long, default_value_t = 10.0, value_name = "SECS")]
+    #[arg(long, default_value_t = DEFAULT_CONVERSION_DURATION.as_secs_f64(), value_name = "SECS")]
     conversion_duration: f64,
     /// How many times faster than real time emulated time runs (60: a minute per second).
-    #[arg(long, default_value_t = 1.0, value_name = "F")]
+    #[arg(long, default_value_t = DEFAULT_TIME_SCALE, value_name = "F")]
     time_scale: f64,
     /// Items per page of the list calls.
-    #[arg(long, default_value_t = 100, value_name = "N")]
+    #[arg(long, default_value_t = DEFAULT_PAGE_SIZE, value_name = "N")]
     page_size: usize,
     /// Faults to inject, e.g. "429:2=0.1@get_session,503=0.05,reset=0.02,delay:300ms=0.1".
     #[arg(long, value_name = "SPEC", value_parser = FaultPlan::parse)]
     faults: Option<FaultPlan>,
     /// Seed of the fault injector.
-    #[arg(long, default_value_t = 0, value_name = "N")]
+    #[arg(long, default_value_t = DEFAULT_SEED, value_name = "N")]
     seed: u64,
     /// Serve https with a certificate generated at start.
     #[arg(long)]
@@ -45,7 +51,7 @@ pub struct Args {
     /// Where to write the PEM of the CA that signed the https certificate.
     #[arg(long, value_name = "FILE", requires = "tls")]
     cert_out: Option<PathBuf>,
-    /// Keep sessions and conversions in this file across restarts.
+    /// Keep sessions, conversions and token revocations in this SQLite database across restarts.
     #[arg(long = "state", value_name = "FILE")]
     state: Option<PathBuf>,
     /// Folder standing in for blob storage ({root}/{storage account}/{container}/...).
@@ -55,11 +61,34 @@ pub struct Args {
     #[arg(long, value_name = "NAME")]
     linked_storage: Vec<String>,
     /// Region named in session hostnames.
-    #[arg(long, default_value = "local", value_name = "REGION")]
+    #[arg(long, default_value = DEFAULT_REGION, value_name = "REGION")]
     region: String,
     /// Lifetime of STS tokens, in real seconds.
-    #[arg(long, default_value_t = 86_400, value_name = "SECS")]
+    #[arg(long, default_value_t = DEFAULT_TOKEN_LIFETIME.as_secs(), value_name = "SECS")]
     token_lifetime: u64,
+    /// Seconds from the first byte of a request to the end of its header.
+    #[arg(long, default_value_t = DEFAULT_HEADER_READ_TIMEOUT.as_secs_f64(), value_name = "SECS")]
+    header_read_timeout: f64,
+    /// Seconds from the end of a request's header to the end of its body.
+    #[arg(long, default_value_t = DEFAULT_BODY_TIMEOUT.as_secs_f64(), value_name = "SECS")]
+    body_timeout: f64,
+    /// Seconds a keep-alive connection may wait for its next request.
+    #[arg(long, default_value_t = DEFAULT_IDLE_TIMEOUT.as_secs_f64(), value_name = "SECS")]
+    idle_timeout: f64,
+    /// Open connections at most (lowered to what the descriptor limit allows).
+    #[arg(long, default_value_t = DEFAULT_MAX_CONNECTIONS, value_name = "N")]
+    max_connections: usize,
+    /// Allow --listen on an address that is not loopback (the admin API then needs a credential).
+    #[arg(long)]
+    allow_remote: bool,
+    /// The admin API's credential (Authorization: Bearer TOKEN; at least 16 characters).
+    /// Without it, a random one is generated when listening beyond loopback.
+    #[arg(long, value_name = "TOKEN")]
+    admin_token: Option<String>,
+    /// Emulated seconds an ended session or conversion stays readable before it is deleted
+    /// (default: kept for ever, as the service kept them).
+    #[arg(long, value_name = "SECS")]
+    retention: Option<f64>,
 }
 
 fn seconds(name: &str, value: f64) -> Result<Duration, String> {
@@ -67,6 +96,13 @@ fn seconds(name: &str, value: f64) -> Result<Duration, String> {
         Ok(Duration::from_secs_f64(value))
     } else {
         Err(format!("--{name} must be 0 or more seconds, got {value}"))
+    }
+}
+
+fn positive(name: &str, value: f64) -> Result<Duration, String> {
+    match seconds(name, value)? {
+        d if d.is_zero() => Err(format!("--{name} must be more than 0 seconds")),
+        d => Ok(d),
     }
 }
 
@@ -113,6 +149,26 @@ pub fn config(args: Args) -> Result<EmulatorConfig, String> {
         linked_storage: args.linked_storage,
         region: args.region,
         token_lifetime: Duration::from_secs(args.token_lifetime),
+        limits: Limits {
+            header_read_timeout: positive("header-read-timeout", args.header_read_timeout)?,
+            body_timeout: positive("body-timeout", args.body_timeout)?,
+            idle_timeout: positive("idle-timeout", args.idle_timeout)?,
+            max_connections: match args.max_connections {
+                0 => return Err("--max-connections must be at least 1".to_owned()),
+                n => n,
+            },
+        },
+        allow_remote: args.allow_remote,
+        admin_token: match args.admin_token {
+            Some(t) if t.len() < 16 => {
+                return Err("--admin-token must be at least 16 characters".to_owned())
+            }
+            t => t.map(SecretString::new),
+        },
+        retention: args
+            .retention
+            .map(|r| seconds("retention", r))
+            .transpose()?,
     })
 }
 

@@ -1,5 +1,6 @@
 //! What an emulator instance is started with. The binary's flags map one to one onto these
-//! fields; the defaults are the documented ones.
+//! fields; every default is written once here, as a documented constant, and both
+//! [`EmulatorConfig::default`] and the command line use it.
 
 use crate::faults::FaultPlan;
 use remote_rendering_models::SecretString;
@@ -12,6 +13,46 @@ use std::time::Duration;
 pub const DEV_ACCOUNT_ID: &str = "00000000-1111-2222-3333-444455556666";
 /// The key of the well-known development account (public; never use it for anything real).
 pub const DEV_ACCOUNT_KEY: &str = "RW11bGF0b3JEZXZlbG9wbWVudEFjY291bnRLZXkwMDE=";
+
+/// Where the binary (and `arrctl emulator`) listens unless told otherwise. The library's
+/// default is [`DEFAULT_LISTEN`]: a free port, for tests.
+pub const DEFAULT_CLI_LISTEN: &str = "127.0.0.1:8700";
+/// The library's default listen address: loopback, a free port.
+pub const DEFAULT_LISTEN: SocketAddr = SocketAddr::V4(std::net::SocketAddrV4::new(
+    std::net::Ipv4Addr::LOCALHOST,
+    0,
+));
+/// Emulated time from `Starting` to `Ready`.
+pub const DEFAULT_STARTUP_DELAY: Duration = Duration::from_secs(5);
+/// Emulated time a conversion runs.
+pub const DEFAULT_CONVERSION_DURATION: Duration = Duration::from_secs(10);
+/// Emulated time runs this many times faster than real time.
+pub const DEFAULT_TIME_SCALE: f64 = 1.0;
+/// Items per page of the list calls (the service's page size).
+pub const DEFAULT_PAGE_SIZE: usize = 100;
+/// Seed of the fault injector.
+pub const DEFAULT_SEED: u64 = 0;
+/// Region named in session hostnames.
+pub const DEFAULT_REGION: &str = "local";
+/// Lifetime of STS tokens, real time (the service's: 24 hours).
+pub const DEFAULT_TOKEN_LIFETIME: Duration = Duration::from_secs(24 * 3600);
+/// Largest request body, on every route (API and `/_emulator/`).
+pub const MAX_BODY_BYTES: usize = 1 << 20;
+/// From the first byte of a request to the end of its header.
+pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// From the end of a request's header to the end of its body.
+pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long a keep-alive connection may wait for its next request.
+pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
+/// Open connections at most. The emulator lowers it to what its file-descriptor limit allows
+/// (the soft `RLIMIT_NOFILE` less [`RESERVED_DESCRIPTORS`]); at the cap the oldest connection
+/// that is not in the middle of a request is closed to make room.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 4096;
+/// Descriptors kept free for the state database, storage files and the listener.
+pub const RESERVED_DESCRIPTORS: usize = 64;
+/// How long ended sessions and conversions stay readable: `None`, for ever (as the service
+/// kept them).
+pub const DEFAULT_RETENTION: Option<Duration> = None;
 
 /// An ARR account the emulator knows: its id, its key, and optionally Entra (AAD) access tokens
 /// that the STS accepts in place of the key.
@@ -86,25 +127,61 @@ pub struct EmulatorConfig {
     pub region: String,
     /// Lifetime of STS tokens (real time).
     pub token_lifetime: Duration,
+    /// Connection limits and timeouts.
+    pub limits: Limits,
+    /// Listening on an address that is not loopback needs this (`--allow-remote`): it
+    /// exposes the admin API and the public development key to the network.
+    pub allow_remote: bool,
+    /// The credential of the `/_emulator/` admin API (`Authorization: Bearer TOKEN`). `None`
+    /// on loopback: no credential; beyond loopback a random one is generated and reported in
+    /// the ready line.
+    pub admin_token: Option<SecretString>,
+    /// How long (emulated time) ended sessions and conversions stay readable before they are
+    /// deleted; `None` keeps them.
+    pub retention: Option<Duration>,
+}
+
+/// Timeouts and the connection cap.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Limits {
+    pub header_read_timeout: Duration,
+    pub body_timeout: Duration,
+    pub idle_timeout: Duration,
+    pub max_connections: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
+            body_timeout: DEFAULT_BODY_TIMEOUT,
+            idle_timeout: DEFAULT_IDLE_TIMEOUT,
+            max_connections: DEFAULT_MAX_CONNECTIONS,
+        }
+    }
 }
 
 impl Default for EmulatorConfig {
     fn default() -> Self {
         EmulatorConfig {
-            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            listen: DEFAULT_LISTEN,
             accounts: Vec::new(),
-            startup_delay: Duration::from_secs(5),
-            conversion_duration: Duration::from_secs(10),
-            time_scale: 1.0,
-            page_size: 100,
+            startup_delay: DEFAULT_STARTUP_DELAY,
+            conversion_duration: DEFAULT_CONVERSION_DURATION,
+            time_scale: DEFAULT_TIME_SCALE,
+            page_size: DEFAULT_PAGE_SIZE,
             faults: FaultPlan::default(),
-            seed: 0,
+            seed: DEFAULT_SEED,
             tls: None,
             state_file: None,
             storage_root: None,
             linked_storage: Vec::new(),
-            region: "local".to_owned(),
-            token_lifetime: Duration::from_secs(24 * 3600),
+            region: DEFAULT_REGION.to_owned(),
+            token_lifetime: DEFAULT_TOKEN_LIFETIME,
+            limits: Limits::default(),
+            allow_remote: false,
+            admin_token: None,
+            retention: DEFAULT_RETENTION,
         }
     }
 }
@@ -134,6 +211,32 @@ impl EmulatorConfig {
                 "region must be letters, digits and '-', got {:?}",
                 self.region
             ));
+        }
+        if !self.listen.ip().is_loopback() && !self.allow_remote {
+            return Err(format!(
+                "listening on {} (not a loopback address) exposes the admin API and the development key to the network; allow it explicitly (--allow-remote)",
+                self.listen
+            ));
+        }
+        let l = &self.limits;
+        for (name, d) in [
+            ("header read timeout", l.header_read_timeout),
+            ("body timeout", l.body_timeout),
+            ("idle timeout", l.idle_timeout),
+        ] {
+            if d.is_zero() {
+                return Err(format!("{name} must be more than 0 seconds"));
+            }
+        }
+        if l.max_connections == 0 {
+            return Err("max connections must be at least 1".to_owned());
+        }
+        if self
+            .admin_token
+            .as_ref()
+            .is_some_and(|t| t.expose().len() < 16)
+        {
+            return Err("the admin token must be at least 16 characters".to_owned());
         }
         let mut seen = std::collections::HashSet::new();
         for a in self.effective_accounts() {

@@ -14,29 +14,35 @@
 //! What it does, and why each rule is there, is in the module docs: [`state`] (the state
 //! machine), [`faults`] (fault injection), the admin endpoints in `admin.rs`, `auth.rs` (STS).
 
+mod access;
 mod admin;
 mod auth;
+mod body;
+#[cfg(feature = "cli")]
 pub mod cli;
 pub mod clock;
 pub mod config;
+mod conn;
 mod error;
 pub mod faults;
 mod persist;
+mod respond;
 mod rng;
 mod routes;
 mod server;
+mod shared;
 pub mod state;
 mod stats;
 mod storage;
 mod tls;
 
-pub use config::{Account, EmulatorConfig, TlsConfig, DEV_ACCOUNT_ID, DEV_ACCOUNT_KEY};
+pub use config::{Account, EmulatorConfig, Limits, TlsConfig, DEV_ACCOUNT_ID, DEV_ACCOUNT_KEY};
 pub use faults::{FaultKind, FaultPlan, FaultRule};
 pub use remote_rendering_models::{SecretString, ServiceError};
 pub use stats::{RouteStats, Stats};
 
 use crate::clock::{wall_now, Clock, NANOS_PER_SEC};
-use crate::server::Shared;
+use crate::shared::Shared;
 use crate::state::{nanos, Behaviour, Store};
 use remote_rendering_models::ConversionStatus;
 use serde::Serialize;
@@ -63,6 +69,10 @@ pub struct EmulatorInfo {
     pub account_domain: String,
     /// PEM file of the CA that signed the https certificate, `null` over plain http.
     pub ca_cert: Option<PathBuf>,
+    /// The credential of the admin API, when it needs one (beyond loopback, or given); absent
+    /// from the ready line otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub admin_token: Option<SecretString>,
 }
 
 impl fmt::Debug for EmulatorInfo {
@@ -74,6 +84,7 @@ impl fmt::Debug for EmulatorInfo {
             .field("account_key", &self.account_key)
             .field("account_domain", &self.account_domain)
             .field("ca_cert", &self.ca_cert)
+            .field("admin_token", &self.admin_token)
             .finish()
     }
 }
@@ -374,6 +385,18 @@ fn describe(e: state::ApiError) -> String {
     }
 }
 
+/// What listening beyond loopback exposes, in words.
+pub fn remote_warning(addr: SocketAddr, dev_account: bool) -> String {
+    let key = if dev_account {
+        " The development account's key is public: anyone who can reach this address can create sessions and conversions with it."
+    } else {
+        ""
+    };
+    format!(
+        "listening on {addr}, beyond loopback: the ARR and STS API and the admin API (/_emulator/: faults, the clock, failing sessions, revoking tokens) are reachable from the network. The admin API requires the adminToken of the ready line (Authorization: Bearer ...).{key} Traffic is plain http unless --tls is given."
+    )
+}
+
 /// Binds, loads the state, sets up TLS, and spawns the server (and the state writer).
 async fn launch(
     config: EmulatorConfig,
@@ -381,18 +404,33 @@ async fn launch(
 ) -> Result<(EmulatorInfo, Arc<Shared>, tokio::task::JoinHandle<()>), EmulatorError> {
     config.validate().map_err(EmulatorError::Config)?;
     let accounts = config.effective_accounts();
+    let remote = !config.listen.ip().is_loopback();
+    let admin_token = match (&config.admin_token, remote) {
+        (Some(t), _) => Some(t.clone()),
+        (None, true) => Some(SecretString::new(access::generate_token())),
+        (None, false) => None,
+    };
     let listener = bind(config.listen).map_err(|e| EmulatorError::Bind(config.listen, e))?;
     let addr = listener
         .local_addr()
         .map_err(|e| EmulatorError::Bind(config.listen, e))?;
 
+    // Without --cert-out the CA goes into a fresh private folder (0700, a random name no one
+    // else can have made), removed when the server stops.
+    let mut cert_dir = None;
     let (tls, ca_cert) = match &config.tls {
         None => (None, None),
         Some(tls_config) => {
             let generated = tls::generate().map_err(EmulatorError::Tls)?;
-            let path = tls_config.cert_out.clone().unwrap_or_else(|| {
-                std::env::temp_dir().join(format!("remote-rendering-emulator-{}.pem", addr.port()))
-            });
+            let path = match &tls_config.cert_out {
+                Some(path) => path.clone(),
+                None => {
+                    let dir = tls::private_dir().map_err(EmulatorError::Tls)?;
+                    let path = dir.path().join("ca.pem");
+                    cert_dir = Some(dir);
+                    path
+                }
+            };
             std::fs::write(&path, &generated.ca_pem)
                 .map_err(|e| EmulatorError::Tls(format!("cannot write {}: {e}", path.display())))?;
             (
@@ -434,18 +472,21 @@ async fn launch(
         i64::try_from(config.token_lifetime.as_secs()).unwrap_or(i64::MAX / NANOS_PER_SEC),
         scheme,
         persister.clone(),
+        config.limits,
+        admin_token.clone(),
     ));
 
     let writer = persister.map(|p| {
         let s = shared.clone();
         tokio::spawn(p.run(shared.store.clone(), move || s.clock.now(), stop_rx.clone()))
     });
-    let server = tokio::spawn(server::serve(listener, shared.clone(), tls, stop_rx));
+    let server = tokio::spawn(conn::serve(listener, shared.clone(), tls, stop_rx));
     let task = tokio::spawn(async move {
         let _ = server.await;
         if let Some(w) = writer {
             let _ = w.await;
         }
+        drop(cert_dir);
     });
 
     let base = format!("{scheme}://{}:{}", endpoint_host(addr), addr.port());
@@ -457,7 +498,15 @@ async fn launch(
         account_key: first.key.clone(),
         account_domain: format!("{}:{}", endpoint_host(addr), addr.port()),
         ca_cert,
+        admin_token,
     };
+    if remote {
+        tracing::warn!(
+            listen = %addr,
+            "{}",
+            remote_warning(addr, config.accounts.is_empty())
+        );
+    }
     tracing::info!(endpoint = %info.endpoint, accounts = accounts.len(), tls = info.ca_cert.is_some(), "emulator ready");
     Ok((info, shared, task))
 }

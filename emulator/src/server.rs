@@ -1,124 +1,25 @@
-//! The HTTP side: connections (plain or TLS), fault injection, authentication, and the
-//! mapping of each route onto the state machine with the service's headers.
+//! The HTTP side of a request: fault injection, authentication, and the mapping of each
+//! route onto the state machine with the service's headers. Connections are `conn.rs`.
 
+use crate::access;
 use crate::admin;
-use crate::auth::{AuthFailure, Authenticator};
-use crate::clock::{wall_now, Clock, NANOS_PER_SEC};
-use crate::faults::{FaultInjector, FaultKind};
-use crate::persist::Persister;
-use crate::rng::SplitMix64;
+use crate::auth::AuthFailure;
+use crate::body::read_body;
+use crate::clock::{wall_now, NANOS_PER_SEC};
+use crate::faults::FaultKind;
 use crate::routes::{Route, RouteError};
-use crate::state::{ApiError, Behaviour, Page, Store};
-use crate::stats::Counters;
-use crate::storage::Storage;
-use bytes::Bytes;
-use http_body_util::{BodyExt, Full, Limited};
+use crate::state::{ApiError, Page};
 use hyper::body::Incoming;
 use hyper::{Method, Request, Response};
 use remote_rendering_models::{
     ConversionList, ErrorResponse, SessionList, StsTokenResponse, API_VERSION, API_VERSION_PREVIEW,
     STS_API_VERSION,
 };
-use serde::Serialize;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::net::TcpListener;
-use tokio::sync::watch;
 
-/// The versions this emulator serves, as the service advertised them in 2021.
-pub const SUPPORTED_VERSIONS: &str = "2021-01-01-preview, 2021-01-01";
-const JSON: &str = "application/json; charset=utf-8";
-const MAX_BODY: usize = 1 << 20;
-
-/// Everything the request handlers share.
-pub struct Shared {
-    pub auth: Authenticator,
-    pub clock: Clock,
-    pub store: Arc<Mutex<Store>>,
-    pub behaviour: Behaviour,
-    pub storage: Storage,
-    pub faults: FaultInjector,
-    pub counters: Counters,
-    pub page_size: usize,
-    pub token_lifetime_secs: i64,
-    pub scheme: &'static str,
-    pub persister: Option<Arc<Persister>>,
-    cv_rng: Mutex<SplitMix64>,
-}
-
-impl Shared {
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        auth: Authenticator,
-        clock: Clock,
-        store: Store,
-        behaviour: Behaviour,
-        storage: Storage,
-        faults: FaultInjector,
-        page_size: usize,
-        token_lifetime_secs: i64,
-        scheme: &'static str,
-        persister: Option<Arc<Persister>>,
-    ) -> Self {
-        Shared {
-            auth,
-            clock,
-            store: Arc::new(Mutex::new(store)),
-            behaviour,
-            storage,
-            faults,
-            counters: Counters::default(),
-            page_size,
-            token_lifetime_secs,
-            scheme,
-            persister,
-            cv_rng: Mutex::new(SplitMix64::from_entropy()),
-        }
-    }
-
-    /// A correlation vector like the service's: 22 base64 characters and `.0`.
-    fn new_cv(&self) -> String {
-        format!("{}.0", self.cv_rng.lock().unwrap().base64_chars(22))
-    }
-
-    fn uuid(&self) -> String {
-        self.cv_rng.lock().unwrap().uuid()
-    }
-
-    /// Runs a mutation on the store and, with a state file, waits until it is saved.
-    pub async fn mutate<T>(
-        &self,
-        f: impl FnOnce(&mut Store) -> Result<(T, bool), ApiError>,
-    ) -> Result<T, ApiError> {
-        let (value, version) = {
-            let mut store = self.store.lock().unwrap();
-            let (value, changed) = f(&mut store)?;
-            let version = match (&self.persister, changed) {
-                (Some(p), true) => Some(p.mark_changed()),
-                _ => None,
-            };
-            (value, version)
-        };
-        if let (Some(p), Some(v)) = (&self.persister, version) {
-            p.wait_saved(v).await;
-        }
-        Ok(value)
-    }
-
-    /// The same for callers that cannot wait (the library's control methods): the change is
-    /// saved by the writer soon after.
-    pub fn mutate_now<T>(
-        &self,
-        f: impl FnOnce(&mut Store) -> Result<T, ApiError>,
-    ) -> Result<T, ApiError> {
-        let mut store = self.store.lock().unwrap();
-        let value = f(&mut store)?;
-        if let Some(p) = &self.persister {
-            p.mark_changed();
-        }
-        Ok(value)
-    }
-}
+// Re-exported here, where they used to live, for code that names them through this module.
+pub(crate) use crate::respond::{api_response, empty, error_response, with_json, Body};
+pub use crate::shared::Shared;
 
 /// The connection was reset on purpose (an injected fault).
 #[derive(Debug)]
@@ -132,100 +33,12 @@ impl std::fmt::Display for InjectedReset {
 
 impl std::error::Error for InjectedReset {}
 
-pub type Body = Full<Bytes>;
-
-/// Accepts connections until `shutdown` fires, then lets open connections finish (5 s at most).
-pub async fn serve(
-    listener: TcpListener,
-    shared: Arc<Shared>,
-    tls: Option<tokio_rustls::TlsAcceptor>,
-    mut shutdown: watch::Receiver<bool>,
-) {
-    let mut conns = tokio::task::JoinSet::new();
-    loop {
-        tokio::select! {
-            accepted = listener.accept() => {
-                let (stream, _peer) = match accepted {
-                    Ok(c) => c,
-                    Err(e) => {
-                        // Out of file descriptors and the like: back off instead of spinning.
-                        tracing::warn!(error = %e, "accept failed");
-                        tokio::time::sleep(Duration::from_millis(20)).await;
-                        continue;
-                    }
-                };
-                let _ = stream.set_nodelay(true);
-                conns.spawn(serve_connection(stream, shared.clone(), tls.clone(), shutdown.clone()));
-            }
-            _ = shutdown.changed() => break,
-            Some(_) = conns.join_next(), if !conns.is_empty() => {}
-        }
-    }
-    drop(listener);
-    let drain = async { while conns.join_next().await.is_some() {} };
-    if tokio::time::timeout(Duration::from_secs(5), drain)
-        .await
-        .is_err()
-    {
-        conns.abort_all();
-    }
-}
-
-async fn serve_connection(
-    stream: tokio::net::TcpStream,
-    shared: Arc<Shared>,
-    tls: Option<tokio_rustls::TlsAcceptor>,
-    shutdown: watch::Receiver<bool>,
-) {
-    let socket = RawSocket::of(&stream);
-    let service = hyper::service::service_fn(move |req| {
-        let shared = shared.clone();
-        async move { handle(&shared, req, socket).await }
-    });
-    match tls {
-        None => drive(hyper_util::rt::TokioIo::new(stream), service, shutdown).await,
-        Some(acceptor) => {
-            match tokio::time::timeout(Duration::from_secs(10), acceptor.accept(stream)).await {
-                Ok(Ok(tls_stream)) => {
-                    drive(hyper_util::rt::TokioIo::new(tls_stream), service, shutdown).await
-                }
-                Ok(Err(e)) => tracing::debug!(error = %e, "TLS handshake failed"),
-                Err(_) => tracing::debug!("TLS handshake timed out"),
-            }
-        }
-    }
-}
-
-async fn drive<I, S>(io: I, service: S, mut shutdown: watch::Receiver<bool>)
-where
-    I: hyper::rt::Read + hyper::rt::Write + Unpin + Send + 'static,
-    S: hyper::service::Service<Request<Incoming>, Response = Response<Body>, Error = InjectedReset>
-        + Send,
-    S::Future: Send + 'static,
-{
-    let conn = hyper::server::conn::http1::Builder::new()
-        .keep_alive(true)
-        .serve_connection(io, service);
-    tokio::pin!(conn);
-    tokio::select! {
-        result = conn.as_mut() => {
-            if let Err(e) = result {
-                tracing::debug!(error = %e, "connection ended with an error");
-            }
-        }
-        _ = shutdown.changed() => {
-            conn.as_mut().graceful_shutdown();
-            let _ = conn.await;
-        }
-    }
-}
-
 /// The raw socket of a connection, to turn its close into a reset (RST) for the `reset` fault.
 #[derive(Clone, Copy)]
-struct RawSocket(#[cfg(unix)] std::os::fd::RawFd);
+pub(crate) struct RawSocket(#[cfg(unix)] std::os::fd::RawFd);
 
 impl RawSocket {
-    fn of(stream: &tokio::net::TcpStream) -> Self {
+    pub(crate) fn of(stream: &tokio::net::TcpStream) -> Self {
         #[cfg(unix)]
         {
             use std::os::fd::AsRawFd;
@@ -250,51 +63,10 @@ impl RawSocket {
     }
 }
 
-/// Headers every API answer carries, as the service sent them.
-pub(crate) fn api_response(shared: &Shared, status: u16) -> http::response::Builder {
-    Response::builder()
-        .status(status)
-        .header("api-supported-versions", SUPPORTED_VERSIONS)
-        .header("MS-CV", shared.new_cv())
-        .header("X-Content-Type-Options", "nosniff")
-}
-
-pub(crate) fn with_json(
-    builder: http::response::Builder,
-    value: &impl Serialize,
-) -> Response<Body> {
-    let bytes = serde_json::to_vec(value).expect("models always serialise");
-    builder
-        .header(http::header::CONTENT_TYPE, JSON)
-        .body(Full::new(Bytes::from(bytes)))
-        .expect("valid response")
-}
-
-pub(crate) fn empty(builder: http::response::Builder) -> Response<Body> {
-    builder
-        .header(http::header::CONTENT_LENGTH, "0")
-        .body(Full::new(Bytes::new()))
-        .expect("valid response")
-}
-
 fn no_cache(builder: http::response::Builder) -> http::response::Builder {
     builder
         .header(http::header::CACHE_CONTROL, "no-store, no-cache")
         .header(http::header::PRAGMA, "no-cache")
-}
-
-pub(crate) fn error_response(shared: &Shared, err: &ApiError) -> Response<Body> {
-    let mut builder = api_response(shared, err.status);
-    if err.status == 401 {
-        builder = builder.header(
-            http::header::WWW_AUTHENTICATE,
-            r#"Bearer error="invalid_token""#,
-        );
-    }
-    match &err.error {
-        Some(e) => with_json(builder, &ErrorResponse { error: e.clone() }),
-        None => empty(builder),
-    }
 }
 
 fn query_param<'a>(query: &'a str, name: &str) -> Option<std::borrow::Cow<'a, str>> {
@@ -306,14 +78,8 @@ fn query_param<'a>(query: &'a str, name: &str) -> Option<std::borrow::Cow<'a, st
     })
 }
 
-async fn read_json(body: Incoming) -> Result<serde_json::Value, ApiError> {
-    let bytes = Limited::new(body, MAX_BODY)
-        .collect()
-        .await
-        .map_err(|_| {
-            ApiError::bad_request("The request body could not be read or is larger than 1 MiB.")
-        })?
-        .to_bytes();
+async fn read_json(shared: &Shared, body: Incoming) -> Result<serde_json::Value, ApiError> {
+    let bytes = read_body(body, shared.limits.body_timeout).await?;
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(ApiError::bad_request("The request body is required."));
     }
@@ -327,11 +93,16 @@ async fn read_json(body: Incoming) -> Result<serde_json::Value, ApiError> {
     Ok(value)
 }
 
-async fn handle(
+pub(crate) async fn handle(
     shared: &Shared,
     req: Request<Incoming>,
     socket: RawSocket,
 ) -> Result<Response<Body>, InjectedReset> {
+    if access::is_admin_path(req.uri().path()) {
+        if let Err(refused) = access::admin_access(shared, req.uri().path(), req.headers()) {
+            return Ok(*refused);
+        }
+    }
     let route = match Route::parse(req.method(), req.uri().path()) {
         Ok(r) => r,
         Err(RouteError::NotFound) => return Ok(empty(api_response(shared, 404))),
@@ -517,7 +288,7 @@ async fn arr(
     let method = req.method().clone();
     let needs_body = method == Method::PUT || method == Method::PATCH;
     let body = if needs_body {
-        Some(read_json(req.into_body()).await?)
+        Some(read_json(shared, req.into_body()).await?)
     } else {
         None
     };

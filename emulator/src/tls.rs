@@ -67,3 +67,19 @@ pub fn generate() -> Result<Generated, String> {
         ca_pem: ca_cert.pem(),
     })
 }
+
+/// A fresh folder only this user can enter (0700 on Unix), with a random name, removed when
+/// the returned handle is dropped: where the CA goes without `--cert-out`.
+pub fn private_dir() -> Result<tempfile::TempDir, String> {
+    let dir = tempfile::Builder::new()
+        .prefix("remote-rendering-emulator-")
+        .tempdir()
+        .map_err(|e| format!("cannot create a private folder for the CA certificate: {e}"))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o700))
+            .map_err(|e| format!("cannot make {} private: {e}", dir.path().display()))?;
+    }
+    Ok(dir)
+}

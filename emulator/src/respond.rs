@@ -1,0 +1,58 @@
+//! Building answers the way the service sends them: its headers on every answer, JSON bodies
+//! with its content type, and its error bodies. Shared by the API and the admin routes.
+
+use crate::error::ApiError;
+use crate::shared::Shared;
+use bytes::Bytes;
+use http_body_util::Full;
+use hyper::Response;
+use remote_rendering_models::ErrorResponse;
+use serde::Serialize;
+
+/// The versions this emulator serves, as the service advertised them in 2021.
+pub const SUPPORTED_VERSIONS: &str = "2021-01-01-preview, 2021-01-01";
+const JSON: &str = "application/json; charset=utf-8";
+
+/// The body of every answer.
+pub type Body = Full<Bytes>;
+
+/// Headers every API answer carries, as the service sent them.
+pub(crate) fn api_response(shared: &Shared, status: u16) -> http::response::Builder {
+    Response::builder()
+        .status(status)
+        .header("api-supported-versions", SUPPORTED_VERSIONS)
+        .header("MS-CV", shared.new_cv())
+        .header("X-Content-Type-Options", "nosniff")
+}
+
+pub(crate) fn with_json(
+    builder: http::response::Builder,
+    value: &impl Serialize,
+) -> Response<Body> {
+    let bytes = serde_json::to_vec(value).expect("models always serialise");
+    builder
+        .header(http::header::CONTENT_TYPE, JSON)
+        .body(Full::new(Bytes::from(bytes)))
+        .expect("valid response")
+}
+
+pub(crate) fn empty(builder: http::response::Builder) -> Response<Body> {
+    builder
+        .header(http::header::CONTENT_LENGTH, "0")
+        .body(Full::new(Bytes::new()))
+        .expect("valid response")
+}
+
+pub(crate) fn error_response(shared: &Shared, err: &ApiError) -> Response<Body> {
+    let mut builder = api_response(shared, err.status);
+    if err.status == 401 {
+        builder = builder.header(
+            http::header::WWW_AUTHENTICATE,
+            r#"Bearer error="invalid_token""#,
+        );
+    }
+    match &err.error {
+        Some(e) => with_json(builder, &ErrorResponse { error: e.clone() }),
+        None => empty(builder),
+    }
+}

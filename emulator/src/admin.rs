@@ -80,7 +80,7 @@ async fn run(
         AdminRoute::Health => json!({ "status": "ok" }),
         AdminRoute::Stats => {
             let mut v = serde_json::to_value(shared.counters.snapshot()).expect("stats serialise");
-            v["resources"] = shared.store.lock().unwrap().census(now);
+            v["resources"] = shared.read(|s| Ok(s.census(now)))?;
             v
         }
         AdminRoute::GetFaults => {
@@ -122,7 +122,7 @@ async fn run(
         AdminRoute::FailSession { account, id } => {
             let error = error_from(&body_json(shared, req).await?, default_session_error());
             let session = shared
-                .mutate(|s| s.fail_session(&account, &id, error, now).map(|m| (m, true)))
+                .mutate(|s| s.fail_session(&account, &id, error, now))
                 .await?;
             serde_json::to_value(session).expect("models serialise")
         }
@@ -138,14 +138,23 @@ async fn run(
                         now,
                         &shared.storage,
                     )
-                    .map(|m| (m, true))
                 })
                 .await?;
             serde_json::to_value(c).expect("models serialise")
         }
         AdminRoute::RevokeTokens { account } => {
-            if !shared.auth.revoke_tokens(&account) {
+            let (known, pending) = shared.revoke_tokens(&account);
+            if !known {
                 return Err(ApiError::not_found());
+            }
+            if let Some(pending) = pending {
+                if !matches!(pending.await, Ok(Ok(()))) {
+                    return Err(ApiError::with_body(
+                        500,
+                        "InternalServerError",
+                        "The revocation could not be saved.",
+                    ));
+                }
             }
             return Ok(None);
         }
@@ -160,7 +169,6 @@ async fn run(
                         now,
                         &shared.storage,
                     )
-                    .map(|m| (m, true))
                 })
                 .await?;
             serde_json::to_value(c).expect("models serialise")

@@ -167,15 +167,24 @@ impl Authenticator {
 
 impl Authenticator {
     /// Makes every token issued so far for `account_id` invalid (401), as a key rotation
-    /// would. Returns false for an unknown account.
-    pub fn revoke_tokens(&self, account_id: &str) -> bool {
-        match self.accounts.get(&account_id.to_ascii_lowercase()) {
-            Some(a) => {
+    /// would. Returns the account's new token generation (to save), `None` for an unknown
+    /// account.
+    pub fn revoke_tokens(&self, account_id: &str) -> Option<u64> {
+        self.accounts
+            .get(&account_id.to_ascii_lowercase())
+            .map(|a| {
                 a.generation
-                    .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-                true
-            }
-            None => false,
+                    .fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+                    + 1
+            })
+    }
+
+    /// Restores an account's token generation read from a state database (revocations before
+    /// a restart stay in force).
+    pub fn restore_generation(&self, account_id: &str, generation: u64) {
+        if let Some(a) = self.accounts.get(&account_id.to_ascii_lowercase()) {
+            a.generation
+                .fetch_max(generation, std::sync::atomic::Ordering::SeqCst);
         }
     }
 }
@@ -299,8 +308,8 @@ mod tests {
         let a = auth();
         let id = "00000000-1111-2222-3333-444455556666";
         let old = format!("Bearer {}", a.issue(id, 1000, 100).unwrap());
-        assert!(a.revoke_tokens(id));
-        assert!(!a.revoke_tokens("unknown"));
+        assert_eq!(a.revoke_tokens(id), Some(1));
+        assert_eq!(a.revoke_tokens("unknown"), None);
         assert_eq!(
             a.check_access_token(id, Some(&old), 1050),
             Err(AuthFailure::Unauthorized("token revoked"))

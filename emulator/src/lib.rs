@@ -23,9 +23,9 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 mod conn;
+mod db;
 mod error;
 pub mod faults;
-mod persist;
 mod respond;
 mod rng;
 mod routes;
@@ -303,7 +303,7 @@ impl Emulator {
     /// Makes every access token issued so far for `account` invalid (the next call with one
     /// gets 401), as a key rotation would. Tokens issued afterwards work.
     pub fn revoke_tokens(&self, account: &str) -> Result<(), String> {
-        if self.shared.auth.revoke_tokens(account) {
+        if self.shared.revoke_tokens(account).0 {
             Ok(())
         } else {
             Err(format!("no account {account}"))
@@ -441,21 +441,28 @@ async fn launch(
     };
 
     let account_ids = accounts.iter().map(|a| a.id.clone());
-    let (store, clock_origin) = match &config.state_file {
-        Some(path) => match persist::load(path, config.time_scale).map_err(EmulatorError::State)? {
-            Some(loaded) => {
-                let mut store = loaded.store;
-                store.ensure_accounts(account_ids);
-                (store, loaded.resume_at)
+    let retention = config.retention.map(nanos);
+    let mut store = Store::new(account_ids, retention);
+    let auth = auth::Authenticator::new(&accounts);
+    let (db, clock_origin) = match &config.state_file {
+        None => (None, wall_now()),
+        Some(path) => {
+            let (db, loaded) = db::open(path, config.time_scale).map_err(EmulatorError::State)?;
+            store
+                .restore(loaded.rows, loaded.next_seq)
+                .map_err(|e| EmulatorError::State(format!("{}: {e}", path.display())))?;
+            for (account, generation) in &loaded.generations {
+                auth.restore_generation(account, *generation);
             }
-            None => (Store::new(account_ids), wall_now()),
-        },
-        None => (Store::new(account_ids), wall_now()),
+            (
+                Some(Arc::new(db)),
+                loaded.resume_at.unwrap_or_else(wall_now),
+            )
+        }
     };
-    let persister = config.state_file.clone().map(persist::Persister::new);
     let scheme = if tls.is_some() { "https" } else { "http" };
     let shared = Arc::new(Shared::new(
-        auth::Authenticator::new(&accounts),
+        auth,
         Clock::new(clock_origin, config.time_scale),
         store,
         Behaviour {
@@ -471,20 +478,36 @@ async fn launch(
         config.page_size,
         i64::try_from(config.token_lifetime.as_secs()).unwrap_or(i64::MAX / NANOS_PER_SEC),
         scheme,
-        persister.clone(),
+        db,
         config.limits,
         admin_token.clone(),
     ));
 
-    let writer = persister.map(|p| {
-        let s = shared.clone();
-        tokio::spawn(p.run(shared.store.clone(), move || s.clock.now(), stop_rx.clone()))
+    // With retention, ended resources are also deleted while nothing else happens, so an idle
+    // emulator's memory shrinks too.
+    let sweeper = retention.map(|_| {
+        let (s, mut stop) = (shared.clone(), stop_rx.clone());
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_secs(1));
+            loop {
+                tokio::select! {
+                    _ = tick.tick() => { let _ = s.read(|_| Ok(())); }
+                    _ = stop.changed() => break,
+                }
+            }
+        })
     });
     let server = tokio::spawn(conn::serve(listener, shared.clone(), tls, stop_rx));
+    let closing = shared.clone();
     let task = tokio::spawn(async move {
         let _ = server.await;
-        if let Some(w) = writer {
-            let _ = w.await;
+        if let Some(s) = sweeper {
+            let _ = s.await;
+        }
+        if let Some(db) = closing.db.clone() {
+            let last_seq = closing.store.lock().unwrap().last_seq();
+            let now = closing.clock.now();
+            let _ = tokio::task::spawn_blocking(move || db.close(last_seq, now)).await;
         }
         drop(cert_dir);
     });

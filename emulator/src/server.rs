@@ -314,44 +314,30 @@ async fn arr(
     Ok(match route {
         Route::CreateSession { id, .. } => {
             let (status, session) = shared
-                .mutate(|s| {
-                    s.create_session(&account, &id, &body, now, b)
-                        .map(|(st, m)| ((st, m), st == 201))
-                })
+                .mutate(|s| s.create_session(&account, &id, &body, now, b))
                 .await?;
             with_json(api_response(shared, status), &session)
         }
         Route::GetSession { id, .. } => {
-            let session = shared
-                .store
-                .lock()
-                .unwrap()
-                .get_session(&account, &id, now)?;
+            let session = shared.read(|s| s.get_session(&account, &id, now))?;
             with_json(no_cache(api_response(shared, 200)), &session)
         }
         Route::UpdateSession { id, .. } => {
             let session = shared
-                .mutate(|s| {
-                    s.update_session(&account, &id, &body, now)
-                        .map(|m| (m, true))
-                })
+                .mutate(|s| s.update_session(&account, &id, &body, now))
                 .await?;
             with_json(api_response(shared, 200), &session)
         }
         Route::StopSession { id, .. } => {
             shared
-                .mutate(|s| s.stop_session(&account, &id, now).map(|()| ((), true)))
+                .mutate(|s| s.stop_session(&account, &id, now))
                 .await?;
             empty(api_response(shared, 204))
         }
         Route::ListSessions { .. } => {
             let after = after()?;
-            let Page { items, next_after } = shared.store.lock().unwrap().list_sessions(
-                &account,
-                after,
-                shared.page_size,
-                now,
-            )?;
+            let Page { items, next_after } =
+                shared.read(|s| s.list_sessions(&account, after, shared.page_size, now))?;
             let list = SessionList {
                 sessions: items,
                 next_link: next_link(next_after),
@@ -360,31 +346,20 @@ async fn arr(
         }
         Route::CreateConversion { id, .. } => {
             let (status, conversion) = shared
-                .mutate(|s| {
-                    s.create_conversion(&account, &id, &body, now, b, &shared.storage)
-                        .map(|(st, m)| ((st, m), st == 201))
-                })
+                .mutate(|s| s.create_conversion(&account, &id, &body, now, b, &shared.storage))
                 .await?;
             with_json(api_response(shared, status), &conversion)
         }
         Route::GetConversion { id, .. } => {
             let conversion =
-                shared
-                    .store
-                    .lock()
-                    .unwrap()
-                    .get_conversion(&account, &id, now, &shared.storage)?;
+                shared.read(|s| s.get_conversion(&account, &id, now, &shared.storage))?;
             with_json(no_cache(api_response(shared, 200)), &conversion)
         }
         Route::ListConversions { .. } => {
             let after = after()?;
-            let Page { items, next_after } = shared.store.lock().unwrap().list_conversions(
-                &account,
-                after,
-                shared.page_size,
-                now,
-                &shared.storage,
-            )?;
+            let Page { items, next_after } = shared.read(|s| {
+                s.list_conversions(&account, after, shared.page_size, now, &shared.storage)
+            })?;
             let list = ConversionList {
                 conversions: items,
                 next_link: next_link(next_after),

@@ -5,9 +5,9 @@
 use crate::auth::Authenticator;
 use crate::clock::Clock;
 use crate::config::Limits;
+use crate::db::Db;
 use crate::error::ApiError;
 use crate::faults::FaultInjector;
-use crate::persist::Persister;
 use crate::rng::SplitMix64;
 use crate::state::{Behaviour, Store};
 use crate::stats::Counters;
@@ -27,7 +27,8 @@ pub struct Shared {
     pub page_size: usize,
     pub token_lifetime_secs: i64,
     pub scheme: &'static str,
-    pub persister: Option<Arc<Persister>>,
+    /// The state database, with `--state`.
+    pub db: Option<Arc<Db>>,
     /// Timeouts and the connection cap.
     pub limits: Limits,
     /// The admin API's credential, when it needs one (see `access.rs`).
@@ -47,7 +48,7 @@ impl Shared {
         page_size: usize,
         token_lifetime_secs: i64,
         scheme: &'static str,
-        persister: Option<Arc<Persister>>,
+        db: Option<Arc<Db>>,
         limits: Limits,
         admin_token: Option<SecretString>,
     ) -> Self {
@@ -62,7 +63,7 @@ impl Shared {
             page_size,
             token_lifetime_secs,
             scheme,
-            persister,
+            db,
             limits,
             admin_token,
             cv_rng: Mutex::new(SplitMix64::from_entropy()),
@@ -78,37 +79,86 @@ impl Shared {
         self.cv_rng.lock().unwrap().uuid()
     }
 
-    /// Runs a mutation on the store and, with a state file, waits until it is saved.
+    /// Runs a change on the store and, with a state database, answers once it is committed
+    /// (a failed commit is a 500: the change is made in memory but not saved). Ended
+    /// resources past their retention are deleted first.
     pub async fn mutate<T>(
         &self,
-        f: impl FnOnce(&mut Store) -> Result<(T, bool), ApiError>,
+        f: impl FnOnce(&mut Store) -> Result<T, ApiError>,
     ) -> Result<T, ApiError> {
-        let (value, version) = {
-            let mut store = self.store.lock().unwrap();
-            let (value, changed) = f(&mut store)?;
-            let version = match (&self.persister, changed) {
-                (Some(p), true) => Some(p.mark_changed()),
-                _ => None,
-            };
-            (value, version)
-        };
-        if let (Some(p), Some(v)) = (&self.persister, version) {
-            p.wait_saved(v).await;
+        let (result, pending) = self.apply(f);
+        if let Some(pending) = pending {
+            match pending.await {
+                Ok(Ok(())) => {}
+                Ok(Err(_)) | Err(_) => {
+                    return Err(ApiError::with_body(
+                        500,
+                        "InternalServerError",
+                        "The change could not be saved.",
+                    ))
+                }
+            }
         }
-        Ok(value)
+        result
     }
 
-    /// The same for callers that cannot wait (the library's control methods): the change is
-    /// saved by the writer soon after.
+    /// The same for reads (which may settle a conversion, a change to save) and for callers
+    /// that cannot wait (the library's control methods): the change is queued and committed
+    /// in order, but not waited for.
+    pub fn read<T>(
+        &self,
+        f: impl FnOnce(&mut Store) -> Result<T, ApiError>,
+    ) -> Result<T, ApiError> {
+        self.apply(f).0
+    }
+
+    /// [`read`](Shared::read) under its old name, for the library's control methods.
     pub fn mutate_now<T>(
         &self,
         f: impl FnOnce(&mut Store) -> Result<T, ApiError>,
     ) -> Result<T, ApiError> {
+        self.read(f)
+    }
+
+    fn apply<T>(
+        &self,
+        f: impl FnOnce(&mut Store) -> Result<T, ApiError>,
+    ) -> (Result<T, ApiError>, Option<Commit>) {
+        let now = self.clock.now();
         let mut store = self.store.lock().unwrap();
-        let value = f(&mut store)?;
-        if let Some(p) = &self.persister {
-            p.mark_changed();
+        store.purge(now);
+        let result = f(&mut store);
+        let rows = store.take_rows();
+        let pending = match &self.db {
+            // Queued under the lock, so the database sees changes in the order they were made.
+            Some(db) if !rows.is_empty() => {
+                Some(db.submit(rows, Vec::new(), store.last_seq(), now))
+            }
+            _ => None,
+        };
+        (result, pending)
+    }
+
+    /// Makes every token issued so far for `account` invalid, and saves that. False for an
+    /// unknown account.
+    pub fn revoke_tokens(&self, account: &str) -> (bool, Option<Commit>) {
+        let _store = self.store.lock().unwrap();
+        match self.auth.revoke_tokens(account) {
+            None => (false, None),
+            Some(generation) => {
+                let pending = self.db.as_ref().map(|db| {
+                    db.submit(
+                        Vec::new(),
+                        vec![(account.to_ascii_lowercase(), generation)],
+                        _store.last_seq(),
+                        self.clock.now(),
+                    )
+                });
+                (true, pending)
+            }
         }
-        Ok(value)
     }
 }
+
+/// A queued change set: answers once it is committed.
+pub type Commit = tokio::sync::oneshot::Receiver<Result<(), String>>;

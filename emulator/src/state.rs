@@ -5,6 +5,12 @@
 //! `Succeeded` or `Failed` (checking the storage root, if there is one).
 //!
 //! Every rule here that is not in the spec comes from the recordings (see API-NOTES §7).
+//!
+//! The store is indexed so that a list page costs O(page size): sessions not yet known to have
+//! ended and all conversions are kept in order of creation (their `$skipToken` is that order),
+//! and a page is a range of that order. Every change is noted, so that a state database can
+//! write just the records that changed ([`Store::take_rows`]). With a retention period, ended
+//! resources are deleted once it has passed, in order of their end.
 
 use crate::clock::{to_datetime, Nanos, NANOS_PER_MIN};
 pub use crate::error::ApiError;
@@ -16,7 +22,8 @@ use remote_rendering_models::{
     SessionSize, SessionStatus, Timestamp,
 };
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 /// Largest lease the service accepts, in minutes (spec: "between 0 and 1440").
 pub const MAX_LEASE_MINUTES: i64 = 1440;
@@ -30,9 +37,11 @@ pub struct Behaviour {
     pub linked_storage: Vec<String>,
 }
 
+/// A session as stored. Kept small: the id is the map's key (shared with the order index), the
+/// hostname is shared by every session on the same emulated load balancer, and an error is
+/// boxed (most sessions never have one).
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct SessionRecord {
-    id: String,
     seq: u64,
     size: SessionSize,
     /// The lease asked for at creation (what a re-PUT is compared with).
@@ -42,9 +51,9 @@ pub struct SessionRecord {
     ready_at: Nanos,
     handshake_port: u16,
     inspector_port: u16,
-    hostname: String,
+    hostname: Arc<str>,
     stopped_at: Option<Nanos>,
-    failed: Option<(Nanos, ServiceError)>,
+    failed: Option<Box<(Nanos, ServiceError)>>,
 }
 
 /// The derived state of a session at one instant.
@@ -60,6 +69,18 @@ impl SessionRecord {
         self.ready_at + self.lease * NANOS_PER_MIN
     }
 
+    /// When the session ends (or is due to end, if nothing else happens first).
+    fn ends_at(&self) -> Nanos {
+        let mut end = self.expires_at().max(self.ready_at);
+        if let Some(b) = &self.failed {
+            end = end.min(b.0);
+        }
+        if let Some(t) = self.stopped_at {
+            end = end.min(t);
+        }
+        end
+    }
+
     fn view(&self, now: Nanos) -> SessionView {
         let minutes_until = |t: Nanos| ((t - self.ready_at).max(0)) / NANOS_PER_MIN;
         // Whichever terminal event came first wins: failure, expiry or stop.
@@ -69,8 +90,8 @@ impl SessionRecord {
                 end = Some((t, s));
             }
         };
-        if let Some((t, _)) = &self.failed {
-            consider(*t, SessionStatus::Error);
+        if let Some(b) = &self.failed {
+            consider(b.0, SessionStatus::Error);
         }
         consider(self.expires_at().max(self.ready_at), SessionStatus::Expired);
         if let Some(t) = self.stopped_at {
@@ -95,22 +116,22 @@ impl SessionRecord {
         }
     }
 
-    fn to_model(&self, now: Nanos) -> Session {
+    fn to_model(&self, id: &str, now: Nanos) -> Session {
         let view = self.view(now);
         let ready = view.status == SessionStatus::Ready;
         Session {
-            id: self.id.clone(),
+            id: id.to_owned(),
             creation_time: Some(Timestamp::session_form(to_datetime(self.created))),
             arr_inspector_port: ready.then_some(self.inspector_port),
             handshake_port: ready.then_some(self.handshake_port),
             elapsed_time_minutes: Some(view.elapsed),
-            hostname: ready.then(|| self.hostname.clone()),
+            hostname: ready.then(|| self.hostname.to_string()),
             max_lease_time_minutes: Some(self.lease),
             size: self.size.clone(),
             // Stopped and expired sessions keep their teraflops (recordings), drop the rest.
             teraflops: view.reached_ready.then(|| teraflops(&self.size)),
             error: match view.status {
-                SessionStatus::Error => self.failed.as_ref().map(|(_, e)| e.clone()),
+                SessionStatus::Error => self.failed.as_ref().map(|b| b.1.clone()),
                 _ => None,
             },
             status: view.status,
@@ -129,10 +150,12 @@ fn teraflops(size: &SessionSize) -> f64 {
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct ConversionRecord {
-    id: String,
     seq: u64,
     created: Nanos,
     finishes_at: Nanos,
+    /// When it was cancelled or failed by the admin API, before `finishes_at`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    ended_early: Option<Nanos>,
     /// Normalised settings as echoed back (no SAS).
     settings: ConversionSettings,
     /// The settings as sent (minus SAS), for comparing a re-PUT.
@@ -148,10 +171,14 @@ struct ConversionOutcome {
 }
 
 impl ConversionRecord {
-    fn to_model(&self, status: ConversionStatus) -> Conversion {
+    fn ends_at(&self) -> Nanos {
+        self.ended_early.unwrap_or(self.finishes_at)
+    }
+
+    fn to_model(&self, id: &str, status: ConversionStatus) -> Conversion {
         let outcome = self.outcome.as_ref();
         Conversion {
-            id: self.id.clone(),
+            id: id.to_owned(),
             creation_time: Timestamp::conversion_form(to_datetime(self.created)),
             settings: self.settings.clone(),
             output: outcome
@@ -162,9 +189,10 @@ impl ConversionRecord {
         }
     }
 
-    /// Settles the outcome once the conversion's time is up.
-    fn settle(&mut self, now: Nanos, storage: &Storage) {
-        if self.outcome.is_none() && now >= self.finishes_at {
+    /// Settles the outcome once the conversion's time is up. True if it settled now.
+    fn settle(&mut self, now: Nanos, storage: &Storage) -> bool {
+        let due = self.outcome.is_none() && now >= self.finishes_at;
+        if due {
             self.outcome = Some(match storage.convert(&self.settings) {
                 Ok(output_uri) => ConversionOutcome {
                     status: ConversionStatus::Succeeded,
@@ -178,31 +206,82 @@ impl ConversionRecord {
                 },
             });
         }
+        due
     }
 
-    fn current(&mut self, now: Nanos, storage: &Storage) -> Conversion {
-        self.settle(now, storage);
-        let status = self
-            .outcome
+    fn status(&self) -> ConversionStatus {
+        self.outcome
             .as_ref()
-            .map_or(ConversionStatus::Running, |o| o.status.clone());
-        self.to_model(status)
+            .map_or(ConversionStatus::Running, |o| o.status.clone())
     }
 }
 
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+/// One account's resources, by id and in order of creation.
+#[derive(Debug)]
 pub struct AccountState {
-    sessions: HashMap<String, SessionRecord>,
-    conversions: HashMap<String, ConversionRecord>,
+    key: Arc<str>,
+    sessions: HashMap<Arc<str>, SessionRecord>,
+    /// Sessions not yet seen to have ended, by sequence number: what the list shows. An ended
+    /// session leaves it when it is stopped or failed, or when a list walks past it.
+    live_sessions: BTreeMap<u64, Arc<str>>,
+    conversions: HashMap<Arc<str>, ConversionRecord>,
+    conversion_order: BTreeMap<u64, Arc<str>>,
 }
+
+impl AccountState {
+    fn new(key: &str) -> Self {
+        AccountState {
+            key: key.into(),
+            sessions: HashMap::new(),
+            live_sessions: BTreeMap::new(),
+            conversions: HashMap::new(),
+            conversion_order: BTreeMap::new(),
+        }
+    }
+}
+
+/// Which table a record belongs in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Kind {
+    Session,
+    Conversion,
+}
+
+/// A record that changed, to be written to (or, with `record: None`, deleted from) a state
+/// database.
+#[derive(Debug)]
+pub struct Row {
+    pub kind: Kind,
+    pub account: Arc<str>,
+    pub id: Arc<str>,
+    /// `(seq, ends_at, the record as JSON)`; `None` once it is deleted.
+    pub record: Option<(u64, Nanos, String)>,
+}
+
+/// A record read back from a state database.
+pub struct StoredRow {
+    pub kind: Kind,
+    pub account: String,
+    pub id: String,
+    pub record: String,
+}
+
+/// Which record: its table, account (lower-cased) and id.
+type RecordKey = (Kind, Arc<str>, Arc<str>);
 
 /// All accounts' resources. Account keys are lower-cased ids.
-#[derive(Debug, Default, Serialize, Deserialize)]
+#[derive(Debug)]
 pub struct Store {
     next_seq: u64,
     accounts: HashMap<String, AccountState>,
-    #[serde(skip, default = "SplitMix64::from_entropy")]
     rng: SplitMix64,
+    /// Hostnames in use, shared between sessions.
+    hostnames: HashMap<String, Arc<str>>,
+    /// Records changed since the last [`take_rows`](Store::take_rows).
+    changed: Vec<RecordKey>,
+    /// How long ended resources are kept, and when each is due to end (retention only).
+    retention: Option<Nanos>,
+    endings: BTreeMap<(Nanos, u64), RecordKey>,
 }
 
 impl Default for SplitMix64 {
@@ -236,8 +315,18 @@ fn lease_field(body: &serde_json::Value) -> Result<i64, ApiError> {
 }
 
 impl Store {
-    pub fn new(account_ids: impl IntoIterator<Item = String>) -> Self {
-        let mut store = Store::default();
+    /// An empty store for these accounts. `retention`: how long (emulated) ended sessions and
+    /// conversions stay readable; `None` keeps them.
+    pub fn new(account_ids: impl IntoIterator<Item = String>, retention: Option<Nanos>) -> Self {
+        let mut store = Store {
+            next_seq: 0,
+            accounts: HashMap::new(),
+            rng: SplitMix64::from_entropy(),
+            hostnames: HashMap::new(),
+            changed: Vec::new(),
+            retention,
+            endings: BTreeMap::new(),
+        };
         store.ensure_accounts(account_ids);
         store
     }
@@ -245,8 +334,180 @@ impl Store {
     /// Adds empty state for accounts that have none (after loading a state file, say).
     pub fn ensure_accounts(&mut self, account_ids: impl IntoIterator<Item = String>) {
         for id in account_ids {
-            self.accounts.entry(id.to_ascii_lowercase()).or_default();
+            let key = id.to_ascii_lowercase();
+            if !self.accounts.contains_key(&key) {
+                self.accounts.insert(key.clone(), AccountState::new(&key));
+            }
         }
+    }
+
+    /// Adds records read back from a state database. An unreadable record is an error naming
+    /// it (the database is not half-loaded).
+    pub fn restore(
+        &mut self,
+        rows: impl IntoIterator<Item = StoredRow>,
+        next_seq: u64,
+    ) -> Result<(), String> {
+        self.next_seq = self.next_seq.max(next_seq);
+        for row in rows {
+            let key = row.account.to_ascii_lowercase();
+            if !self.accounts.contains_key(&key) {
+                self.accounts.insert(key.clone(), AccountState::new(&key));
+            }
+            let bad = |e: serde_json::Error| {
+                format!(
+                    "the stored {:?} {}/{} cannot be read: {e}",
+                    row.kind, row.account, row.id
+                )
+            };
+            let id: Arc<str> = row.id.as_str().into();
+            match row.kind {
+                Kind::Session => {
+                    let mut record: SessionRecord =
+                        serde_json::from_str(&row.record).map_err(bad)?;
+                    record.hostname = self.intern_hostname(&record.hostname.clone());
+                    self.next_seq = self.next_seq.max(record.seq);
+                    let ends = record.ends_at();
+                    let acct = self.accounts.get_mut(&key).expect("inserted above");
+                    let account = acct.key.clone();
+                    if record.stopped_at.is_none() && record.failed.is_none() {
+                        acct.live_sessions.insert(record.seq, id.clone());
+                    }
+                    if self.retention.is_some() {
+                        self.endings
+                            .insert((ends, record.seq), (Kind::Session, account, id.clone()));
+                    }
+                    acct.sessions.insert(id, record);
+                }
+                Kind::Conversion => {
+                    let record: ConversionRecord =
+                        serde_json::from_str(&row.record).map_err(bad)?;
+                    self.next_seq = self.next_seq.max(record.seq);
+                    let acct = self.accounts.get_mut(&key).expect("inserted above");
+                    let account = acct.key.clone();
+                    acct.conversion_order.insert(record.seq, id.clone());
+                    if self.retention.is_some() {
+                        self.endings.insert(
+                            (record.ends_at(), record.seq),
+                            (Kind::Conversion, account, id.clone()),
+                        );
+                    }
+                    acct.conversions.insert(id, record);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The highest sequence number handed out so far.
+    pub fn last_seq(&self) -> u64 {
+        self.next_seq
+    }
+
+    fn intern_hostname(&mut self, hostname: &str) -> Arc<str> {
+        if let Some(h) = self.hostnames.get(hostname) {
+            return h.clone();
+        }
+        let h: Arc<str> = hostname.into();
+        self.hostnames.insert(hostname.to_owned(), h.clone());
+        h
+    }
+
+    /// Notes that a record changed (and, with retention, when it now ends).
+    fn touched(
+        &mut self,
+        kind: Kind,
+        account: &Arc<str>,
+        id: &Arc<str>,
+        old_end: Option<(Nanos, u64)>,
+        new_end: Option<(Nanos, u64)>,
+    ) {
+        self.changed.push((kind, account.clone(), id.clone()));
+        if self.retention.is_some() && old_end != new_end {
+            if let Some(old) = old_end {
+                self.endings.remove(&old);
+            }
+            if let Some(new) = new_end {
+                self.endings
+                    .insert(new, (kind, account.clone(), id.clone()));
+            }
+        }
+    }
+
+    /// The records changed since the last call, as rows for a state database (each once, in
+    /// the order of their first change).
+    pub fn take_rows(&mut self) -> Vec<Row> {
+        if self.changed.is_empty() {
+            return Vec::new();
+        }
+        let mut seen = std::collections::HashSet::new();
+        let changed = std::mem::take(&mut self.changed);
+        let mut rows = Vec::with_capacity(changed.len());
+        for (kind, account, id) in changed {
+            if !seen.insert((kind, account.clone(), id.clone())) {
+                continue;
+            }
+            let acct = self.accounts.get(account.as_ref());
+            let record = match kind {
+                Kind::Session => acct.and_then(|a| a.sessions.get(&id)).map(|r| {
+                    (
+                        r.seq,
+                        r.ends_at(),
+                        serde_json::to_string(r).expect("records serialise"),
+                    )
+                }),
+                Kind::Conversion => acct.and_then(|a| a.conversions.get(&id)).map(|r| {
+                    (
+                        r.seq,
+                        r.ends_at(),
+                        serde_json::to_string(r).expect("records serialise"),
+                    )
+                }),
+            };
+            rows.push(Row {
+                kind,
+                account,
+                id,
+                record,
+            });
+        }
+        rows
+    }
+
+    /// Deletes the resources that ended more than the retention period before `now`. Cheap
+    /// when there is nothing to delete (one look at the earliest end).
+    pub fn purge(&mut self, now: Nanos) {
+        let Some(retention) = self.retention else {
+            return;
+        };
+        while let Some(entry) = self.endings.first_entry() {
+            let (end, seq) = *entry.key();
+            if end.saturating_add(retention) > now {
+                break;
+            }
+            let (kind, account, id) = entry.remove();
+            let Some(acct) = self.accounts.get_mut(account.as_ref()) else {
+                continue;
+            };
+            match kind {
+                Kind::Session => {
+                    acct.sessions.remove(&id);
+                    acct.live_sessions.remove(&seq);
+                }
+                Kind::Conversion => {
+                    acct.conversions.remove(&id);
+                    acct.conversion_order.remove(&seq);
+                }
+            }
+            self.changed.push((kind, account, id));
+        }
+    }
+
+    fn account_key(&self, account: &str) -> Result<Arc<str>, ApiError> {
+        self.accounts
+            .get(&account.to_ascii_lowercase())
+            .map(|a| a.key.clone())
+            .ok_or_else(ApiError::not_found)
     }
 
     fn account(&mut self, account: &str) -> Result<&mut AccountState, ApiError> {
@@ -298,7 +559,7 @@ impl Store {
         };
         if let Some(existing) = self.account(account)?.sessions.get(id) {
             return if existing.size == size && existing.requested_lease == lease {
-                Ok((200, existing.to_model(now)))
+                Ok((200, existing.to_model(id, now)))
             } else {
                 Err(ApiError::conflict())
             };
@@ -314,8 +575,11 @@ impl Store {
             };
         }
         let lb = self.rng.next_u64() % 16;
+        let hostname = self.intern_hostname(&format!(
+            "lb{lb:02}.remoterendering.vm.{}.mixedreality.azure.com",
+            behaviour.region
+        ));
         let record = SessionRecord {
-            id: id.to_owned(),
             seq,
             size,
             requested_lease: lease,
@@ -324,17 +588,18 @@ impl Store {
             ready_at: now + behaviour.startup_delay,
             handshake_port,
             inspector_port,
-            hostname: format!(
-                "lb{lb:02}.remoterendering.vm.{}.mixedreality.azure.com",
-                behaviour.region
-            ),
+            hostname,
             stopped_at: None,
             failed: None,
         };
-        let model = record.to_model(now);
-        self.account(account)?
-            .sessions
-            .insert(id.to_owned(), record);
+        let model = record.to_model(id, now);
+        let end = (record.ends_at(), seq);
+        let key: Arc<str> = id.into();
+        let acct = self.account(account)?;
+        acct.live_sessions.insert(seq, key.clone());
+        acct.sessions.insert(key.clone(), record);
+        let account = acct.key.clone();
+        self.touched(Kind::Session, &account, &key, None, Some(end));
         Ok((201, model))
     }
 
@@ -348,7 +613,7 @@ impl Store {
         self.account(account)?
             .sessions
             .get(id)
-            .map(|s| s.to_model(now))
+            .map(|s| s.to_model(id, now))
             .ok_or_else(ApiError::not_found)
     }
 
@@ -370,11 +635,14 @@ impl Store {
                 ))
             }
         };
-        let record = self
-            .account(account)?
+        let account = self.account_key(account)?;
+        let acct = self.account(&account)?;
+        let key = acct
             .sessions
-            .get_mut(id)
+            .get_key_value(id)
+            .map(|(k, _)| k.clone())
             .ok_or_else(ApiError::not_found)?;
+        let record = acct.sessions.get_mut(id).expect("found above");
         let status = record.view(now).status;
         if status.is_terminal() {
             return Err(ApiError::unprocessable(format!(
@@ -392,20 +660,31 @@ impl Store {
                 "The maxLeaseTimeMinutes value cannot be larger than {MAX_LEASE_MINUTES}."
             )));
         }
+        let old_end = (record.ends_at(), record.seq);
         record.lease = lease;
-        Ok(record.to_model(now))
+        let new_end = (record.ends_at(), record.seq);
+        let model = record.to_model(id, now);
+        self.touched(Kind::Session, &account, &key, Some(old_end), Some(new_end));
+        Ok(model)
     }
 
     /// POST `:stop`: 204. Stopping a session that already ended changes nothing.
     pub fn stop_session(&mut self, account: &str, id: &str, now: Nanos) -> Result<(), ApiError> {
         check_id(id, "session")?;
-        let record = self
-            .account(account)?
+        let account = self.account_key(account)?;
+        let acct = self.account(&account)?;
+        let key = acct
             .sessions
-            .get_mut(id)
+            .get_key_value(id)
+            .map(|(k, _)| k.clone())
             .ok_or_else(ApiError::not_found)?;
+        let record = acct.sessions.get_mut(id).expect("found above");
         if !record.view(now).status.is_terminal() {
+            let old_end = (record.ends_at(), record.seq);
             record.stopped_at = Some(now);
+            let new_end = (record.ends_at(), record.seq);
+            acct.live_sessions.remove(&new_end.1);
+            self.touched(Kind::Session, &account, &key, Some(old_end), Some(new_end));
         }
         Ok(())
     }
@@ -419,19 +698,29 @@ impl Store {
         error: ServiceError,
         now: Nanos,
     ) -> Result<Session, ApiError> {
-        let record = self
-            .account(account)?
+        let account = self.account_key(account)?;
+        let acct = self.account(&account)?;
+        let key = acct
             .sessions
-            .get_mut(id)
+            .get_key_value(id)
+            .map(|(k, _)| k.clone())
             .ok_or_else(ApiError::not_found)?;
+        let record = acct.sessions.get_mut(id).expect("found above");
         if record.view(now).status.is_terminal() {
             return Err(ApiError::unprocessable("The session has already ended."));
         }
-        record.failed = Some((now, error));
-        Ok(record.to_model(now))
+        let old_end = (record.ends_at(), record.seq);
+        record.failed = Some(Box::new((now, error)));
+        let new_end = (record.ends_at(), record.seq);
+        let model = record.to_model(id, now);
+        acct.live_sessions.remove(&new_end.1);
+        self.touched(Kind::Session, &account, &key, Some(old_end), Some(new_end));
+        Ok(model)
     }
 
-    /// Sessions in `Starting` or `Ready`, oldest first, `page_size` at a time after `after`.
+    /// Sessions in `Starting` or `Ready`, oldest first, `page_size` at a time after `after`:
+    /// a range of the live index, so O(page size) however many sessions the account has
+    /// (sessions found ended on the way leave the index, so each is skipped once).
     pub fn list_sessions(
         &mut self,
         account: &str,
@@ -439,19 +728,30 @@ impl Store {
         page_size: usize,
         now: Nanos,
     ) -> Result<Page<Session>, ApiError> {
-        let mut live: Vec<&SessionRecord> = self
-            .account(account)?
-            .sessions
-            .values()
-            .filter(|s| s.seq > after && !s.view(now).status.is_terminal())
-            .collect();
-        live.sort_by_key(|s| s.seq);
-        let next_after = (live.len() > page_size).then(|| live[page_size - 1].seq);
-        let items = live
-            .into_iter()
-            .take(page_size)
-            .map(|s| s.to_model(now))
-            .collect();
+        let acct = self.account(account)?;
+        let mut items = Vec::with_capacity(page_size.min(1024));
+        let mut ended = Vec::new();
+        let mut last = None;
+        let mut next_after = None;
+        for (&seq, id) in acct.live_sessions.range(after.saturating_add(1)..) {
+            let Some(record) = acct.sessions.get(id) else {
+                ended.push(seq);
+                continue;
+            };
+            if record.view(now).status.is_terminal() {
+                ended.push(seq);
+                continue;
+            }
+            if items.len() == page_size {
+                next_after = last;
+                break;
+            }
+            items.push(record.to_model(id, now));
+            last = Some(seq);
+        }
+        for seq in ended {
+            acct.live_sessions.remove(&seq);
+        }
         Ok(Page { items, next_after })
     }
 
@@ -471,29 +771,33 @@ impl Store {
         let sent = parse_conversion_settings(body)?;
         let (requested, normalised) = storage::normalise(&sent, storage.names())?;
         storage::check_access(&sent, &behaviour.linked_storage)?;
-        let acct = self.account(account)?;
-        if let Some(existing) = acct.conversions.get_mut(id) {
-            return if existing.requested == requested {
-                Ok((200, existing.current(now, storage)))
+        let account = self.account_key(account)?;
+        if self.account(&account)?.conversions.contains_key(id) {
+            let same = self.account(&account)?.conversions[id].requested == requested;
+            return if same {
+                Ok((200, self.current_conversion(&account, id, now, storage)?))
             } else {
                 Err(ApiError::conflict())
             };
         }
         let seq = self.next_seq();
         let record = ConversionRecord {
-            id: id.to_owned(),
             seq,
             created: now,
             finishes_at: now + behaviour.conversion_duration,
+            ended_early: None,
             settings: normalised,
             requested,
             outcome: None,
         };
         // The PUT answer is the only place `NotStarted` is seen (recordings).
-        let model = record.to_model(ConversionStatus::NotStarted);
-        self.account(account)?
-            .conversions
-            .insert(id.to_owned(), record);
+        let model = record.to_model(id, ConversionStatus::NotStarted);
+        let end = (record.ends_at(), seq);
+        let key: Arc<str> = id.into();
+        let acct = self.account(&account)?;
+        acct.conversion_order.insert(seq, key.clone());
+        acct.conversions.insert(key.clone(), record);
+        self.touched(Kind::Conversion, &account, &key, None, Some(end));
         Ok((201, model))
     }
 
@@ -505,11 +809,31 @@ impl Store {
         storage: &Storage,
     ) -> Result<Conversion, ApiError> {
         check_id(id, "conversion")?;
-        self.account(account)?
+        let account = self.account_key(account)?;
+        self.current_conversion(&account, id, now, storage)
+    }
+
+    /// The conversion as it is now, settling it (a change to save) when its time is up.
+    fn current_conversion(
+        &mut self,
+        account: &Arc<str>,
+        id: &str,
+        now: Nanos,
+        storage: &Storage,
+    ) -> Result<Conversion, ApiError> {
+        let acct = self.account(account)?;
+        let key = acct
             .conversions
-            .get_mut(id)
-            .map(|c| c.current(now, storage))
-            .ok_or_else(ApiError::not_found)
+            .get_key_value(id)
+            .map(|(k, _)| k.clone())
+            .ok_or_else(ApiError::not_found)?;
+        let record = acct.conversions.get_mut(id).expect("found above");
+        let settled = record.settle(now, storage);
+        let model = record.to_model(id, record.status());
+        if settled {
+            self.changed.push((Kind::Conversion, account.clone(), key));
+        }
+        Ok(model)
     }
 
     /// Ends a running conversion as `Cancelled` or `Failed` (admin).
@@ -522,24 +846,42 @@ impl Store {
         now: Nanos,
         storage: &Storage,
     ) -> Result<Conversion, ApiError> {
-        let record = self
-            .account(account)?
+        let account = self.account_key(account)?;
+        let acct = self.account(&account)?;
+        let key = acct
             .conversions
-            .get_mut(id)
+            .get_key_value(id)
+            .map(|(k, _)| k.clone())
             .ok_or_else(ApiError::not_found)?;
-        record.settle(now, storage);
+        let record = acct.conversions.get_mut(id).expect("found above");
+        if record.settle(now, storage) {
+            self.changed.push((Kind::Conversion, account.clone(), key));
+            return Err(ApiError::unprocessable("The conversion has already ended."));
+        }
         if record.outcome.is_some() {
             return Err(ApiError::unprocessable("The conversion has already ended."));
         }
+        let old_end = (record.ends_at(), record.seq);
         record.outcome = Some(ConversionOutcome {
             status,
             error,
             output_uri: None,
         });
-        Ok(record.current(now, storage))
+        record.ended_early = Some(now);
+        let new_end = (record.ends_at(), record.seq);
+        let model = record.to_model(id, record.status());
+        self.touched(
+            Kind::Conversion,
+            &account,
+            &key,
+            Some(old_end),
+            Some(new_end),
+        );
+        Ok(model)
     }
 
-    /// All conversions of the account (every status), oldest first.
+    /// All conversions of the account (every status), oldest first: a range of the order
+    /// index, O(page size).
     pub fn list_conversions(
         &mut self,
         account: &str,
@@ -548,19 +890,19 @@ impl Store {
         now: Nanos,
         storage: &Storage,
     ) -> Result<Page<Conversion>, ApiError> {
-        let acct = self.account(account)?;
-        let mut all: Vec<&mut ConversionRecord> = acct
-            .conversions
-            .values_mut()
-            .filter(|c| c.seq > after)
+        let account = self.account_key(account)?;
+        let acct = self.account(&account)?;
+        let page: Vec<(u64, Arc<str>)> = acct
+            .conversion_order
+            .range(after.saturating_add(1)..)
+            .take(page_size.saturating_add(1))
+            .map(|(seq, id)| (*seq, id.clone()))
             .collect();
-        all.sort_by_key(|c| c.seq);
-        let next_after = (all.len() > page_size).then(|| all[page_size - 1].seq);
-        let items = all
-            .into_iter()
-            .take(page_size)
-            .map(|c| c.current(now, storage))
-            .collect();
+        let next_after = (page.len() > page_size).then(|| page[page_size - 1].0);
+        let mut items = Vec::with_capacity(page.len().min(page_size));
+        for (_, id) in page.into_iter().take(page_size) {
+            items.push(self.current_conversion(&account, &id, now, storage)?);
+        }
         Ok(Page { items, next_after })
     }
 

@@ -2,6 +2,8 @@
 //! restarts with `shutdown`, the emulated clock across restarts, and `start_blocking` for
 //! callers without a runtime.
 
+mod common;
+
 use remote_rendering_emulator::{Emulator, EmulatorConfig, EmulatorError, TlsConfig};
 use serde_json::{json, Value};
 use std::io::{Read, Write};
@@ -275,14 +277,14 @@ async fn sessions_conversions_and_tokens_survive_a_restart_and_no_sas_is_stored(
     assert_eq!(status, 201, "{conversion}");
     stop(emu).await;
 
-    let saved = std::fs::read_to_string(&state).expect("the state file is written");
+    assert!(state.exists(), "the state database is written");
     assert!(
-        !saved.contains("sv=1"),
-        "the read SAS is not persisted:\n{saved}"
+        !common::stored_bytes_contain(&state, b"sv=1"),
+        "the read SAS is not persisted"
     );
     assert!(
-        !saved.contains("sv=2"),
-        "the write SAS is not persisted:\n{saved}"
+        !common::stored_bytes_contain(&state, b"sv=2"),
+        "the write SAS is not persisted"
     );
 
     let emu = start(with_state(&state)).await;
@@ -316,10 +318,9 @@ async fn sessions_conversions_and_tokens_survive_a_restart_and_no_sas_is_stored(
     assert_eq!(body["creationTime"], conversion["creationTime"]);
 
     stop(emu).await;
-    let saved = std::fs::read_to_string(&state).unwrap();
     assert!(
-        !saved.contains("sv="),
-        "no SAS after the second run either:\n{saved}"
+        !common::stored_bytes_contain(&state, b"sv="),
+        "no SAS after the second run either"
     );
 }
 
@@ -328,26 +329,20 @@ async fn an_acknowledged_create_is_on_disk_before_the_answer() {
     let dir = tempfile::tempdir().unwrap();
     let state = dir.path().join("nested").join("state.json");
     let emu = start(with_state(&state)).await;
-    assert!(
-        !state.exists(),
-        "nothing is written before the first change"
-    );
     let c = client();
     let t = token(&c, &emu).await;
     create_session(&c, &emu, &t, "on-disk").await;
-    // No shutdown yet: the 201 is only sent once the save that includes it is done.
-    let saved = std::fs::read_to_string(&state).expect("the state file exists after the 201");
-    assert!(saved.contains("\"on-disk\""), "{saved}");
-    let tmp_files: Vec<PathBuf> = std::fs::read_dir(state.parent().unwrap())
+    // No shutdown yet: the 201 is only sent once the transaction that includes it is
+    // committed, so another reader of the database sees it now.
+    assert_eq!(common::stored_ids(&state, "sessions"), ["on-disk"]);
+    stop(emu).await;
+    // Stopped: one database file, nothing else (the WAL is folded back in).
+    let files: Vec<PathBuf> = std::fs::read_dir(state.parent().unwrap())
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p != &state)
         .collect();
-    assert!(
-        tmp_files.is_empty(),
-        "no temporary files left: {tmp_files:?}"
-    );
-    stop(emu).await;
+    assert!(files.is_empty(), "no other files left: {files:?}");
 }
 
 #[tokio::test]
@@ -485,18 +480,31 @@ async fn a_corrupted_state_file_is_a_state_error_naming_the_file() {
 async fn a_state_file_of_another_format_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let state = dir.path().join("state.json");
-    std::fs::write(
-        &state,
-        r#"{"format":99,"saved_at_wall":0,"emulated_now":0,"store":{"next_seq":0,"accounts":{}}}"#,
-    )
-    .unwrap();
+    {
+        let db = rusqlite::Connection::open(&state).unwrap();
+        db.pragma_update(None, "user_version", 99).unwrap();
+    }
     let err = Emulator::start(with_state(&state))
         .await
-        .expect_err("an unknown format is refused");
+        .expect_err("a newer schema is refused");
     let message = err.to_string();
     assert!(matches!(err, EmulatorError::State(_)), "{err:?}");
-    assert!(message.contains("format 99"), "{message}");
+    assert!(message.contains("schema version 99"), "{message}");
     assert!(message.contains(state.to_str().unwrap()), "{message}");
+    // The JSON state file of an older emulator is named as such and left alone.
+    let old = dir.path().join("old.json");
+    let json =
+        r#"{"format":1,"saved_at_wall":0,"emulated_now":0,"store":{"next_seq":0,"accounts":{}}}"#;
+    std::fs::write(&old, json).unwrap();
+    let err = Emulator::start(with_state(&old))
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("not a SQLite database") && err.contains("older emulator"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read_to_string(&old).unwrap(), json);
 }
 
 // ------------------------------------------------------------------ start_blocking, no runtime

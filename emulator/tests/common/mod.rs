@@ -223,3 +223,28 @@ pub fn keys(v: &Value) -> Vec<&str> {
         .map(|o| o.keys().map(String::as_str).collect())
         .unwrap_or_default()
 }
+
+/// Whether the state database at `path` (with its WAL, if any) holds `needle` anywhere.
+pub fn stored_bytes_contain(path: &std::path::Path, needle: &[u8]) -> bool {
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    [path.to_path_buf(), std::path::PathBuf::from(wal)]
+        .iter()
+        .filter_map(|p| std::fs::read(p).ok())
+        .any(|bytes| bytes.windows(needle.len()).any(|w| w == needle))
+}
+
+/// The ids stored in `table` of the state database, in creation order (read as another
+/// process would, while the emulator runs).
+pub fn stored_ids(path: &std::path::Path, table: &str) -> Vec<String> {
+    let db =
+        rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .expect("the state database opens");
+    let mut stmt = db
+        .prepare(&format!("SELECT id FROM {table} ORDER BY account, seq"))
+        .unwrap();
+    stmt.query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}

@@ -392,6 +392,14 @@ for k, label in [
 w("")
 
 # ---------------------------------------------------------------------------------------------
+import sys  # noqa: E402
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import report_hardening  # noqa: E402  (section 7, beside its figures)
+
+report_hardening.section(stat, cell, rcell, w, targets)
+
+# ---------------------------------------------------------------------------------------------
 w("## Targets")
 w("")
 w("| target | where we stand | |")

@@ -10,6 +10,7 @@
 #   4. cold start: import / require
 #   5. emulator throughput beside a bare hyper server (the floor)
 #   6. artefact sizes
+#   7. emulator store and connection limits (SQLite creates, list pages, GET p99, RSS, half-sent sockets)
 #
 # Every figure is the median of repeated runs, with min and max; runs of the things compared
 # are interleaved round by round, so that other load on the machine falls on all of them alike,
@@ -30,7 +31,7 @@ T0=$(date +%s)
 if [[ "${BENCH_QUICK:-0}" == 1 ]]; then
   : "${BENCH_ROUNDS:=2}" "${BENCH_CALLS:=200}" "${BENCH_SDK_ROUNDS:=1}" "${BENCH_SDK_CALLS:=50}"
   : "${BENCH_FLEET_ROUNDS:=1}" "${BENCH_FLEET_SESSIONS:=100}" "${BENCH_COLD_ROUNDS:=2}"
-  : "${BENCH_LOAD_ROUNDS:=1}" "${BENCH_LOAD_SECONDS:=1}" "${BENCH_STARTUP_DELAY:=1}"
+  : "${BENCH_LOAD_ROUNDS:=1}" "${BENCH_LOAD_SECONDS:=1}" "${BENCH_STARTUP_DELAY:=1}" "${HARDENING_SESSIONS:=5000}"
 fi
 ROUNDS=${BENCH_ROUNDS:-15}
 CALLS=${BENCH_CALLS:-1500}
@@ -236,6 +237,12 @@ step "5. emulator throughput beside a bare hyper server: $LOAD_ROUNDS rounds of 
 note_load 5
 record load "$REL/rr-bench-load" --emulator "$REL/remote-rendering-emulator" --bare "$REL/rr-bench-bare" \
   --rounds "$LOAD_ROUNDS" --seconds "$LOAD_SECONDS" --connections 32
+
+# --- 7. emulator store and connection limits ---------------------------------------------------
+step "7. emulator store and connection limits: ${HARDENING_SESSIONS:-100000} stored sessions"
+note_load 7
+record hardening "$REL/rr-bench-hardening" --emulator "$REL/remote-rendering-emulator" \
+  --sessions "${HARDENING_SESSIONS:-100000}"
 
 # --- 6. sizes -----------------------------------------------------------------------------------
 step "6. artefact sizes"

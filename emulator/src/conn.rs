@@ -64,6 +64,11 @@ impl Registry {
         self.open.lock().unwrap().len()
     }
 
+    fn has_idle(&self) -> bool {
+        let open = self.open.lock().unwrap();
+        open.values().any(|c| c.busy.load(Ordering::SeqCst) == 0)
+    }
+
     /// Closes the oldest connection that is not handling a request. False if there is none.
     fn evict_one(&self) -> bool {
         let mut open = self.open.lock().unwrap();
@@ -163,8 +168,9 @@ pub async fn serve(
     };
     let mut conns = tokio::task::JoinSet::new();
     loop {
-        // At the cap with every connection busy: wait for one to end.
-        while registry.len() >= cap && !registry.evict_one() {
+        // At the cap with every connection busy: wait for one to end. (With an idle one, the
+        // next connection to arrive takes its place.)
+        while registry.len() >= cap && !registry.has_idle() {
             tokio::select! {
                 _ = registry.freed.notified() => {}
                 _ = tokio::time::sleep(Duration::from_millis(50)) => {}

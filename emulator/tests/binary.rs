@@ -808,3 +808,67 @@ fn sigterm_right_after_the_ready_line_still_exits_cleanly() {
         assert_eq!(status.code(), Some(0), "round {round}: exit {status}");
     }
 }
+
+/// `--listen` beyond loopback: refused without `--allow-remote`; with it, a warning on stderr
+/// saying what is exposed, and an admin credential in the ready line that the admin API needs.
+#[tokio::test]
+async fn listening_beyond_loopback_needs_allow_remote_and_warns() {
+    let refused = Command::new(BIN)
+        .args(["--listen", "0.0.0.0:0"])
+        .stdin(Stdio::null())
+        .output()
+        .expect("the binary runs");
+    assert!(!refused.status.success());
+    assert!(refused.stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("--allow-remote"), "{stderr}");
+
+    let mut child = Command::new(BIN)
+        .args(["--listen", "0.0.0.0:0", "--allow-remote"])
+        .env("RUST_LOG", "info")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    // Checked after the process is stopped, so that a failure never leaves it running.
+    let checks = async {
+        let info: Value = serde_json::from_str(line.trim()).ok()?;
+        let token = info["adminToken"].as_str()?.to_owned();
+        let endpoint = info["endpoint"].as_str()?.to_owned();
+        let c = client();
+        let stats = format!("{endpoint}/_emulator/stats");
+        let without = c.get(&stats).send().await.ok()?.status().as_u16();
+        let with = c
+            .get(&stats)
+            .bearer_auth(&token)
+            .send()
+            .await
+            .ok()?
+            .status()
+            .as_u16();
+        Some((token, without, with))
+    }
+    .await;
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    let status = child.wait().unwrap();
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    let (token, without, with) = checks.unwrap_or_else(|| panic!("ready line {line:?}"));
+    assert_eq!((without, with), (401, 200));
+    assert_eq!(status.code(), Some(0));
+    assert!(stderr.contains("beyond loopback"), "{stderr}");
+    assert!(stderr.contains("admin API"), "{stderr}");
+    assert!(!stderr.contains(&token), "the credential is not logged");
+}

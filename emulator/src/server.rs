@@ -6,6 +6,7 @@ use crate::auth::{AuthFailure, Authenticator};
 use crate::clock::{wall_now, Clock, NANOS_PER_SEC};
 use crate::faults::{FaultInjector, FaultKind};
 use crate::persist::Persister;
+use crate::requestlog::RequestLog;
 use crate::rng::SplitMix64;
 use crate::routes::{Route, RouteError};
 use crate::state::{ApiError, Behaviour, Page, Store};
@@ -39,6 +40,8 @@ pub struct Shared {
     pub storage: Storage,
     pub faults: FaultInjector,
     pub counters: Counters,
+    /// The last API requests, for the dashboard.
+    pub requests: RequestLog,
     pub page_size: usize,
     pub token_lifetime_secs: i64,
     pub scheme: &'static str,
@@ -68,6 +71,7 @@ impl Shared {
             storage,
             faults,
             counters: Counters::default(),
+            requests: RequestLog::default(),
             page_size,
             token_lifetime_secs,
             scheme,
@@ -327,7 +331,32 @@ async fn read_json(body: Incoming) -> Result<serde_json::Value, ApiError> {
     Ok(value)
 }
 
+/// Handles one request and notes it in the request log (admin requests are not logged).
 async fn handle(
+    shared: &Shared,
+    req: Request<Incoming>,
+    socket: RawSocket,
+) -> Result<Response<Body>, InjectedReset> {
+    if !RequestLog::wants(req.uri().path()) {
+        return dispatch(shared, req, socket).await;
+    }
+    let started = std::time::Instant::now();
+    let method = req.method().clone();
+    let path = req.uri().path().to_owned();
+    let result = dispatch(shared, req, socket).await;
+    let route = Route::parse(&method, &path).map_or("unknown", |r| r.name());
+    let (status, cv) = match &result {
+        Ok(r) => (r.status().as_u16(), r.headers().get("MS-CV")),
+        Err(InjectedReset) => (0, None),
+    };
+    let cv = cv.and_then(|v| v.to_str().ok());
+    shared
+        .requests
+        .record(method.as_str(), route, &path, status, started.elapsed(), cv);
+    result
+}
+
+async fn dispatch(
     shared: &Shared,
     req: Request<Incoming>,
     socket: RawSocket,

@@ -250,6 +250,16 @@ impl Default for SplitMix64 {
     }
 }
 
+/// One account's resources as [`Store::overview`] gives them.
+pub struct AccountOverview {
+    pub account: String,
+    pub sessions: Vec<Session>,
+    pub conversions: Vec<Conversion>,
+    /// How many there are in all (the lists hold at most the newest `limit`).
+    pub session_count: usize,
+    pub conversion_count: usize,
+}
+
 /// One page of a list, and the sequence number to continue after.
 pub struct Page<T> {
     pub items: Vec<T>,
@@ -601,6 +611,44 @@ impl Store {
             .map(|c| c.current(now, storage))
             .collect();
         Ok(Page { items, next_after })
+    }
+
+    /// Every account's newest `limit` sessions (any status, also ended ones) and conversions,
+    /// newest first, with the totals: what the dashboard shows. Accounts by id.
+    pub fn overview(
+        &mut self,
+        now: Nanos,
+        storage: &Storage,
+        limit: usize,
+    ) -> Vec<AccountOverview> {
+        let mut out: Vec<AccountOverview> = self
+            .accounts
+            .iter_mut()
+            .map(|(id, acct)| {
+                let mut sessions: Vec<&SessionRecord> = acct.sessions.values().collect();
+                sessions.sort_by_key(|s| std::cmp::Reverse(s.seq));
+                let mut conversions: Vec<&mut ConversionRecord> =
+                    acct.conversions.values_mut().collect();
+                conversions.sort_by_key(|c| std::cmp::Reverse(c.seq));
+                AccountOverview {
+                    account: id.clone(),
+                    session_count: sessions.len(),
+                    conversion_count: conversions.len(),
+                    sessions: sessions
+                        .into_iter()
+                        .take(limit)
+                        .map(|s| s.to_model(now))
+                        .collect(),
+                    conversions: conversions
+                        .into_iter()
+                        .take(limit)
+                        .map(|c| c.current(now, storage))
+                        .collect(),
+                }
+            })
+            .collect();
+        out.sort_by(|a, b| a.account.cmp(&b.account));
+        out
     }
 
     /// Counts per account and status, for the admin statistics.

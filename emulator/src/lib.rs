@@ -242,6 +242,11 @@ impl Emulator {
         &self.info.account_domain
     }
 
+    /// The address of the dashboard page (`{endpoint}/_emulator/`).
+    pub fn dashboard_url(&self) -> String {
+        format!("{}/_emulator/", self.info.endpoint)
+    }
+
     /// The CA certificate file clients must trust, over https.
     pub fn ca_cert_path(&self) -> Option<&std::path::Path> {
         self.info.ca_cert.as_deref()
@@ -459,6 +464,6 @@ async fn launch(
         account_domain: format!("{}:{}", endpoint_host(addr), addr.port()),
         ca_cert,
     };
-    tracing::info!(endpoint = %info.endpoint, accounts = accounts.len(), tls = info.ca_cert.is_some(), "emulator ready");
+    tracing::info!(endpoint = %info.endpoint, dashboard = %format!("{}/_emulator/", info.endpoint), accounts = accounts.len(), tls = info.ca_cert.is_some(), "emulator ready");
     Ok((info, shared, task))
 }

@@ -369,6 +369,31 @@ targets.append(
     )
 )
 w("")
+w("**With the dashboard open** (`rr-bench-dashboard`): the same load, once with a dashboard client doing what the")
+w("page does (page and assets once, then the state polled every second with its request-log cursor) and once")
+w("without, against the same emulator process holding "
+  f"{int(stat('emulator/dashboard_ratio', 'sessions')[0]) if stat('emulator/dashboard_ratio', 'sessions') else 101} sessions and "
+  f"{int(stat('emulator/dashboard_ratio', 'conversions')[0]) if stat('emulator/dashboard_ratio', 'conversions') else 20} conversions; the order alternates by round.")
+w("")
+w("| emulator | requests/s | non-2xx | errors |")
+w("| --- | --- | --- | --- |")
+for key, label in [("emulator/dashboard_closed", "no dashboard"), ("emulator/dashboard_open", "dashboard open")]:
+    w(f"| {label} | {cell(stat(key, 'requests_per_s'))} | {cell(stat(key, 'non_2xx'))} | {cell(stat(key, 'errors'))} |")
+dr = stat("emulator/dashboard_ratio", "ratio")
+w(f"| **open ÷ closed** | {rcell(dr)} | | |")
+polls = stat("emulator/dashboard_ratio", "polls")
+size = stat("emulator/dashboard_ratio", "state_bytes_per_poll")
+if polls and size:
+    w("")
+    w(f"The dashboard client made {num(polls[0])} polls per run (median), {num(size[0] / 1024)} KiB of state each.")
+targets.append(
+    (
+        "throughput with a dashboard open ≥ 95% of without",
+        "not measured" if dr is None else f"{dr[0] * 100:.1f}% (min {dr[1] * 100:.1f}%, max {dr[2] * 100:.1f}%)",
+        None if dr is None else dr[0] >= 0.95,
+    )
+)
+w("")
 
 # ---------------------------------------------------------------------------------------------
 w("## 6. Artefact sizes")

@@ -185,6 +185,10 @@ test('the lease bar moves when the emulated clock advances, and expiring session
   const width = await sessionRow('short-lease').locator('.fill').evaluate((e) => e.style.width);
   assert.equal(width, '60%');
   assert.equal(await sessionRow('to-stop').locator('.bar').getAttribute('data-expiring'), 'false');
+
+  await page.getByRole('button', { name: '+1 min' }).click();  // the page's own clock control
+  await waitForText(sessionRow('short-lease').locator('.lease-text'), '7 of 10 min');
+  assert.equal(await leaseUsed('short-lease'), 7);
 });
 
 test('the stop button stops the session, as the API then reports', async () => {
@@ -234,10 +238,19 @@ test('the request log and the stats by route show what the client sent', async (
   await waitForText(page.locator('#stats tbody'), 'create_session');
   await waitForText(page.locator('#stats tbody'), 'get_session');
   await waitForText(page.locator('#stats-faults'), '500×1');
+  await page.screenshot({ path: join(artefacts, 'dashboard.png'), fullPage: true });
+});
+
+test('the fail button puts a session into Error, with the error shown', async () => {
+  await sessionRow('short-lease').getByRole('button', { name: 'Fail' }).click();
+  await waitForText(sessionRow('short-lease').locator('.status'), 'Error');
+  await waitForText(sessionRow('short-lease').locator('.hostname'), 'SessionStartFailed:');
+  const read = await api('GET', `/sessions/short-lease?${V}`);
+  assert.equal(read.body.status, 'Error');
+  assert.equal(read.body.error.code, 'SessionStartFailed');
 });
 
 test('no secret appears in the page, its script or its state answers', async () => {
-  await page.screenshot({ path: join(artefacts, 'dashboard.png'), fullPage: true });
   const html = await page.content();
   const script = await (await fetch(`${emu.endpoint}/_emulator/dashboard/app.js`)).text();
   const state = await (await fetch(`${emu.endpoint}/_emulator/dashboard/state`)).text();

@@ -21,7 +21,7 @@
 mod snapshot;
 
 use crate::routes::RouteError;
-use crate::server::{api_response, with_json, Body, Shared};
+use crate::server::{api_response, Body, Shared};
 use bytes::Bytes;
 use http_body_util::Full;
 use hyper::{Method, Request, Response};
@@ -92,10 +92,14 @@ pub fn handle(
         DashboardRoute::Page => asset(shared, "text/html; charset=utf-8", PAGE),
         DashboardRoute::Script => asset(shared, "text/javascript; charset=utf-8", SCRIPT),
         DashboardRoute::Style => asset(shared, "text/css; charset=utf-8", STYLE),
-        DashboardRoute::State => with_json(
-            api_response(shared, 200).header(http::header::CACHE_CONTROL, "no-store"),
-            &snapshot(shared, since(req)),
-        ),
+        DashboardRoute::State => api_response(shared, 200)
+            .header(
+                http::header::CONTENT_TYPE,
+                "application/json; charset=utf-8",
+            )
+            .header(http::header::CACHE_CONTROL, "no-store")
+            .body(Full::new(Bytes::from(snapshot(shared, since(req)))))
+            .expect("valid response"),
     }
 }
 

@@ -4,6 +4,7 @@
 #   make quickstart the same lifecycle through the Rust API
 #   make emulator   run the local emulator of the service on its own
 #   make test       build everything and run every test suite (what CI runs)
+#   make test-dashboard  the emulator's dashboard in headless Chromium (part of make test)
 #   make lint       formatting and clippy, warnings as errors
 #   make bench      benchmarks: every binding, the official SDK, fleets, cold start, emulator
 #                   throughput, sizes -> BENCHMARKS.md (never part of make test)
@@ -18,11 +19,11 @@ PYTHON ?= python3
 VENV ?= .venv
 VPY := $(VENV)/bin/python
 
-.PHONY: all test test-rust test-python python-develop test-node test-c smoke lint demo quickstart emulator bench clean
+.PHONY: all test test-rust test-python python-develop test-node test-c test-dashboard smoke lint demo quickstart emulator bench clean
 
 all: test
 
-test: lint smoke test-python test-node test-c test-rust
+test: lint smoke test-python test-node test-c test-dashboard test-rust
 
 # A venv with the build and test tools, from PyPI (created once, re-done when this file changes).
 $(VENV)/.installed: Makefile
@@ -68,6 +69,20 @@ test-node:
 	cd node && npm run --silent typecheck
 	cd node && env -u ARR_ACCOUNT_ID node examples/quickstart.mjs > /dev/null
 	cd node && npm test
+
+# The emulator's dashboard in a real browser: Debian's chromium (apt-get installs it when
+# missing), playwright-core from npm (npm ci; it never downloads a browser of its own), the
+# emulator binary (a debug build). The screenshot goes to target/dashboard-test/.
+CHROMIUM ?= /usr/bin/chromium
+test-dashboard:
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+	  if ! command -v apt-get >/dev/null; then echo "test-dashboard needs Chromium at $(CHROMIUM)"; exit 1; fi; \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; \
+	fi
+	$(CARGO) build --locked --quiet -p remote-rendering-emulator
+	cd emulator/dashboard-test && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	cd emulator/dashboard-test && CHROMIUM_BIN=$(CHROMIUM) npm test
 
 # C ABI, the generated header (committed, must be up to date), the C++ wrapper, the CMake
 # package and pkg-config file, examples/cpp, GoogleTest under ctest and again under

@@ -369,6 +369,37 @@ targets.append(
     )
 )
 w("")
+w("**With the dashboard open** (`rr-bench-dashboard`): the same load, once with a dashboard client doing what the")
+w("page does (page and assets once, then the state polled every second with its request-log cursor) and once")
+w("without, against the same emulator process holding "
+  f"{int(stat('emulator/dashboard_ratio', 'sessions')[0]) if stat('emulator/dashboard_ratio', 'sessions') else 101} sessions and "
+  f"{int(stat('emulator/dashboard_ratio', 'conversions')[0]) if stat('emulator/dashboard_ratio', 'conversions') else 20} conversions; closed and open runs alternate")
+w("(two of each per round, which comes first alternating too), and each round gives one ratio.")
+w("")
+w("| emulator | requests/s | non-2xx | errors |")
+w("| --- | --- | --- | --- |")
+for key, label in [("emulator/dashboard_closed", "no dashboard"), ("emulator/dashboard_open", "dashboard open")]:
+    w(f"| {label} | {cell(stat(key, 'requests_per_s'))} | {cell(stat(key, 'non_2xx'))} | {cell(stat(key, 'errors'))} |")
+dr = stat("emulator/dashboard_ratio", "ratio")
+w(f"| **open ÷ closed** | {rcell(dr)} | | |")
+polls = stat("emulator/dashboard_ratio", "polls")
+size = stat("emulator/dashboard_ratio", "state_bytes_per_poll")
+sms = stat("emulator/dashboard_ratio", "state_ms")
+if polls and size:
+    w("")
+    w(f"The dashboard client made {num(polls[0])} polls per round (median), {num(size[0] / 1024)} KiB of state each.")
+if sms:
+    w(f"One state answer takes the quiet emulator {cell(sms, ' ms')} (the newest 200 logged requests, every session and")
+    w(f"conversion): at one poll a second, {sms[0] / 10:.2f}% of one core. The closed runs keep a stand-in thread with the")
+    w("same wake-ups as the dashboard client, so that only its requests differ.")
+targets.append(
+    (
+        "throughput with a dashboard open ≥ 95% of without",
+        "not measured" if dr is None else f"{dr[0] * 100:.1f}% (min {dr[1] * 100:.1f}%, max {dr[2] * 100:.1f}%)",
+        None if dr is None else dr[0] >= 0.95,
+    )
+)
+w("")
 
 # ---------------------------------------------------------------------------------------------
 w("## 6. Artefact sizes")

@@ -8,7 +8,7 @@
 #   3. fleet: 1,000 sessions started, waited to Ready and stopped concurrently from one process
 #      (Python asyncio, Node, and the Rust core for reference)
 #   4. cold start: import / require
-#   5. emulator throughput beside a bare hyper server (the floor)
+#   5. emulator throughput beside a bare hyper server (the floor), and with its dashboard open
 #   6. artefact sizes
 #   7. emulator store and connection limits (SQLite creates, list pages, GET p99, RSS, half-sent sockets)
 #
@@ -236,6 +236,9 @@ record coldstart "$PY" bench/python/coldstart.py --rounds "$COLD_ROUNDS" --node-
 step "5. emulator throughput beside a bare hyper server: $LOAD_ROUNDS rounds of ${LOAD_SECONDS}s each"
 note_load 5
 record load "$REL/rr-bench-load" --emulator "$REL/remote-rendering-emulator" --bare "$REL/rr-bench-bare" \
+  --rounds "$LOAD_ROUNDS" --seconds "$LOAD_SECONDS" --connections 32
+step "5b. emulator throughput with its dashboard open and closed: $LOAD_ROUNDS rounds of ${LOAD_SECONDS}s each"
+record dashboard "$REL/rr-bench-dashboard" --emulator "$REL/remote-rendering-emulator" \
   --rounds "$LOAD_ROUNDS" --seconds "$LOAD_SECONDS" --connections 32
 
 # --- 7. emulator store and connection limits ---------------------------------------------------

@@ -693,6 +693,10 @@ async fn demo(g: &Global) -> Result<u8, Error> {
         emu.endpoint(),
         emu.account_id()
     );
+    eprintln!(
+        "dashboard at {} while the demo runs (arrctl emulator --open keeps one up)",
+        emu.dashboard_url()
+    );
     let client = Client::builder()
         .endpoint(emu.endpoint())
         .sts_endpoint(emu.sts_endpoint())

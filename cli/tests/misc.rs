@@ -18,6 +18,11 @@ async fn demo_runs_a_whole_lifecycle() {
         out.stdout
     );
     assert!(out.stderr.contains("emulator running at"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("/_emulator/ while the demo runs"),
+        "{}",
+        out.stderr
+    );
     assert!(out.stderr.contains(": Stopped"), "{}", out.stderr);
 }
 

@@ -14,6 +14,8 @@
 //! | `POST /_emulator/accounts/{a}/conversions/{id}/fail` | the conversion goes to `Failed` (optional `{"code","message"}`) |
 //! | `POST /_emulator/accounts/{a}/conversions/{id}/cancel` | the conversion goes to `Cancelled` |
 //! | `POST /_emulator/accounts/{a}/revoke-tokens` | every token issued so far for the account gets 401 |
+//! | `POST /_emulator/accounts/{a}/sessions/{id}/stop` | the session is stopped, as `:stop` does (no token) |
+//! | `GET /_emulator/` | the dashboard (`crate::dashboard`): its page, assets and state JSON |
 
 use crate::body::read_body;
 use crate::clock::{to_datetime, NANOS_PER_SEC};
@@ -63,6 +65,9 @@ fn error_from(body: &Value, default: ServiceError) -> ServiceError {
 }
 
 pub async fn handle(shared: &Shared, route: AdminRoute, req: Request<Incoming>) -> Response<Body> {
+    if let AdminRoute::Dashboard(page) = route {
+        return crate::dashboard::handle(shared, page, &req);
+    }
     match run(shared, route, req).await {
         Ok(Some(value)) => with_json(api_response(shared, 200), &value),
         Ok(None) => empty(api_response(shared, 204)),
@@ -142,6 +147,18 @@ async fn run(
                 .await?;
             serde_json::to_value(c).expect("models serialise")
         }
+        AdminRoute::StopSession { account, id } => {
+            shared
+                .mutate(|s| s.stop_session(&account, &id, now).map(|()| ((), true)))
+                .await?;
+            let session = shared
+                .store
+                .lock()
+                .unwrap()
+                .get_session(&account, &id, now)?;
+            serde_json::to_value(session).expect("models serialise")
+        }
+        AdminRoute::Dashboard(_) => unreachable!("handled before"),
         AdminRoute::RevokeTokens { account } => {
             let (known, pending) = shared.revoke_tokens(&account);
             if !known {

@@ -89,6 +89,9 @@ pub struct Args {
     /// (default: kept for ever, as the service kept them).
     #[arg(long, value_name = "SECS")]
     retention: Option<f64>,
+    /// Print the dashboard's address on stderr and, on a desktop, open it in the browser.
+    #[arg(long)]
+    open: bool,
 }
 
 fn seconds(name: &str, value: f64) -> Result<Duration, String> {
@@ -212,8 +215,41 @@ impl Signals {
     }
 }
 
+/// Opens `url` with the desktop's browser when there is a desktop (`xdg-open` with a display,
+/// `open` on macOS, `start` on Windows); says why not on stderr otherwise. Never fails the run.
+fn open_in_browser(url: &str) {
+    let command: Option<(&str, Vec<&str>)> = if cfg!(target_os = "macos") {
+        Some(("open", vec![url]))
+    } else if cfg!(windows) {
+        Some(("cmd", vec!["/C", "start", "", url]))
+    } else if std::env::var_os("DISPLAY").is_some() || std::env::var_os("WAYLAND_DISPLAY").is_some()
+    {
+        Some(("xdg-open", vec![url]))
+    } else {
+        None
+    };
+    let Some((program, args)) = command else {
+        eprintln!("(no desktop display: open it in a browser yourself)");
+        return;
+    };
+    let spawned = std::process::Command::new(program)
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+    match spawned {
+        // The opener hands the page to the browser and exits; reap it off this thread.
+        Ok(mut child) => {
+            std::thread::spawn(move || child.wait());
+        }
+        Err(e) => eprintln!("(could not run {program}: {e}; open it in a browser yourself)"),
+    }
+}
+
 /// Runs the emulator until SIGINT/SIGTERM: prints the ready line on stdout, logs on stderr.
 pub async fn run(args: Args) -> ExitCode {
+    let open = args.open;
     let config = match config(args) {
         Ok(c) => c,
         Err(e) => {
@@ -239,6 +275,11 @@ pub async fn run(args: Args) -> ExitCode {
         let mut out = std::io::stdout().lock();
         let _ = writeln!(out, "{}", emulator.info().to_json_line());
         let _ = out.flush();
+    }
+    if open {
+        // stderr: stdout carries the one ready line and nothing else.
+        eprintln!("dashboard: {}", emulator.dashboard_url());
+        open_in_browser(&emulator.dashboard_url());
     }
     signals.wait().await;
     tracing::info!("shutting down");

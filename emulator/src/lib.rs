@@ -23,9 +23,11 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 mod conn;
+mod dashboard;
 mod db;
 mod error;
 pub mod faults;
+mod requestlog;
 mod respond;
 mod rng;
 mod routes;
@@ -250,6 +252,11 @@ impl Emulator {
 
     pub fn account_domain(&self) -> &str {
         &self.info.account_domain
+    }
+
+    /// The address of the dashboard page (`{endpoint}/_emulator/`).
+    pub fn dashboard_url(&self) -> String {
+        format!("{}/_emulator/", self.info.endpoint)
     }
 
     /// The CA certificate file clients must trust, over https.
@@ -530,6 +537,6 @@ async fn launch(
             remote_warning(addr, config.accounts.is_empty())
         );
     }
-    tracing::info!(endpoint = %info.endpoint, accounts = accounts.len(), tls = info.ca_cert.is_some(), "emulator ready");
+    tracing::info!(endpoint = %info.endpoint, dashboard = %format!("{}/_emulator/", info.endpoint), accounts = accounts.len(), tls = info.ca_cert.is_some(), "emulator ready");
     Ok((info, shared, task))
 }

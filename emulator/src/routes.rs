@@ -28,10 +28,27 @@ pub enum AdminRoute {
     ClearFaults,
     GetClock,
     AdvanceClock,
-    FailSession { account: String, id: String },
-    FailConversion { account: String, id: String },
-    CancelConversion { account: String, id: String },
-    RevokeTokens { account: String },
+    FailSession {
+        account: String,
+        id: String,
+    },
+    FailConversion {
+        account: String,
+        id: String,
+    },
+    CancelConversion {
+        account: String,
+        id: String,
+    },
+    RevokeTokens {
+        account: String,
+    },
+    StopSession {
+        account: String,
+        id: String,
+    },
+    /// The dashboard's page, assets and state (`crate::dashboard`).
+    Dashboard(crate::dashboard::DashboardRoute),
 }
 
 /// A path that exists, but not with this method.
@@ -206,7 +223,15 @@ impl Route {
                 },
                 "POST",
             ),
-            _ => Err(RouteError::NotFound),
+            ["accounts", acct, "sessions", id, "stop"] => one(
+                post,
+                AdminRoute::StopSession {
+                    account: acct.to_string(),
+                    id: id.to_string(),
+                },
+                "POST",
+            ),
+            _ => crate::dashboard::parse(&m, seg).map(AdminRoute::Dashboard),
         }
     }
 }

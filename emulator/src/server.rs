@@ -7,6 +7,7 @@ use crate::auth::AuthFailure;
 use crate::body::read_body;
 use crate::clock::{wall_now, NANOS_PER_SEC};
 use crate::faults::FaultKind;
+use crate::requestlog::RequestLog;
 use crate::routes::{Route, RouteError};
 use crate::state::{ApiError, Page};
 use hyper::body::Incoming;
@@ -93,7 +94,32 @@ async fn read_json(shared: &Shared, body: Incoming) -> Result<serde_json::Value,
     Ok(value)
 }
 
+/// Handles one request and notes it in the request log (admin requests are not logged).
 pub(crate) async fn handle(
+    shared: &Shared,
+    req: Request<Incoming>,
+    socket: RawSocket,
+) -> Result<Response<Body>, InjectedReset> {
+    if !RequestLog::wants(req.uri().path()) {
+        return dispatch(shared, req, socket).await;
+    }
+    let started = std::time::Instant::now();
+    let method = req.method().clone();
+    let path = req.uri().path().to_owned();
+    let result = dispatch(shared, req, socket).await;
+    let route = Route::parse(&method, &path).map_or("unknown", |r| r.name());
+    let (status, cv) = match &result {
+        Ok(r) => (r.status().as_u16(), r.headers().get("MS-CV")),
+        Err(InjectedReset) => (0, None),
+    };
+    let cv = cv.and_then(|v| v.to_str().ok());
+    shared
+        .requests
+        .record(method.as_str(), route, &path, status, started.elapsed(), cv);
+    result
+}
+
+async fn dispatch(
     shared: &Shared,
     req: Request<Incoming>,
     socket: RawSocket,

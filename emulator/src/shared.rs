@@ -8,6 +8,7 @@ use crate::config::Limits;
 use crate::db::Db;
 use crate::error::ApiError;
 use crate::faults::FaultInjector;
+use crate::requestlog::RequestLog;
 use crate::rng::SplitMix64;
 use crate::state::{Behaviour, Store};
 use crate::stats::Counters;
@@ -24,6 +25,8 @@ pub struct Shared {
     pub storage: Storage,
     pub faults: FaultInjector,
     pub counters: Counters,
+    /// The last API requests, for the dashboard.
+    pub requests: RequestLog,
     pub page_size: usize,
     pub token_lifetime_secs: i64,
     pub scheme: &'static str,
@@ -60,6 +63,7 @@ impl Shared {
             storage,
             faults,
             counters: Counters::default(),
+            requests: RequestLog::default(),
             page_size,
             token_lifetime_secs,
             scheme,

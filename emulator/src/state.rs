@@ -290,6 +290,16 @@ impl Default for SplitMix64 {
     }
 }
 
+/// One account's resources as [`Store::overview`] gives them.
+pub struct AccountOverview {
+    pub account: String,
+    pub sessions: Vec<Session>,
+    pub conversions: Vec<Conversion>,
+    /// How many there are in all (the lists hold at most the newest `limit`).
+    pub session_count: usize,
+    pub conversion_count: usize,
+}
+
 /// One page of a list, and the sequence number to continue after.
 pub struct Page<T> {
     pub items: Vec<T>,
@@ -904,6 +914,52 @@ impl Store {
             items.push(self.current_conversion(&account, &id, now, storage)?);
         }
         Ok(Page { items, next_after })
+    }
+
+    /// Every account's newest `limit` sessions (any status, also ended ones) and conversions,
+    /// newest first, with the totals: what the dashboard shows. Accounts by id.
+    pub fn overview(
+        &mut self,
+        now: Nanos,
+        storage: &Storage,
+        limit: usize,
+    ) -> Vec<AccountOverview> {
+        let mut names: Vec<String> = self.accounts.keys().cloned().collect();
+        names.sort();
+        let mut out = Vec::with_capacity(names.len());
+        for name in names {
+            let acct = &self.accounts[&name];
+            let key = acct.key.clone();
+            let mut sessions: Vec<(&Arc<str>, &SessionRecord)> = acct.sessions.iter().collect();
+            sessions.sort_by_key(|(_, s)| std::cmp::Reverse(s.seq));
+            let session_count = sessions.len();
+            let sessions: Vec<Session> = sessions
+                .into_iter()
+                .take(limit)
+                .map(|(id, s)| s.to_model(id, now))
+                .collect();
+            let conversion_count = acct.conversions.len();
+            let newest: Vec<Arc<str>> = acct
+                .conversion_order
+                .values()
+                .rev()
+                .take(limit)
+                .cloned()
+                .collect();
+            // As a GET sees them: a conversion whose time is up is settled (and saved).
+            let conversions = newest
+                .iter()
+                .filter_map(|id| self.current_conversion(&key, id, now, storage).ok())
+                .collect();
+            out.push(AccountOverview {
+                account: name,
+                sessions,
+                conversions,
+                session_count,
+                conversion_count,
+            });
+        }
+        out
     }
 
     /// Counts per account and status, for the admin statistics.

@@ -6,7 +6,7 @@
 mod common;
 
 use common::{send, Env, V};
-use remote_rendering_emulator::{EmulatorConfig, FaultPlan};
+use remote_rendering_emulator::{EmulatorConfig, FaultPlan, SecretString};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 use std::net::SocketAddr;
@@ -303,8 +303,13 @@ fn non_loopback_ip() -> Option<std::net::IpAddr> {
 /// dashboard's page, its assets and its state: they are admin routes.
 #[tokio::test]
 async fn the_dashboard_is_reachable_exactly_when_the_admin_endpoints_are() {
+    // Beyond loopback the admin API needs its credential: the dashboard goes through the same
+    // gate, whichever address the request comes in on.
+    const ADMIN: &str = "dashboard-parity-admin-credential";
     let env = Env::with(EmulatorConfig {
         listen: "0.0.0.0:0".parse().unwrap(),
+        allow_remote: true,
+        admin_token: Some(SecretString::new(ADMIN)),
         ..common::fast_config()
     })
     .await;
@@ -322,30 +327,41 @@ async fn the_dashboard_is_reachable_exactly_when_the_admin_endpoints_are() {
         None => eprintln!("no non-loopback address here: only loopback is compared"),
     }
     for host in hosts {
-        let status = |path: &'static str| {
+        let status = |path: &'static str, credential: Option<(&'static str, String)>| {
             let http = env.http.clone();
             async move {
-                http.get(format!("http://{host}/_emulator{path}"))
-                    .send()
-                    .await
-                    .map(|r| r.status().as_u16())
-                    .unwrap_or(0)
+                let mut req = http.get(format!("http://{host}/_emulator{path}"));
+                if let Some((name, value)) = credential {
+                    req = req.header(name, value);
+                }
+                req.send().await.map(|r| r.status().as_u16()).unwrap_or(0)
             }
         };
         // The reference: endpoints that are admin endpoints by any rule (they change state or
         // show it), unlike a health check, which an access rule might leave open.
-        let reference = status("/stats").await;
-        assert_eq!(status("/faults").await, reference, "{host}/faults");
+        let reference = status("/stats", None).await;
+        assert_eq!(reference, 401, "{host}: the admin API needs its credential");
+        assert_eq!(status("/faults", None).await, reference, "{host}/faults");
         for path in [
             "/",
             "/dashboard/app.js",
             "/dashboard/app.css",
             "/dashboard/state",
         ] {
-            assert_eq!(status(path).await, reference, "{host}{path}");
-        }
-        if host.ip().is_loopback() {
-            assert_eq!(reference, 200, "loopback callers reach the admin endpoints");
+            assert_eq!(status(path, None).await, reference, "{host}{path}");
+            let bearer = ("authorization", format!("Bearer {ADMIN}"));
+            assert_eq!(
+                status(path, Some(bearer)).await,
+                200,
+                "{host}{path} with the credential"
+            );
+            // A browser carries it as the admin cookie.
+            let cookie = ("cookie", format!("arr-emulator-admin={ADMIN}"));
+            assert_eq!(
+                status(path, Some(cookie)).await,
+                200,
+                "{host}{path} with the cookie"
+            );
         }
     }
 }

@@ -187,10 +187,16 @@ async fn placeholders_count_as_unset() {
     let mut cmd = arrctl(dir.path(), &["session", "start", "--id", "s-env"]);
     account_env(&mut cmd, &emu);
     run(cmd).expect_code(0);
-    // The template's `<standard or premium>` and `<hh:mm:ss>` are unset too: the defaults apply.
+    // The template's `<standard or premium>` and `<hh:mm:ss>` are unset too: the defaults apply
+    // (the core's lease, the same in every language).
     let s = session(&emu, "s-env").await;
     assert_eq!(s.size, SessionSize::Standard);
-    assert_eq!(s.max_lease_time_minutes, Some(240));
+    assert_eq!(
+        s.max_lease_time_minutes,
+        Some(i64::from(
+            remote_rendering::SessionOptions::default().lease_minutes
+        ))
+    );
 
     // A placeholder id with everything else filled in, and ARR_ACCOUNT_ID from the environment.
     let mut cfg = scripts_config(&emu);
@@ -424,10 +430,9 @@ async fn the_configs_conversion_settings_give_input_and_output() {
         c.settings.input_location.storage_container_uri,
         "https://other.blob.core.windows.net/src"
     );
-    assert_eq!(
-        c.settings.input_location.relative_input_asset_path,
-        "a/b.glb"
-    );
+    // The folder is the blob prefix, the file the relative path (as the SDKs sent them).
+    assert_eq!(c.settings.input_location.relative_input_asset_path, "b.glb");
+    assert_eq!(c.settings.input_location.blob_prefix.as_deref(), Some("a/"));
     assert_eq!(
         c.settings.output_location.storage_container_uri,
         "https://other.blob.core.windows.net/dst"

@@ -19,24 +19,55 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// The flags every client command takes. They are listed under their own headings, once per
-/// help page, and may be given before or after the command.
+/// The flags every client command takes, before or after it. Help lists them under their own
+/// headings; `-h` leaves out the account and cost ones (usually set once, in the environment or
+/// the config file), `--help` shows them all.
 #[derive(Args, Debug, Clone)]
 pub struct Global {
     /// An arrconfig.json of the PowerShell scripts (either format; default: ./arrconfig.json).
-    #[arg(long, global = true, value_name = "FILE", help_heading = "Account")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "FILE",
+        help_heading = "Account",
+        hide_short_help = true
+    )]
     pub config: Option<PathBuf>,
     /// Account id (overrides ARR_ACCOUNT_ID and the config file).
-    #[arg(long, global = true, value_name = "UUID", help_heading = "Account")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "UUID",
+        help_heading = "Account",
+        hide_short_help = true
+    )]
     pub account_id: Option<String>,
     /// Account key (prefer ARR_ACCOUNT_KEY: flags show in process lists).
-    #[arg(long, global = true, value_name = "KEY", help_heading = "Account")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "KEY",
+        help_heading = "Account",
+        hide_short_help = true
+    )]
     pub account_key: Option<String>,
     /// Account domain or its region, e.g. eastus (overrides ARR_ACCOUNT_DOMAIN).
-    #[arg(long, global = true, value_name = "DOMAIN", help_heading = "Account")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "DOMAIN",
+        help_heading = "Account",
+        hide_short_help = true
+    )]
     pub account_domain: Option<String>,
     /// Service endpoint URL (overrides ARR_ENDPOINT).
-    #[arg(long, global = true, value_name = "URL", help_heading = "Account")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "URL",
+        help_heading = "Account",
+        hide_short_help = true
+    )]
     pub endpoint: Option<String>,
     /// The rendering region, e.g. eastus: the service endpoint of that region (ARR_REGION).
     #[arg(
@@ -44,20 +75,45 @@ pub struct Global {
         global = true,
         value_name = "REGION",
         conflicts_with = "endpoint",
-        help_heading = "Account"
+        help_heading = "Account",
+        hide_short_help = true
     )]
     pub region: Option<String>,
     /// STS endpoint URL (overrides ARR_STS_ENDPOINT).
-    #[arg(long, global = true, value_name = "URL", help_heading = "Account")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "URL",
+        help_heading = "Account",
+        hide_short_help = true
+    )]
     pub sts_endpoint: Option<String>,
     /// A PEM certificate to trust (e.g. the emulator's --cert-out).
-    #[arg(long, global = true, value_name = "FILE", help_heading = "Account")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "FILE",
+        help_heading = "Account",
+        hide_short_help = true
+    )]
     pub ca_cert: Option<PathBuf>,
     /// What a standard session costs per hour, in your currency (or the config's costRates).
-    #[arg(long, global = true, value_name = "AMOUNT", help_heading = "Cost")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "AMOUNT",
+        help_heading = "Cost",
+        hide_short_help = true
+    )]
     pub rate_standard: Option<f64>,
     /// What a premium session costs per hour, in your currency (or the config's costRates).
-    #[arg(long, global = true, value_name = "AMOUNT", help_heading = "Cost")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "AMOUNT",
+        help_heading = "Cost",
+        hide_short_help = true
+    )]
     pub rate_premium: Option<f64>,
     /// text for people, json for scripts (results on stdout, a JSON error object on stderr).
     #[arg(long, global = true, value_enum, default_value_t = Output::Text, help_heading = "Output")]

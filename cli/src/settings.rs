@@ -316,6 +316,65 @@ mod tests {
         );
     }
 
+    fn read(v: serde_json::Value) -> Result<Settings, String> {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("arrconfig.json");
+        std::fs::write(&p, v.to_string()).unwrap();
+        Settings::from_file(&p)
+    }
+
+    #[test]
+    fn the_older_formats_region_gives_both_urls_and_its_urls_win() {
+        let s = read(serde_json::json!({
+            "accountSettings": { "arrAccountId": "a", "arrAccountKey": "k", "region": "westeurope" }
+        }))
+        .unwrap();
+        assert_eq!(
+            s.endpoint.as_deref(),
+            Some("https://remoterendering.westeurope.mixedreality.azure.com")
+        );
+        assert_eq!(
+            s.sts_endpoint.as_deref(),
+            Some("https://sts.westeurope.mixedreality.azure.com")
+        );
+        assert_eq!(
+            s.account_domain.as_deref(),
+            Some("westeurope.mixedreality.azure.com")
+        );
+        let s = read(serde_json::json!({
+            "accountSettings": {
+                "region": "eastus",
+                "serviceEndpoint": "https://remoterendering.westus2.mixedreality.azure.com",
+                "authenticationEndpoint": "https://sts.westus2.mixedreality.azure.com"
+            }
+        }))
+        .unwrap();
+        assert_eq!(
+            s.endpoint.as_deref(),
+            Some("https://remoterendering.westus2.mixedreality.azure.com")
+        );
+        assert_eq!(
+            s.sts_endpoint.as_deref(),
+            Some("https://sts.westus2.mixedreality.azure.com")
+        );
+        assert_eq!(s.origin.unwrap().endpoint_field, "accountSettings.region");
+    }
+
+    #[test]
+    fn cost_rates_are_read_and_bad_ones_name_the_field() {
+        let s = read(serde_json::json!({
+            "costRates": { "standardPerHour": 3.5, "premiumPerHour": "<optional>" }
+        }))
+        .unwrap();
+        assert_eq!((s.rate_standard, s.rate_premium), (Some(3.5), None));
+        let e =
+            read(serde_json::json!({ "costRates": { "premiumPerHour": "twelve" } })).unwrap_err();
+        assert!(
+            e.contains("arrconfig.json: costRates.premiumPerHour must be a number"),
+            "{e}"
+        );
+    }
+
     #[test]
     fn ages_are_human_durations() {
         assert_eq!(parse_age("2h"), Ok(std::time::Duration::from_secs(7200)));

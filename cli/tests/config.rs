@@ -469,3 +469,118 @@ async fn ca_cert_trusts_the_emulators_https() {
     assert!(out.stderr.contains("--ca-cert"), "{}", out.stderr);
     assert_eq!(emu.stats().route("list_sessions"), 1);
 }
+
+/// The older arrconfig.json that `ARRUtils.ps1` read: a region (or one URL) in
+/// `accountSettings.region`, and optional `serviceEndpoint` / `authenticationEndpoint` URLs.
+fn older_config(emu: &Emulator) -> Value {
+    json!({
+        "accountSettings": {
+            "arrAccountId": emu.account_id(),
+            "arrAccountKey": emu.account_key(),
+            "region": "<select from available regions>",
+            "serviceEndpoint": emu.endpoint(),
+            "authenticationEndpoint": emu.sts_endpoint()
+        },
+        "renderingSessionSettings": {
+            "vmSize": "premium",
+            "maxLeaseTime": "0:45:00"
+        }
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_older_format_of_the_scripts_is_read() {
+    let emu = emulator().await;
+    let dir = workdir();
+    cwd_config(dir.path(), &older_config(&emu));
+    started(&emu, dir.path(), "s-older", &[], &[]).await;
+    let s = session(&emu, "s-older").await;
+    assert_eq!(s.size, SessionSize::Premium);
+    assert_eq!(s.max_lease_time_minutes, Some(45));
+
+    // (A region alone expanding to both URLs is checked without the network in settings.rs.)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unfilled_field_is_named_with_the_file() {
+    let emu = emulator().await;
+    let dir = workdir();
+    let file = dir.path().join("my-arrconfig.json");
+    // The current template untouched, given with --config.
+    write_config(&file, &template());
+    let out = run(arrctl(
+        dir.path(),
+        &["session", "list", "--config", file.to_str().unwrap()],
+    ));
+    out.expect_code(2);
+    assert!(
+        out.stderr
+            .contains("my-arrconfig.json: accountSettings.arrAccountId is not filled in"),
+        "{}",
+        out.stderr
+    );
+    // Only the key left: the key's field.
+    let mut cfg = scripts_config(&emu);
+    cfg["accountSettings"]["arrAccountKey"] = json!("<Your account key>");
+    write_config(&file, &cfg);
+    let out = run(arrctl(
+        dir.path(),
+        &["session", "list", "--config", file.to_str().unwrap()],
+    ));
+    out.expect_code(2);
+    assert!(
+        out.stderr
+            .contains("my-arrconfig.json: accountSettings.arrAccountKey is not filled in"),
+        "{}",
+        out.stderr
+    );
+    // The endpoint: the current format's field, or the older one's region.
+    let mut cfg = scripts_config(&emu);
+    cfg["renderingSessionSettings"]["remoteRenderingDomain"] = json!("<Your region>");
+    write_config(&file, &cfg);
+    let out = run(arrctl(
+        dir.path(),
+        &["session", "list", "--config", file.to_str().unwrap()],
+    ));
+    out.expect_code(2);
+    assert!(
+        out.stderr.contains(
+            "my-arrconfig.json: renderingSessionSettings.remoteRenderingDomain is not filled in"
+        ),
+        "{}",
+        out.stderr
+    );
+    let mut cfg = older_config(&emu);
+    cfg["accountSettings"]
+        .as_object_mut()
+        .unwrap()
+        .remove("serviceEndpoint");
+    write_config(&file, &cfg);
+    let out = run(arrctl(
+        dir.path(),
+        &["session", "list", "--config", file.to_str().unwrap()],
+    ));
+    out.expect_code(2);
+    assert!(
+        out.stderr
+            .contains("my-arrconfig.json: accountSettings.region is not filled in"),
+        "{}",
+        out.stderr
+    );
+    // A lease the scripts would refuse names its field too.
+    let mut cfg = scripts_config(&emu);
+    cfg["renderingSessionSettings"]["maxLeaseTime"] = json!("soon");
+    write_config(&file, &cfg);
+    let out = run(arrctl(
+        dir.path(),
+        &["session", "list", "--config", file.to_str().unwrap()],
+    ));
+    out.expect_code(2);
+    assert!(
+        out.stderr
+            .contains("my-arrconfig.json: renderingSessionSettings.maxLeaseTime"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(emu.stats().requests, 0);
+}

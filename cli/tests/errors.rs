@@ -181,6 +181,22 @@ async fn a_wait_that_never_ends_times_out_with_exit_5() {
     let last = out.stderr_lines().last().copied().unwrap_or_default();
     assert!(last.contains("gave up waiting"), "{}", out.stderr);
     assert!(last.contains("s-slow"), "{last}");
+    // The time waited reads like a person writes it (`after 5xxms`), not a debug `0.50123s`.
+    let waited = last
+        .split(" after ")
+        .nth(1)
+        .and_then(|r| r.split(';').next())
+        .unwrap_or_default();
+    assert!(
+        waited.ends_with("ms") && waited.trim_end_matches("ms").parse::<u32>().is_ok(),
+        "{last}"
+    );
+    // And it names the session it leaves running.
+    assert!(
+        out.stderr.contains("session s-slow is left running"),
+        "{}",
+        out.stderr
+    );
     // It is still starting: a timeout does not stop it.
     assert_eq!(
         session(&emu, "s-slow").await.status,

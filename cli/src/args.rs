@@ -124,7 +124,7 @@ pub struct Global {
     /// Deadline of waits, in seconds (default: 30 minutes for sessions, 24 hours for conversions).
     #[arg(long, global = true, value_name = "SECS", help_heading = "Waits")]
     pub timeout: Option<f64>,
-    /// Poll interval of waits, in seconds (default 5).
+    /// Poll interval of waits, in seconds (default 5; 60 for the reads of --keep-alive).
     #[arg(long, global = true, value_name = "SECS", help_heading = "Waits")]
     pub poll_interval: Option<f64>,
 }

@@ -222,11 +222,15 @@ async fn start_session(
     if !o.keep_alive {
         return Ok(exit::SUCCESS);
     }
-    let lease_options = LeaseOptions {
+    let mut lease_options = LeaseOptions {
         budget: o.budget,
         cost_rates: o.budget.map(|_| *rates),
         ..LeaseOptions::default()
     };
+    // The keeper's reads are polls too: --poll-interval sets how often it reads the session.
+    if let Some(p) = g.poll_interval {
+        lease_options.check_interval = crate::run::secs("--poll-interval", p)?;
+    }
     keep(client, rates, &id, lease_options, interrupt).await
 }
 

@@ -37,7 +37,7 @@ impl Progress {
                     .expect("the template is valid")
                     .tick_chars("⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏ "),
             );
-            bar.set_message(format!("{what}: …"));
+            bar.set_message(format!("… · {what}"));
             bar.enable_steady_tick(Duration::from_millis(100));
             bar
         } else {
@@ -78,7 +78,8 @@ impl Progress {
                 return;
             }
             if tty {
-                bar.set_message(format!("{what}: {status}"));
+                // The status first: on a narrow terminal the line is cut at its end.
+                bar.set_message(format!("{status} · {what}"));
             } else {
                 eprintln!("{what}: {status} ({}s)", started.elapsed().as_secs());
             }

@@ -62,6 +62,16 @@ fn emulator(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     rt.block_on(remote_rendering_emulator::cli::run(parsed.args))
 }
 
+/// The whole command line for completions and the manual: `emulator` with its own flags (it
+/// is parsed apart, so the parser's definition has none).
+fn full_command() -> clap::Command {
+    Cli::command().mut_subcommand("emulator", |_| {
+        EmulatorCli::command()
+            .name("emulator")
+            .bin_name("arrctl emulator")
+    })
+}
+
 fn main() -> ExitCode {
     let mut argv: Vec<OsString> = std::env::args_os().collect();
     if argv.get(1).is_some_and(|a| a == "emulator") {
@@ -78,7 +88,7 @@ fn main() -> ExitCode {
     if let Command::Completions { shell } = &cli.command {
         clap_complete::generate(
             *shell,
-            &mut Cli::command(),
+            &mut full_command(),
             "arrctl",
             &mut std::io::stdout(),
         );
@@ -86,7 +96,7 @@ fn main() -> ExitCode {
     }
     if let Command::Man = &cli.command {
         // Rendered from the same definition as --help, so the page cannot drift from the flags.
-        return match clap_mangen::Man::new(Cli::command()).render(&mut std::io::stdout()) {
+        return match clap_mangen::Man::new(full_command()).render(&mut std::io::stdout()) {
             Ok(()) => exit::exit(exit::SUCCESS),
             Err(e) => {
                 eprintln!("arrctl: cannot write the manual page: {e}");

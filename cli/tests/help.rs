@@ -66,6 +66,11 @@ fn sizes_are_values_the_shells_complete() {
     );
     let fish = help(&["completions", "fish"]);
     assert!(fish.contains("standard") && fish.contains("premium"));
+    // The emulator's own flags complete too.
+    assert!(
+        bash.contains("--startup-delay"),
+        "no emulator flags in the bash completion"
+    );
 }
 
 #[test]

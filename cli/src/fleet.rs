@@ -123,7 +123,10 @@ pub async fn stop(
         });
         let answer = tokio::select! {
             a = answer => a.ok().and_then(|r| r.ok()).unwrap_or_default(),
-            _ = interrupt.cancelled() => return Ok(interrupted(g, "nothing was stopped")),
+            _ = interrupt.cancelled() => {
+                eprintln!(); // off the prompt's line
+                return Ok(interrupted(g, "nothing was stopped"));
+            }
         };
         if !matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes") {
             eprintln!("nothing was stopped");

@@ -24,14 +24,37 @@ use clap::{CommandFactory, Parser};
 use std::ffi::OsString;
 use std::process::ExitCode;
 
-fn parse_error(e: clap::Error) -> ExitCode {
-    let code = if e.use_stderr() {
-        exit::USAGE
+fn parse_error(e: clap::Error, json: bool) -> ExitCode {
+    if !e.use_stderr() {
+        // --help, --version
+        let _ = e.print();
+        return exit::exit(exit::SUCCESS);
+    }
+    if json {
+        // Scripts that asked for JSON get it for a usage error too.
+        let text = e.render().to_string();
+        let message = text
+            .lines()
+            .next()
+            .unwrap_or("")
+            .trim_start_matches("error: ")
+            .to_owned();
+        output::json_error_line(&serde_json::json!({
+            "code": remote_rendering::ErrorKind::InvalidInput.code(),
+            "message": message,
+            "exitCode": exit::USAGE,
+        }));
     } else {
-        exit::SUCCESS
-    };
-    let _ = e.print();
-    exit::exit(code)
+        let _ = e.print();
+    }
+    exit::exit(exit::USAGE)
+}
+
+/// Whether the command line asks for `--output json` (also when it does not parse).
+fn wants_json(argv: &[OsString]) -> bool {
+    argv.windows(2)
+        .any(|w| w[0] == "--output" && w[1] == "json")
+        || argv.iter().any(|a| a == "--output=json")
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, ExitCode> {
@@ -52,7 +75,7 @@ fn emulator(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         std::iter::once(OsString::from("arrctl emulator")).chain(args),
     ) {
         Ok(p) => p,
-        Err(e) => return parse_error(e),
+        Err(e) => return parse_error(e, false),
     };
     let rt = match runtime() {
         Ok(rt) => rt,
@@ -77,9 +100,10 @@ fn main() -> ExitCode {
     if argv.get(1).is_some_and(|a| a == "emulator") {
         return emulator(argv.split_off(2));
     }
+    let json = wants_json(&argv);
     let cli = match Cli::try_parse_from(argv) {
         Ok(c) => c,
-        Err(e) => return parse_error(e),
+        Err(e) => return parse_error(e, json),
     };
     if let Command::Emulator { args } = cli.command {
         // `arrctl --verbose emulator …`: global flags before it do not apply to the emulator.
@@ -105,7 +129,13 @@ fn main() -> ExitCode {
         };
     }
     match runtime() {
-        Ok(rt) => rt.block_on(run::run(cli)),
+        Ok(rt) => {
+            let code = rt.block_on(run::run(cli));
+            // A read of the terminal (a confirmation interrupted by Ctrl-C) must not hold the
+            // exit: the runtime would wait for its blocking thread.
+            rt.shutdown_timeout(std::time::Duration::from_millis(200));
+            code
+        }
         Err(code) => code,
     }
 }

@@ -36,9 +36,13 @@ pub async fn run(
                 None => match s.size.as_deref() {
                     Some(text) => match SessionSize::parse(text) {
                         SessionSize::Unknown(_) => {
+                            let file = s
+                                .origin
+                                .as_ref()
+                                .map_or("the config".into(), |o| o.path.display().to_string());
                             return Err(crate::run::usage(format!(
-                                "vmSize {text:?} of the config is not standard or premium"
-                            )))
+                                "{file}: renderingSessionSettings.vmSize is {text:?}, not standard or premium"
+                            )));
                         }
                         known => known,
                     },

@@ -85,3 +85,23 @@ fn positional_ids_are_explained() {
         assert!(h.contains(text), "{args:?}\n{h}");
     }
 }
+
+#[test]
+fn a_usage_error_under_output_json_is_a_json_error_object() {
+    let dir = workdir();
+    let out = run(arrctl(
+        dir.path(),
+        &["session", "start", "--size", "huge", "--output", "json"],
+    ));
+    out.expect_code(2);
+    assert!(out.stdout.is_empty(), "{}", out.stdout);
+    let lines = out.stderr_lines();
+    assert_eq!(lines.len(), 1, "{}", out.stderr);
+    let v: serde_json::Value = serde_json::from_str(lines[0]).expect("a JSON error object");
+    assert_eq!(v["error"]["code"], "INVALID_INPUT", "{v}");
+    assert_eq!(v["error"]["exitCode"], 2, "{v}");
+    assert!(
+        v["error"]["message"].as_str().unwrap().contains("huge"),
+        "{v}"
+    );
+}

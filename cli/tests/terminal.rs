@@ -191,3 +191,20 @@ async fn on_a_terminal_a_fleet_stop_asks_and_stops_on_yes() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_c_at_the_fleet_stops_question_stops_nothing_and_exits_130() {
+    let emu = emulator().await;
+    client(&emu)
+        .start_session("ask-int", remote_rendering::SessionSize::Standard, 30)
+        .await
+        .unwrap();
+    // ^C typed on the terminal: its line discipline sends SIGINT to arrctl.
+    let started = std::time::Instant::now();
+    let (code, bytes) = on_a_terminal(&emu, &["session", "stop", "--all"], &[], Some(b"\x03"));
+    let text = screen(&bytes).join("\n");
+    assert_eq!(code, Some(130), "{text}");
+    assert!(text.contains("interrupted: nothing was stopped"), "{text}");
+    assert!(started.elapsed() < Duration::from_secs(10));
+    assert_eq!(emu.stats().route("stop_session"), 0);
+}

@@ -385,3 +385,17 @@ async fn ctrl_c_under_output_json_is_a_json_error_naming_the_session_left_runnin
         SessionStatus::Starting
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_c_during_the_demo_stops_its_session_and_exits_130() {
+    let dir = workdir();
+    let mut child = Running::spawn(arrctl(dir.path(), &["demo"]));
+    child.wait_stderr(SOON, |l| {
+        l.starts_with("session ") && l.contains(": Starting")
+    });
+    settle();
+    child.signal("INT");
+    let out = child.finish(Duration::from_secs(10));
+    out.expect_code(130);
+    assert!(out.stderr.contains("stopped session"), "{}", out.stderr);
+}

@@ -255,7 +255,9 @@ class RemoteRenderingClient:
         budget: Optional[float] = None,
         cost_rates: Optional[CostRates] = None,
     ) -> SessionContext:
-        """A context manager: start, wait for Ready, keep alive, and always stop."""
+        """A context manager: start, wait for Ready, keep alive, and always stop. A ``budget``
+        (counted at ``cost_rates``) is the lease keeper's: a first lease over it is refused before
+        anything is sent, and the session is stopped rather than extended past it."""
         return SessionContext(
             self,
             dict(

@@ -1160,6 +1160,26 @@ rr_status rr_lease_options_set_stop_on_drop(rr_lease_options *options,
                                             rr_error **err);
 
 /**
+ * The most the session may cost, in the currency of the cost rates (see
+ * `rr_lease_options_set_cost_rates()`): the lease is never extended to one whose projected cost
+ * passes it, and the session is stopped when the next step would. Unset by default (no budget);
+ * checked (finite, above 0) when the options are used.
+ */
+rr_status rr_lease_options_set_budget(rr_lease_options *options,
+                                      double budget,
+                                      rr_error **err);
+
+/**
+ * What one hour of a Standard and of a Premium session costs (no rate is assumed); needed with
+ * a budget. `NAN` (from `<math.h>`) leaves that size without a rate; other values are checked
+ * (finite, 0 or more) when the options are used.
+ */
+rr_status rr_lease_options_set_cost_rates(rr_lease_options *options,
+                                          double standard_per_hour,
+                                          double premium_per_hour,
+                                          rr_error **err);
+
+/**
  * New session options with the defaults. Free with `rr_session_options_free()`.
  */
 rr_status rr_session_options_new(rr_session_options **out,
@@ -1240,6 +1260,13 @@ rr_status rr_lease_keeper_get_extensions(const rr_lease_keeper *keeper,
 rr_status rr_lease_keeper_get_is_finished(const rr_lease_keeper *keeper,
                                           bool *out,
                                           rr_error **err);
+
+/**
+ * Whether the keeper stopped the session because the next extension would pass the budget.
+ */
+rr_status rr_lease_keeper_get_stopped_by_budget(const rr_lease_keeper *keeper,
+                                                bool *out,
+                                                rr_error **err);
 
 /**
  * The session as the keeper last read it, a copy owned by the caller (free with

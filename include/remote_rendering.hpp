@@ -29,6 +29,7 @@
 #include <fstream>
 #include <functional>
 #include <iterator>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <sstream>
@@ -483,6 +484,12 @@ struct WaitOptions {
     std::function<void(const T&)> on_progress;
 };
 
+/// What one hour of a session costs, per size, in your currency (no rate is assumed).
+struct CostRates {
+    std::optional<double> standard_per_hour;
+    std::optional<double> premium_per_hour;
+};
+
 /// How a lease keeper renews (the defaults of every language).
 struct LeaseOptions {
     std::uint32_t step_minutes = RR_DEFAULT_LEASE_STEP_MINUTES;
@@ -490,6 +497,11 @@ struct LeaseOptions {
     std::uint32_t max_total_minutes = RR_DEFAULT_LEASE_MAX_TOTAL_MINUTES;
     milliseconds check_interval{RR_DEFAULT_LEASE_CHECK_INTERVAL_MS};
     bool stop_on_drop = true;
+    /// The most the session may cost (at cost_rates): never extended past it, stopped when the
+    /// next step would pass it. Unset: no budget.
+    std::optional<double> budget;
+    /// Needed with a budget.
+    std::optional<CostRates> cost_rates;
 };
 
 /// What open_session starts.
@@ -703,6 +715,8 @@ class LeaseKeeper {
     std::string session_id() const { return detail::str(detail::get(rr_lease_keeper_get_session_id, keeper_.get())); }
     std::uint32_t extensions() const { return detail::get(rr_lease_keeper_get_extensions, keeper_.get()); }
     bool is_finished() const { return detail::get(rr_lease_keeper_get_is_finished, keeper_.get()); }
+    /// Whether the keeper stopped the session because the next extension would pass the budget.
+    bool stopped_by_budget() const { return detail::get(rr_lease_keeper_get_stopped_by_budget, keeper_.get()); }
     /// The session as the keeper last read it.
     std::optional<Session> latest() const {
         rr_session* raw = nullptr;
@@ -1157,6 +1171,14 @@ class Client {
         call([&](rr_error** e) { return rr_lease_options_set_max_total_minutes(raw, o.max_total_minutes, e); });
         call([&](rr_error** e) { return rr_lease_options_set_check_interval_ms(raw, detail::ms(o.check_interval), e); });
         call([&](rr_error** e) { return rr_lease_options_set_stop_on_drop(raw, o.stop_on_drop, e); });
+        if (o.budget) call([&](rr_error** e) { return rr_lease_options_set_budget(raw, *o.budget, e); });
+        if (o.cost_rates) {
+            const double none = std::numeric_limits<double>::quiet_NaN();
+            call([&](rr_error** e) {
+                return rr_lease_options_set_cost_rates(raw, o.cost_rates->standard_per_hour.value_or(none),
+                                                       o.cost_rates->premium_per_hour.value_or(none), e);
+            });
+        }
         return h;
     }
 

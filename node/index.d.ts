@@ -118,6 +118,18 @@ export interface LeaseOptions {
   checkInterval?: number
   /** Stop the session when the keeper is disposed (default true). */
   stopOnDispose?: boolean
+  /**
+   * The most the session may cost, in the currency of `costRates` (default: none). The lease is
+   * never extended past it: the session is stopped when the next step would pass it.
+   */
+  budget?: number
+  /** What an hour of a session costs per size; needed with a budget (no rate is assumed). */
+  costRates?: CostRates
+}
+
+export interface CostRates {
+  standardPerHour?: number
+  premiumPerHour?: number
 }
 
 export interface SessionOptions extends WaitOptions<Session> {
@@ -172,6 +184,8 @@ export declare class LeaseKeeper implements AsyncDisposable {
   readonly sessionId: string
   readonly extensions: number
   readonly isFinished: boolean
+  /** Whether the keeper stopped the session because the next extension would pass the budget. */
+  readonly stoppedByBudget: boolean
   readonly latest: Session | undefined
   close(): Promise<void>
   detach(): Promise<void>

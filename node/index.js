@@ -239,6 +239,9 @@ class LeaseKeeper {
   get isFinished() {
     return this.#native.isFinished()
   }
+  get stoppedByBudget() {
+    return this.#native.stoppedByBudget()
+  }
   get latest() {
     const w = this.#native.latest()
     return w == null ? undefined : toSession(w)
@@ -263,6 +266,8 @@ function leaseOptions(o = {}, stopOnDispose = true) {
     maxTotalMinutes: o.maxTotalMinutes,
     checkInterval: ms(o.checkInterval),
     stopOnDrop: o.stopOnDispose ?? stopOnDispose,
+    budget: o.budget,
+    costRates: o.costRates == null ? undefined : { standardPerHour: o.costRates.standardPerHour, premiumPerHour: o.costRates.premiumPerHour },
   }
 }
 

@@ -59,6 +59,8 @@ export declare class NativeEmulator {
 export declare class NativeLeaseKeeper {
   extensions(): number
   isFinished(): boolean
+  /** Whether the keeper stopped the session because the next extension would pass the budget. */
+  stoppedByBudget(): boolean
   latest(): any | null
   close(): Promise<void>
   detach(): Promise<void>
@@ -92,6 +94,12 @@ export interface NativeClientOptions {
   caCertPem?: string
 }
 
+/** What an hour of a session costs, per size (the core's `CostRates`). */
+export interface NativeCostRates {
+  standardPerHour?: number
+  premiumPerHour?: number
+}
+
 export interface NativeEmulatorOptions {
   startupDelay?: number
   conversionDuration?: number
@@ -115,4 +123,7 @@ export interface NativeLeaseOptions {
   maxTotalMinutes?: number
   checkInterval?: number
   stopOnDrop?: boolean
+  /** The most the session may cost, in the currency of `costRates` (the core's budget guard). */
+  budget?: number
+  costRates?: NativeCostRates
 }

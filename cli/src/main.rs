@@ -2,195 +2,117 @@
 //! command line; a cross-platform replacement for the service's PowerShell scripts, on the
 //! same core as every language binding.
 //!
-//! Exit codes (stable): 0 success, 1 a failure state was reached, 2 usage, 3 auth,
-//! 4 not found, 5 timeout, 6 other errors, 130 interrupted.
+//! Exit codes (stable, see `exit`): 0 success, 1 a failure state was reached, 2 usage, 3 auth,
+//! 4 not found, 5 timeout, 6 other errors, 7 conflict, 8 unprocessable, 130 interrupted.
 
+mod account;
+mod args;
+mod conversion;
+mod demo;
 mod exit;
+mod fleet;
+mod interrupt;
+mod output;
+mod progress;
 mod run;
+mod session;
 mod settings;
+mod waits;
 
-use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
-use std::path::PathBuf;
+use args::{Cli, Command, EmulatorCli};
+use clap::{CommandFactory, Parser};
+use std::ffi::OsString;
 use std::process::ExitCode;
 
-#[derive(Parser, Debug)]
-#[command(name = "arrctl", version, about = "Azure Remote Rendering sessions, conversions and the local emulator", long_about = None)]
-pub struct Cli {
-    #[command(flatten)]
-    pub global: Global,
-    #[command(subcommand)]
-    pub command: Command,
+fn parse_error(e: clap::Error, json: bool) -> ExitCode {
+    if !e.use_stderr() {
+        // --help, --version
+        let _ = e.print();
+        return exit::exit(exit::SUCCESS);
+    }
+    if json {
+        // Scripts that asked for JSON get it for a usage error too.
+        let text = e.render().to_string();
+        let message = text
+            .lines()
+            .next()
+            .unwrap_or("")
+            .trim_start_matches("error: ")
+            .to_owned();
+        output::json_error_line(&serde_json::json!({
+            "code": remote_rendering::ErrorKind::InvalidInput.code(),
+            "message": message,
+            "exitCode": exit::USAGE,
+        }));
+    } else {
+        let _ = e.print();
+    }
+    exit::exit(exit::USAGE)
 }
 
-#[derive(Args, Debug, Clone)]
-pub struct Global {
-    /// An arrconfig.json in the PowerShell scripts' format (default: ./arrconfig.json if present).
-    #[arg(long, global = true, value_name = "FILE")]
-    pub config: Option<PathBuf>,
-    /// Account id (overrides ARR_ACCOUNT_ID and the config file).
-    #[arg(long, global = true, value_name = "UUID")]
-    pub account_id: Option<String>,
-    /// Account key (overrides ARR_ACCOUNT_KEY; prefer the variable, flags show in process lists).
-    #[arg(long, global = true, value_name = "KEY")]
-    pub account_key: Option<String>,
-    /// Account domain or region, e.g. eastus (overrides ARR_ACCOUNT_DOMAIN).
-    #[arg(long, global = true, value_name = "DOMAIN")]
-    pub account_domain: Option<String>,
-    /// Service endpoint URL (overrides ARR_ENDPOINT).
-    #[arg(long, global = true, value_name = "URL")]
-    pub endpoint: Option<String>,
-    /// Rendering region, e.g. eastus (overrides ARR_REGION).
-    #[arg(
-        long,
-        global = true,
-        value_name = "REGION",
-        conflicts_with = "endpoint"
-    )]
-    pub region: Option<String>,
-    /// STS endpoint URL (overrides ARR_STS_ENDPOINT).
-    #[arg(long, global = true, value_name = "URL")]
-    pub sts_endpoint: Option<String>,
-    /// A PEM certificate to trust (e.g. the emulator's --cert-out).
-    #[arg(long, global = true, value_name = "FILE")]
-    pub ca_cert: Option<PathBuf>,
-    /// Output format: text for people, json for scripts (results only on stdout).
-    #[arg(long, global = true, value_enum, default_value_t = Output::Text)]
-    pub output: Output,
-    /// Trace requests on stderr (never the key or tokens).
-    #[arg(long, short, global = true)]
-    pub verbose: bool,
-    /// Deadline of waits, in seconds.
-    #[arg(long, global = true, value_name = "SECS")]
-    pub timeout: Option<f64>,
-    /// Poll interval of waits, in seconds (default 5).
-    #[arg(long, global = true, value_name = "SECS")]
-    pub poll_interval: Option<f64>,
+/// Whether the command line asks for `--output json` (also when it does not parse).
+fn wants_json(argv: &[OsString]) -> bool {
+    argv.windows(2)
+        .any(|w| w[0] == "--output" && w[1] == "json")
+        || argv.iter().any(|a| a == "--output=json")
 }
 
-#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Output {
-    Text,
-    Json,
+fn runtime() -> Result<tokio::runtime::Runtime, ExitCode> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| {
+            eprintln!("arrctl: cannot start: {e}");
+            exit::exit(exit::OTHER)
+        })
 }
 
-#[derive(Subcommand, Debug)]
-pub enum Command {
-    /// Rendering sessions.
-    #[command(subcommand)]
-    Session(SessionCommand),
-    /// Asset conversions.
-    #[command(subcommand)]
-    Conversion(ConversionCommand),
-    /// Run the local emulator of the service (the same flags and ready line as its own binary).
-    Emulator(remote_rendering_emulator::cli::Args),
-    /// Start the emulator in-process and run a whole session and conversion lifecycle.
-    Demo,
-    /// Print a shell completion script.
-    Completions {
-        #[arg(value_enum)]
-        shell: clap_complete::Shell,
-    },
-    /// Print the manual page (roff), for packaging.
-    #[command(hide = true)]
-    Man,
+/// `arrctl emulator ARGS`: parsed on its own, so that its help and flags are the emulator's
+/// alone (no client flag, and `--region` means the region it names in hostnames).
+fn emulator(args: impl IntoIterator<Item = OsString>) -> ExitCode {
+    let parsed = match EmulatorCli::try_parse_from(
+        std::iter::once(OsString::from("arrctl emulator")).chain(args),
+    ) {
+        Ok(p) => p,
+        Err(e) => return parse_error(e, false),
+    };
+    let rt = match runtime() {
+        Ok(rt) => rt,
+        Err(code) => return code,
+    };
+    run::tracing(false, true);
+    rt.block_on(remote_rendering_emulator::cli::run(parsed.args))
 }
 
-#[derive(Subcommand, Debug)]
-pub enum SessionCommand {
-    /// Start a session.
-    Start {
-        /// Session id (default: a new one).
-        #[arg(long)]
-        id: Option<String>,
-        /// standard or premium (default: the config's vmSize, else standard).
-        #[arg(long)]
-        size: Option<String>,
-        /// Lease in minutes or hh:mm:ss (default: the config's maxLeaseTime, else 4:00:00).
-        #[arg(long, value_parser = settings::parse_lease)]
-        lease: Option<u32>,
-        /// Wait until the session is Ready.
-        #[arg(long)]
-        wait: bool,
-        /// Wait for Ready, keep the lease renewed while the command runs, stop the session on Ctrl-C.
-        #[arg(long)]
-        keep_alive: bool,
-    },
-    /// Show a session.
-    Show {
-        id: String,
-        /// Keep showing it until it is Ready or ends.
-        #[arg(long)]
-        watch: bool,
-    },
-    /// List the Starting and Ready sessions.
-    List,
-    /// Set a session's lease (it must grow).
-    Extend {
-        id: String,
-        /// The new lease, minutes or hh:mm:ss.
-        #[arg(long, value_parser = settings::parse_lease)]
-        lease: u32,
-    },
-    /// Stop a session.
-    Stop { id: String },
-}
-
-#[derive(Subcommand, Debug)]
-pub enum ConversionCommand {
-    /// Start a conversion.
-    Start {
-        /// Conversion id (default: a new one).
-        #[arg(long)]
-        id: Option<String>,
-        /// The input model: https://{account}.blob.core.windows.net/{container}/{path/to/model.fbx}
-        /// (default: from the config's assetConversionSettings).
-        #[arg(long, value_name = "URL")]
-        input: Option<String>,
-        /// The output folder: https://{account}.blob.core.windows.net/{container}[/{prefix}]
-        /// (`--output` is the output format of every command).
-        #[arg(long, value_name = "URL")]
-        output_url: Option<String>,
-        /// Read+list SAS of the input container (or ARR_INPUT_SAS); without it the storage must be linked.
-        #[arg(long)]
-        input_sas: Option<String>,
-        /// Write SAS of the output container (or ARR_OUTPUT_SAS).
-        #[arg(long)]
-        output_sas: Option<String>,
-        /// Name of the .arrAsset (default: the input's name).
-        #[arg(long)]
-        output_name: Option<String>,
-        /// Wait until it finishes.
-        #[arg(long)]
-        wait: bool,
-    },
-    /// Show a conversion.
-    Show {
-        id: String,
-        /// Keep showing it until it finishes.
-        #[arg(long)]
-        watch: bool,
-    },
-    /// List the account's conversions.
-    List,
+/// The whole command line for completions and the manual: `emulator` with its own flags (it
+/// is parsed apart, so the parser's definition has none).
+fn full_command() -> clap::Command {
+    Cli::command().mut_subcommand("emulator", |_| {
+        EmulatorCli::command()
+            .name("emulator")
+            .bin_name("arrctl emulator")
+    })
 }
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let mut argv: Vec<OsString> = std::env::args_os().collect();
+    if argv.get(1).is_some_and(|a| a == "emulator") {
+        return emulator(argv.split_off(2));
+    }
+    let json = wants_json(&argv);
+    let cli = match Cli::try_parse_from(argv) {
         Ok(c) => c,
-        Err(e) => {
-            let code = if e.use_stderr() {
-                exit::USAGE
-            } else {
-                exit::SUCCESS
-            };
-            let _ = e.print();
-            return exit::exit(code);
-        }
+        Err(e) => return parse_error(e, json),
     };
+    if let Command::Emulator { args } = cli.command {
+        // `arrctl --verbose emulator …`: global flags before it do not apply to the emulator.
+        return emulator(args);
+    }
     if let Command::Completions { shell } = &cli.command {
         clap_complete::generate(
             *shell,
-            &mut Cli::command(),
+            &mut full_command(),
             "arrctl",
             &mut std::io::stdout(),
         );
@@ -198,7 +120,7 @@ fn main() -> ExitCode {
     }
     if let Command::Man = &cli.command {
         // Rendered from the same definition as --help, so the page cannot drift from the flags.
-        return match clap_mangen::Man::new(Cli::command()).render(&mut std::io::stdout()) {
+        return match clap_mangen::Man::new(full_command()).render(&mut std::io::stdout()) {
             Ok(()) => exit::exit(exit::SUCCESS),
             Err(e) => {
                 eprintln!("arrctl: cannot write the manual page: {e}");
@@ -206,16 +128,14 @@ fn main() -> ExitCode {
             }
         };
     }
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("arrctl: cannot start: {e}");
-            return exit::exit(exit::OTHER);
+    match runtime() {
+        Ok(rt) => {
+            let code = rt.block_on(run::run(cli));
+            // A read of the terminal (a confirmation interrupted by Ctrl-C) must not hold the
+            // exit: the runtime would wait for its blocking thread.
+            rt.shutdown_timeout(std::time::Duration::from_millis(200));
+            code
         }
-    };
-    runtime.block_on(run::run(cli))
+        Err(code) => code,
+    }
 }

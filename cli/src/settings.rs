@@ -1,5 +1,10 @@
 //! Where arrctl's account and defaults come from, in increasing priority: an `arrconfig.json`
-//! in the PowerShell scripts' format, environment variables, and flags.
+//! of the PowerShell scripts, environment variables, and flags.
+//!
+//! Both formats of the scripts' file are read: the current one (`accountSettings.arrAccountDomain`,
+//! `renderingSessionSettings.remoteRenderingDomain`) and the older one that `ARRUtils.ps1` read
+//! (`accountSettings.region`, with optional `serviceEndpoint` and `authenticationEndpoint` URLs).
+//! A setting a command needs and the file left unfilled is named with the file and its field.
 //!
 //! The scripts' conventions are kept: a bare region expands to the service's URLs
 //! (`eastus` → `https://sts.eastus.mixedreality.azure.com` and
@@ -9,7 +14,7 @@
 //! `maxLeaseTime` is `hh:mm:ss`.
 
 use serde_json::Value;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Every setting arrctl needs, each optional until the command needs it.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -29,6 +34,28 @@ pub struct Settings {
     pub output_container: Option<String>,
     pub output_folder: Option<String>,
     pub output_asset: Option<String>,
+    /// What a standard and a premium session cost per hour (`costRates` of the file).
+    pub rate_standard: Option<f64>,
+    pub rate_premium: Option<f64>,
+    /// The file the settings were read from, if any, and the fields it names them by.
+    pub origin: Option<Origin>,
+}
+
+/// Where a file's settings are, to name the field a user has to fill in.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Origin {
+    pub path: PathBuf,
+    /// The field holding the account domain, or the region in the older format.
+    pub domain_field: &'static str,
+    /// The field holding the service endpoint, or the region in the older format.
+    pub endpoint_field: &'static str,
+}
+
+impl Origin {
+    /// `"arrconfig.json: accountSettings.arrAccountId is not filled in"`.
+    pub fn unfilled(&self, field: &str) -> String {
+        format!("{}: {field} is not filled in", self.path.display())
+    }
 }
 
 impl std::fmt::Display for Settings {
@@ -93,6 +120,12 @@ pub fn rendering_endpoint(value: &str) -> String {
     }
 }
 
+/// An age like `2h`, `90m`, `1h30m` or `45s` (`--older-than`).
+pub fn parse_age(value: &str) -> Result<std::time::Duration, String> {
+    humantime::parse_duration(value.trim())
+        .map_err(|e| format!("{value:?} is not a duration like 2h, 90m or 1h30m: {e}"))
+}
+
 /// `hh:mm:ss` (a .NET TimeSpan, as the scripts take it) or plain minutes.
 pub fn parse_lease(value: &str) -> Result<u32, String> {
     let v = value.trim();
@@ -111,7 +144,7 @@ pub fn parse_lease(value: &str) -> Result<u32, String> {
 }
 
 impl Settings {
-    /// Reads an `arrconfig.json`.
+    /// Reads an `arrconfig.json` of either format.
     pub fn from_file(path: &Path) -> Result<Settings, String> {
         let raw = std::fs::read_to_string(path)
             .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
@@ -120,22 +153,57 @@ impl Settings {
         let a = &v["accountSettings"];
         let r = &v["renderingSessionSettings"];
         let c = &v["assetConversionSettings"];
+        // The older format names a region (or one URL for both) where the current one has two
+        // domains; its optional URLs win over what the region expands to.
+        let older = a.get("region").is_some()
+            || a.get("serviceEndpoint").is_some()
+            || a.get("authenticationEndpoint").is_some();
         let mut s = Settings {
             account_id: text(&a["arrAccountId"]),
             account_key: text(&a["arrAccountKey"]),
             ..Settings::default()
         };
-        if let Some(d) = text(&a["arrAccountDomain"]) {
-            let (sts, domain) = account_domain(&d);
-            s.sts_endpoint = sts;
-            s.account_domain = domain;
-        }
-        s.endpoint = text(&r["remoteRenderingDomain"]).map(|d| rendering_endpoint(&d));
+        let origin = if older {
+            if let Some(region) = text(&a["region"]) {
+                let (sts, domain) = account_domain(&region);
+                s.sts_endpoint = sts;
+                s.account_domain = domain;
+                s.endpoint = Some(rendering_endpoint(&region));
+            }
+            if let Some(url) = text(&a["serviceEndpoint"]) {
+                s.endpoint = Some(rendering_endpoint(&url));
+            }
+            if let Some(url) = text(&a["authenticationEndpoint"]) {
+                let (sts, domain) = account_domain(&url);
+                s.sts_endpoint = sts;
+                s.account_domain = domain.or(s.account_domain);
+            }
+            Origin {
+                path: path.to_owned(),
+                domain_field: "accountSettings.region",
+                endpoint_field: "accountSettings.region",
+            }
+        } else {
+            if let Some(d) = text(&a["arrAccountDomain"]) {
+                let (sts, domain) = account_domain(&d);
+                s.sts_endpoint = sts;
+                s.account_domain = domain;
+            }
+            s.endpoint = text(&r["remoteRenderingDomain"]).map(|d| rendering_endpoint(&d));
+            Origin {
+                path: path.to_owned(),
+                domain_field: "accountSettings.arrAccountDomain",
+                endpoint_field: "renderingSessionSettings.remoteRenderingDomain",
+            }
+        };
         s.size = text(&r["vmSize"]);
         if let Some(l) = text(&r["maxLeaseTime"]) {
-            s.lease_minutes = Some(
-                parse_lease(&l).map_err(|e| format!("{}: maxLeaseTime: {e}", path.display()))?,
-            );
+            s.lease_minutes = Some(parse_lease(&l).map_err(|e| {
+                format!(
+                    "{}: renderingSessionSettings.maxLeaseTime: {e}",
+                    path.display()
+                )
+            })?);
         }
         s.storage_account = text(&c["storageAccountName"]);
         s.input_container = text(&c["blobInputContainerName"]);
@@ -144,6 +212,21 @@ impl Settings {
         s.output_container = text(&c["blobOutputContainerName"]);
         s.output_folder = text(&c["outputFolderPath"]);
         s.output_asset = text(&c["outputAssetFileName"]);
+        let rates = &v["costRates"];
+        let rate = |name: &str| -> Result<Option<f64>, String> {
+            match &rates[name] {
+                Value::Null => Ok(None),
+                Value::Number(n) => Ok(n.as_f64()),
+                Value::String(t) if is_placeholder(t) => Ok(None),
+                other => Err(format!(
+                    "{}: costRates.{name} must be a number (an amount per hour), got {other}",
+                    path.display()
+                )),
+            }
+        };
+        s.rate_standard = rate("standardPerHour")?;
+        s.rate_premium = rate("premiumPerHour")?;
+        s.origin = Some(origin);
         Ok(s)
     }
 
@@ -191,6 +274,9 @@ impl Settings {
             output_container: over.output_container.or(self.output_container),
             output_folder: over.output_folder.or(self.output_folder),
             output_asset: over.output_asset.or(self.output_asset),
+            rate_standard: over.rate_standard.or(self.rate_standard),
+            rate_premium: over.rate_premium.or(self.rate_premium),
+            origin: over.origin.or(self.origin),
         }
     }
 }
@@ -228,6 +314,72 @@ mod tests {
             account_domain("http://127.0.0.1:8700"),
             (Some("http://127.0.0.1:8700".into()), None)
         );
+    }
+
+    fn read(v: serde_json::Value) -> Result<Settings, String> {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("arrconfig.json");
+        std::fs::write(&p, v.to_string()).unwrap();
+        Settings::from_file(&p)
+    }
+
+    #[test]
+    fn the_older_formats_region_gives_both_urls_and_its_urls_win() {
+        let s = read(serde_json::json!({
+            "accountSettings": { "arrAccountId": "a", "arrAccountKey": "k", "region": "westeurope" }
+        }))
+        .unwrap();
+        assert_eq!(
+            s.endpoint.as_deref(),
+            Some("https://remoterendering.westeurope.mixedreality.azure.com")
+        );
+        assert_eq!(
+            s.sts_endpoint.as_deref(),
+            Some("https://sts.westeurope.mixedreality.azure.com")
+        );
+        assert_eq!(
+            s.account_domain.as_deref(),
+            Some("westeurope.mixedreality.azure.com")
+        );
+        let s = read(serde_json::json!({
+            "accountSettings": {
+                "region": "eastus",
+                "serviceEndpoint": "https://remoterendering.westus2.mixedreality.azure.com",
+                "authenticationEndpoint": "https://sts.westus2.mixedreality.azure.com"
+            }
+        }))
+        .unwrap();
+        assert_eq!(
+            s.endpoint.as_deref(),
+            Some("https://remoterendering.westus2.mixedreality.azure.com")
+        );
+        assert_eq!(
+            s.sts_endpoint.as_deref(),
+            Some("https://sts.westus2.mixedreality.azure.com")
+        );
+        assert_eq!(s.origin.unwrap().endpoint_field, "accountSettings.region");
+    }
+
+    #[test]
+    fn cost_rates_are_read_and_bad_ones_name_the_field() {
+        let s = read(serde_json::json!({
+            "costRates": { "standardPerHour": 3.5, "premiumPerHour": "<optional>" }
+        }))
+        .unwrap();
+        assert_eq!((s.rate_standard, s.rate_premium), (Some(3.5), None));
+        let e =
+            read(serde_json::json!({ "costRates": { "premiumPerHour": "twelve" } })).unwrap_err();
+        assert!(
+            e.contains("arrconfig.json: costRates.premiumPerHour must be a number"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn ages_are_human_durations() {
+        assert_eq!(parse_age("2h"), Ok(std::time::Duration::from_secs(7200)));
+        assert_eq!(parse_age("1h30m"), Ok(std::time::Duration::from_secs(5400)));
+        assert!(parse_age("soon").is_err());
     }
 
     #[test]

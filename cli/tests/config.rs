@@ -187,10 +187,16 @@ async fn placeholders_count_as_unset() {
     let mut cmd = arrctl(dir.path(), &["session", "start", "--id", "s-env"]);
     account_env(&mut cmd, &emu);
     run(cmd).expect_code(0);
-    // The template's `<standard or premium>` and `<hh:mm:ss>` are unset too: the defaults apply.
+    // The template's `<standard or premium>` and `<hh:mm:ss>` are unset too: the defaults apply
+    // (the core's lease, the same in every language).
     let s = session(&emu, "s-env").await;
     assert_eq!(s.size, SessionSize::Standard);
-    assert_eq!(s.max_lease_time_minutes, Some(240));
+    assert_eq!(
+        s.max_lease_time_minutes,
+        Some(i64::from(
+            remote_rendering::SessionOptions::default().lease_minutes
+        ))
+    );
 
     // A placeholder id with everything else filled in, and ARR_ACCOUNT_ID from the environment.
     let mut cfg = scripts_config(&emu);
@@ -424,10 +430,9 @@ async fn the_configs_conversion_settings_give_input_and_output() {
         c.settings.input_location.storage_container_uri,
         "https://other.blob.core.windows.net/src"
     );
-    assert_eq!(
-        c.settings.input_location.relative_input_asset_path,
-        "a/b.glb"
-    );
+    // The folder is the blob prefix, the file the relative path (as the SDKs sent them).
+    assert_eq!(c.settings.input_location.relative_input_asset_path, "b.glb");
+    assert_eq!(c.settings.input_location.blob_prefix.as_deref(), Some("a/"));
     assert_eq!(
         c.settings.output_location.storage_container_uri,
         "https://other.blob.core.windows.net/dst"
@@ -463,4 +468,119 @@ async fn ca_cert_trusts_the_emulators_https() {
     out.expect_code(2);
     assert!(out.stderr.contains("--ca-cert"), "{}", out.stderr);
     assert_eq!(emu.stats().route("list_sessions"), 1);
+}
+
+/// The older arrconfig.json that `ARRUtils.ps1` read: a region (or one URL) in
+/// `accountSettings.region`, and optional `serviceEndpoint` / `authenticationEndpoint` URLs.
+fn older_config(emu: &Emulator) -> Value {
+    json!({
+        "accountSettings": {
+            "arrAccountId": emu.account_id(),
+            "arrAccountKey": emu.account_key(),
+            "region": "<select from available regions>",
+            "serviceEndpoint": emu.endpoint(),
+            "authenticationEndpoint": emu.sts_endpoint()
+        },
+        "renderingSessionSettings": {
+            "vmSize": "premium",
+            "maxLeaseTime": "0:45:00"
+        }
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_older_format_of_the_scripts_is_read() {
+    let emu = emulator().await;
+    let dir = workdir();
+    cwd_config(dir.path(), &older_config(&emu));
+    started(&emu, dir.path(), "s-older", &[], &[]).await;
+    let s = session(&emu, "s-older").await;
+    assert_eq!(s.size, SessionSize::Premium);
+    assert_eq!(s.max_lease_time_minutes, Some(45));
+
+    // (A region alone expanding to both URLs is checked without the network in settings.rs.)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unfilled_field_is_named_with_the_file() {
+    let emu = emulator().await;
+    let dir = workdir();
+    let file = dir.path().join("my-arrconfig.json");
+    // The current template untouched, given with --config.
+    write_config(&file, &template());
+    let out = run(arrctl(
+        dir.path(),
+        &["session", "list", "--config", file.to_str().unwrap()],
+    ));
+    out.expect_code(2);
+    assert!(
+        out.stderr
+            .contains("my-arrconfig.json: accountSettings.arrAccountId is not filled in"),
+        "{}",
+        out.stderr
+    );
+    // Only the key left: the key's field.
+    let mut cfg = scripts_config(&emu);
+    cfg["accountSettings"]["arrAccountKey"] = json!("<Your account key>");
+    write_config(&file, &cfg);
+    let out = run(arrctl(
+        dir.path(),
+        &["session", "list", "--config", file.to_str().unwrap()],
+    ));
+    out.expect_code(2);
+    assert!(
+        out.stderr
+            .contains("my-arrconfig.json: accountSettings.arrAccountKey is not filled in"),
+        "{}",
+        out.stderr
+    );
+    // The endpoint: the current format's field, or the older one's region.
+    let mut cfg = scripts_config(&emu);
+    cfg["renderingSessionSettings"]["remoteRenderingDomain"] = json!("<Your region>");
+    write_config(&file, &cfg);
+    let out = run(arrctl(
+        dir.path(),
+        &["session", "list", "--config", file.to_str().unwrap()],
+    ));
+    out.expect_code(2);
+    assert!(
+        out.stderr.contains(
+            "my-arrconfig.json: renderingSessionSettings.remoteRenderingDomain is not filled in"
+        ),
+        "{}",
+        out.stderr
+    );
+    let mut cfg = older_config(&emu);
+    cfg["accountSettings"]
+        .as_object_mut()
+        .unwrap()
+        .remove("serviceEndpoint");
+    write_config(&file, &cfg);
+    let out = run(arrctl(
+        dir.path(),
+        &["session", "list", "--config", file.to_str().unwrap()],
+    ));
+    out.expect_code(2);
+    assert!(
+        out.stderr
+            .contains("my-arrconfig.json: accountSettings.region is not filled in"),
+        "{}",
+        out.stderr
+    );
+    // A lease the scripts would refuse names its field too.
+    let mut cfg = scripts_config(&emu);
+    cfg["renderingSessionSettings"]["maxLeaseTime"] = json!("soon");
+    write_config(&file, &cfg);
+    let out = run(arrctl(
+        dir.path(),
+        &["session", "list", "--config", file.to_str().unwrap()],
+    ));
+    out.expect_code(2);
+    assert!(
+        out.stderr
+            .contains("my-arrconfig.json: renderingSessionSettings.maxLeaseTime"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(emu.stats().requests, 0);
 }

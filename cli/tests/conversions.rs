@@ -267,7 +267,10 @@ async fn start_takes_input_output_and_sas() {
         i.storage_container_uri,
         "https://acct.blob.core.windows.net/in"
     );
-    assert_eq!(i.relative_input_asset_path, "models/box.fbx");
+    // The folder is the blob prefix and the file the relative path, as the SDKs and
+    // Conversion.ps1 sent them (the service answers the prefix with a slash).
+    assert_eq!(i.blob_prefix.as_deref(), Some("models/"));
+    assert_eq!(i.relative_input_asset_path, "box.fbx");
     let o = &c.settings.output_location;
     assert_eq!(
         o.storage_container_uri,

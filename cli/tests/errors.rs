@@ -113,7 +113,6 @@ async fn an_unknown_id_exits_4_with_the_ms_cv() {
         &["session", "stop", "s-none"][..],
         &["conversion", "show", "c-none"][..],
         &["conversion", "show", "c-none", "--watch"][..],
-        &["session", "show", "s-none", "--output", "json"][..],
     ] {
         let out = run(arrctl_at(&emu, dir.path(), args));
         out.expect_code(4);
@@ -127,6 +126,26 @@ async fn an_unknown_id_exits_4_with_the_ms_cv() {
             .nth(1)
             .unwrap_or_else(|| panic!("no MS-CV in {:?}", lines[0]));
         let cv = cv.trim_end_matches(')');
+        assert!(cv.len() > 4 && !cv.contains(' '), "MS-CV {cv:?}");
+    }
+    // Under --output json the error is one JSON object on stderr, stdout stays empty.
+    for args in [
+        &["session", "show", "s-none", "--output", "json"][..],
+        &["session", "show", "s-none", "--watch", "--output", "json"][..],
+        &["conversion", "show", "c-none", "--output", "json"][..],
+    ] {
+        let out = run(arrctl_at(&emu, dir.path(), args));
+        out.expect_code(4);
+        assert!(out.stdout.is_empty(), "{args:?}: {}", out.stdout);
+        let lines = out.stderr_lines();
+        assert_eq!(lines.len(), 1, "{args:?}: {}", out.stderr);
+        let v: serde_json::Value = serde_json::from_str(lines[0]).expect("a JSON error object");
+        let e = &v["error"];
+        assert_eq!(e["code"], "NOT_FOUND", "{v}");
+        assert_eq!(e["status"], 404, "{v}");
+        assert_eq!(e["exitCode"], 4, "{v}");
+        assert!(e["message"].as_str().unwrap().contains("not found"), "{v}");
+        let cv = e["msCv"].as_str().expect("msCv");
         assert!(cv.len() > 4 && !cv.contains(' '), "MS-CV {cv:?}");
     }
 }
@@ -162,6 +181,22 @@ async fn a_wait_that_never_ends_times_out_with_exit_5() {
     let last = out.stderr_lines().last().copied().unwrap_or_default();
     assert!(last.contains("gave up waiting"), "{}", out.stderr);
     assert!(last.contains("s-slow"), "{last}");
+    // The time waited reads like a person writes it (`after 5xxms`), not a debug `0.50123s`.
+    let waited = last
+        .split(" after ")
+        .nth(1)
+        .and_then(|r| r.split(';').next())
+        .unwrap_or_default();
+    assert!(
+        waited.ends_with("ms") && waited.trim_end_matches("ms").parse::<u32>().is_ok(),
+        "{last}"
+    );
+    // And it names the session it leaves running.
+    assert!(
+        out.stderr.contains("session s-slow is left running"),
+        "{}",
+        out.stderr
+    );
     // It is still starting: a timeout does not stop it.
     assert_eq!(
         session(&emu, "s-slow").await.status,
@@ -311,7 +346,7 @@ async fn a_bad_timeout_is_refused_before_the_session_starts() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_same_id_with_other_settings_is_a_conflict_exit_6() {
+async fn the_same_id_with_other_settings_is_a_conflict_exit_7() {
     let emu = emulator().await;
     let dir = workdir();
     run(arrctl_at(
@@ -338,7 +373,7 @@ async fn the_same_id_with_other_settings_is_a_conflict_exit_6() {
             "session", "start", "--id", "s-dup", "--size", "standard", "--lease", "30",
         ],
     ));
-    out.expect_code(6);
+    out.expect_code(7);
     assert!(out.stdout.is_empty(), "{}", out.stdout);
     let lines = out.stderr_lines();
     assert_eq!(lines.len(), 1, "{}", out.stderr);

@@ -145,7 +145,7 @@ async fn no_key_or_token_in_any_output() {
             5,
         ),
         (&["session", "show", "s-none"], 4),
-        (&["session", "start", "--id", "s-k", "--size", "premium"], 6),
+        (&["session", "start", "--id", "s-k", "--size", "premium"], 7),
         (&["conversion", "list", "--output", "json"], 0),
         (&["conversion", "show", "c-k"], 0),
         (&["conversion", "show", "c-none"], 4),

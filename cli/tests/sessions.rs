@@ -68,7 +68,7 @@ async fn start_takes_a_timespan_lease_and_defaults_to_standard() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn start_without_lease_or_size_uses_standard_and_four_hours() {
+async fn start_without_lease_or_size_uses_standard_and_the_cores_lease() {
     let emu = emulator().await;
     let dir = workdir();
     run(arrctl_at(
@@ -79,7 +79,13 @@ async fn start_without_lease_or_size_uses_standard_and_four_hours() {
     .expect_code(0);
     let s = session(&emu, "s-default").await;
     assert_eq!(s.size, SessionSize::Standard);
-    assert_eq!(s.max_lease_time_minutes, Some(240));
+    // The default of every language (30 minutes), not the scripts' 4 hours.
+    assert_eq!(
+        s.max_lease_time_minutes,
+        Some(i64::from(
+            remote_rendering::SessionOptions::default().lease_minutes
+        ))
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -424,7 +430,8 @@ async fn extend_to_a_shorter_lease_is_refused() {
         dir.path(),
         &["session", "extend", "s-shrink", "--lease", "30"],
     ));
-    out.expect_code(6);
+    // 422 has its own exit code.
+    out.expect_code(8);
     assert!(out.stdout.is_empty(), "{}", out.stdout);
     assert!(out.stderr.contains("422"), "{}", out.stderr);
     assert_eq!(

@@ -1,4 +1,7 @@
-//! Ctrl-C (SIGINT) while arrctl waits or keeps a session alive, and SIGTERM to `arrctl emulator`.
+//! Ctrl-C (SIGINT) during every kind of wait (a session started with --wait or --keep-alive,
+//! `session show --watch`, a conversion started with --wait, `conversion show --watch`) and
+//! while keeping a session alive: each ends within a poll with 130 and says what it leaves
+//! running. And SIGTERM to `arrctl emulator`.
 
 mod common;
 
@@ -6,11 +9,9 @@ use common::*;
 use remote_rendering::SessionStatus;
 use std::time::Duration;
 
-/// arrctl registers its Ctrl-C handler only when it first polls the `select!` of a wait (or of
-/// each round of its keep-alive loop), which can come after the progress line we synchronise on
-/// (see `ctrl_c_while_the_start_request_is_in_flight_cleans_up_and_exits_130`): a signal sent
-/// in that gap kills it (default action) or is lost. Give it a moment, so that these tests test
-/// the cleanup, not that race.
+/// arrctl registers its Ctrl-C handler before its first request, so a signal is never lost;
+/// the moment lets the wait settle into its polling, so that these tests test the cleanup of a
+/// wait (the start request in flight has its own test).
 fn settle() {
     std::thread::sleep(Duration::from_millis(300));
 }
@@ -220,4 +221,181 @@ async fn ctrl_c_while_the_start_request_is_in_flight_cleans_up_and_exits_130() {
         matches!(left, None | Some(SessionStatus::Stopped)),
         "left {left:?}"
     );
+}
+
+/// Ctrl-C during `arrctl ARGS` once it shows `kind id: status`: exit 130 within moments.
+fn interrupted_while_waiting(
+    emu: &remote_rendering_emulator::Emulator,
+    args: &[&str],
+    kind: &str,
+    id: &str,
+    status: &str,
+) -> Out {
+    let dir = workdir();
+    let mut child = Running::spawn(arrctl_at(emu, dir.path(), args));
+    child.wait_stderr(SOON, progress(kind, id, status));
+    settle();
+    let sent = std::time::Instant::now();
+    child.signal("INT");
+    // Within a poll (0.1 s here), not when the wait would have ended.
+    let out = child.finish(Duration::from_secs(5));
+    out.expect_code(130);
+    assert!(sent.elapsed() < Duration::from_secs(5));
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_c_while_watching_a_starting_session_exits_130_and_leaves_it() {
+    let emu = emulator().await;
+    client(&emu)
+        .start_session("s-watch", remote_rendering::SessionSize::Standard, 30)
+        .await
+        .unwrap();
+    let out = interrupted_while_waiting(
+        &emu,
+        &[
+            "session",
+            "show",
+            "s-watch",
+            "--watch",
+            "--poll-interval",
+            "0.1",
+        ],
+        "session",
+        "s-watch",
+        "Starting",
+    );
+    assert!(
+        out.stderr
+            .contains("interrupted: stopped watching session s-watch (Starting)"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stdout.is_empty(), "{}", out.stdout);
+    assert_eq!(
+        session(&emu, "s-watch").await.status,
+        SessionStatus::Starting
+    );
+    assert_eq!(emu.stats().route("stop_session"), 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_c_while_waiting_for_a_started_conversion_exits_130_and_says_it_goes_on() {
+    let emu = emulator().await;
+    let out = interrupted_while_waiting(
+        &emu,
+        &[
+            "conversion",
+            "start",
+            "--id",
+            "c-int",
+            "--input",
+            "https://acct.blob.core.windows.net/in/models/box.fbx",
+            "--output-url",
+            "https://acct.blob.core.windows.net/out/converted",
+            "--input-sas",
+            "sv=1",
+            "--output-sas",
+            "sv=2",
+            "--wait",
+            "--poll-interval",
+            "0.1",
+        ],
+        "conversion",
+        "c-int",
+        "Running",
+    );
+    assert!(
+        out.stderr.contains(
+            "interrupted: conversion c-int (Running) goes on (arrctl conversion show c-int --watch follows it)"
+        ),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(
+        conversion(&emu, "c-int").await.status,
+        remote_rendering::ConversionStatus::Running
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_c_while_watching_a_conversion_exits_130() {
+    let emu = emulator().await;
+    start_conversion(&emu, "c-watch").await;
+    let out = interrupted_while_waiting(
+        &emu,
+        &[
+            "conversion",
+            "show",
+            "c-watch",
+            "--watch",
+            "--poll-interval",
+            "0.1",
+        ],
+        "conversion",
+        "c-watch",
+        "Running",
+    );
+    assert!(
+        out.stderr
+            .contains("interrupted: conversion c-watch (Running) goes on"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_c_under_output_json_is_a_json_error_naming_the_session_left_running() {
+    let emu = emulator().await;
+    let out = interrupted_while_waiting(
+        &emu,
+        &[
+            "session",
+            "start",
+            "--id",
+            "s-json",
+            "--wait",
+            "--poll-interval",
+            "0.1",
+            "--output",
+            "json",
+        ],
+        "session",
+        "s-json",
+        "Starting",
+    );
+    assert!(out.stdout.is_empty(), "{}", out.stdout);
+    let last = out
+        .stderr_lines()
+        .last()
+        .copied()
+        .unwrap_or_default()
+        .to_owned();
+    let v: serde_json::Value = serde_json::from_str(&last).expect("a JSON error object");
+    assert_eq!(v["error"]["code"], "CANCELLED", "{v}");
+    assert_eq!(v["error"]["exitCode"], 130, "{v}");
+    let message = v["error"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("session s-json (Starting) is left running")
+            && message.contains("arrctl session stop s-json"),
+        "{message}"
+    );
+    assert_eq!(
+        session(&emu, "s-json").await.status,
+        SessionStatus::Starting
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_c_during_the_demo_stops_its_session_and_exits_130() {
+    let dir = workdir();
+    let mut child = Running::spawn(arrctl(dir.path(), &["demo"]));
+    child.wait_stderr(SOON, |l| {
+        l.starts_with("session ") && l.contains(": Starting")
+    });
+    settle();
+    child.signal("INT");
+    let out = child.finish(Duration::from_secs(10));
+    out.expect_code(130);
+    assert!(out.stderr.contains("stopped session"), "{}", out.stderr);
 }

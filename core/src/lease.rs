@@ -5,8 +5,13 @@
 //! nothing of when the session became `Ready`), up to a hard cap, and stops the session when it
 //! is stopped, closed or dropped (also when the caller's code fails or panics).
 //! [`ManagedSession`] is the whole pattern: start, wait for `Ready`, keep alive, always stop.
+//!
+//! With a [`budget`](LeaseOptions::budget) the keeper never extends the lease to one whose
+//! projected cost (see [`CostRates`]) passes it: when the next step would, it stops the session
+//! instead (before the lease it has runs out), and says so in [`LeaseKeeper::stopped_by_budget`].
 
 use crate::client::{check_id, new_session_id, Client, MAX_LEASE_MINUTES};
+use crate::cost::{check_budget, CostRates};
 use crate::error::{Error, ErrorKind, Result};
 use crate::wait::WaitOptions;
 use remote_rendering_models::{Session, SessionSize, SessionStatus};
@@ -29,6 +34,13 @@ pub struct LeaseOptions {
     pub check_interval: Duration,
     /// Stop the session when the keeper is dropped (or closed).
     pub stop_on_drop: bool,
+    /// The most the session may cost (in the currency of `cost_rates`): the lease is never
+    /// extended to one whose projected cost passes it, and the session is stopped when the next
+    /// step would. `None` (the default): no budget.
+    pub budget: Option<f64>,
+    /// The rates the budget is counted at; needed with a budget. `None` by default: no rate is
+    /// assumed.
+    pub cost_rates: Option<CostRates>,
 }
 
 impl Default for LeaseOptions {
@@ -39,6 +51,8 @@ impl Default for LeaseOptions {
             max_total_minutes: 240,
             check_interval: Duration::from_secs(60),
             stop_on_drop: true,
+            budget: None,
+            cost_rates: None,
         }
     }
 }
@@ -66,7 +80,49 @@ impl LeaseOptions {
                 "must be more than 0",
             ));
         }
+        if let Some(rates) = &self.cost_rates {
+            rates.validate().map_err(|e| {
+                Error::invalid_input(
+                    lease_field(e.field().unwrap_or("cost_rates")),
+                    e.message().split_once(": ").map_or(e.message(), |(_, m)| m),
+                )
+            })?;
+        }
+        if let Some(budget) = self.budget {
+            check_budget("lease.budget", budget)?;
+            if self.cost_rates.as_ref().is_none_or(CostRates::is_empty) {
+                return Err(Error::invalid_input(
+                    "lease.cost_rates",
+                    "must give the rate of the session's size when lease.budget is set",
+                ));
+            }
+        }
         Ok(())
+    }
+
+    /// With a budget: refuses a first lease whose projected cost already passes it.
+    fn check_first_lease(&self, size: &SessionSize, lease_minutes: u32) -> Result<()> {
+        match (self.budget, &self.cost_rates) {
+            (Some(budget), Some(rates)) => rates
+                .check_lease("lease.budget", size, lease_minutes, budget)
+                .map_err(|e| match e.field() {
+                    Some(f) if f.starts_with("cost_rates") => Error::invalid_input(
+                        lease_field(f),
+                        e.message().split_once(": ").map_or(e.message(), |(_, m)| m),
+                    ),
+                    _ => e,
+                }),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// The name of a cost-rate field inside the lease options (`lease.cost_rates.…`).
+fn lease_field(field: &str) -> &'static str {
+    match field {
+        "cost_rates.standard_per_hour" => "lease.cost_rates.standard_per_hour",
+        "cost_rates.premium_per_hour" => "lease.cost_rates.premium_per_hour",
+        _ => "lease.cost_rates",
     }
 }
 
@@ -181,6 +237,7 @@ struct KeeperState {
     latest: Mutex<Option<Session>>,
     extensions: AtomicU32,
     finished: AtomicBool,
+    stopped_by_budget: AtomicBool,
 }
 
 /// Keeps one session's lease renewed in the background (a task on the current tokio runtime).
@@ -217,9 +274,16 @@ impl LeaseKeeper {
         self.state.extensions.load(Ordering::SeqCst)
     }
 
-    /// Whether the keeper ended because the session ended (or is gone).
+    /// Whether the keeper ended because the session ended (or is gone), also when it stopped
+    /// the session for its budget.
     pub fn is_finished(&self) -> bool {
         self.state.finished.load(Ordering::SeqCst)
+    }
+
+    /// Whether the keeper stopped the session because the next extension would have passed
+    /// [`LeaseOptions::budget`].
+    pub fn stopped_by_budget(&self) -> bool {
+        self.state.stopped_by_budget.load(Ordering::SeqCst)
     }
 
     /// Ends the renewals and stops the session (when `stop_on_drop` was set), waiting for the
@@ -311,6 +375,31 @@ async fn keep(
                     && elapsed + i64::from(options.margin_minutes) >= lease;
                 if due && lease < cap {
                     let new_lease = (lease + i64::from(options.step_minutes)).min(cap);
+                    if let Some(over) = over_budget(&options, &s, new_lease as u32) {
+                        tracing::warn!(session = %id, lease, next = new_lease, reason = %over, "stopping the session: the next extension would pass the budget");
+                        let stop = tokio::select! {
+                            r = stop_quietly(&client, &id) => r,
+                            _ = cancel.cancelled() => return,
+                        };
+                        match stop {
+                            Ok(()) => {
+                                state.stopped_by_budget.store(true, Ordering::SeqCst);
+                                if let Ok(now) = client.get_session(&id).await {
+                                    *state.latest.lock().unwrap() = Some(now.into_inner());
+                                }
+                                state.finished.store(true, Ordering::SeqCst);
+                                return;
+                            }
+                            Err(e) => {
+                                tracing::error!(session = %id, error = %e, "stopping the session for its budget failed; trying again next check");
+                            }
+                        }
+                        tokio::select! {
+                            _ = tokio::time::sleep(options.check_interval) => {}
+                            _ = cancel.cancelled() => return,
+                        }
+                        continue;
+                    }
                     let update = tokio::select! {
                         r = client.update_session(&id, new_lease as u32) => r,
                         _ = cancel.cancelled() => return,
@@ -342,6 +431,20 @@ async fn keep(
             _ = tokio::time::sleep(options.check_interval) => {}
             _ = cancel.cancelled() => return,
         }
+    }
+}
+
+/// Why extending `session` to `new_lease` minutes would pass the options' budget, if it would
+/// (also when the budget cannot be counted: a size without a rate must not run unbounded).
+fn over_budget(options: &LeaseOptions, session: &Session, new_lease: u32) -> Option<String> {
+    let budget = options.budget?;
+    let rates = options.cost_rates.unwrap_or_default();
+    match rates.cost(&session.size, new_lease) {
+        Ok(cost) if cost <= budget => None,
+        Ok(cost) => Some(format!(
+            "a lease of {new_lease} minutes would cost {cost:.2}, more than the budget of {budget:.2}"
+        )),
+        Err(e) => Some(e.to_string()),
     }
 }
 
@@ -419,6 +522,7 @@ impl Client {
         check_id("session_id", &id)?;
         if let Some(lease) = &options.keep_alive {
             lease.validate()?;
+            lease.check_first_lease(&options.size, options.lease_minutes)?;
         }
         let guard = StopGuard::new(self, &id)?;
         if let Err(e) = self

@@ -28,13 +28,15 @@
 //!   [`get_conversion`](Client::get_conversion), [`list_conversions`](Client::list_conversions).
 //! * Waiting: [`Client::wait_for_session`], [`Client::wait_for_conversion`],
 //!   [`Client::wait_for_sessions`] (many at once, one list per interval).
-//! * Keeping alive and always stopping: [`Client::keep_alive`], [`Client::open_session`].
+//! * Keeping alive and always stopping: [`Client::keep_alive`], [`Client::open_session`], with
+//!   an optional budget at [`CostRates`].
 //! * Errors: one [`Error`] with an [`ErrorKind`] and its stable code string.
 //!
 //! The crate builds no runtime of its own: its futures run on the caller's tokio runtime.
 
 mod client;
 mod config;
+mod cost;
 mod credential;
 mod error;
 mod lease;
@@ -47,6 +49,7 @@ pub use config::{
     ClientBuilder, ClientConfig, DEFAULT_CONVERSION_WAIT_TIMEOUT, DEFAULT_POLL_INTERVAL,
     DEFAULT_REQUEST_TIMEOUT, DEFAULT_SESSION_WAIT_TIMEOUT, KNOWN_REGIONS, TOKEN_REFRESH_MARGIN,
 };
+pub use cost::{check_budget, CostRates, SessionCost};
 pub use credential::{BoxFuture, Credential, TokenProvider};
 pub use error::{Error, ErrorKind, Result};
 pub use lease::{LeaseKeeper, LeaseOptions, ManagedSession, SessionOptions};

@@ -156,6 +156,22 @@ async fn race<T>(
     }
 }
 
+/// `250ms`, `2s`, `1m 30s`, `24h`: how long a wait took, in messages people read (a debug
+/// `Duration` prints `2.000781s`).
+fn for_people(d: Duration) -> String {
+    if d < Duration::from_secs(1) {
+        return format!("{}ms", d.as_millis());
+    }
+    let secs = d.as_secs() + u64::from(d.subsec_millis() >= 500);
+    let (h, m, s) = (secs / 3600, secs / 60 % 60, secs % 60);
+    let parts: Vec<String> = [(h, "h"), (m, "m"), (s, "s")]
+        .iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, unit)| format!("{n}{unit}"))
+        .collect();
+    parts.join(" ")
+}
+
 /// Sleeps `d`, or ends early with the error of a cancellation.
 async fn pause(d: Duration, cancel: &Option<CancellationToken>) -> std::result::Result<(), ()> {
     match cancel {
@@ -243,8 +259,8 @@ impl Client {
                 .unwrap_or_default();
             let msg = match kind {
                 ErrorKind::Timeout => format!(
-                    "gave up waiting for {what} after {:?}{state}",
-                    started.elapsed()
+                    "gave up waiting for {what} after {}{state}",
+                    for_people(started.elapsed())
                 ),
                 _ => format!("cancelled waiting for {what}{state}"),
             };
@@ -436,5 +452,18 @@ impl HasStatus for Session {
 impl HasStatus for Conversion {
     fn status_text(&self) -> String {
         self.status.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_in_messages_read_like_people_write_them() {
+        assert_eq!(for_people(Duration::from_millis(250)), "250ms");
+        assert_eq!(for_people(Duration::from_millis(2_000_781)), "33m 21s");
+        assert_eq!(for_people(Duration::from_secs_f64(2.0004)), "2s");
+        assert_eq!(for_people(Duration::from_secs(86_400)), "24h");
     }
 }

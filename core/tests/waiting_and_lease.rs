@@ -813,6 +813,7 @@ async fn lease_keeper_extends_in_fixed_steps_up_to_the_cap_then_the_session_expi
                 max_total_minutes: 6,
                 check_interval: ms(20),
                 stop_on_drop: true,
+                ..LeaseOptions::default()
             },
         )
         .unwrap();
@@ -873,6 +874,7 @@ async fn lease_keeper_goes_by_the_servers_elapsed_minutes_not_local_time() {
                 max_total_minutes: 10,
                 check_interval: ms(20),
                 stop_on_drop: true,
+                ..LeaseOptions::default()
             },
         )
         .unwrap();

@@ -11,7 +11,7 @@ from . import _common
 from ._common import Seconds
 from ._credentials import Credential
 from ._errors import RemoteRenderingError
-from ._models import Conversion, ConversionSettings, Session, SessionSize
+from ._models import Conversion, ConversionSettings, CostRates, Session, SessionSize
 
 __all__ = ["RemoteRenderingClient", "ManagedSession", "SessionContext", "LeaseKeeper"]
 
@@ -49,6 +49,11 @@ class LeaseKeeper:
     def is_finished(self) -> bool:
         """Whether the session ended (the keeper then stops on its own)."""
         return bool(self._native.is_finished())
+
+    @property
+    def stopped_by_budget(self) -> bool:
+        """Whether the keeper stopped the session because the next extension would pass ``budget``."""
+        return bool(self._native.stopped_by_budget())
 
     @property
     def latest(self) -> Optional[Session]:
@@ -247,15 +252,21 @@ class RemoteRenderingClient:
         on_progress: Optional[Callable[[Session], Any]] = None,
         lease_step_minutes: Optional[int] = None,
         max_lease_minutes: Optional[int] = None,
+        budget: Optional[float] = None,
+        cost_rates: Optional[CostRates] = None,
     ) -> SessionContext:
-        """A context manager: start, wait for Ready, keep alive, and always stop."""
+        """A context manager: start, wait for Ready, keep alive, and always stop. A ``budget``
+        (counted at ``cost_rates``) is the lease keeper's: a first lease over it is refused before
+        anything is sent, and the session is stopped rather than extended past it."""
         return SessionContext(
             self,
             dict(
                 session_id=session_id,
                 size=_common.size_text(size),
                 lease_minutes=lease_minutes,
-                keep_alive=_common.keep_alive_options(lease_step_minutes, None, max_lease_minutes, None)
+                keep_alive=_common.keep_alive_options(
+                    lease_step_minutes, None, max_lease_minutes, None, True, budget, cost_rates
+                )
                 if keep_alive
                 else None,
                 poll_interval=_common.seconds(poll_interval),
@@ -273,10 +284,15 @@ class RemoteRenderingClient:
         max_total_minutes: Optional[int] = None,
         check_interval: Optional[Seconds] = None,
         stop_on_exit: bool = True,
+        budget: Optional[float] = None,
+        cost_rates: Optional[CostRates] = None,
     ) -> LeaseKeeper:
         """Extends the lease in fixed steps from the server's elapsed time, up to a cap (defaults:
-        10, 5, 240 minutes, checked every 60 s)."""
-        options = _common.keep_alive_options(step_minutes, margin_minutes, max_total_minutes, check_interval, stop_on_exit)
+        10, 5, 240 minutes, checked every 60 s). With a ``budget`` (counted at ``cost_rates``) it
+        never extends past it: it stops the session when the next step would (``stopped_by_budget``)."""
+        options = _common.keep_alive_options(
+            step_minutes, margin_minutes, max_total_minutes, check_interval, stop_on_exit, budget, cost_rates
+        )
         return LeaseKeeper(self._native.keep_alive(session_id, options), session_id)
 
     # Conversions

@@ -9,7 +9,7 @@ from typing import Any, Callable, Dict, List, Optional, Union
 from . import _native
 from ._credentials import Credential, native_credential
 from ._errors import RemoteRenderingError
-from ._models import Conversion, ConversionSettings, Session, SessionSize
+from ._models import Conversion, ConversionSettings, CostRates, Session, SessionSize
 
 Seconds = Union[int, float]
 ProgressCallback = Callable[[Any], None]
@@ -114,6 +114,8 @@ def keep_alive_options(
     max_total_minutes: Optional[int],
     check_interval: Optional[Seconds],
     stop_on_exit: bool = True,
+    budget: Optional[float] = None,
+    cost_rates: Optional[CostRates] = None,
 ) -> Dict[str, Any]:
     return {
         "step_minutes": step_minutes,
@@ -121,4 +123,8 @@ def keep_alive_options(
         "max_total_minutes": max_total_minutes,
         "check_interval": seconds(check_interval),
         "stop_on_drop": stop_on_exit,
+        "budget": budget,
+        "cost_rates": None
+        if cost_rates is None
+        else {"standard_per_hour": cost_rates.standard_per_hour, "premium_per_hour": cost_rates.premium_per_hour},
     }

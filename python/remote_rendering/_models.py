@@ -245,7 +245,17 @@ class Conversion(_Model):
         )
 
 
+@dataclass(frozen=True)
+class CostRates:
+    """What one hour of a session costs, per size, in your currency (no rate is assumed: prices
+    differ by region, agreement and currency). The lease keeper's ``budget`` is counted at them."""
+
+    standard_per_hour: Optional[float] = None
+    premium_per_hour: Optional[float] = None
+
+
 __all__: List[str] = [
+    "CostRates",
     "SessionSize",
     "SessionStatus",
     "ConversionStatus",

@@ -12,7 +12,7 @@ from . import _common
 from ._common import Seconds
 from ._credentials import Credential
 from ._errors import RemoteRenderingError
-from ._models import Conversion, ConversionSettings, Session, SessionSize
+from ._models import Conversion, ConversionSettings, CostRates, Session, SessionSize
 
 __all__ = ["RemoteRenderingClient", "ManagedSession", "SessionContext", "LeaseKeeper"]
 
@@ -54,6 +54,11 @@ class LeaseKeeper:
     @property
     def is_finished(self) -> bool:
         return bool(self._native.is_finished())
+
+    @property
+    def stopped_by_budget(self) -> bool:
+        """Whether the keeper stopped the session because the next extension would pass ``budget``."""
+        return bool(self._native.stopped_by_budget())
 
     @property
     def latest(self) -> Optional[Session]:
@@ -235,6 +240,8 @@ class RemoteRenderingClient:
         on_progress: Optional[Callable[[Session], Any]] = None,
         lease_step_minutes: Optional[int] = None,
         max_lease_minutes: Optional[int] = None,
+        budget: Optional[float] = None,
+        cost_rates: Optional[CostRates] = None,
     ) -> SessionContext:
         return SessionContext(
             self,
@@ -242,7 +249,9 @@ class RemoteRenderingClient:
                 session_id=session_id,
                 size=_common.size_text(size),
                 lease_minutes=lease_minutes,
-                keep_alive=_common.keep_alive_options(lease_step_minutes, None, max_lease_minutes, None)
+                keep_alive=_common.keep_alive_options(
+                    lease_step_minutes, None, max_lease_minutes, None, True, budget, cost_rates
+                )
                 if keep_alive
                 else None,
                 poll_interval=_common.seconds(poll_interval),
@@ -260,8 +269,12 @@ class RemoteRenderingClient:
         max_total_minutes: Optional[int] = None,
         check_interval: Optional[Seconds] = None,
         stop_on_exit: bool = True,
+        budget: Optional[float] = None,
+        cost_rates: Optional[CostRates] = None,
     ) -> LeaseKeeper:
-        options = _common.keep_alive_options(step_minutes, margin_minutes, max_total_minutes, check_interval, stop_on_exit)
+        options = _common.keep_alive_options(
+            step_minutes, margin_minutes, max_total_minutes, check_interval, stop_on_exit, budget, cost_rates
+        )
         return LeaseKeeper(self._native.keep_alive(session_id, options), session_id)
 
     async def start_conversion(self, conversion_id: str, settings: ConversionSettings) -> Conversion:

@@ -162,6 +162,42 @@ pub unsafe extern "C" fn rr_lease_options_set_stop_on_drop(
     })
 }
 
+/// The most the session may cost, in the currency of the cost rates (see
+/// `rr_lease_options_set_cost_rates()`): the lease is never extended to one whose projected cost
+/// passes it, and the session is stopped when the next step would. Unset by default (no budget);
+/// checked (finite, above 0) when the options are used.
+#[no_mangle]
+pub unsafe extern "C" fn rr_lease_options_set_budget(
+    options: *mut rr_lease_options,
+    budget: f64,
+    err: *mut *mut rr_error,
+) -> rr_status {
+    set(options, "options", err, |o| -> Outcome {
+        o.inner.budget = Some(budget);
+        Ok(())
+    })
+}
+
+/// What one hour of a Standard and of a Premium session costs (no rate is assumed); needed with
+/// a budget. `NAN` (from `<math.h>`) leaves that size without a rate; other values are checked
+/// (finite, 0 or more) when the options are used.
+#[no_mangle]
+pub unsafe extern "C" fn rr_lease_options_set_cost_rates(
+    options: *mut rr_lease_options,
+    standard_per_hour: f64,
+    premium_per_hour: f64,
+    err: *mut *mut rr_error,
+) -> rr_status {
+    let given = |v: f64| (!v.is_nan()).then_some(v);
+    set(options, "options", err, |o| -> Outcome {
+        o.inner.cost_rates = Some(remote_rendering::CostRates {
+            standard_per_hour: given(standard_per_hour),
+            premium_per_hour: given(premium_per_hour),
+        });
+        Ok(())
+    })
+}
+
 // ---- rr_session_options ----
 
 /// New session options with the defaults. Free with `rr_session_options_free()`.
@@ -261,6 +297,7 @@ enum Keeping {
     Ended {
         extensions: u32,
         finished: bool,
+        stopped_by_budget: bool,
         latest: Option<Session>,
     },
 }
@@ -270,6 +307,7 @@ impl Keeping {
         Keeping::Ended {
             extensions: k.extensions(),
             finished: k.is_finished(),
+            stopped_by_budget: k.stopped_by_budget(),
             latest: k.latest(),
         }
     }
@@ -349,6 +387,21 @@ pub unsafe extern "C" fn rr_lease_keeper_get_is_finished(
     get_value(keeper, "keeper", out, err, |k| match &*lock(&k.keeping) {
         Keeping::Running(k) => k.is_finished(),
         Keeping::Ended { finished, .. } => *finished,
+    })
+}
+
+/// Whether the keeper stopped the session because the next extension would pass the budget.
+#[no_mangle]
+pub unsafe extern "C" fn rr_lease_keeper_get_stopped_by_budget(
+    keeper: *const rr_lease_keeper,
+    out: *mut bool,
+    err: *mut *mut rr_error,
+) -> rr_status {
+    get_value(keeper, "keeper", out, err, |k| match &*lock(&k.keeping) {
+        Keeping::Running(k) => k.stopped_by_budget(),
+        Keeping::Ended {
+            stopped_by_budget, ..
+        } => *stopped_by_budget,
     })
 }
 

@@ -1,6 +1,7 @@
 // The C API, called directly: every operation and every error status against the embedded
 // emulator, the error's data, ownership rules, waits, lists, the lease keeper, managed
 // sessions, the non-blocking form and threads.
+#include <cmath>
 #include <cstring>
 #include <set>
 #include <vector>
@@ -694,6 +695,50 @@ TEST_F(CApi, LeaseKeeperExtendsAndStopsTheSessionWhenFreed) {
     rr_lease_keeper_free(keeper);  // stops the session before returning
     ASSERT_EQ(rr_client_get_session(client, "c-keep", 0, s.out(), nullptr), RR_STATUS_OK);
     EXPECT_EQ(s.status(), RR_SESSION_STATUS_STOPPED);
+}
+
+TEST_F(CApi, LeaseKeeperStopsTheSessionRatherThanExtendPastTheBudget) {
+    SessionBox s;
+    ASSERT_EQ(rr_client_start_session(client, "c-budget", "Standard", 10, 0, s.out(), nullptr), RR_STATUS_OK);
+    advance(61);
+    rr_lease_options* lo = nullptr;
+    ASSERT_EQ(rr_lease_options_new(&lo, nullptr), RR_STATUS_OK);
+    ASSERT_EQ(rr_lease_options_set_check_interval_ms(lo, 20, nullptr), RR_STATUS_OK);
+    // 6 an hour (0.10 a minute): 10 minutes cost 1.00, the next step (20) 2.00 > 1.50.
+    ASSERT_EQ(rr_lease_options_set_budget(lo, 1.5, nullptr), RR_STATUS_OK);
+    ASSERT_EQ(rr_lease_options_set_cost_rates(lo, 6.0, NAN, nullptr), RR_STATUS_OK);
+    rr_lease_keeper* keeper = nullptr;
+    ASSERT_EQ(rr_client_keep_alive(client, "c-budget", lo, &keeper, nullptr), RR_STATUS_OK);
+    rr_lease_options_free(lo);
+    advance(6 * 60);  // 6 of 10 minutes used: within the margin, where it would extend
+    bool finished = false;
+    for (int i = 0; i < 300 && !finished; ++i) {
+        std::this_thread::sleep_for(10ms);
+        ASSERT_EQ(rr_lease_keeper_get_is_finished(keeper, &finished, nullptr), RR_STATUS_OK);
+    }
+    ASSERT_TRUE(finished);
+    bool by_budget = false;
+    ASSERT_EQ(rr_lease_keeper_get_stopped_by_budget(keeper, &by_budget, nullptr), RR_STATUS_OK);
+    EXPECT_TRUE(by_budget);
+    uint32_t extensions = 1;
+    ASSERT_EQ(rr_lease_keeper_get_extensions(keeper, &extensions, nullptr), RR_STATUS_OK);
+    EXPECT_EQ(extensions, 0u);
+    rr_lease_keeper_free(keeper);
+    ASSERT_EQ(rr_client_get_session(client, "c-budget", 0, s.out(), nullptr), RR_STATUS_OK);
+    EXPECT_EQ(s.status(), RR_SESSION_STATUS_STOPPED);
+
+    // A budget without rates is refused naming the field, before anything is sent.
+    ErrorBox err;
+    ASSERT_EQ(rr_lease_options_new(&lo, nullptr), RR_STATUS_OK);
+    ASSERT_EQ(rr_lease_options_set_budget(lo, 1.5, nullptr), RR_STATUS_OK);
+    keeper = nullptr;
+    EXPECT_EQ(rr_client_keep_alive(client, "c-budget", lo, &keeper, err.out()), RR_STATUS_INVALID_INPUT);
+    EXPECT_EQ(err.field(), "lease.cost_rates");
+    EXPECT_EQ(keeper, nullptr);
+    ASSERT_EQ(rr_lease_options_set_cost_rates(lo, -1.0, NAN, nullptr), RR_STATUS_OK);
+    EXPECT_EQ(rr_client_keep_alive(client, "c-budget", lo, &keeper, err.out()), RR_STATUS_INVALID_INPUT);
+    EXPECT_EQ(err.field(), "lease.cost_rates.standard_per_hour");
+    rr_lease_options_free(lo);
 }
 
 TEST_F(CApi, DetachedKeeperLeavesTheSessionRunning) {

@@ -338,6 +338,21 @@ TEST_F(Cpp, WaitForSessionsGivesOneResultPerId) {
     EXPECT_EQ(results[2].error->status(), rr::Status::NotFound);
 }
 
+TEST_F(Cpp, KeeperWithABudgetStopsTheSessionBeforeItPassesIt) {
+    client.start_session("cpp-budget", "Standard", 10);
+    emu.advance_clock(61s);
+    rr::LeaseOptions lease;
+    lease.check_interval = 20ms;
+    lease.budget = 1.5;
+    lease.cost_rates = rr::CostRates{6.0, std::nullopt};
+    rr::LeaseKeeper keeper = client.keep_alive("cpp-budget", lease);
+    emu.advance_clock(6min);
+    for (int i = 0; i < 300 && !keeper.is_finished(); ++i) std::this_thread::sleep_for(10ms);
+    EXPECT_TRUE(keeper.stopped_by_budget());
+    EXPECT_EQ(keeper.extensions(), 0u);
+    EXPECT_EQ(client.get_session("cpp-budget").status, rr::SessionStatus::Stopped);
+}
+
 TEST_F(Cpp, KeeperStopsItsSessionWhenDestroyed) {
     client.start_session("cpp-keep", "Standard", 10);
     emu.advance_clock(61s);

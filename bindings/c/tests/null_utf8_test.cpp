@@ -334,6 +334,8 @@ TEST_F(EveryEntryPoint, WaitsLeasesAndManagedSessions) {
     check("rr_lease_options_set_max_total_minutes", rr_lease_options_set_max_total_minutes);
     check("rr_lease_options_set_check_interval_ms", rr_lease_options_set_check_interval_ms);
     check("rr_lease_options_set_stop_on_drop", rr_lease_options_set_stop_on_drop);
+    check("rr_lease_options_set_budget", rr_lease_options_set_budget);
+    check("rr_lease_options_set_cost_rates", rr_lease_options_set_cost_rates);
     check("rr_session_options_new", rr_session_options_new);
     check("rr_session_options_set_session_id", rr_session_options_set_session_id, {1});
     check("rr_session_options_set_size", rr_session_options_set_size);
@@ -343,6 +345,7 @@ TEST_F(EveryEntryPoint, WaitsLeasesAndManagedSessions) {
     check("rr_lease_keeper_get_session_id", rr_lease_keeper_get_session_id);
     check("rr_lease_keeper_get_extensions", rr_lease_keeper_get_extensions);
     check("rr_lease_keeper_get_is_finished", rr_lease_keeper_get_is_finished);
+    check("rr_lease_keeper_get_stopped_by_budget", rr_lease_keeper_get_stopped_by_budget);
     check("rr_lease_keeper_get_latest", rr_lease_keeper_get_latest);
     check("rr_lease_keeper_close", rr_lease_keeper_close);
     check("rr_lease_keeper_detach", rr_lease_keeper_detach);

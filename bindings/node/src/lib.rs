@@ -465,6 +465,16 @@ pub struct NativeLeaseOptions {
     pub max_total_minutes: Option<f64>,
     pub check_interval: Option<f64>,
     pub stop_on_drop: Option<bool>,
+    /// The most the session may cost, in the currency of `costRates` (the core's budget guard).
+    pub budget: Option<f64>,
+    pub cost_rates: Option<NativeCostRates>,
+}
+
+/// What an hour of a session costs, per size (the core's `CostRates`).
+#[napi(object)]
+pub struct NativeCostRates {
+    pub standard_per_hour: Option<f64>,
+    pub premium_per_hour: Option<f64>,
 }
 
 fn lease_options(o: NativeLeaseOptions) -> std::result::Result<LeaseOptions, CoreError> {
@@ -484,6 +494,12 @@ fn lease_options(o: NativeLeaseOptions) -> std::result::Result<LeaseOptions, Cor
     if let Some(b) = o.stop_on_drop {
         out.stop_on_drop = b;
     }
+    // Checked by the core, with its field names (`lease.budget`, `lease.cost_rates…`).
+    out.budget = o.budget;
+    out.cost_rates = o.cost_rates.map(|r| remote_rendering::CostRates {
+        standard_per_hour: r.standard_per_hour,
+        premium_per_hour: r.premium_per_hour,
+    });
     Ok(out)
 }
 
@@ -573,6 +589,16 @@ impl NativeLeaseKeeper {
             .ok()
             .and_then(|g| g.as_ref().map(LeaseKeeper::is_finished))
             .unwrap_or(true)
+    }
+
+    /// Whether the keeper stopped the session because the next extension would pass the budget.
+    #[napi]
+    pub fn stopped_by_budget(&self) -> bool {
+        self.inner
+            .try_lock()
+            .ok()
+            .and_then(|g| g.as_ref().map(LeaseKeeper::stopped_by_budget))
+            .unwrap_or(false)
     }
 
     #[napi]

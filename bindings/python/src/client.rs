@@ -599,7 +599,8 @@ impl PyClient {
 }
 
 /// Lease options from a dict with optional `step_minutes`, `margin_minutes`,
-/// `max_total_minutes`, `check_interval` (seconds) and `stop_on_drop`.
+/// `max_total_minutes`, `check_interval` (seconds), `stop_on_drop`, `budget` (an amount) and
+/// `cost_rates` (a dict with `standard_per_hour` and `premium_per_hour`); the core checks them.
 fn lease_options(d: &Bound<'_, PyAny>) -> PyResult<Result<LeaseOptions, Error>> {
     let get = |k: &str| -> PyResult<Option<Bound<'_, PyAny>>> {
         let v = d.get_item(k).ok().filter(|v| !v.is_none());
@@ -640,6 +641,21 @@ fn lease_options(d: &Bound<'_, PyAny>) -> PyResult<Result<LeaseOptions, Error>> 
     }
     if let Some(v) = get("stop_on_drop")? {
         o.stop_on_drop = v.is_truthy()?;
+    }
+    if let Some(v) = get("budget")? {
+        o.budget = Some(v.extract()?);
+    }
+    if let Some(rates) = get("cost_rates")? {
+        let rate = |k: &str| -> PyResult<Option<f64>> {
+            match rates.get_item(k).ok().filter(|v| !v.is_none()) {
+                Some(v) => Ok(Some(v.extract()?)),
+                None => Ok(None),
+            }
+        };
+        o.cost_rates = Some(remote_rendering::CostRates {
+            standard_per_hour: rate("standard_per_hour")?,
+            premium_per_hour: rate("premium_per_hour")?,
+        });
     }
     Ok(Ok(o))
 }
@@ -747,6 +763,14 @@ impl PyLeaseKeeper {
             .ok()
             .and_then(|g| g.as_ref().map(LeaseKeeper::is_finished))
             .unwrap_or(true)
+    }
+
+    fn stopped_by_budget(&self) -> bool {
+        self.inner
+            .try_lock()
+            .ok()
+            .and_then(|g| g.as_ref().map(LeaseKeeper::stopped_by_budget))
+            .unwrap_or(false)
     }
 
     fn latest(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {

@@ -20,8 +20,7 @@ apt_need cmake cmake
 
 for t in "${triples[@]}"; do
   step "C SDK ($t)"
-  cargo zigbuild --release --locked -p remote-rendering-c --target "$(zig_target "$t")" 2>&1 \
-    | grep -v '^ *Compiling ' >&2
+  build_native "$t"
   name=remote-rendering-c-$VERSION-${t/-unknown/}
   stage=$ROOT/target/c-sdk/$name
   rm -rf "$stage" "$ROOT/target/c-sdk/build-$t"

@@ -74,3 +74,23 @@ zig_target() {
     *) echo "$1" ;;
   esac
 }
+
+# The Node addon and the C library of one triple, in one cargo build: they share every
+# dependency, and building them together (whichever script asks first) keeps one set of features,
+# so the other script finds both fresh instead of rebuilding with other features. gnu triples
+# link against glibc $GLIBC_FLOOR. A musl addon is a cdylib that links musl's libc.so (Node on
+# Alpine is a dynamic program); its own target dir keeps those flags away from the static arrctl.
+native_target_dir() {
+  if [[ $1 == *-musl ]]; then echo "$ROOT/target/musl-dynamic"; else echo "$ROOT/target"; fi
+}
+build_native() {
+  local t=$1 env=()
+  local packages=(-p remote-rendering-node)
+  if [[ $t == *-musl ]]; then
+    env=(RUSTFLAGS="-C target-feature=-crt-static")
+  else
+    packages+=(-p remote-rendering-c)
+  fi
+  env "${env[@]}" CARGO_TARGET_DIR="$(native_target_dir "$t")" cargo zigbuild --release --locked "${packages[@]}" \
+    --target "$(zig_target "$t")" 2>&1 | grep -v '^ *Compiling ' >&2
+}

@@ -14,20 +14,8 @@ addons=()
 for t in "${triples[@]}"; do
   platform=$(platform_of "$t")
   step "Node addon $platform ($t)"
-  target_dir=$ROOT/target
-  env=()
-  if [[ $t == *-musl ]]; then
-    # A cdylib on musl links musl's libc.so dynamically (Node on Alpine is a dynamic program).
-    # Its own target dir: these flags differ from the static arrctl's, and would rebuild it.
-    env=(RUSTFLAGS="-C target-feature=-crt-static")
-    target_dir=$ROOT/target/musl-dynamic
-  fi
-  # The C library too, in the same build (for gnu triples): they share every dependency, and
-  # c-sdk.sh then finds it built.
-  packages=(-p remote-rendering-node)
-  [[ $t == *-gnu ]] && packages+=(-p remote-rendering-c)
-  env "${env[@]}" CARGO_TARGET_DIR="$target_dir" cargo zigbuild --release --locked "${packages[@]}" \
-    --target "$(zig_target "$t")" 2>&1 | grep -v '^ *Compiling ' >&2
+  build_native "$t"
+  target_dir=$(native_target_dir "$t")
   addons+=("$platform=$target_dir/$t/release/libremote_rendering_node.so")
 done
 

@@ -23,6 +23,13 @@ PASSED=0 FAILED=0
 ok() { echo "ok: $*"; PASSED=$((PASSED + 1)); }
 fail() { echo "FAILED: $*" >&2; FAILED=$((FAILED + 1)); }
 check() { local what=$1; shift; if "$@"; then ok "$what"; else fail "$what"; fi; }
+# Runs a command with its output in a log file, shown (the end of it) only when it fails.
+quiet() {
+  local log=$1; shift
+  if "$@" >"$log" 2>&1; then return 0; fi
+  tail -n 30 "$log" >&2
+  return 1
+}
 now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 TIMES=()
@@ -34,13 +41,13 @@ for d in "${dirs[@]}"; do
   [[ -x $d/cargo || -x $d/rustc ]] && continue
   NO_CARGO_PATH=${NO_CARGO_PATH:+$NO_CARGO_PATH:}$d
 done
-nocargo() { env PATH="$NO_CARGO_PATH" -u CARGO -u RUSTUP_TOOLCHAIN -u ARR_ACCOUNT_ID -u ARR_ACCOUNT_KEY "$@"; }
+nocargo() { env -u CARGO -u RUSTUP_TOOLCHAIN -u ARR_ACCOUNT_ID -u ARR_ACCOUNT_KEY PATH="$NO_CARGO_PATH" "$@"; }
 check "cargo and rustc are not on the PATH of the checks" nocargo bash -c '! command -v cargo && ! command -v rustc' >/dev/null
 
 has_license() { # ARCHIVE PATH-IN-IT
   case $1 in
     *.whl) "$TOOLS/bin/python" -c 'import sys, zipfile; sys.exit(sys.argv[2] not in zipfile.ZipFile(sys.argv[1]).namelist())' "$1" "$2" ;;
-    *) tar -tzf "$1" | grep -qx "$2" ;;
+    *) tar -tzf "$1" | grep -x "$2" >/dev/null ;;
   esac
 }
 
@@ -62,7 +69,7 @@ import importlib.metadata as md, sys
 m = md.metadata("remote-rendering")
 problems = []
 if m["Requires-Python"] != ">=3.9": problems.append("Requires-Python")
-if m.get("Description-Content-Type") != "text/markdown" or "pip install remote-rendering" not in (m.get_payload() or ""):
+if not (m.get("Description-Content-Type") or "").startswith("text/markdown") or "pip install remote-rendering" not in (m.get_payload() or ""):
     problems.append("the readme as long description")
 if not any(u.startswith("Repository, https://") for u in m.get_all("Project-URL") or []): problems.append("Project-URL")
 if m.get("License-Expression") != "MIT": problems.append("License-Expression")
@@ -73,7 +80,7 @@ print("metadata:", m["Name"], m["Version"], "problems:", problems or "none")
 sys.exit(1 if problems else 0)
 PY
 check "python/examples/quickstart.py against the embedded emulator" \
-  nocargo "$TMP/venv/bin/python" python/examples/quickstart.py >"$TMP/py-quickstart.log"
+  quiet "$TMP/py-quickstart.log" nocargo "$TMP/venv/bin/python" python/examples/quickstart.py
 check "the package reports the workspace version" \
   nocargo "$TMP/venv/bin/python" -c "import remote_rendering as rr, sys; sys.exit(rr.__version__ != '$VERSION')"
 sdist=$DIST/remote_rendering-$VERSION.tar.gz
@@ -99,12 +106,12 @@ t0=$(now)
 (cd "$proj" && nocargo npm install --ignore-scripts --no-audit --no-fund --loglevel=error "$main_tgz" "$addon_tgz")
 TIMES+=("npm install of the tarballs: $(since "$t0") s")
 echo "${TIMES[-1]}"
-(cd "$proj" && check "require() from the project" nocargo node -e \
-  "const rr = require('remote-rendering'); if (typeof rr.RemoteRenderingClient !== 'function' || rr.version() !== '$VERSION') process.exit(1)")
-(cd "$proj" && check "import() from the project" nocargo node --input-type=module -e \
-  "const rr = await import('remote-rendering'); if (typeof rr.Emulator !== 'function' || rr.default.version() !== '$VERSION') process.exit(1)")
+cd "$proj" && check "require() from the project" nocargo node -e \
+  "const rr = require('remote-rendering'); if (typeof rr.RemoteRenderingClient !== 'function' || rr.version !== '$VERSION') process.exit(1)"; cd "$ROOT"
+cd "$proj" && check "import() from the project" nocargo node --input-type=module -e \
+  "const rr = await import('remote-rendering'); if (typeof rr.Emulator !== 'function' || rr.version !== '$VERSION') process.exit(1)"; cd "$ROOT"
 cp node/examples/quickstart.mjs node/examples/typed.ts "$proj/"
-(cd "$proj" && check "node/examples/quickstart.mjs" nocargo node quickstart.mjs >"$TMP/node-quickstart.log")
+cd "$proj" && check "node/examples/quickstart.mjs" quiet "$TMP/node-quickstart.log" nocargo node quickstart.mjs; cd "$ROOT"
 # The TypeScript compiler and Node's types come from the repository's dev tools (npm ci in node/).
 if [[ ! -x node/node_modules/.bin/tsc ]]; then
   (cd node && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
@@ -115,8 +122,8 @@ cat >"$proj/tsconfig.json" <<JSON
     "typeRoots": ["$ROOT/node/node_modules/@types"], "skipLibCheck": false },
   "files": ["typed.ts"] }
 JSON
-(cd "$proj" && check "a TypeScript consumer (node/examples/typed.ts) under tsc --strict" \
-  nocargo node "$ROOT/node/node_modules/typescript/bin/tsc" -p tsconfig.json)
+cd "$proj" && check "a TypeScript consumer (node/examples/typed.ts) under tsc --strict" \
+  nocargo node "$ROOT/node/node_modules/typescript/bin/tsc" -p tsconfig.json; cd "$ROOT"
 # A platform with no package: the error names it and the way to build from source.
 cat >"$proj/riscv.cjs" <<'JS'
 Object.defineProperty(process, 'arch', { value: 'riscv64' })
@@ -130,12 +137,13 @@ try {
   process.exit(good ? 0 : 1)
 }
 JS
-(cd "$proj" && check "an unsupported platform gets a clear error" nocargo node riscv.cjs)
+cd "$proj" && check "an unsupported platform gets a clear error" nocargo node riscv.cjs; cd "$ROOT"
 mv "$proj/node_modules/remote-rendering-linux-x64-gnu" "$TMP/addon-aside"
-(cd "$proj" && check "a skipped platform package gets a clear error naming it" nocargo node -e "
+cd "$proj" && check "a skipped platform package gets a clear error naming it" nocargo node -e "
   try { require('remote-rendering'); process.exit(1) } catch (e) {
     console.log(e.message)
-    process.exit(e.message.includes('npm install remote-rendering-linux-x64-gnu@$VERSION') ? 0 : 1) }")
+    process.exit(e.message.includes('npm install remote-rendering-linux-x64-gnu@$VERSION') ? 0 : 1) }"
+cd "$ROOT"
 mv "$TMP/addon-aside" "$proj/node_modules/remote-rendering-linux-x64-gnu"
 
 # --- 3. C/C++ ----------------------------------------------------------------------------------
@@ -162,7 +170,7 @@ for mode in shared static; do
   if nocargo cmake -S examples/cpp -B "$TMP/cmake-$mode" -DCMAKE_PREFIX_PATH="$sdk" -DCMAKE_BUILD_TYPE=Release \
       "${flags[@]}" >"$TMP/cmake-$mode.log" 2>&1 && nocargo cmake --build "$TMP/cmake-$mode" >>"$TMP/cmake-$mode.log" 2>&1; then
     check "examples/cpp as a separate CMake project ($mode), find_package() from the unpacked SDK" \
-      nocargo "$TMP/cmake-$mode/engine" >"$TMP/engine-$mode.log"
+      quiet "$TMP/engine-$mode.log" nocargo "$TMP/cmake-$mode/engine"
   else
     cat "$TMP/cmake-$mode.log" >&2
     fail "examples/cpp as a separate CMake project ($mode)"
@@ -214,7 +222,7 @@ for f in complete/arrctl.bash complete/_arrctl complete/arrctl.fish complete/_ar
 done
 check "bash sources the completions" bash -c "source '$cli/complete/arrctl.bash' && complete -p arrctl >/dev/null"
 check "doc/arrctl.1 is a manual page" grep -q '^\.TH' "$cli/doc/arrctl.1"
-check "arrctl demo" nocargo "$cli/arrctl" demo >"$TMP/arrctl-demo.log"
+check "arrctl demo" quiet "$TMP/arrctl-demo.log" nocargo "$cli/arrctl" demo
 
 # --- summary -----------------------------------------------------------------------------------
 step "sizes and install times"

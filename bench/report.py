@@ -113,6 +113,12 @@ def mib(n: str) -> str:
     return f"{b / 1048576:.1f} MiB"
 
 
+def human(n: str) -> str:
+    """MiB, or KiB below one MiB (the JavaScript package and the sdist are small)."""
+    b = int(n.split()[0])
+    return mib(n) if b >= 1048576 else f"{b / 1024:.1f} KiB"
+
+
 L: List[str] = []
 w = L.append
 
@@ -400,7 +406,7 @@ if dist:
     w("| file | size |")
     w("| --- | --- |")
     for k, v in dist:
-        w(f"| `{v.split(' ', 1)[1]}` | {mib(v)} |")
+        w(f"| `{v.split(' ', 1)[1]}` | {human(v)} |")
     w("")
 if unpacked:
     w("Unpacked from them:")
@@ -408,7 +414,7 @@ if unpacked:
     w("| file | size |")
     w("| --- | --- |")
     for k, v in unpacked:
-        w(f"| `{v.split(' ', 1)[1]}` | {mib(v)} |")
+        w(f"| `{v.split(' ', 1)[1]}` | {human(v)} |")
     w("")
 if not dist:
     w("Release artefacts: not measured (run `make dist` before `make bench`).")

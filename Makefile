@@ -8,6 +8,11 @@
 #   make lint       formatting and clippy, warnings as errors
 #   make bench      benchmarks: every binding, the official SDK, fleets, cold start, emulator
 #                   throughput, sizes -> BENCHMARKS.md (never part of make test)
+#   make dist       release artefacts -> dist/: Python wheels (manylinux_2_17 x86_64 and aarch64,
+#                   musllinux_1_2 x86_64) and sdist, npm packages (main + one per platform), the
+#                   C/C++ SDK tarballs, a static arrctl tarball; dist/sizes.txt
+#   make test-dist  the x86_64 artefacts, installed and used without cargo on the PATH (CI)
+#   make docs       the API reference of every language -> dist/docs/
 #
 # Later issues add their language's suites (Python, Node, C/C++) to `test`.
 
@@ -19,7 +24,8 @@ PYTHON ?= python3
 VENV ?= .venv
 VPY := $(VENV)/bin/python
 
-.PHONY: all test test-rust test-python python-develop test-node test-c test-dashboard smoke lint demo quickstart emulator bench clean
+.PHONY: all test test-rust test-python python-develop test-node test-c test-dashboard smoke lint demo quickstart emulator bench clean \
+	dist dist-x86_64 test-dist docs
 
 all: test
 
@@ -108,6 +114,30 @@ bench:
 
 quickstart:
 	$(CARGO) run --release --locked --example quickstart -p remote-rendering
+
+# Release artefacts (packaging/): zig links the gnu builds against glibc 2.17 and cross-builds
+# the other triples; the tools come from PyPI and rustup on first use (target/dist-tools).
+DIST_TRIPLES ?= x86_64-unknown-linux-gnu x86_64-unknown-linux-musl aarch64-unknown-linux-gnu
+dist:
+	bash packaging/python.sh $(DIST_TRIPLES) --sdist
+	bash packaging/node.sh $(DIST_TRIPLES)
+	bash packaging/c-sdk.sh $(filter %-gnu,$(DIST_TRIPLES))
+	bash packaging/arrctl.sh
+	bash packaging/sizes.sh
+
+# The artefacts of this machine's platform only (what test-dist installs).
+dist-x86_64:
+	bash packaging/python.sh x86_64-unknown-linux-gnu --sdist
+	bash packaging/node.sh x86_64-unknown-linux-gnu
+	bash packaging/c-sdk.sh x86_64-unknown-linux-gnu
+	bash packaging/arrctl.sh
+	bash packaging/sizes.sh
+
+test-dist: dist-x86_64
+	bash packaging/test-dist.sh
+
+docs:
+	bash packaging/docs.sh
 
 emulator:
 	$(CARGO) run --release --locked -p remote-rendering-emulator

@@ -113,6 +113,12 @@ def mib(n: str) -> str:
     return f"{b / 1048576:.1f} MiB"
 
 
+def human(n: str) -> str:
+    """MiB, or KiB below one MiB (the JavaScript package and the sdist are small)."""
+    b = int(n.split()[0])
+    return mib(n) if b >= 1048576 else f"{b / 1024:.1f} KiB"
+
+
 L: List[str] = []
 w = L.append
 
@@ -421,6 +427,29 @@ for k, label in [
     elif k.startswith("c_"):
         w(f"| {label} | not measured | |")
 w("")
+# The release artefacts of `make dist` (packaging/sizes.sh): the files a user downloads, then
+# what lands on disk from them.
+dist = [(k, v) for k, v in sizes.items() if k.startswith("dist:")]
+unpacked = [(k, v) for k, v in sizes.items() if k.startswith("unpacked:")]
+if dist:
+    w("Release artefacts (`make dist`), as downloaded:")
+    w("")
+    w("| file | size |")
+    w("| --- | --- |")
+    for k, v in dist:
+        w(f"| `{v.split(' ', 1)[1]}` | {human(v)} |")
+    w("")
+if unpacked:
+    w("Unpacked from them:")
+    w("")
+    w("| file | size |")
+    w("| --- | --- |")
+    for k, v in unpacked:
+        w(f"| `{v.split(' ', 1)[1]}` | {human(v)} |")
+    w("")
+if not dist:
+    w("Release artefacts: not measured (run `make dist` before `make bench`).")
+    w("")
 
 # ---------------------------------------------------------------------------------------------
 import sys  # noqa: E402

@@ -259,6 +259,8 @@ step "6. artefact sizes"
     echo "c_static_stripped=$(stat -c %s "$OUT/libremote_rendering.stripped.a") libremote_rendering.a (strip --strip-debug)"
   fi
   echo "emulator=$(stat -c %s "$REL/remote-rendering-emulator") remote-rendering-emulator"
+  # The release artefacts, when `make dist` has made them (packaging/sizes.sh lists dist/).
+  if compgen -G "$ROOT/dist/*.whl" >/dev/null; then bash packaging/sizes.sh; fi
 } > "$OUT/sizes.txt"
 cat "$OUT/sizes.txt"
 echo "load_end=$(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/machine.txt"

@@ -1,12 +1,18 @@
 // Types of the public API (hand-written; the addon's own generated types are in native.d.ts).
 // Times are milliseconds.
 
+/** The status of a session. Unknown strings from a newer service are kept as they are. */
 export type SessionStatus = 'Starting' | 'Ready' | 'Stopped' | 'Expired' | 'Error' | (string & {})
+/** The size of a session's rendering VM (`Standard` or `Premium`); unknown strings are kept. */
 export type SessionSize = 'Standard' | 'Premium' | (string & {})
+/** The status of a conversion. Unknown strings from a newer service are kept as they are. */
 export type ConversionStatus = 'NotStarted' | 'Running' | 'Succeeded' | 'Failed' | 'Cancelled' | (string & {})
 
+/** The known session statuses, by name: `SessionStatus.Ready === 'Ready'`. */
 export declare const SessionStatus: Readonly<{ Starting: 'Starting'; Ready: 'Ready'; Stopped: 'Stopped'; Expired: 'Expired'; Error: 'Error' }>
+/** The known session sizes, by name: `SessionSize.Standard === 'Standard'`. */
 export declare const SessionSize: Readonly<{ Standard: 'Standard'; Premium: 'Premium' }>
+/** The known conversion statuses, by name: `ConversionStatus.Succeeded === 'Succeeded'`. */
 export declare const ConversionStatus: Readonly<{
   NotStarted: 'NotStarted'
   Running: 'Running'
@@ -14,6 +20,7 @@ export declare const ConversionStatus: Readonly<{
   Failed: 'Failed'
   Cancelled: 'Cancelled'
 }>
+/** The package's version (the same in every language of this project). */
 export declare const version: string
 
 /** An error as the service reports it. */
@@ -39,6 +46,7 @@ export interface Session {
   readonly error?: ErrorDetails
 }
 
+/** Where a conversion reads its model: a container and the path of the input inside it. */
 export interface ConversionInputSettings {
   storageContainerUri: string
   relativeInputAssetPath: string
@@ -47,6 +55,7 @@ export interface ConversionInputSettings {
   storageContainerReadListSas?: string
 }
 
+/** Where a conversion writes the converted `.arrAsset`. */
 export interface ConversionOutputSettings {
   storageContainerUri: string
   blobPrefix?: string
@@ -56,11 +65,13 @@ export interface ConversionOutputSettings {
   storageContainerWriteSas?: string
 }
 
+/** The settings of a conversion: its input and its output location. */
 export interface ConversionSettings {
   inputLocation: ConversionInputSettings
   outputLocation: ConversionOutputSettings
 }
 
+/** An asset conversion. SAS strings are never echoed back in `settings`. */
 export interface Conversion {
   readonly id: string
   readonly status: ConversionStatus
@@ -79,6 +90,7 @@ export type Credential =
   | { accessToken: string }
   | (() => Promise<string | { token: string }> | string | { token: string })
 
+/** The options of `new RemoteRenderingClient(...)`: the account, its credential and where the service is. Every value is checked when the client is made, and a bad one throws an `InvalidInputError` naming the field. */
 export interface ClientOptions {
   accountId: string
   /** E.g. `eastus.mixedreality.azure.com`; the STS is `https://sts.{accountDomain}`. */
@@ -98,18 +110,23 @@ export interface ClientOptions {
   caCert?: string
 }
 
+/** The options every call takes. */
 export interface CallOptions {
+  /** Aborting it cancels the request (in Rust too) and rejects the call with an `AbortError`. */
   signal?: AbortSignal
 }
 
+/** The options of a wait: how often to poll, the deadline, cancellation and progress. */
 export interface WaitOptions<T> extends CallOptions {
   /** ms (default: the client's, 5000). */
   pollInterval?: number
   /** ms (default 30 minutes for sessions, 24 hours for conversions). */
   timeout?: number
+  /** Called with the resource each time it is polled. */
   onProgress?: (resource: T) => void
 }
 
+/** The options of a lease keeper (`keepAlive`): it extends the lease in fixed steps from the server's `elapsedMinutes`, up to a cap. */
 export interface LeaseOptions {
   stepMinutes?: number
   marginMinutes?: number
@@ -132,6 +149,7 @@ export interface CostRates {
   premiumPerHour?: number
 }
 
+/** The options of `client.session(...)`: start a session, wait until Ready and keep its lease alive. */
 export interface SessionOptions extends WaitOptions<Session> {
   size?: SessionSize
   leaseMinutes?: number
@@ -140,6 +158,7 @@ export interface SessionOptions extends WaitOptions<Session> {
   sessionId?: string
 }
 
+/** The base class of every error the package throws; `code` is the core's stable code string, the same in every language. */
 export declare class RemoteRenderingError extends Error {
   /** The core's stable code string: `NOT_FOUND`, `THROTTLED`, … */
   readonly code: string
@@ -154,19 +173,33 @@ export declare class RemoteRenderingError extends Error {
   readonly session?: Session
   readonly conversion?: Conversion
 }
+/** `INVALID_INPUT`: a value refused before sending (`field` names it), or the service's 400. */
 export declare class InvalidInputError extends RemoteRenderingError {}
+/** `UNAUTHORIZED`: 401, or the STS refused the credential. */
 export declare class AuthenticationError extends RemoteRenderingError {}
+/** `FORBIDDEN`: 403, e.g. another account's token or storage that is not linked. */
 export declare class ForbiddenError extends RemoteRenderingError {}
+/** `NOT_FOUND`: 404, no such session or conversion. */
 export declare class NotFoundError extends RemoteRenderingError {}
+/** `CONFLICT`: 409, the id exists with other settings. */
 export declare class ConflictError extends RemoteRenderingError {}
+/** `UNPROCESSABLE`: 422, e.g. a lease that does not grow or an ended session. */
 export declare class UnprocessableError extends RemoteRenderingError {}
+/** `THROTTLED`: 429 after the retries; `retryAfter` says when to come back. */
 export declare class ThrottledError extends RemoteRenderingError {}
+/** `SERVICE_ERROR`: a 5xx answer after the retries. */
 export declare class ServiceError extends RemoteRenderingError {}
+/** `TRANSPORT_ERROR`: no connection, a reset, a TLS failure or a request timeout, after the retries. */
 export declare class TransportError extends RemoteRenderingError {}
+/** `TIMEOUT`: a wait passed its deadline; `session` or `conversion` is the last state seen. */
 export declare class TimeoutError extends RemoteRenderingError {}
+/** `CANCELLED`: the caller's `AbortSignal` aborted the call. */
 export declare class AbortError extends RemoteRenderingError {}
+/** `SESSION_FAILED`: a waited-on session reached `Error`, `Expired` or `Stopped` (`session` is it). */
 export declare class SessionFailedError extends RemoteRenderingError {}
+/** `CONVERSION_FAILED`: a waited-on conversion reached `Failed` or `Cancelled` (`conversion` is it). */
 export declare class ConversionFailedError extends RemoteRenderingError {}
+/** `PROTOCOL_ERROR`: an answer that cannot be read, an unexpected status, or a `@nextLink` to another host. */
 export declare class ProtocolError extends RemoteRenderingError {}
 
 /** A Ready session; `await using` (or `close()`) stops it. */
@@ -175,11 +208,15 @@ export declare class ManagedSession implements AsyncDisposable {
   /** The session as it was when it became Ready. */
   readonly session: Session
   readonly extensions: number
+  /** Gets the session's current state from the service. */
   refresh(options?: CallOptions): Promise<Session>
+  /** Stops the session (and its lease keeper); the same as disposing it. */
   close(): Promise<void>
+  /** `await using`: the same as `close()`. */
   [Symbol.asyncDispose](): Promise<void>
 }
 
+/** Keeps a session's lease extended in the background (from `client.keepAlive`); disposing it stops the session unless `stopOnDispose` is false. */
 export declare class LeaseKeeper implements AsyncDisposable {
   readonly sessionId: string
   readonly extensions: number
@@ -187,32 +224,52 @@ export declare class LeaseKeeper implements AsyncDisposable {
   /** Whether the keeper stopped the session because the next extension would pass the budget. */
   readonly stoppedByBudget: boolean
   readonly latest: Session | undefined
+  /** Stops extending the lease, and stops the session unless `stopOnDispose` is false. */
   close(): Promise<void>
+  /** Stops extending the lease and leaves the session running. */
   detach(): Promise<void>
+  /** `await using`: the same as `close()`. */
   [Symbol.asyncDispose](): Promise<void>
 }
 
+/** A client of one Azure Remote Rendering account. Cheap to share: one connection pool and one token cache. Every method takes `{ signal }` and rejects with a typed `RemoteRenderingError`. */
 export declare class RemoteRenderingClient implements AsyncDisposable {
   constructor(options: ClientOptions)
   readonly endpoint: string
   readonly accountId: string
+  /** Starts a session (201), or returns it when it exists with the same settings (200); other settings are a `ConflictError`. */
   startSession(sessionId: string, size?: SessionSize, leaseMinutes?: number, options?: CallOptions): Promise<Session>
+  /** Gets a session's current state. */
   getSession(sessionId: string, options?: CallOptions): Promise<Session>
+  /** Extends a session's lease; the lease must grow (the lease it has already succeeds). */
   updateSession(sessionId: string, leaseMinutes: number, options?: CallOptions): Promise<Session>
+  /** Stops a session. */
   stopSession(sessionId: string, options?: CallOptions): Promise<void>
+  /** The account's Starting and Ready sessions, fetched page by page as you iterate. */
   listSessions(options?: CallOptions): AsyncIterableIterator<Session>
+  /** Polls a session until Ready; rejects with `SessionFailedError` when it ends instead, `TimeoutError` at the deadline. */
   waitForSession(sessionId: string, options?: WaitOptions<Session>): Promise<Session>
+  /** Waits for many sessions with one list request per interval; each entry is the Ready session or its error. */
   waitForSessions(sessionIds: string[], options?: WaitOptions<Session>): Promise<Array<Session | RemoteRenderingError>>
+  /** Starts a session, waits until Ready and keeps its lease alive; the session is stopped when the result is disposed, and also when the wait fails. */
   session(options?: SessionOptions): Promise<ManagedSession>
+  /** Starts a lease keeper for a session. */
   keepAlive(sessionId: string, options?: LeaseOptions): LeaseKeeper
+  /** Starts an asset conversion. */
   startConversion(conversionId: string, settings: ConversionSettings, options?: CallOptions): Promise<Conversion>
+  /** Gets a conversion's current state. */
   getConversion(conversionId: string, options?: CallOptions): Promise<Conversion>
+  /** The account's conversions, fetched page by page as you iterate. */
   listConversions(options?: CallOptions): AsyncIterableIterator<Conversion>
+  /** Polls a conversion until Succeeded; rejects with `ConversionFailedError` when it fails, `TimeoutError` at the deadline. */
   waitForConversion(conversionId: string, options?: WaitOptions<Conversion>): Promise<Conversion>
+  /** Releases the client's connections; calls after it fail. */
   close(): Promise<void>
+  /** `await using`: the same as `close()`. */
   [Symbol.asyncDispose](): Promise<void>
 }
 
+/** The options of `Emulator.start(...)`; every time is in emulated milliseconds unless said otherwise. */
 export interface EmulatorOptions {
   /** Emulated ms from Starting to Ready (default 5000). */
   startupDelay?: number
@@ -238,6 +295,7 @@ export interface EmulatorOptions {
 
 /** The embedded emulator of the service, for tests: no network, no account. */
 export declare class Emulator implements AsyncDisposable {
+  /** Starts an emulator on 127.0.0.1 on a free port. */
   static start(options?: EmulatorOptions): Promise<Emulator>
   readonly endpoint: string
   readonly stsEndpoint: string
@@ -246,18 +304,30 @@ export declare class Emulator implements AsyncDisposable {
   readonly accountDomain: string
   readonly caCert: string | undefined
   readonly running: boolean
+  /** The options of a client of this emulator's account, with `overrides` applied. */
   clientOptions(overrides?: Partial<ClientOptions>): ClientOptions
+  /** A client of this emulator's account. */
   client(overrides?: Partial<ClientOptions>): RemoteRenderingClient
   /** Moves emulated time forward (ms). */
   advanceClock(milliseconds: number): void
+  /** Injects faults from now on (the emulator's `--faults` syntax); `seed` makes the sequence repeatable. */
   setFaults(spec: string, seed?: number): void
+  /** Stops injecting faults. */
   clearFaults(): void
+  /** Counts of the requests served, by route and status, and of the faults injected. */
   stats(): { requests: number; byRoute: Record<string, { requests: number; statuses: Record<string, number> }>; faults: Record<string, number> }
+  /** How many requests a route has served, e.g. `requests('get_session')`. */
   requests(route: string): number
+  /** Puts a session into the `Error` state, with the given service error. */
   failSession(sessionId: string, code?: string, message?: string): void
+  /** Makes a running conversion fail, with the given service error. */
   failConversion(conversionId: string, code?: string, message?: string): void
+  /** Cancels a running conversion. */
   cancelConversion(conversionId: string): void
+  /** Makes every STS token issued so far invalid, so clients must fetch new ones. */
   revokeTokens(): void
+  /** Stops the emulator and releases its port. */
   stop(): Promise<void>
+  /** `await using`: the same as `stop()`. */
   [Symbol.asyncDispose](): Promise<void>
 }

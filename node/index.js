@@ -3,7 +3,7 @@
 // AbortSignals to cancellation in Rust, converts the service's wire objects to models, and adds
 // async iteration and Symbol.asyncDispose. Times are milliseconds, as everywhere in Node.
 
-const native = require('./native.js')
+const native = require('./load-native.js')
 
 const asyncDispose = Symbol.asyncDispose ?? Symbol.for('nodejs.asyncDispose')
 

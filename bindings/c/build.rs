@@ -1,6 +1,9 @@
 //! Generates `include/remote_rendering.h` from this crate's source with cbindgen (the header is
 //! committed; `bindings/c/test.sh` fails when a build changes it). The version macros come
-//! from the crate's version, so the header and the library always agree.
+//! from the crate's version, so the header and the library always agree. On Linux the shared
+//! library gets a versioned SONAME (`libremote_rendering.so.0.1` while the version is 0.x, where a
+//! new minor version may change the ABI; `.so.MAJOR` from 1.0 on), so programs linked against it
+//! record the ABI they need and several versions can be installed side by side.
 
 use std::path::PathBuf;
 
@@ -12,9 +15,19 @@ fn main() {
     println!("cargo:rerun-if-changed=src");
     println!("cargo:rerun-if-changed={}", header.display());
 
+    let v = |part: &str| std::env::var(format!("CARGO_PKG_VERSION_{part}")).expect("cargo sets it");
+    if std::env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("linux") {
+        let abi = if v("MAJOR") == "0" {
+            format!("0.{}", v("MINOR"))
+        } else {
+            v("MAJOR")
+        };
+        // Only the cdylib: the staticlib has no SONAME.
+        println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libremote_rendering.so.{abi}");
+    }
+
     let mut config = cbindgen::Config::from_file(crate_dir.join("cbindgen.toml"))
         .expect("bindings/c/cbindgen.toml is readable");
-    let v = |part: &str| std::env::var(format!("CARGO_PKG_VERSION_{part}")).expect("cargo sets it");
     config.after_includes = Some(format!(
         "\n/* The version of this header; rr_version() gives the library's. */\n\
          #define RR_VERSION_MAJOR {}\n#define RR_VERSION_MINOR {}\n#define RR_VERSION_PATCH {}\n\

@@ -26,6 +26,7 @@ pub struct Response<T> {
 }
 
 impl<T> Response<T> {
+    /// The model, without the answer's headers.
     pub fn into_inner(self) -> T {
         self.value
     }
@@ -35,6 +36,7 @@ impl<T> Response<T> {
         self.ms_cv.as_deref()
     }
 
+    /// The HTTP status of the answer (200, 201, 204, ...).
     pub fn status(&self) -> u16 {
         self.status
     }
@@ -162,16 +164,19 @@ fn check_conversion_settings(s: &ConversionSettings) -> Result<()> {
 }
 
 impl Client {
+    /// A builder of a client: the account, its credential, where the service is, and the defaults.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::new()
     }
 
+    /// A client from a configuration built (and checked) already.
     pub fn from_config(config: ClientConfig) -> Result<Client> {
         Ok(Client {
             inner: Arc::new(Transport::new(config)?),
         })
     }
 
+    /// The configuration this client was built with.
     pub fn config(&self) -> &ClientConfig {
         &self.inner.config
     }

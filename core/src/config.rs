@@ -127,22 +127,27 @@ pub struct ClientConfig {
 }
 
 impl ClientConfig {
+    /// The service endpoint, e.g. `https://remoterendering.eastus.mixedreality.azure.com`.
     pub fn endpoint(&self) -> &str {
         self.endpoint.as_str().trim_end_matches('/')
     }
 
+    /// The STS endpoint that exchanges the credential for an access token.
     pub fn sts_endpoint(&self) -> &str {
         self.sts_endpoint.as_str().trim_end_matches('/')
     }
 
+    /// The account id.
     pub fn account_id(&self) -> &str {
         &self.account_id
     }
 
+    /// The default poll interval of waits.
     pub fn poll_interval(&self) -> Duration {
         self.poll_interval
     }
 
+    /// The retry policy of every request.
     pub fn retry_policy(&self) -> &RetryPolicy {
         &self.retry
     }
@@ -166,6 +171,7 @@ pub struct ClientBuilder {
 }
 
 impl ClientBuilder {
+    /// An empty builder (the same as [`Client::builder`](crate::Client::builder)).
     pub fn new() -> Self {
         Self::default()
     }
@@ -216,15 +222,18 @@ impl ClientBuilder {
         self
     }
 
+    /// The credential: an account key, an access token or an Entra token provider.
     pub fn credential(mut self, credential: Credential) -> Self {
         self.credential = Some(credential);
         self
     }
 
+    /// The account key as the credential (the same as `credential(Credential::account_key(key))`).
     pub fn account_key(self, key: impl Into<String>) -> Self {
         self.credential(Credential::account_key(key))
     }
 
+    /// The retry policy of every request (default: [`RetryPolicy::default`]).
     pub fn retry_policy(mut self, retry: RetryPolicy) -> Self {
         self.retry = Some(retry);
         self

@@ -41,14 +41,17 @@ pub enum Credential {
 }
 
 impl Credential {
+    /// The account key, exchanged at the STS for access tokens (and kept secret: it never prints).
     pub fn account_key(key: impl Into<String>) -> Self {
         Credential::AccountKey(SecretString::new(key))
     }
 
+    /// An access token used as it is (never refreshed).
     pub fn access_token(token: impl Into<String>) -> Self {
         Credential::AccessToken(SecretString::new(token))
     }
 
+    /// A Microsoft Entra token provider, exchanged at the STS for access tokens.
     pub fn entra(provider: impl TokenProvider) -> Self {
         Credential::Entra(Arc::new(provider))
     }

@@ -125,6 +125,7 @@ pub struct Error(Box<Inner>);
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
+    /// An error of `kind` with a message and no other details.
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
         Error(Box::new(Inner {
             kind,
@@ -199,6 +200,7 @@ impl Error {
         }))
     }
 
+    /// What went wrong, as one of the kinds every language shares.
     pub fn kind(&self) -> ErrorKind {
         self.0.kind
     }

@@ -260,6 +260,7 @@ impl std::fmt::Debug for LeaseKeeper {
 }
 
 impl LeaseKeeper {
+    /// The id of the session this keeper extends.
     pub fn session_id(&self) -> &str {
         &self.id
     }
@@ -453,10 +454,13 @@ fn over_budget(options: &LeaseOptions, session: &Session, new_lease: u32) -> Opt
 pub struct SessionOptions {
     /// The id; a new one ([`new_session_id`]) when `None`.
     pub id: Option<String>,
+    /// The size of the session (default `Standard`).
     pub size: SessionSize,
+    /// The initial lease, in minutes.
     pub lease_minutes: u32,
     /// Keep the lease renewed while the session is open; `None` lets it run out.
     pub keep_alive: Option<LeaseOptions>,
+    /// How long to wait for `Ready`, how often to poll, and progress.
     pub wait: WaitOptions<Session>,
 }
 
@@ -494,6 +498,7 @@ impl ManagedSession {
         &self.session
     }
 
+    /// The session's id.
     pub fn id(&self) -> &str {
         &self.session.id
     }

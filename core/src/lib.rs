@@ -34,6 +34,9 @@
 //!
 //! The crate builds no runtime of its own: its futures run on the caller's tokio runtime.
 
+// Every public item is documented: `make docs` publishes this crate's reference.
+#![deny(missing_docs)]
+
 mod client;
 mod config;
 mod cost;

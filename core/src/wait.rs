@@ -20,8 +20,11 @@ pub type ProgressFn<T> = Box<dyn FnMut(&T) + Send>;
 /// How to wait. Every field is optional: the defaults are the client's poll interval and
 /// [`DEFAULT_SESSION_WAIT_TIMEOUT`] / [`DEFAULT_CONVERSION_WAIT_TIMEOUT`].
 pub struct WaitOptions<T> {
+    /// How often to poll; `None`: the client's poll interval (5 s by default).
     pub poll_interval: Option<Duration>,
+    /// The deadline; `None`: the default of the resource waited for.
     pub timeout: Option<Duration>,
+    /// A token that cancels the wait when cancelled.
     pub cancel: Option<CancellationToken>,
     /// Called with the resource after every poll.
     pub on_progress: Option<ProgressFn<T>>,
@@ -50,25 +53,30 @@ impl<T> fmt::Debug for WaitOptions<T> {
 }
 
 impl<T> WaitOptions<T> {
+    /// The defaults: the client's poll interval, the resource's deadline, no cancellation.
     pub fn new() -> Self {
         Self::default()
     }
 
+    /// Polls this often (a server `Retry-After` replaces it).
     pub fn poll_interval(mut self, interval: Duration) -> Self {
         self.poll_interval = Some(interval);
         self
     }
 
+    /// Gives up after this long, with a `Timeout` error carrying the last state seen.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
     }
 
+    /// Cancels the wait when `token` is cancelled.
     pub fn cancel(mut self, token: CancellationToken) -> Self {
         self.cancel = Some(token);
         self
     }
 
+    /// Called with the resource after every poll.
     pub fn on_progress(mut self, f: impl FnMut(&T) + Send + 'static) -> Self {
         self.on_progress = Some(Box::new(f));
         self

@@ -89,6 +89,7 @@ class ManagedSession:
 
     @property
     def id(self) -> str:
+        """The session's id."""
         return self.session.id
 
     @property
@@ -177,10 +178,12 @@ class RemoteRenderingClient:
 
     @property
     def endpoint(self) -> str:
+        """The service endpoint this client talks to."""
         return str(self._native.endpoint)
 
     @property
     def account_id(self) -> str:
+        """The account id."""
         return str(self._native.account_id)
 
     def __repr__(self) -> str:
@@ -195,6 +198,7 @@ class RemoteRenderingClient:
         return Session._from_wire(self._native.start_session(session_id, _common.size_text(size), lease_minutes))
 
     def get_session(self, session_id: str) -> Session:
+        """Gets a session's current state (``NotFoundError`` when there is none)."""
         return Session._from_wire(self._native.get_session(session_id))
 
     def update_session(self, session_id: str, lease_minutes: int) -> Session:
@@ -298,12 +302,15 @@ class RemoteRenderingClient:
     # Conversions
 
     def start_conversion(self, conversion_id: str, settings: ConversionSettings) -> Conversion:
+        """Starts an asset conversion; its id exists with other settings: ``ConflictError``."""
         return Conversion._from_wire(self._native.start_conversion(conversion_id, _common.settings_wire(settings)))
 
     def get_conversion(self, conversion_id: str) -> Conversion:
+        """Gets a conversion's current state (``NotFoundError`` when there is none)."""
         return Conversion._from_wire(self._native.get_conversion(conversion_id))
 
     def list_conversions(self) -> Iterator[Conversion]:
+        """The account's conversions: a lazy iterator that fetches the pages as it goes."""
         return _Paged(self._native.list_conversions(), Conversion._from_wire)
 
     def wait_for_conversion(

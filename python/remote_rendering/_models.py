@@ -37,11 +37,13 @@ class _WireEnum(str, enum.Enum):
 
 
 class SessionSize(_WireEnum):
+    """The size of a session's rendering VM; values the service adds later are kept (``UNKNOWN``)."""
     STANDARD = "Standard"
     PREMIUM = "Premium"
 
 
 class SessionStatus(_WireEnum):
+    """The status of a session; values the service adds later are kept (``UNKNOWN``)."""
     STARTING = "Starting"
     READY = "Ready"
     STOPPED = "Stopped"
@@ -50,10 +52,12 @@ class SessionStatus(_WireEnum):
 
     @property
     def is_terminal(self) -> bool:
+        """Whether the session has ended (``Stopped``, ``Expired`` or ``Error``)."""
         return self in (SessionStatus.STOPPED, SessionStatus.EXPIRED, SessionStatus.ERROR)
 
 
 class ConversionStatus(_WireEnum):
+    """The status of a conversion; values the service adds later are kept (``UNKNOWN``)."""
     NOT_STARTED = "NotStarted"
     RUNNING = "Running"
     SUCCEEDED = "Succeeded"
@@ -62,6 +66,7 @@ class ConversionStatus(_WireEnum):
 
     @property
     def is_terminal(self) -> bool:
+        """Whether the conversion has ended (``Succeeded``, ``Failed`` or ``Cancelled``)."""
         return self in (ConversionStatus.SUCCEEDED, ConversionStatus.FAILED, ConversionStatus.CANCELLED)
 
 
@@ -199,6 +204,7 @@ class ConversionOutputSettings(_Model):
 
 @dataclass(frozen=True)
 class ConversionSettings(_Model):
+    """The settings of a conversion: where it reads its input and where it writes the ``.arrAsset``."""
     input_location: ConversionInputSettings
     output_location: ConversionOutputSettings
 

@@ -49,10 +49,12 @@ class LeaseKeeper:
 
     @property
     def extensions(self) -> int:
+        """How many times the keeper has extended the lease."""
         return int(self._native.extensions())
 
     @property
     def is_finished(self) -> bool:
+        """Whether the keeper has stopped (closed, detached, or the session ended)."""
         return bool(self._native.is_finished())
 
     @property
@@ -62,13 +64,18 @@ class LeaseKeeper:
 
     @property
     def latest(self) -> Optional[Session]:
+        """The session as the keeper last saw it, or ``None`` before its first check."""
         d = self._native.latest()
         return None if d is None else Session._from_wire(d)
 
     async def close(self) -> None:
+        """Stops extending the lease, and stops the session unless the keeper was made with
+        ``stop_on_exit=False``.
+        """
         await _await(self._native.close(_loop()))
 
     async def detach(self) -> None:
+        """Stops extending the lease and leaves the session running."""
         await _await(self._native.detach(_loop()))
 
     async def __aenter__(self) -> "LeaseKeeper":
@@ -88,16 +95,20 @@ class ManagedSession:
 
     @property
     def id(self) -> str:
+        """The session's id."""
         return self.session.id
 
     @property
     def extensions(self) -> int:
+        """How many times the lease has been extended."""
         return int(self._native.extensions())
 
     async def refresh(self) -> Session:
+        """Gets the session's current state from the service."""
         return await self._client.get_session(self.id)
 
     async def close(self) -> None:
+        """Stops the session (and its lease keeper); ``async with`` calls it on the way out."""
         await _await(self._native.close(_loop()))
 
     def __repr__(self) -> str:
@@ -162,10 +173,12 @@ class RemoteRenderingClient:
 
     @property
     def endpoint(self) -> str:
+        """The service endpoint this client talks to."""
         return str(self._native.endpoint)
 
     @property
     def account_id(self) -> str:
+        """The account id."""
         return str(self._native.account_id)
 
     def __repr__(self) -> str:
@@ -174,16 +187,22 @@ class RemoteRenderingClient:
     async def start_session(
         self, session_id: str, size: Union[SessionSize, str] = SessionSize.STANDARD, lease_minutes: int = 30
     ) -> Session:
+        """Starts a session (201), or returns it when it exists with the same settings (200); other settings:
+        ``ConflictError``.
+        """
         d = await _await(self._native.start_session(session_id, _common.size_text(size), lease_minutes, _loop()))
         return Session._from_wire(d)
 
     async def get_session(self, session_id: str) -> Session:
+        """Gets a session's current state (``NotFoundError`` when there is none)."""
         return Session._from_wire(await _await(self._native.get_session(session_id, _loop())))
 
     async def update_session(self, session_id: str, lease_minutes: int) -> Session:
+        """Extends a session's lease; the lease must grow (the lease it has already succeeds)."""
         return Session._from_wire(await _await(self._native.update_session(session_id, lease_minutes, _loop())))
 
     async def stop_session(self, session_id: str) -> None:
+        """Stops a session."""
         await _await(self._native.stop_session(session_id, _loop()))
 
     def list_sessions(self) -> AsyncIterator[Session]:
@@ -198,6 +217,9 @@ class RemoteRenderingClient:
         timeout: Optional[Seconds] = None,
         on_progress: Optional[Callable[[Session], Any]] = None,
     ) -> Session:
+        """Polls a session until ``Ready``; raises ``SessionFailedError`` when it ends instead,
+        ``WaitTimeoutError`` at the deadline. Cancelling the task cancels the wait.
+        """
         d = await _await(
             self._native.wait_for_session(
                 session_id,
@@ -217,6 +239,9 @@ class RemoteRenderingClient:
         timeout: Optional[Seconds] = None,
         on_progress: Optional[Callable[[Session], Any]] = None,
     ) -> List[Union[Session, RemoteRenderingError]]:
+        """Waits for many sessions with one list request per interval; each entry is the ``Ready`` session or its
+        error.
+        """
         raw = await _await(
             self._native.wait_for_sessions(
                 list(session_ids),
@@ -243,6 +268,9 @@ class RemoteRenderingClient:
         budget: Optional[float] = None,
         cost_rates: Optional[CostRates] = None,
     ) -> SessionContext:
+        """``async with client.session(...) as s``: starts a session, waits for ``Ready``, keeps the lease alive
+        and always stops it (also when the wait fails).
+        """
         return SessionContext(
             self,
             dict(
@@ -272,19 +300,23 @@ class RemoteRenderingClient:
         budget: Optional[float] = None,
         cost_rates: Optional[CostRates] = None,
     ) -> LeaseKeeper:
+        """Starts a lease keeper that extends the session's lease in fixed steps, up to a cap."""
         options = _common.keep_alive_options(
             step_minutes, margin_minutes, max_total_minutes, check_interval, stop_on_exit, budget, cost_rates
         )
         return LeaseKeeper(self._native.keep_alive(session_id, options), session_id)
 
     async def start_conversion(self, conversion_id: str, settings: ConversionSettings) -> Conversion:
+        """Starts an asset conversion; its id exists with other settings: ``ConflictError``."""
         d = await _await(self._native.start_conversion(conversion_id, _common.settings_wire(settings), _loop()))
         return Conversion._from_wire(d)
 
     async def get_conversion(self, conversion_id: str) -> Conversion:
+        """Gets a conversion's current state (``NotFoundError`` when there is none)."""
         return Conversion._from_wire(await _await(self._native.get_conversion(conversion_id, _loop())))
 
     def list_conversions(self) -> AsyncIterator[Conversion]:
+        """``async for c in client.list_conversions():`` the account's conversions, page by page."""
         return _AsyncPaged(self._native.list_conversions(), Conversion._from_wire)
 
     async def wait_for_conversion(
@@ -295,6 +327,9 @@ class RemoteRenderingClient:
         timeout: Optional[Seconds] = None,
         on_progress: Optional[Callable[[Conversion], Any]] = None,
     ) -> Conversion:
+        """Polls a conversion until ``Succeeded``; raises ``ConversionFailedError`` when it fails,
+        ``WaitTimeoutError`` at the deadline.
+        """
         d = await _await(
             self._native.wait_for_conversion(
                 conversion_id,

@@ -62,26 +62,32 @@ class Emulator:
 
     @property
     def endpoint(self) -> str:
+        """The service endpoint (``http://127.0.0.1:PORT``, or https with ``tls``)."""
         return str(self._native.endpoint)
 
     @property
     def sts_endpoint(self) -> str:
+        """The STS endpoint (the same server)."""
         return str(self._native.sts_endpoint)
 
     @property
     def account_id(self) -> str:
+        """The id of the emulator's (first) account."""
         return str(self._native.account_id)
 
     @property
     def account_key(self) -> str:
+        """The key of the emulator's (first) account."""
         return str(self._native.account_key)
 
     @property
     def account_domain(self) -> str:
+        """The account domain to give a client (``127.0.0.1:PORT``)."""
         return str(self._native.account_domain)
 
     @property
     def ca_cert(self) -> Optional[str]:
+        """The PEM of the certificate to trust with ``tls``, else ``None``."""
         c = self._native.ca_cert
         return None if c is None else os.fspath(c)
 
@@ -105,9 +111,13 @@ class Emulator:
         self._native.advance_clock(float(seconds))
 
     def set_faults(self, spec: str, seed: int = 0) -> None:
+        """Injects faults from now on (the emulator's ``--faults`` syntax); ``seed`` makes the sequence
+        repeatable.
+        """
         self._native.set_faults(spec, seed)
 
     def clear_faults(self) -> None:
+        """Stops injecting faults."""
         self._native.clear_faults()
 
     def stats(self) -> Dict[str, Any]:
@@ -119,12 +129,15 @@ class Emulator:
         return int(self.stats()["byRoute"].get(route, {}).get("requests", 0))
 
     def fail_session(self, session_id: str, code: Optional[str] = None, message: Optional[str] = None) -> None:
+        """Puts a session into the ``Error`` state, with the given service error."""
         self._native.fail_session(session_id, code, message)
 
     def fail_conversion(self, conversion_id: str, code: Optional[str] = None, message: Optional[str] = None) -> None:
+        """Makes a running conversion fail, with the given service error."""
         self._native.fail_conversion(conversion_id, code, message)
 
     def cancel_conversion(self, conversion_id: str) -> None:
+        """Cancels a running conversion."""
         self._native.cancel_conversion(conversion_id)
 
     def revoke_tokens(self) -> None:
@@ -132,10 +145,12 @@ class Emulator:
         self._native.revoke_tokens()
 
     def stop(self) -> None:
+        """Stops the emulator and releases its port (``with Emulator() as emu`` calls it on the way out)."""
         self._native.stop()
 
     @property
     def running(self) -> bool:
+        """Whether the emulator is serving."""
         return bool(self._native.running)
 
     def __enter__(self) -> "Emulator":

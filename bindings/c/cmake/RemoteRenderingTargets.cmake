@@ -1,5 +1,6 @@
 # Defines the imported targets of the remote_rendering library, given
-# RemoteRendering_INCLUDE_DIR and RemoteRendering_LIBRARY_DIR:
+# RemoteRendering_INCLUDE_DIR, RemoteRendering_LIBRARY_DIR and RemoteRendering_SONAME (empty where
+# the library has none):
 #
 #   RemoteRendering::remote_rendering_shared   libremote_rendering.so
 #   RemoteRendering::remote_rendering_static   libremote_rendering.a (+ the system libraries
@@ -17,9 +18,15 @@ endif()
 add_library(RemoteRendering::remote_rendering_shared SHARED IMPORTED GLOBAL)
 set_target_properties(RemoteRendering::remote_rendering_shared PROPERTIES
   IMPORTED_LOCATION "${RemoteRendering_LIBRARY_DIR}/${CMAKE_SHARED_LIBRARY_PREFIX}remote_rendering${CMAKE_SHARED_LIBRARY_SUFFIX}"
-  # A Rust cdylib has no SONAME: link it by name (-lremote_rendering), not by path.
-  IMPORTED_NO_SONAME TRUE
   INTERFACE_INCLUDE_DIRECTORIES "${RemoteRendering_INCLUDE_DIR}")
+if(RemoteRendering_SONAME)
+  # bindings/c/build.rs gives the library a versioned SONAME: programs record that name.
+  set_target_properties(RemoteRendering::remote_rendering_shared PROPERTIES
+    IMPORTED_SONAME "${RemoteRendering_SONAME}")
+else()
+  # No SONAME: link it by name (-lremote_rendering), not by path.
+  set_target_properties(RemoteRendering::remote_rendering_shared PROPERTIES IMPORTED_NO_SONAME TRUE)
+endif()
 
 add_library(RemoteRendering::remote_rendering_static STATIC IMPORTED GLOBAL)
 set_target_properties(RemoteRendering::remote_rendering_static PROPERTIES

@@ -1,0 +1,96 @@
+# Shared by the packaging scripts (sourced, not run): paths, the version, and the build tools,
+# installed on first use from the package registries (PyPI, rustup, Debian), never by hand.
+#
+#   DIST        where the artefacts go (dist/)
+#   VERSION     the workspace version, the one version of every artefact
+#   TOOLS       a venv with maturin, ziglang, cargo-zigbuild, auditwheel and pdoc (target/dist-tools)
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+DIST=${DIST:-$ROOT/dist}
+TOOLS=${DIST_TOOLS:-$ROOT/target/dist-tools}
+PYTHON=${PYTHON:-python3}
+CARGO=${CARGO:-cargo}
+# The glibc the x86_64/aarch64 gnu builds link against: 2.17 is manylinux2014's floor (RHEL 7).
+GLIBC_FLOOR=${GLIBC_FLOOR:-2.17}
+VERSION=$(sed -n '/^\[workspace.package\]/,/^\[/s/^version = "\(.*\)"/\1/p' Cargo.toml)
+[[ -n $VERSION ]] || { echo "no version in Cargo.toml [workspace.package]" >&2; exit 1; }
+mkdir -p "$DIST"
+
+step() { printf '\n==> %s\n' "$*" >&2; }
+
+# The build tools, pinned to major versions that are known to work together here.
+dist_tools() {
+  local stamp=$TOOLS/.installed-1
+  if [[ ! -f $stamp ]]; then
+    step "build tools into $TOOLS (PyPI: maturin, ziglang, cargo-zigbuild, auditwheel, pdoc)"
+    "$PYTHON" -m venv "$TOOLS"
+    "$TOOLS/bin/python" -m pip install --quiet --upgrade pip
+    "$TOOLS/bin/python" -m pip install --quiet "maturin>=1.9,<2" "ziglang>=0.13,<0.18" \
+      "cargo-zigbuild>=0.19,<0.25" "auditwheel>=6,<7" "pdoc>=14,<17"
+    touch "$stamp"
+  fi
+  export PATH=$TOOLS/bin:$PATH
+}
+
+# rustup targets for the triples asked for (each downloads its standard library once).
+rust_targets() {
+  local missing=()
+  local installed
+  installed=$(rustup target list --installed 2>/dev/null || true)
+  for t in "$@"; do
+    grep -qx "$t" <<<"$installed" || missing+=("$t")
+  done
+  if ((${#missing[@]})); then
+    step "rustup target add ${missing[*]}"
+    rustup target add "${missing[@]}"
+  fi
+}
+
+# Debian packages, installed when a command is missing (CI and these machines run as root).
+apt_need() {
+  local cmd=$1 pkg=$2
+  command -v "$cmd" >/dev/null 2>&1 && return 0
+  step "apt-get install -y $pkg (for $cmd)"
+  if [[ $(id -u) != 0 ]]; then echo "$cmd is missing: apt-get install -y $pkg" >&2; exit 1; fi
+  if [[ -z ${_APT_UPDATED:-} ]]; then apt-get update -qq; _APT_UPDATED=1; fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$pkg" >/dev/null
+}
+
+# Short platform names (napi's convention), from Rust triples.
+platform_of() {
+  case $1 in
+    x86_64-unknown-linux-gnu) echo linux-x64-gnu ;;
+    x86_64-unknown-linux-musl) echo linux-x64-musl ;;
+    aarch64-unknown-linux-gnu) echo linux-arm64-gnu ;;
+    *) echo "no platform name for $1" >&2; return 1 ;;
+  esac
+}
+
+# cargo-zigbuild's target spelling: gnu triples carry the glibc floor.
+zig_target() {
+  case $1 in
+    *-linux-gnu) echo "$1.$GLIBC_FLOOR" ;;
+    *) echo "$1" ;;
+  esac
+}
+
+# The Node addon and the C library of one triple, in one cargo build: they share every
+# dependency, and building them together (whichever script asks first) keeps one set of features,
+# so the other script finds both fresh instead of rebuilding with other features. gnu triples
+# link against glibc $GLIBC_FLOOR. A musl addon is a cdylib that links musl's libc.so (Node on
+# Alpine is a dynamic program); its own target dir keeps those flags away from the static arrctl.
+native_target_dir() {
+  if [[ $1 == *-musl ]]; then echo "$ROOT/target/musl-dynamic"; else echo "$ROOT/target"; fi
+}
+build_native() {
+  local t=$1 env=()
+  local packages=(-p remote-rendering-node)
+  if [[ $t == *-musl ]]; then
+    env=(RUSTFLAGS="-C target-feature=-crt-static")
+  else
+    packages+=(-p remote-rendering-c)
+  fi
+  env "${env[@]}" CARGO_TARGET_DIR="$(native_target_dir "$t")" cargo zigbuild --release --locked "${packages[@]}" \
+    --target "$(zig_target "$t")" 2>&1 | grep -v '^ *Compiling ' >&2
+}

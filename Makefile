@@ -5,6 +5,8 @@
 #   make emulator   run the local emulator of the service on its own
 #   make test       build everything and run every test suite (what CI runs)
 #   make lint       formatting and clippy, warnings as errors
+#   make test-matrix every runtime version the packages claim: Python 3.9-3.13, Node 20/22/24,
+#                   C99/C11 and C++17/C++20 with gcc and clang (MATRIX=ends: oldest and newest only)
 #   make bench      benchmarks: every binding, the official SDK, fleets, cold start, emulator
 #                   throughput, sizes -> BENCHMARKS.md (never part of make test)
 #
@@ -18,7 +20,7 @@ PYTHON ?= python3
 VENV ?= .venv
 VPY := $(VENV)/bin/python
 
-.PHONY: all test test-rust test-python python-develop test-node test-c smoke lint demo quickstart emulator bench clean
+.PHONY: all test test-matrix node-addon test-rust test-python python-develop test-node test-c smoke lint demo quickstart emulator bench clean
 
 all: test
 
@@ -42,6 +44,18 @@ test-python: python-develop
 	cd python && ../$(VPY) -m mypy --strict remote_rendering examples/quickstart.py
 	env -u ARR_ACCOUNT_ID $(VPY) python/examples/quickstart.py > /dev/null
 	cd python && ../$(VPY) -m pytest -q tests
+
+# Every supported runtime version: the wheel (dist/'s when there is one) under each CPython
+# minor, the Node suite under each Node major, the C and C++ headers under each standard and
+# compiler. Builds the Node addon first when test-node has not.
+test-matrix: node-addon
+	bash scripts/test-matrix.sh
+
+node-addon:
+	@if ! ls node/remote-rendering.*.node >/dev/null 2>&1 || [ ! -d node/node_modules ]; then \
+	  cd node && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error && \
+	  npx napi build --platform --manifest-path ../bindings/node/Cargo.toml --output-dir $(NAPI_CHECK) \
+	    --js native.js --dts native.d.ts && cp $(NAPI_CHECK)/remote-rendering.*.node . ; fi
 
 # Cargo's last line is a doc-test summary that may count 0 tests; end with the total instead.
 test-rust:

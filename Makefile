@@ -6,6 +6,8 @@
 #   make test       build everything and run every test suite (what CI runs)
 #   make test-dashboard  the emulator's dashboard in headless Chromium (part of make test)
 #   make lint       formatting and clippy, warnings as errors
+#   make test-matrix every runtime version the packages claim: Python 3.9-3.13, Node 20/22/24,
+#                   C99/C11 and C++17/C++20 with gcc and clang (MATRIX=ends: oldest and newest only)
 #   make bench      benchmarks: every binding, the official SDK, fleets, cold start, emulator
 #                   throughput, sizes -> BENCHMARKS.md (never part of make test)
 #   make dist       release artefacts -> dist/: Python wheels (manylinux_2_17 x86_64 and aarch64,
@@ -24,8 +26,8 @@ PYTHON ?= python3
 VENV ?= .venv
 VPY := $(VENV)/bin/python
 
-.PHONY: all test test-rust test-python python-develop test-node test-c test-dashboard smoke lint demo quickstart emulator bench clean \
-	dist dist-x86_64 test-dist docs
+.PHONY: all test test-matrix node-addon test-rust test-python python-develop test-node test-c test-dashboard smoke lint \
+	demo quickstart emulator bench clean dist dist-x86_64 test-dist docs
 
 all: test
 
@@ -49,6 +51,18 @@ test-python: python-develop
 	cd python && ../$(VPY) -m mypy --strict remote_rendering examples/quickstart.py
 	env -u ARR_ACCOUNT_ID $(VPY) python/examples/quickstart.py > /dev/null
 	cd python && ../$(VPY) -m pytest -q tests
+
+# Every supported runtime version: the wheel (dist/'s when there is one) under each CPython
+# minor, the Node suite under each Node major, the C and C++ headers under each standard and
+# compiler. Builds the Node addon first when test-node has not.
+test-matrix: node-addon
+	bash scripts/test-matrix.sh
+
+node-addon:
+	@if ! ls node/remote-rendering.*.node >/dev/null 2>&1 || [ ! -d node/node_modules ]; then \
+	  cd node && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error && \
+	  npx napi build --platform --manifest-path ../bindings/node/Cargo.toml --output-dir $(NAPI_CHECK) \
+	    --js native.js --dts native.d.ts && cp $(NAPI_CHECK)/remote-rendering.*.node . ; fi
 
 # Cargo's last line is a doc-test summary that may count 0 tests; end with the total instead.
 test-rust:

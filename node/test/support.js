@@ -1,6 +1,6 @@
 'use strict'
-// Shared helpers of the test files (not a test itself; `node --test test/` loads every .js file
-// under test/, so this one shows up as an empty, passing file).
+// Shared helpers of the test files (not a test itself: `npm test` runs the *.test.js and
+// *.test.mjs files only, a list every Node.js version from 20 on reads the same way).
 
 const assert = require('node:assert/strict')
 const http = require('node:http')

@@ -4,14 +4,43 @@ always stopped, on normal exit, on an exception, on Ctrl-C and on task cancellat
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 import time
+from typing import Iterator
 
 import pytest
 
 import remote_rendering as rr
 from remote_rendering import aio
 from conftest import POLL, STARTUP_DELAY
+
+
+@contextlib.contextmanager
+def once_started(client, session_id: str, action) -> Iterator[None]:
+    """Runs `action` on another thread as soon as the session exists, while the block waits on
+    it. A fixed delay would race a loaded machine: a session created after the action (a clock
+    move, a failure) would not see it."""
+    done = threading.Event()
+
+    def run() -> None:
+        while not done.is_set():
+            try:
+                client.get_session(session_id)
+            except rr.NotFoundError:
+                done.wait(0.01)
+                continue
+            action()
+            return
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join(5)
+
 
 READY = rr.SessionStatus.READY
 STOPPED = rr.SessionStatus.STOPPED
@@ -46,14 +75,10 @@ def test_session_context_normal_exit(qclient):
 
 def test_session_context_waits_for_startup(emu, client):
     # The emulated clock is moved from another thread while the context waits for Ready.
-    timer = threading.Timer(0.1, emu.advance_clock, [STARTUP_DELAY + 1])
-    timer.start()
-    try:
+    with once_started(client, "ctx-timer", lambda: emu.advance_clock(STARTUP_DELAY + 1)):
         with client.session(session_id="ctx-timer", lease_minutes=10, timeout=10) as s:
             assert s.session.status == READY
             assert s.id == "ctx-timer"
-    finally:
-        timer.cancel()
     assert client.get_session("ctx-timer").status == STOPPED
 
 
@@ -90,14 +115,10 @@ def test_session_context_wait_failure_stops_the_session(emu, client):
 
 
 def test_session_context_failed_session(emu, client):
-    timer = threading.Timer(0.1, emu.fail_session, ["ctx-failed"])
-    timer.start()
-    try:
+    with once_started(client, "ctx-failed", lambda: emu.fail_session("ctx-failed")):
         with pytest.raises(rr.SessionFailedError) as info:
             with client.session(session_id="ctx-failed", lease_minutes=10, timeout=10):
                 pytest.fail("the body must not run")
-    finally:
-        timer.cancel()
     assert info.value.session.status == rr.SessionStatus.ERROR
 
 

@@ -18,7 +18,11 @@ import pytest
 import remote_rendering as rr
 from conftest import POLL, make_ready
 
-CTRL_C_SCRIPT = textwrap.dedent(
+# Run from a background job, a process starts with SIGINT ignored and Python installs no
+# KeyboardInterrupt handler: the child scripts restore the one every interactive program has.
+RESTORE_SIGINT = "import signal\nsignal.signal(signal.SIGINT, signal.default_int_handler)\n"
+
+CTRL_C_SCRIPT = RESTORE_SIGINT + textwrap.dedent(
     """
     import sys
     from remote_rendering.emulator import Emulator
@@ -195,7 +199,7 @@ def test_blocking_call_from_a_thread_with_poll_interval(client):
             fut.result(timeout=5)
 
 
-CTRL_C_OPEN_SCRIPT = textwrap.dedent(
+CTRL_C_OPEN_SCRIPT = RESTORE_SIGINT + textwrap.dedent(
     """
     from remote_rendering.emulator import Emulator
 

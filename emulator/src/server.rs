@@ -341,7 +341,7 @@ async fn arr(
                 let Page { items, next_after } =
                     shared.read(|s| s.list_sessions(&account, after, shared.page_size, now))?;
                 let list = SessionList {
-                    sessions: items,
+                    sessions: items.iter().map(|s| s.to_model(now)).collect(),
                     next_link: next_link(next_after),
                 };
                 Ok(with_json(no_cache(api_response(shared, 200)), &list))

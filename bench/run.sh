@@ -22,7 +22,8 @@
 # (1000), BENCH_STARTUP_DELAY (emulator start-up delay of the fleet, seconds, 5),
 # BENCH_COLD_ROUNDS (15), BENCH_LOAD_ROUNDS (5), BENCH_LOAD_SECONDS (3), BENCH_QUICK=1 (a short
 # smoke run of everything, all of it under target/bench-quick/), BENCH_OUT (BENCHMARKS.md),
-# BENCH_PIN (1: sections 1 and 2 run the emulator on CPU 1 and the clients on CPU 0; 0: unpinned).
+# BENCH_PIN (1: sections 1 and 2 run the emulator on CPU 1 and the clients on CPU 0; 0: unpinned),
+# HARDENING_SESSIONS (stored sessions of section 7, 100000), HARDENING_ROUNDS (3).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -31,7 +32,7 @@ T0=$(date +%s)
 if [[ "${BENCH_QUICK:-0}" == 1 ]]; then
   : "${BENCH_ROUNDS:=2}" "${BENCH_CALLS:=200}" "${BENCH_SDK_ROUNDS:=1}" "${BENCH_SDK_CALLS:=50}"
   : "${BENCH_FLEET_ROUNDS:=1}" "${BENCH_FLEET_SESSIONS:=100}" "${BENCH_COLD_ROUNDS:=2}"
-  : "${BENCH_LOAD_ROUNDS:=1}" "${BENCH_LOAD_SECONDS:=1}" "${BENCH_STARTUP_DELAY:=1}" "${HARDENING_SESSIONS:=5000}"
+  : "${BENCH_LOAD_ROUNDS:=1}" "${BENCH_LOAD_SECONDS:=1}" "${BENCH_STARTUP_DELAY:=1}" "${HARDENING_SESSIONS:=5000}" "${HARDENING_ROUNDS:=1}"
 fi
 ROUNDS=${BENCH_ROUNDS:-15}
 CALLS=${BENCH_CALLS:-1500}
@@ -244,8 +245,10 @@ record dashboard "$REL/rr-bench-dashboard" --emulator "$REL/remote-rendering-emu
 # --- 7. emulator store and connection limits ---------------------------------------------------
 step "7. emulator store and connection limits: ${HARDENING_SESSIONS:-100000} stored sessions"
 note_load 7
-record hardening "$REL/rr-bench-hardening" --emulator "$REL/remote-rendering-emulator" \
-  --sessions "${HARDENING_SESSIONS:-100000}"
+for r in $(seq 1 "${HARDENING_ROUNDS:-3}"); do
+  record hardening "$REL/rr-bench-hardening" --emulator "$REL/remote-rendering-emulator" \
+    --sessions "${HARDENING_SESSIONS:-100000}" --round "$r"
+done
 
 # --- 6. sizes -----------------------------------------------------------------------------------
 step "6. artefact sizes"

@@ -116,7 +116,8 @@ pub struct EmulatorConfig {
     /// Seed of the fault injector (same seed, same sequence for a sequential client).
     pub seed: u64,
     pub tls: Option<TlsConfig>,
-    /// File to keep the state in across restarts.
+    /// SQLite database to keep sessions, conversions, token revocations and the emulated clock
+    /// in across restarts (see `db.rs`).
     pub state_file: Option<PathBuf>,
     /// Folder standing in for blob storage: `https://{acct}.blob.core.windows.net/{container}`
     /// is `{root}/{acct}/{container}`. Without it every conversion succeeds.

@@ -107,7 +107,7 @@ pub enum EmulatorError {
     Bind(SocketAddr, std::io::Error),
     /// TLS could not be set up or the certificate not written.
     Tls(String),
-    /// The state file exists but cannot be used.
+    /// The state database cannot be opened or read (the message names the file).
     State(String),
     /// The background runtime of [`Emulator::start_blocking`] failed.
     Runtime(String),
@@ -133,7 +133,7 @@ enum Running {
 }
 
 /// A running emulator. Dropping it shuts the server down; [`shutdown`](Emulator::shutdown)
-/// also waits until the state file is saved and every connection closed.
+/// also waits until every connection is closed and the state database is closed.
 pub struct Emulator {
     info: EmulatorInfo,
     shared: Arc<Shared>,
@@ -348,7 +348,7 @@ impl Emulator {
             .map_err(describe)
     }
 
-    /// Stops accepting connections, lets open ones finish, saves the state file.
+    /// Stops accepting connections, lets open ones finish, closes the state database.
     pub async fn shutdown(mut self) {
         let _ = self.stop.send(true);
         match self.running.take() {

@@ -56,3 +56,15 @@ pub(crate) fn error_response(shared: &Shared, err: &ApiError) -> Response<Body> 
         None => empty(builder),
     }
 }
+
+/// Runs the CPU-heavy part of an answer (a list page: a hundred items built and serialised)
+/// so that it does not hold up the other requests of this worker thread: on a multi-thread
+/// runtime the worker hands its other tasks to a new thread meanwhile (`block_in_place`), so
+/// small requests keep being answered while long lists are walked. On a current-thread
+/// runtime (a test's) it just runs.
+pub(crate) fn off_worker<T>(f: impl FnOnce() -> T) -> T {
+    match tokio::runtime::Handle::try_current().map(|h| h.runtime_flavor()) {
+        Ok(tokio::runtime::RuntimeFlavor::MultiThread) => tokio::task::block_in_place(f),
+        _ => f(),
+    }
+}

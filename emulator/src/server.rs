@@ -19,6 +19,7 @@ use remote_rendering_models::{
 use std::time::Duration;
 
 // Re-exported here, where they used to live, for code that names them through this module.
+use crate::respond::off_worker;
 pub(crate) use crate::respond::{api_response, empty, error_response, with_json, Body};
 pub use crate::shared::Shared;
 
@@ -362,13 +363,15 @@ async fn arr(
         }
         Route::ListSessions { .. } => {
             let after = after()?;
-            let Page { items, next_after } =
-                shared.read(|s| s.list_sessions(&account, after, shared.page_size, now))?;
-            let list = SessionList {
-                sessions: items,
-                next_link: next_link(next_after),
-            };
-            with_json(no_cache(api_response(shared, 200)), &list)
+            off_worker(|| {
+                let Page { items, next_after } =
+                    shared.read(|s| s.list_sessions(&account, after, shared.page_size, now))?;
+                let list = SessionList {
+                    sessions: items.iter().map(|s| s.to_model(now)).collect(),
+                    next_link: next_link(next_after),
+                };
+                Ok(with_json(no_cache(api_response(shared, 200)), &list))
+            })?
         }
         Route::CreateConversion { id, .. } => {
             let (status, conversion) = shared
@@ -383,15 +386,17 @@ async fn arr(
         }
         Route::ListConversions { .. } => {
             let after = after()?;
-            let Page { items, next_after } = shared.read(|s| {
-                s.list_conversions(&account, after, shared.page_size, now, &shared.storage)
-            })?;
-            let list = ConversionList {
-                conversions: items,
-                next_link: next_link(next_after),
-            };
-            // The service sends no cache headers on this one list (recordings).
-            with_json(api_response(shared, 200), &list)
+            off_worker(|| {
+                let Page { items, next_after } = shared.read(|s| {
+                    s.list_conversions(&account, after, shared.page_size, now, &shared.storage)
+                })?;
+                let list = ConversionList {
+                    conversions: items,
+                    next_link: next_link(next_after),
+                };
+                // The service sends no cache headers on this one list (recordings).
+                Ok(with_json(api_response(shared, 200), &list))
+            })?
         }
         Route::Sts { .. } | Route::Admin(_) => unreachable!("handled before"),
     })

@@ -56,6 +56,19 @@ pub struct SessionRecord {
     failed: Option<Box<(Nanos, ServiceError)>>,
 }
 
+/// A copy of a stored session, to answer from without holding the store.
+pub struct SessionSnapshot {
+    id: Arc<str>,
+    record: SessionRecord,
+}
+
+impl SessionSnapshot {
+    /// The session as the API shows it at `now`.
+    pub fn to_model(&self, now: Nanos) -> Session {
+        self.record.to_model(&self.id, now)
+    }
+}
+
 /// The derived state of a session at one instant.
 struct SessionView {
     status: SessionStatus,
@@ -731,13 +744,16 @@ impl Store {
     /// Sessions in `Starting` or `Ready`, oldest first, `page_size` at a time after `after`:
     /// a range of the live index, so O(page size) however many sessions the account has
     /// (sessions found ended on the way leave the index, so each is skipped once).
+    ///
+    /// The page holds copies of the records (cheap: shared strings); the caller builds the
+    /// answer from them after the store's lock is released.
     pub fn list_sessions(
         &mut self,
         account: &str,
         after: u64,
         page_size: usize,
         now: Nanos,
-    ) -> Result<Page<Session>, ApiError> {
+    ) -> Result<Page<SessionSnapshot>, ApiError> {
         let acct = self.account(account)?;
         let mut items = Vec::with_capacity(page_size.min(1024));
         let mut ended = Vec::new();
@@ -756,7 +772,10 @@ impl Store {
                 next_after = last;
                 break;
             }
-            items.push(record.to_model(id, now));
+            items.push(SessionSnapshot {
+                id: id.clone(),
+                record: record.clone(),
+            });
             last = Some(seq);
         }
         for seq in ended {

@@ -30,6 +30,20 @@ struct Watched {
     failures: u64,
 }
 
+/// CPU time the process `pid` has used so far, in ns (all its threads; from
+/// `/proc/PID/task/*/schedstat`, which counts in nanoseconds; 0 where there is none). Less
+/// sensitive to other load on the machine than requests per second.
+fn cpu_ns(pid: &str) -> u64 {
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+        return 0;
+    };
+    tasks
+        .flatten()
+        .filter_map(|t| std::fs::read_to_string(t.path().join("schedstat")).ok())
+        .filter_map(|s| s.split_whitespace().next()?.parse::<u64>().ok())
+        .sum()
+}
+
 /// Adds one run's counts to a total (its rate is then requests over the summed time).
 fn add(total: &mut LoadResult, r: &LoadResult) {
     total.requests += r.requests;
@@ -149,6 +163,7 @@ fn main() {
             &["--listen", "127.0.0.1:0", "--startup-delay", "0"],
         );
         let addr = emu.addr();
+        let pid = emu.pid();
         let account = emu.ready["accountId"]
             .as_str()
             .expect("accountId")
@@ -157,7 +172,7 @@ fn main() {
             .as_str()
             .expect("accountKey")
             .to_owned();
-        let (off, on, watched, state_ms) = rt.block_on(async {
+        let (off, on, watched, state_ms, (cpu_us_off, cpu_us_on)) = rt.block_on(async {
             let token = setup_session(&addr, &account, &key, "bench-session").await;
             populate(&addr, &account, &token, sessions, conversions).await;
             let req = RawConn::request_bytes(
@@ -180,6 +195,8 @@ fn main() {
                 LoadResult::default(),
                 Watched::default(),
             );
+            // The emulator's CPU time during the closed and the open runs, in ns.
+            let (mut cpu_off, mut cpu_on) = (0u64, 0u64);
             // Short runs with the dashboard closed and open, alternating (which comes first
             // alternates too), so that changes in the machine's other load fall on both alike.
             for pair in 0..pairs {
@@ -197,18 +214,22 @@ fn main() {
                     });
                     // The page is loaded and polling before the measured run starts.
                     tokio::time::sleep(Duration::from_millis(200)).await;
+                    let cpu_before = cpu_ns(&pid);
                     let r = load(&addr, req.clone(), connections, duration, max_requests).await;
+                    let cpu = cpu_ns(&pid).saturating_sub(cpu_before);
                     stop.store(true, Ordering::Relaxed);
                     let w = tokio::task::spawn_blocking(move || client.join())
                         .await
                         .expect("join")
                         .expect("dashboard client");
                     if open {
+                        cpu_on += cpu;
                         add(&mut on, &r);
                         watched.polls += w.polls;
                         watched.bytes += w.bytes;
                         watched.failures += w.failures;
                     } else {
+                        cpu_off += cpu;
                         add(&mut off, &r);
                     }
                 }
@@ -225,12 +246,15 @@ fn main() {
                 assert_eq!(r.status, 200);
                 times.push(t.elapsed().as_secs_f64() * 1000.0);
             }
-            (off, on, watched, median(&mut times))
+            let per_request =
+                |cpu: u64, r: &LoadResult| cpu as f64 / 1000.0 / r.requests.max(1) as f64;
+            let cpu_us = (per_request(cpu_off, &off), per_request(cpu_on, &on));
+            (off, on, watched, median(&mut times), cpu_us)
         });
         drop(emu);
-        for (name, r) in [
-            ("emulator/dashboard_closed", &off),
-            ("emulator/dashboard_open", &on),
+        for (name, r, cpu_us) in [
+            ("emulator/dashboard_closed", &off, cpu_us_off),
+            ("emulator/dashboard_open", &on, cpu_us_on),
         ] {
             emit(
                 name,
@@ -241,6 +265,7 @@ fn main() {
                     "non_2xx": r.non_2xx,
                     "errors": r.errors,
                     "connections": connections,
+                    "cpu_us_per_request": cpu_us,
                 }),
             );
         }
@@ -249,6 +274,7 @@ fn main() {
             round,
             serde_json::json!({
                 "ratio": on.per_second() / off.per_second(),
+                "cpu_ratio": cpu_us_on / cpu_us_off,
                 "polls": watched.polls,
                 "state_bytes_per_poll": watched.bytes.checked_div(watched.polls).unwrap_or(0),
                 "poll_failures": watched.failures,

@@ -149,13 +149,9 @@ async fn run(
         }
         AdminRoute::StopSession { account, id } => {
             shared
-                .mutate(|s| s.stop_session(&account, &id, now).map(|()| ((), true)))
+                .mutate(|s| s.stop_session(&account, &id, now))
                 .await?;
-            let session = shared
-                .store
-                .lock()
-                .unwrap()
-                .get_session(&account, &id, now)?;
+            let session = shared.read(|s| s.get_session(&account, &id, now))?;
             serde_json::to_value(session).expect("models serialise")
         }
         AdminRoute::Dashboard(_) => unreachable!("handled before"),

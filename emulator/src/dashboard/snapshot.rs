@@ -177,13 +177,15 @@ struct SnapshotView<'a> {
 /// (Typed views of borrowed fields, written straight out: a poll costs the server little.)
 pub fn snapshot(shared: &Shared, since: u64) -> Vec<u8> {
     let now = shared.clock.now();
-    let (accounts, resources) = {
-        let mut store = shared.store.lock().unwrap();
-        (
-            store.overview(now, &shared.storage, LIMIT),
-            store.census(now),
-        )
-    };
+    // Through `read`, as a GET: a conversion the overview settles is saved like any other.
+    let (accounts, resources) = shared
+        .read(|store| {
+            Ok((
+                store.overview(now, &shared.storage, LIMIT),
+                store.census(now),
+            ))
+        })
+        .unwrap_or_default();
     let (plan, seed) = shared.faults.plan();
     let view = SnapshotView {
         clock: ClockView {

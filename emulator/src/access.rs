@@ -7,13 +7,17 @@
 //!   opens, the cookie `arr-emulator-admin=TOKEN`. Without it: `401` with
 //!   `WWW-Authenticate: Bearer realm="remote-rendering-emulator admin"`.
 //! * `GET /_emulator/health` stays open: it tells nothing but that the server is up.
+//! * Wherever it listens, a change (any method but `GET`/`HEAD`) that a browser sends on behalf
+//!   of another origin is `403`: a page of any website may make a browser post a form to
+//!   `127.0.0.1`, and the admin API changes state. Browsers mark such requests with
+//!   `Sec-Fetch-Site` and `Origin`; programs (curl, the bindings, tests) send neither.
 //!
 //! The ARR and STS routes are not affected: they have the service's own authentication.
 
 use crate::respond::{api_response, with_json, Body};
 use crate::shared::Shared;
 use http::HeaderMap;
-use hyper::Response;
+use hyper::{Method, Response};
 use remote_rendering_models::ErrorResponse;
 
 /// The cookie a browser may carry the admin credential in.
@@ -32,9 +36,19 @@ pub fn is_admin_path(path: &str) -> bool {
 /// The admin access decision. `Err` is the answer to send instead.
 pub fn admin_access(
     shared: &Shared,
+    method: &Method,
     path: &str,
     headers: &HeaderMap,
 ) -> Result<(), Box<Response<Body>>> {
+    if !matches!(*method, Method::GET | Method::HEAD) && from_another_origin(headers) {
+        return Err(Box::new(with_json(
+            api_response(shared, 403),
+            &ErrorResponse::new(
+                "Forbidden",
+                "The admin API refuses changes that a browser sends on behalf of another origin.",
+            ),
+        )));
+    }
     let Some(expected) = &shared.admin_token else {
         return Ok(());
     };
@@ -52,6 +66,24 @@ pub fn admin_access(
             "The admin API needs its credential: Authorization: Bearer <admin token> (the adminToken of the ready line, or --admin-token).",
         ),
     )))
+}
+
+/// Whether a browser sent this request for a page of another origin: `Sec-Fetch-Site` says
+/// so (`cross-site`, or `same-site`: another port of this host is another origin), or the
+/// `Origin` is not the server the request was sent to (`Host`).
+fn from_another_origin(headers: &HeaderMap) -> bool {
+    let text = |name: http::header::HeaderName| headers.get(name).and_then(|v| v.to_str().ok());
+    if let Some(site) = text(http::header::HeaderName::from_static("sec-fetch-site")) {
+        if site.eq_ignore_ascii_case("cross-site") || site.eq_ignore_ascii_case("same-site") {
+            return true;
+        }
+    }
+    let Some(origin) = text(http::header::ORIGIN) else {
+        return false;
+    };
+    let authority = origin.split_once("://").map_or(origin, |(_, rest)| rest);
+    let host = text(http::header::HOST).unwrap_or("");
+    origin == "null" || !authority.eq_ignore_ascii_case(host)
 }
 
 fn is_health(path: &str) -> bool {
@@ -115,6 +147,43 @@ mod tests {
         assert!(is_health("/_emulator/health"));
         assert!(!is_health("/_emulator/health/x"));
         assert!(!is_health("/_emulator/stats"));
+    }
+
+    #[test]
+    fn requests_a_browser_sends_for_another_origin_are_recognised() {
+        let headers = |pairs: &[(&'static str, &str)]| {
+            let mut h = HeaderMap::new();
+            for (k, v) in pairs {
+                h.insert(*k, v.parse().unwrap());
+            }
+            h
+        };
+        let here = ("host", "127.0.0.1:8700");
+        // Programs send no Origin and no Sec-Fetch-Site.
+        assert!(!from_another_origin(&headers(&[here])));
+        // The dashboard's own requests.
+        assert!(!from_another_origin(&headers(&[
+            here,
+            ("origin", "http://127.0.0.1:8700"),
+            ("sec-fetch-site", "same-origin"),
+        ])));
+        assert!(from_another_origin(&headers(&[
+            here,
+            ("origin", "https://evil.example")
+        ])));
+        assert!(from_another_origin(&headers(&[
+            here,
+            ("origin", "http://127.0.0.1:3000")
+        ])));
+        assert!(from_another_origin(&headers(&[here, ("origin", "null")])));
+        assert!(from_another_origin(&headers(&[
+            here,
+            ("sec-fetch-site", "cross-site")
+        ])));
+        assert!(from_another_origin(&headers(&[
+            here,
+            ("sec-fetch-site", "same-site")
+        ])));
     }
 
     #[test]

@@ -126,7 +126,9 @@ async fn dispatch(
     socket: RawSocket,
 ) -> Result<Response<Body>, InjectedReset> {
     if access::is_admin_path(req.uri().path()) {
-        if let Err(refused) = access::admin_access(shared, req.uri().path(), req.headers()) {
+        if let Err(refused) =
+            access::admin_access(shared, req.method(), req.uri().path(), req.headers())
+        {
             return Ok(*refused);
         }
     }

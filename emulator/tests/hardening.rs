@@ -360,3 +360,45 @@ async fn without_cert_out_the_ca_goes_into_a_private_folder_removed_at_shutdown(
     assert!(!dir.exists(), "{} left behind", dir.display());
     assert!(!other_dir.exists(), "{} left behind", other_dir.display());
 }
+
+#[tokio::test]
+async fn a_change_a_browser_sends_for_another_origin_is_refused() {
+    // A page of any website can make a browser post a form to a loopback emulator.
+    let env = Env::start().await;
+    let advance = admin_url(&env, "/_emulator/clock/advance");
+    let post = |headers: &'static [(&'static str, &'static str)]| {
+        let mut req = env.http.post(&advance).body(r#"{"seconds":1}"#);
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        async move { req.send().await.unwrap().status().as_u16() }
+    };
+    assert_eq!(post(&[("origin", "https://evil.example")]).await, 403);
+    assert_eq!(post(&[("sec-fetch-site", "cross-site")]).await, 403);
+    assert_eq!(
+        post(&[
+            ("origin", "http://127.0.0.1:1"),
+            ("sec-fetch-site", "same-site")
+        ])
+        .await,
+        403,
+        "another port of this host is another origin"
+    );
+    // Programs, and the dashboard's own page, are served.
+    assert_eq!(post(&[]).await, 200);
+    let own = env.emu.endpoint().to_owned();
+    let mut req = env.http.post(&advance).body(r#"{"seconds":1}"#);
+    req = req
+        .header("origin", own)
+        .header("sec-fetch-site", "same-origin");
+    assert_eq!(req.send().await.unwrap().status().as_u16(), 200);
+    // A cross-site read changes nothing; a link to the dashboard from elsewhere still opens it.
+    let stats = env
+        .http
+        .get(admin_url(&env, "/_emulator/stats"))
+        .header("sec-fetch-site", "cross-site")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stats.status().as_u16(), 200);
+}

@@ -14,6 +14,8 @@
 #   4. arrctl: the static binary from its tarball (no dynamic section), its completions and man
 #      page, and `arrctl demo`
 #
+# Before cargo leaves the PATH, one look at the dependency graph: no duplicate socket2 or base64.
+#
 # Every artefact must carry the LICENSE. Install times are printed and summed up at the end.
 source "$(dirname "$0")/common.sh"
 dist_tools   # auditwheel, from the tools venv
@@ -33,6 +35,10 @@ quiet() {
 now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 TIMES=()
+
+# Lean artefacts: each of these crates once in the build (they were each compiled twice).
+dups=$("$CARGO" tree --workspace --locked -e normal -d --depth 0 2>/dev/null | grep -E '^(socket2|base64) ' || true)
+check "one socket2 and one base64 in the dependency graph (cargo tree -d)" test -z "$dups"
 
 # A PATH without any folder that holds cargo or rustc.
 NO_CARGO_PATH=

@@ -50,13 +50,8 @@ pub fn error(g: &Global, e: &Error) {
     json_error_line(&o);
 }
 
-/// `2s`, `1m 30s`, `30m`, `1day`: whole seconds (milliseconds under a second), for people.
-pub fn human(d: Duration) -> String {
-    if d < Duration::from_secs(1) {
-        return format!("{}ms", d.as_millis());
-    }
-    humantime::format_duration(Duration::from_secs(d.as_secs_f64().round() as u64)).to_string()
-}
+/// `2s`, `1m 30s`, `30m`: the core's form of a duration, the one its wait errors use.
+pub use remote_rendering::human_duration as human;
 
 /// An amount of money in the user's currency.
 pub fn money(v: f64) -> String {
@@ -243,5 +238,6 @@ mod tests {
         assert_eq!(human(Duration::from_secs_f64(2.0004)), "2s");
         assert_eq!(human(Duration::from_millis(250)), "250ms");
         assert_eq!(human(Duration::from_secs(1800)), "30m");
+        assert_eq!(human(Duration::from_secs(7200)), "2h");
     }
 }

@@ -63,4 +63,4 @@ pub use remote_rendering_models::{
 };
 pub use retry::RetryPolicy;
 pub use tokio_util::sync::CancellationToken;
-pub use wait::{ProgressFn, WaitOptions};
+pub use wait::{human_duration, ProgressFn, WaitOptions};

@@ -164,9 +164,10 @@ async fn race<T>(
     }
 }
 
-/// `250ms`, `2s`, `1m 30s`, `24h`: how long a wait took, in messages people read (a debug
-/// `Duration` prints `2.000781s`).
-fn for_people(d: Duration) -> String {
+/// `250ms`, `2s`, `1m 30s`, `24h`: a duration as messages people read show it (a debug
+/// `Duration` prints `2.000781s`): whole seconds, rounded, or milliseconds under a second. The
+/// wait errors of every binding use it, and so does arrctl.
+pub fn human_duration(d: Duration) -> String {
     if d < Duration::from_secs(1) {
         return format!("{}ms", d.as_millis());
     }
@@ -268,7 +269,7 @@ impl Client {
             let msg = match kind {
                 ErrorKind::Timeout => format!(
                     "gave up waiting for {what} after {}{state}",
-                    for_people(started.elapsed())
+                    human_duration(started.elapsed())
                 ),
                 _ => format!("cancelled waiting for {what}{state}"),
             };
@@ -469,9 +470,9 @@ mod tests {
 
     #[test]
     fn durations_in_messages_read_like_people_write_them() {
-        assert_eq!(for_people(Duration::from_millis(250)), "250ms");
-        assert_eq!(for_people(Duration::from_millis(2_000_781)), "33m 21s");
-        assert_eq!(for_people(Duration::from_secs_f64(2.0004)), "2s");
-        assert_eq!(for_people(Duration::from_secs(86_400)), "24h");
+        assert_eq!(human_duration(Duration::from_millis(250)), "250ms");
+        assert_eq!(human_duration(Duration::from_millis(2_000_781)), "33m 21s");
+        assert_eq!(human_duration(Duration::from_secs_f64(2.0004)), "2s");
+        assert_eq!(human_duration(Duration::from_secs(86_400)), "24h");
     }
 }

@@ -6,7 +6,7 @@
 
 const { test } = require('node:test')
 const assert = require('node:assert/strict')
-const { spawn } = require('node:child_process')
+const { runProcess } = require('./support')
 const path = require('node:path')
 const { pathToFileURL } = require('node:url')
 
@@ -54,27 +54,12 @@ await emu.stop()
 console.log(JSON.stringify(result))
 `
 
-function run(args) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d) => (stdout += d))
-    child.stderr.on('data', (d) => (stderr += d))
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000)
-    child.on('error', reject)
-    child.on('close', (code, signal) => {
-      clearTimeout(timer)
-      resolve({ code, signal, stdout, stderr })
-    })
-  })
-}
 
 test(
   'native await using stops the session when the block throws, and the error propagates',
   { skip: !parsesAwaitUsing() && `Node.js ${process.version} does not parse await using (24 and later do)` },
   async () => {
-    const r = await run(['--input-type=module', '-e', SCRIPT])
+    const r = await runProcess(process.execPath, ['--input-type=module', '-e', SCRIPT])
     assert.equal(r.code, 0, r.stderr)
     const result = JSON.parse(r.stdout.trim())
     assert.match(result.id, /^session-/)

@@ -5,7 +5,7 @@
 
 const { test, before, after } = require('node:test')
 const assert = require('node:assert/strict')
-const { spawn } = require('node:child_process')
+const { runProcess } = require('./support')
 const fs = require('node:fs')
 const os = require('node:os')
 const path = require('node:path')
@@ -15,21 +15,6 @@ const TSC = path.join(PKG, 'node_modules', '.bin', 'tsc')
 
 let tmp
 
-function run(cmd, args, options) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], ...options })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d) => (stdout += d))
-    child.stderr.on('data', (d) => (stderr += d))
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000)
-    child.on('error', reject)
-    child.on('close', (code, signal) => {
-      clearTimeout(timer)
-      resolve({ code, signal, stdout, stderr })
-    })
-  })
-}
 
 before(() => {
   // tmp/src/await-using.ts imports 'remote-rendering', found through tmp/node_modules (a link to
@@ -47,7 +32,7 @@ after(() => {
 
 test('await using stops the session when the block throws, and the error propagates', { skip: !fs.existsSync(TSC) && 'typescript is not installed' }, async () => {
   const out = path.join(tmp, 'out')
-  const compiled = await run(
+  const compiled = await runProcess(
     TSC,
     [
       '--target', 'es2022',
@@ -64,7 +49,7 @@ test('await using stops the session when the block throws, and the error propaga
   const js = path.join(out, 'await-using.js')
   assert.match(fs.readFileSync(js, 'utf8'), /__addDisposableResource|__disposeResources/, 'await using was lowered')
 
-  const r = await run(process.execPath, [js], { cwd: tmp })
+  const r = await runProcess(process.execPath, [js], { cwd: tmp })
   assert.equal(r.code, 0, r.stderr)
   const result = JSON.parse(r.stdout.trim())
   assert.match(result.id, /^session-/)

@@ -138,4 +138,22 @@ function collectGarbage() {
   gc()
 }
 
-module.exports = { rr, collectGarbage, ACCOUNT_ID, CODES, assertError, expectError, sleep, until, conversionSettings, deadPort, fakeService }
+/** Runs `cmd` with `args` and collects its output; the child is killed after 30 s. */
+function runProcess(cmd, args, options) {
+  const { spawn } = require('node:child_process')
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], ...options })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d) => (stdout += d))
+    child.stderr.on('data', (d) => (stderr += d))
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000)
+    child.on('error', reject)
+    child.on('close', (code, signal) => {
+      clearTimeout(timer)
+      resolve({ code, signal, stdout, stderr })
+    })
+  })
+}
+
+module.exports = { rr, runProcess, collectGarbage, ACCOUNT_ID, CODES, assertError, expectError, sleep, until, conversionSettings, deadPort, fakeService }

@@ -5,7 +5,6 @@ use crate::args::{Global, Output};
 use crate::exit;
 use remote_rendering::{Conversion, CostRates, Error, Session};
 use std::io::Write;
-use std::time::Duration;
 
 pub fn print_json(v: &impl serde::Serialize) {
     let mut out = std::io::stdout().lock();
@@ -231,6 +230,7 @@ pub fn show_failed(g: &Global, rates: &CostRates, e: &Error) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Duration;
 
     #[test]
     fn durations_read_like_people_write_them() {

@@ -116,6 +116,12 @@ impl Server {
     pub fn pid(&self) -> String {
         self.child.id().to_string()
     }
+
+    /// `(account id, account key)` of an emulator's ready line.
+    pub fn account(&self) -> (String, String) {
+        let field = |name: &str| self.ready[name].as_str().expect(name).to_owned();
+        (field("accountId"), field("accountKey"))
+    }
 }
 
 impl Drop for Server {

@@ -164,14 +164,7 @@ fn main() {
         );
         let addr = emu.addr();
         let pid = emu.pid();
-        let account = emu.ready["accountId"]
-            .as_str()
-            .expect("accountId")
-            .to_owned();
-        let key = emu.ready["accountKey"]
-            .as_str()
-            .expect("accountKey")
-            .to_owned();
+        let (account, key) = emu.account();
         let (off, on, watched, state_ms, (cpu_us_off, cpu_us_on)) = rt.block_on(async {
             let token = setup_session(&addr, &account, &key, "bench-session").await;
             populate(&addr, &account, &token, sessions, conversions).await;

@@ -34,14 +34,7 @@ fn main() {
             &["--listen", "127.0.0.1:0", "--startup-delay", "0"],
         );
         let addr = emu.addr();
-        let account = emu.ready["accountId"]
-            .as_str()
-            .expect("accountId")
-            .to_owned();
-        let key = emu.ready["accountKey"]
-            .as_str()
-            .expect("accountKey")
-            .to_owned();
+        let (account, key) = emu.account();
         let emu_result = rt.block_on(async {
             let token = setup_session(&addr, &account, &key, "bench-session").await;
             let req = RawConn::request_bytes(

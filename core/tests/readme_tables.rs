@@ -1,0 +1,120 @@
+//! The README's tables of error codes, operations and defaults are the vocabulary's: each is
+//! rendered here from `remote_rendering::vocabulary` and must equal the text between its markers
+//! in README.md. `UPDATE_README=1 cargo test -p remote-rendering --test readme_tables` rewrites
+//! them after the table changed.
+
+use remote_rendering::vocabulary::{self, Value, BASE_ERROR, DEFAULTS, ERRORS, OPERATIONS};
+use std::path::PathBuf;
+
+fn value(v: &Value) -> String {
+    match *v {
+        Value::Int(i) => i.to_string(),
+        Value::Float(f) => f.to_string(),
+        Value::Str(s) => format!("`{s}`"),
+        Value::Bool(b) => b.to_string(),
+        Value::Millis(ms) => remote_rendering::human_duration(std::time::Duration::from_millis(ms)),
+        Value::Null => "none".to_owned(),
+    }
+}
+
+fn errors() -> String {
+    let mut out = String::from(
+        "| code | HTTP | Python | Node.js | C++ | Java | C status | when |\n| --- | --- | --- | --- | --- | --- | --- | --- |\n",
+    );
+    let b = &BASE_ERROR;
+    out += &format!(
+        "| (base) | | `{}` | `{}` | `{}` | `{}` | `{}` | every error |\n",
+        b.python, b.node, b.cpp, b.java, b.c
+    );
+    for e in ERRORS {
+        let c = &e.classes;
+        out += &format!(
+            "| `{}` | {} | `{}` | `{}` | `{}` | `{}` | `{}` | {} |\n",
+            e.code,
+            e.status.map(|s| s.to_string()).unwrap_or_default(),
+            c.python,
+            c.node,
+            c.cpp,
+            c.java,
+            c.c,
+            e.doc
+        );
+    }
+    out
+}
+
+fn operations() -> String {
+    let mut out =
+        String::from("| operation | Node.js, Java | parameters (default) |\n| --- | --- | --- |\n");
+    for o in OPERATIONS {
+        let params: Vec<String> = o
+            .params
+            .iter()
+            .map(|p| {
+                if p.required {
+                    format!("`{}`", p.name)
+                } else {
+                    format!("`{}` ({})", p.name, value(&p.default))
+                }
+            })
+            .collect();
+        out += &format!(
+            "| `{}` | `{}` | {} |\n",
+            o.name,
+            vocabulary::camel_case(o.name),
+            params.join(", ")
+        );
+    }
+    out
+}
+
+fn defaults() -> String {
+    let mut out = String::from("| name | value | meaning |\n| --- | --- | --- |\n");
+    for c in DEFAULTS {
+        out += &format!("| `{}` | {} | {} |\n", c.name, value(&c.value), c.doc);
+    }
+    out
+}
+
+fn between<'a>(text: &'a str, name: &str) -> (usize, usize, &'a str) {
+    let open = format!("<!-- vocabulary:{name} -->\n");
+    let close = format!("<!-- /vocabulary:{name} -->");
+    let a = text
+        .find(&open)
+        .unwrap_or_else(|| panic!("README.md has no {open}"))
+        + open.len();
+    let b = a + text[a..]
+        .find(&close)
+        .unwrap_or_else(|| panic!("README.md has no {close}"));
+    (a, b, &text[a..b])
+}
+
+#[test]
+fn the_readme_tables_are_the_vocabulary() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../README.md");
+    let mut text = std::fs::read_to_string(&path).expect("README.md");
+    let update = std::env::var_os("UPDATE_README").is_some();
+    let mut stale = Vec::new();
+    for (name, table) in [
+        ("errors", errors()),
+        ("operations", operations()),
+        ("defaults", defaults()),
+    ] {
+        let (a, b, current) = between(&text, name);
+        if current != table {
+            if update {
+                text.replace_range(a..b, &table);
+            } else {
+                stale.push(name);
+            }
+        }
+    }
+    if update {
+        std::fs::write(&path, text).expect("write README.md");
+    }
+    assert!(
+        stale.is_empty(),
+        "README.md's {stale:?} tables differ from the vocabulary: run \
+         UPDATE_README=1 cargo test -p remote-rendering --test readme_tables"
+    );
+}

@@ -39,7 +39,7 @@ else:
 
 # 2. A session as a context manager: started, Ready, kept alive, and stopped on the way out,
 #    whatever happens inside.
-with client.session(size=rr.SessionSize.STANDARD, lease_minutes=10, on_progress=lambda s: say(f"session is {s.status}")) as managed:
+with client.open_session(size=rr.SessionSize.STANDARD, lease_minutes=10, on_progress=lambda s: say(f"session is {s.status}")) as managed:
     s = managed.session
     say(f"ready: {s.hostname} handshake port {s.handshake_port}, {s.teraflops} teraflops")
     extended = client.update_session(s.id, 20)

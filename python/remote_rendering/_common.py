@@ -82,7 +82,7 @@ def session_progress(cb: Optional[Callable[[Session], Any]]) -> Optional[Callabl
     user = cb
 
     def call(d: Dict[str, Any]) -> None:
-        user(Session._from_wire(d))
+        user(Session._from_native(d))
 
     return call
 
@@ -93,7 +93,7 @@ def conversion_progress(cb: Optional[Callable[[Conversion], Any]]) -> Optional[C
     user = cb
 
     def call(d: Dict[str, Any]) -> None:
-        user(Conversion._from_wire(d))
+        user(Conversion._from_native(d))
 
     return call
 
@@ -105,7 +105,7 @@ def settings_wire(settings: ConversionSettings) -> Dict[str, Any]:
 
 
 def fleet_results(raw: List[Any]) -> List[Union[Session, RemoteRenderingError]]:
-    return [r if isinstance(r, RemoteRenderingError) else Session._from_wire(r) for r in raw]
+    return [r if isinstance(r, RemoteRenderingError) else Session._from_native(r) for r in raw]
 
 
 def keep_alive_options(

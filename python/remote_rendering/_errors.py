@@ -136,10 +136,15 @@ class WaitTimeoutError(RemoteRenderingError, TimeoutError):
     code = "TIMEOUT"
 
 
-class CancelledError(RemoteRenderingError):
-    """A wait was cancelled."""
+class OperationCancelledError(RemoteRenderingError):
+    """A wait was cancelled (its ``CancelToken``, or a progress callback that raised)."""
 
     code = "CANCELLED"
+
+
+CancelledError = OperationCancelledError
+"""The earlier name of ``OperationCancelledError`` (the same class). Not in ``__all__``: a star
+import must not shadow ``asyncio.CancelledError``."""
 
 
 class SessionFailedError(RemoteRenderingError):
@@ -160,6 +165,12 @@ class ProtocolError(RemoteRenderingError):
     code = "PROTOCOL_ERROR"
 
 
+class InternalError(RemoteRenderingError):
+    """A bug in this library (a panic of the core, caught at the language boundary): please report it."""
+
+    code = "INTERNAL_ERROR"
+
+
 _BY_CODE: Dict[str, Type[RemoteRenderingError]] = {
     cls.code: cls
     for cls in (
@@ -173,10 +184,11 @@ _BY_CODE: Dict[str, Type[RemoteRenderingError]] = {
         ServiceError,
         TransportError,
         WaitTimeoutError,
-        CancelledError,
+        OperationCancelledError,
         SessionFailedError,
         ConversionFailedError,
         ProtocolError,
+        InternalError,
     )
 }
 
@@ -202,11 +214,11 @@ def _from_native(
         status=status,
         ms_cv=ms_cv,
         retry_after=retry_after,
-        details=ErrorDetails._from_wire(details),
+        details=ErrorDetails._from_native(details),
         field=field,
         retriable=retriable,
-        session=Session._from_wire(session) if session else None,
-        conversion=Conversion._from_wire(conversion) if conversion else None,
+        session=Session._from_native(session) if session else None,
+        conversion=Conversion._from_native(conversion) if conversion else None,
     )
 
 
@@ -222,8 +234,9 @@ __all__ = [
     "ServiceError",
     "TransportError",
     "WaitTimeoutError",
-    "CancelledError",
+    "OperationCancelledError",
     "SessionFailedError",
     "ConversionFailedError",
     "ProtocolError",
+    "InternalError",
 ]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import enum
+import html
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Mapping, Optional, Tuple, Type, TypeVar
 
@@ -106,6 +107,28 @@ class _Model:
             if f.repr
         }
 
+    def _repr_html_(self) -> str:
+        """A small table for Jupyter: the set attributes of ``to_dict()`` (so never a secret),
+        nested ones with dotted names, every text HTML-escaped."""
+        rows = "".join(
+            f"<tr><th style=\"text-align:left\">{html.escape(k)}</th><td style=\"text-align:left\">{html.escape(v)}</td></tr>"
+            for k, v in _flat("", self.to_dict())
+        )
+        return f"<table><caption>{html.escape(type(self).__name__)}</caption>{rows}</table>"
+
+
+def _flat(prefix: str, value: Any) -> List[Tuple[str, str]]:
+    if isinstance(value, dict):
+        out: List[Tuple[str, str]] = []
+        for k, v in value.items():
+            out.extend(_flat(f"{prefix}.{k}" if prefix else str(k), v))
+        return out
+    if value is None or value == [] or value == ():
+        return []
+    if isinstance(value, (list, tuple)):
+        return [row for i, v in enumerate(value) for row in _flat(f"{prefix}[{i}]", v)]
+    return [(prefix, str(value))]
+
 
 @dataclass(frozen=True)
 class ErrorDetails(_Model):
@@ -117,13 +140,13 @@ class ErrorDetails(_Model):
     target: Optional[str] = None
 
     @classmethod
-    def _from_wire(cls, d: Optional[Mapping[str, Any]]) -> Optional["ErrorDetails"]:
+    def _from_native(cls, d: Optional[Mapping[str, Any]]) -> Optional["ErrorDetails"]:
         if not d:
             return None
         return cls(
             code=str(d.get("code", "")),
             message=str(d.get("message", "")),
-            details=tuple(x for x in (cls._from_wire(i) for i in d.get("details") or []) if x is not None),
+            details=tuple(x for x in (cls._from_native(i) for i in d.get("details") or []) if x is not None),
             target=d.get("target"),
         )
 
@@ -145,7 +168,7 @@ class Session(_Model):
     error: Optional[ErrorDetails] = None
 
     @classmethod
-    def _from_wire(cls, d: Mapping[str, Any]) -> "Session":
+    def _from_native(cls, d: Mapping[str, Any]) -> "Session":
         return cls(
             id=d["id"],
             status=SessionStatus(d["status"]),
@@ -157,7 +180,7 @@ class Session(_Model):
             arr_inspector_port=d.get("arrInspectorPort"),
             teraflops=d.get("teraflops"),
             created_on=_timestamp(d.get("creationTime")),
-            error=ErrorDetails._from_wire(d.get("error")),
+            error=ErrorDetails._from_native(d.get("error")),
         )
 
 
@@ -212,7 +235,7 @@ class ConversionSettings(_Model):
         return {"inputLocation": self.input_location._to_wire(), "outputLocation": self.output_location._to_wire()}
 
     @classmethod
-    def _from_wire(cls, d: Mapping[str, Any]) -> "ConversionSettings":
+    def _from_native(cls, d: Mapping[str, Any]) -> "ConversionSettings":
         i, o = d["inputLocation"], d["outputLocation"]
         return cls(
             input_location=ConversionInputSettings(
@@ -240,13 +263,13 @@ class Conversion(_Model):
     created_on: Optional[_dt.datetime] = None
 
     @classmethod
-    def _from_wire(cls, d: Mapping[str, Any]) -> "Conversion":
+    def _from_native(cls, d: Mapping[str, Any]) -> "Conversion":
         return cls(
             id=d["id"],
             status=ConversionStatus(d["status"]),
-            settings=ConversionSettings._from_wire(d["settings"]),
+            settings=ConversionSettings._from_native(d["settings"]),
             output_asset_uri=(d.get("output") or {}).get("outputAssetUri"),
-            error=ErrorDetails._from_wire(d.get("error")),
+            error=ErrorDetails._from_native(d.get("error")),
             created_on=_timestamp(d.get("creationTime")),
         )
 

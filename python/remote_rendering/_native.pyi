@@ -13,6 +13,7 @@ __all__ = [
     "PyLeaseKeeper",
     "Emulator",
     "Canceller",
+    "CancelToken",
     "ProgressSink",
     "_set_log_level",
 ]
@@ -25,6 +26,13 @@ def _set_log_level(level: int) -> None: ...
 @final
 class Canceller:
     def __call__(self, fut: Any) -> None: ...
+
+@final
+class CancelToken:
+    def __new__(cls) -> CancelToken: ...
+    def cancel(self) -> None: ...
+    @property
+    def is_cancelled(self) -> bool: ...
 
 @final
 class ProgressSink:
@@ -91,6 +99,7 @@ class Client:
         poll_interval: Optional[float] = None,
         timeout: Optional[float] = None,
         on_progress: Optional[Callable[[Dict[str, Any]], None]] = None,
+        cancel: Optional[CancelToken] = None,
         event_loop: Optional[Any] = None,
     ) -> Any: ...
     def wait_for_conversion(
@@ -99,6 +108,7 @@ class Client:
         poll_interval: Optional[float] = None,
         timeout: Optional[float] = None,
         on_progress: Optional[Callable[[Dict[str, Any]], None]] = None,
+        cancel: Optional[CancelToken] = None,
         event_loop: Optional[Any] = None,
     ) -> Any: ...
     def wait_for_sessions(
@@ -107,6 +117,7 @@ class Client:
         poll_interval: Optional[float] = None,
         timeout: Optional[float] = None,
         on_progress: Optional[Callable[[Dict[str, Any]], None]] = None,
+        cancel: Optional[CancelToken] = None,
         event_loop: Optional[Any] = None,
     ) -> Any: ...
     def open_session(
@@ -118,6 +129,7 @@ class Client:
         poll_interval: Optional[float] = None,
         timeout: Optional[float] = None,
         on_progress: Optional[Callable[[Dict[str, Any]], None]] = None,
+        cancel: Optional[CancelToken] = None,
         event_loop: Optional[Any] = None,
     ) -> Any: ...
     def keep_alive(self, session_id: str, keep_alive: Dict[str, Any]) -> PyLeaseKeeper: ...

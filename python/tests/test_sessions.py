@@ -281,6 +281,6 @@ def test_unknown_enum_values_are_kept():
     assert not h.is_terminal
     assert rr.SessionSize("Huge").value == "Huge"
     assert rr.ConversionStatus("Paused").value == "Paused"
-    s = rr.Session._from_wire({"id": "x", "status": "Hibernating", "size": "Mega"})
+    s = rr.Session._from_native({"id": "x", "status": "Hibernating", "size": "Mega"})
     assert s.status.value == "Hibernating" and s.size.value == "Mega"
     assert json.loads(json.dumps(s.to_dict()))["status"] == "Hibernating"

@@ -2,6 +2,7 @@
 //! layer passes the running loop for the `aio` client). Results cross as the service's wire
 //! dictionaries; the Python layer turns them into models.
 
+use crate::cancel::PyCancelToken;
 use crate::convert::{error_to_py, from_py, model_to_py, to_py};
 use crate::runtime::{run, runtime, Failure};
 use futures_util::stream::{BoxStream, StreamExt};
@@ -30,9 +31,17 @@ fn seconds(field: &'static str, value: Option<f64>) -> Result<Option<Duration>, 
     }
 }
 
-fn lease(field: &'static str, minutes: i64) -> Result<u32, Error> {
-    u32::try_from(minutes)
-        .map_err(|_| invalid(field, format!("must be between 0 and 1440, got {minutes}")))
+/// A count of minutes from Python as the core's type. The core owns the rules (a lease of at
+/// most 1440 minutes, a step of at least one); this only refuses what `u32` cannot hold, a
+/// negative number or one past 4294967295, which no rule of the core could see.
+fn minutes(field: &'static str, value: i64) -> Result<u32, Error> {
+    u32::try_from(value).map_err(|_| {
+        if value < 0 {
+            invalid(field, format!("must be 0 or more, got {value}"))
+        } else {
+            invalid(field, format!("is too large, got {value}"))
+        }
+    })
 }
 
 /// A Python callable giving an Entra token, called on a blocking thread when the core needs
@@ -76,16 +85,20 @@ type CallbackFailure = Arc<Mutex<Option<PyErr>>>;
 fn progress<T: serde::Serialize + Send + 'static>(
     callback: Option<Py<PyAny>>,
     event_loop: Option<&Bound<'_, PyAny>>,
+    user_cancel: Option<&PyCancelToken>,
 ) -> (
     Option<remote_rendering::ProgressFn<T>>,
     CallbackFailure,
     Option<tokio_util::sync::CancellationToken>,
 ) {
     let failed: CallbackFailure = Arc::new(Mutex::new(None));
+    // The wait's own token: cancelled with the caller's, or alone by a failing callback (which
+    // must not cancel the caller's token, that may serve other waits too).
+    let cancel = user_cancel.map(PyCancelToken::child);
     let Some(cb) = callback else {
-        return (None, failed, None);
+        return (None, failed, cancel);
     };
-    let cancel = tokio_util::sync::CancellationToken::new();
+    let cancel = cancel.unwrap_or_default();
     let sink = ProgressSink {
         callback: cb,
         failed: failed.clone(),
@@ -305,7 +318,7 @@ impl PyClient {
             py,
             event_loop.as_ref(),
             async move {
-                let minutes = lease("lease_minutes", lease_minutes)?;
+                let minutes = minutes("lease_minutes", lease_minutes)?;
                 Ok(
                     c.start_session(&session_id, SessionSize::parse(&size), minutes)
                         .await?
@@ -345,7 +358,7 @@ impl PyClient {
             py,
             event_loop.as_ref(),
             async move {
-                let minutes = lease("lease_minutes", lease_minutes)?;
+                let minutes = minutes("lease_minutes", lease_minutes)?;
                 Ok(c.update_session(&session_id, minutes).await?.into_inner())
             },
             wire,
@@ -429,7 +442,8 @@ impl PyClient {
         Ok(PageStream::new(stream.boxed()))
     }
 
-    #[pyo3(signature = (session_id, poll_interval=None, timeout=None, on_progress=None, event_loop=None))]
+    #[pyo3(signature = (session_id, poll_interval=None, timeout=None, on_progress=None, cancel=None, event_loop=None))]
+    #[allow(clippy::too_many_arguments)]
     fn wait_for_session(
         &self,
         py: Python<'_>,
@@ -437,10 +451,11 @@ impl PyClient {
         poll_interval: Option<f64>,
         timeout: Option<f64>,
         on_progress: Option<Py<PyAny>>,
+        cancel: Option<PyRef<'_, PyCancelToken>>,
         event_loop: Option<Bound<'_, PyAny>>,
     ) -> PyResult<Py<PyAny>> {
         let c = self.client()?;
-        let (cb, failed, cancel) = progress(on_progress, event_loop.as_ref());
+        let (cb, failed, cancel) = progress(on_progress, event_loop.as_ref(), cancel.as_deref());
         run(
             py,
             event_loop.as_ref(),
@@ -454,7 +469,8 @@ impl PyClient {
         )
     }
 
-    #[pyo3(signature = (conversion_id, poll_interval=None, timeout=None, on_progress=None, event_loop=None))]
+    #[pyo3(signature = (conversion_id, poll_interval=None, timeout=None, on_progress=None, cancel=None, event_loop=None))]
+    #[allow(clippy::too_many_arguments)]
     fn wait_for_conversion(
         &self,
         py: Python<'_>,
@@ -462,10 +478,11 @@ impl PyClient {
         poll_interval: Option<f64>,
         timeout: Option<f64>,
         on_progress: Option<Py<PyAny>>,
+        cancel: Option<PyRef<'_, PyCancelToken>>,
         event_loop: Option<Bound<'_, PyAny>>,
     ) -> PyResult<Py<PyAny>> {
         let c = self.client()?;
-        let (cb, failed, cancel) = progress(on_progress, event_loop.as_ref());
+        let (cb, failed, cancel) = progress(on_progress, event_loop.as_ref(), cancel.as_deref());
         run(
             py,
             event_loop.as_ref(),
@@ -480,7 +497,8 @@ impl PyClient {
     }
 
     /// One result per id: a wire dictionary, or the exception for that session.
-    #[pyo3(signature = (session_ids, poll_interval=None, timeout=None, on_progress=None, event_loop=None))]
+    #[pyo3(signature = (session_ids, poll_interval=None, timeout=None, on_progress=None, cancel=None, event_loop=None))]
+    #[allow(clippy::too_many_arguments)]
     fn wait_for_sessions(
         &self,
         py: Python<'_>,
@@ -488,10 +506,11 @@ impl PyClient {
         poll_interval: Option<f64>,
         timeout: Option<f64>,
         on_progress: Option<Py<PyAny>>,
+        cancel: Option<PyRef<'_, PyCancelToken>>,
         event_loop: Option<Bound<'_, PyAny>>,
     ) -> PyResult<Py<PyAny>> {
         let c = self.client()?;
-        let (cb, failed, cancel) = progress(on_progress, event_loop.as_ref());
+        let (cb, failed, cancel) = progress(on_progress, event_loop.as_ref(), cancel.as_deref());
         run(
             py,
             event_loop.as_ref(),
@@ -523,7 +542,7 @@ impl PyClient {
 
     /// Starts, waits for Ready and keeps alive; the returned handle stops the session.
     #[pyo3(signature = (session_id, size, lease_minutes, keep_alive=None, poll_interval=None, timeout=None,
-        on_progress=None, event_loop=None))]
+        on_progress=None, cancel=None, event_loop=None))]
     #[allow(clippy::too_many_arguments)]
     fn open_session(
         &self,
@@ -535,11 +554,12 @@ impl PyClient {
         poll_interval: Option<f64>,
         timeout: Option<f64>,
         on_progress: Option<Py<PyAny>>,
+        cancel: Option<PyRef<'_, PyCancelToken>>,
         event_loop: Option<Bound<'_, PyAny>>,
     ) -> PyResult<Py<PyAny>> {
         let c = self.client()?;
         let keep_alive = keep_alive.map(|k| lease_options(&k)).transpose()?;
-        let (cb, failed, cancel) = progress(on_progress, event_loop.as_ref());
+        let (cb, failed, cancel) = progress(on_progress, event_loop.as_ref(), cancel.as_deref());
         run(
             py,
             event_loop.as_ref(),
@@ -548,7 +568,7 @@ impl PyClient {
                 let options = SessionOptions {
                     id: session_id,
                     size: SessionSize::parse(&size),
-                    lease_minutes: lease("lease_minutes", lease_minutes)?,
+                    lease_minutes: minutes("lease_minutes", lease_minutes)?,
                     keep_alive,
                     wait: wait_options(poll_interval, timeout, cb, cancel)?,
                 };
@@ -614,9 +634,7 @@ fn lease_options(d: &Bound<'_, PyAny>) -> PyResult<Result<LeaseOptions, Error>> 
             None => Ok(Ok(None)),
             Some(v) => {
                 let n: i64 = v.extract()?;
-                Ok(u32::try_from(n)
-                    .map(Some)
-                    .map_err(|_| invalid(field, format!("must be 0 or more, got {n}"))))
+                Ok(minutes(field, n).map(Some))
             }
         }
     };
@@ -629,11 +647,11 @@ fn lease_options(d: &Bound<'_, PyAny>) -> PyResult<Result<LeaseOptions, Error>> 
             }
         };
     }
-    set!(step_minutes, "keep_alive.step_minutes");
-    set!(margin_minutes, "keep_alive.margin_minutes");
-    set!(max_total_minutes, "keep_alive.max_total_minutes");
+    set!(step_minutes, "lease.step_minutes");
+    set!(margin_minutes, "lease.margin_minutes");
+    set!(max_total_minutes, "lease.max_total_minutes");
     if let Some(v) = get("check_interval")? {
-        match seconds("keep_alive.check_interval", Some(v.extract()?)) {
+        match seconds("lease.check_interval", Some(v.extract()?)) {
             Ok(Some(d)) => o.check_interval = d,
             Ok(None) => {}
             Err(e) => return Ok(Err(e)),

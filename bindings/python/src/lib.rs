@@ -1,6 +1,7 @@
 //! `remote_rendering._native`: the Python binding of the remote-rendering core. Private; the
 //! public API is the pure-Python package `remote_rendering`, which wraps these classes.
 
+mod cancel;
 mod client;
 mod convert;
 mod emulator;
@@ -24,6 +25,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<client::PyLeaseKeeper>()?;
     m.add_class::<emulator::PyEmulator>()?;
     m.add_class::<runtime::Canceller>()?;
+    m.add_class::<cancel::PyCancelToken>()?;
     m.add_class::<client::ProgressSink>()?;
     m.add_function(wrap_pyfunction!(logging::_set_log_level, m)?)?;
     Ok(())

@@ -2,8 +2,11 @@
 
 >>> with Emulator(startup_delay=2) as emu:          # doctest: +SKIP
 ...     client = emu.client()
-...     with client.session(lease_minutes=10) as s:
+...     with client.open_session(lease_minutes=10) as s:
 ...         print(s.session.hostname)
+
+``emu.aio_client()`` hands out an asyncio client of it the same way (the emulator serves both at
+once; it runs on its own threads, so it needs no event loop and works under any).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import os
 from typing import Any, Dict, Optional, Sequence, Tuple, Union
 
 from . import _native
+from . import aio
 from ._client import RemoteRenderingClient
 from ._credentials import AccountKeyCredential
 
@@ -105,6 +109,10 @@ class Emulator:
     def client(self, **options: Any) -> RemoteRenderingClient:
         """A blocking client of this emulator (``options`` override, e.g. ``poll_interval``)."""
         return RemoteRenderingClient(**{**self.client_options(), **options})
+
+    def aio_client(self, **options: Any) -> aio.RemoteRenderingClient:
+        """An asyncio client of this emulator (``options`` override, e.g. ``poll_interval``)."""
+        return aio.RemoteRenderingClient(**{**self.client_options(), **options})
 
     def advance_clock(self, seconds: float) -> None:
         """Moves emulated time forward: sessions get Ready, leases run out, conversions end."""

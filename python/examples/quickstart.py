@@ -9,6 +9,7 @@ no account and no network.
 from __future__ import annotations
 
 import os
+import threading
 import time
 from typing import Optional
 
@@ -72,4 +73,14 @@ if emulator is not None:
     say(f"conversion {conversion.id} is {conversion.status}")
     done = client.wait_for_conversion(conversion.id, on_progress=lambda c: say(f"conversion is {c.status}"))
     say(f"converted: {done.output_asset_uri}")
+
+# 5. Every wait takes a CancelToken: cancel() from any thread (a UI handler, a timer) ends it.
+token = rr.CancelToken()
+threading.Timer(0.5, token.cancel).start()
+try:
+    with client.open_session(lease_minutes=10, timeout=60, cancel=token):
+        say("ready before the cancel")
+except rr.OperationCancelledError as e:
+    say(f"cancelled while starting ({e.code}); the session was stopped")
+if emulator is not None:
     emulator.stop()

@@ -30,6 +30,7 @@ from ._errors import (
     UnprocessableError,
     WaitTimeoutError,
 )
+from ._vocabulary import VOCABULARY
 from ._models import (
     Conversion,
     ConversionInputSettings,
@@ -84,5 +85,6 @@ __all__ = [
     "ConversionFailedError",
     "ProtocolError",
     "InternalError",
+    "VOCABULARY",
     "__version__",
 ]

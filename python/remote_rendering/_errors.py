@@ -1,5 +1,6 @@
 """The exception hierarchy: one base class, one subclass per error kind of the core.
 
+The classes and their codes are the core's table's (``remote_rendering.VOCABULARY["errors"]``).
 Every exception carries ``code`` (the core's stable code string, the same in every language),
 ``status``, ``ms_cv``, ``retry_after``, ``details`` and ``retriable``. They pickle, and their
 messages never contain a secret.
@@ -10,6 +11,7 @@ from __future__ import annotations
 from typing import Any, Dict, Optional, Type
 
 from ._models import Conversion, ErrorDetails, Session
+from ._vocabulary import error_classes
 
 
 class RemoteRenderingError(Exception):
@@ -171,26 +173,11 @@ class InternalError(RemoteRenderingError):
     code = "INTERNAL_ERROR"
 
 
-_BY_CODE: Dict[str, Type[RemoteRenderingError]] = {
-    cls.code: cls
-    for cls in (
-        InvalidInputError,
-        AuthenticationError,
-        ForbiddenError,
-        NotFoundError,
-        ConflictError,
-        UnprocessableError,
-        ThrottledError,
-        ServiceError,
-        TransportError,
-        WaitTimeoutError,
-        OperationCancelledError,
-        SessionFailedError,
-        ConversionFailedError,
-        ProtocolError,
-        InternalError,
-    )
-}
+def _by_code() -> Dict[str, Type[RemoteRenderingError]]:
+    """Each code of the core's table and the class the table names for it. A code whose class
+    this module lacks is raised as the base class (and fails ``tests/test_vocabulary.py``)."""
+    ours = {name: obj for name, obj in globals().items() if isinstance(obj, type) and issubclass(obj, RemoteRenderingError)}
+    return {code: ours[name] for code, name in error_classes().items() if name in ours}
 
 
 def _from_native(
@@ -221,6 +208,8 @@ def _from_native(
         conversion=Conversion._from_native(conversion) if conversion else None,
     )
 
+
+_BY_CODE: Dict[str, Type[RemoteRenderingError]] = _by_code()
 
 __all__ = [
     "RemoteRenderingError",

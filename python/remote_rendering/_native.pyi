@@ -16,12 +16,16 @@ __all__ = [
     "CancelToken",
     "ProgressSink",
     "_set_log_level",
+    "_panic_for_test",
+    "VOCABULARY_JSON",
 ]
 
 __version__: str
 CORE_VERSION: str
+VOCABULARY_JSON: str
 
-def _set_log_level(level: int) -> None: ...
+def _set_log_level(threshold: int) -> None: ...
+def _panic_for_test(async_: bool, event_loop: Optional[Any] = None) -> Any: ...
 
 @final
 class Canceller:

@@ -17,10 +17,11 @@ import inspect
 import os
 from typing import TYPE_CHECKING, Any, Callable, Coroutine, Dict, Generic, List, Optional, Sequence, TypeVar, Union
 
-from . import _common
+from . import _common, _vocabulary
 from ._cancel import CancelToken, native_token
 from ._common import Seconds
-from ._credentials import Credential
+from . import _errors
+from ._credentials import AccountKeyCredential, Credential
 from ._errors import RemoteRenderingError
 from ._models import Conversion, ConversionSettings, CostRates, Session, SessionSize
 
@@ -35,6 +36,9 @@ R = TypeVar("R")
 C = TypeVar("C", bound=type)
 
 EventLoop = Optional[asyncio.AbstractEventLoop]
+
+_d = _vocabulary.default
+"""A default of the core's table: ``_d(operation, parameter)``."""
 
 
 class Call(Generic[T]):
@@ -91,16 +95,26 @@ class ClientCore:
         *,
         endpoint: Optional[str] = None,
         region: Optional[str] = None,
+        account_key: Optional[str] = None,
         sts_endpoint: Optional[str] = None,
-        poll_interval: Optional[Seconds] = None,
-        request_timeout: Optional[Seconds] = None,
-        max_attempts: Optional[int] = None,
+        poll_interval: Seconds = _d("client", "poll_interval"),
+        request_timeout: Seconds = _d("client", "request_timeout"),
+        max_attempts: int = _d("client", "max_attempts"),
         ca_cert: Union[str, "os.PathLike[str]", None] = None,
     ) -> None:
         """Give ``endpoint`` or ``region``; the STS is ``https://sts.{account_domain}`` unless
-        ``sts_endpoint`` is given. ``poll_interval`` and ``request_timeout`` are seconds;
-        ``ca_cert`` is a PEM (or its path) to trust besides the system's roots. Left out, a
-        value is the core's default (the README's table of defaults)."""
+        ``sts_endpoint`` is given. The credential is ``credential`` (an ``AccountKeyCredential``,
+        an ``AccessToken``, a token provider) or, as a shorthand, ``account_key``.
+        ``poll_interval`` and ``request_timeout`` are seconds; ``ca_cert`` is a PEM (or its path)
+        to trust besides the system's roots."""
+        if account_key is not None:
+            if credential is not None:
+                raise _errors._from_native(
+                    code="INVALID_INPUT",
+                    field="account_key",
+                    message="account_key: give the account key or a credential, not both",
+                )
+            credential = AccountKeyCredential(account_key)
         self._native = _common.make_native_client(
             account_id=account_id,
             account_domain=account_domain,
@@ -126,18 +140,15 @@ class ClientCore:
         return str(self._native.account_id)
 
 
-# The operations. Defaults are the core's: `None` leaves a value to the core (the client's poll
-# interval, the resource's wait deadline), so no default of the core is restated here.
-
-DEFAULT_SIZE = SessionSize.STANDARD
-DEFAULT_LEASE_MINUTES = 30
+# The operations. Every default is the core's table's (`_d(operation, parameter)`), so none is
+# restated here; a wait's `poll_interval=None` is the client's, whose default is the table's.
 
 
 def start_session(
     client: ClientCore,
     session_id: str,
-    size: Union[SessionSize, str] = DEFAULT_SIZE,
-    lease_minutes: int = DEFAULT_LEASE_MINUTES,
+    size: Union[SessionSize, str] = SessionSize(_d("start_session", "size")),
+    lease_minutes: int = _d("start_session", "lease_minutes"),
 ) -> Call[Session]:
     """Starts a session (or returns it when it exists with the same settings; other settings:
     ``ConflictError``). The lease counts from Ready, at most 1440 minutes."""
@@ -173,14 +184,14 @@ def wait_for_session(
     session_id: str,
     *,
     poll_interval: Optional[Seconds] = None,
-    timeout: Optional[Seconds] = None,
+    timeout: Seconds = _d("wait_for_session", "timeout"),
     on_progress: Optional[Callable[[Session], Any]] = None,
     cancel: Optional[CancelToken] = None,
 ) -> Call[Session]:
     """Waits until the session is Ready and returns it. Raises ``SessionFailedError`` when it ends
-    instead, ``WaitTimeoutError`` after ``timeout`` seconds (default 30 minutes), and
+    instead, ``WaitTimeoutError`` after ``timeout`` seconds, and
     ``OperationCancelledError`` when ``cancel`` is cancelled (in the asyncio client cancelling the
-    task ends it too). ``on_progress`` gets every state read; an exception it raises ends the wait
+    task ends it too). ``poll_interval`` left out is the client's. ``on_progress`` gets every state read; an exception it raises ends the wait
     and is raised from it."""
     args = _wait_args(poll_interval, timeout, _common.session_progress(on_progress), cancel)
     return Call(lambda loop: client._native.wait_for_session(session_id, *args, loop), Session._from_native)
@@ -191,7 +202,7 @@ def wait_for_sessions(
     session_ids: Sequence[str],
     *,
     poll_interval: Optional[Seconds] = None,
-    timeout: Optional[Seconds] = None,
+    timeout: Seconds = _d("wait_for_sessions", "timeout"),
     on_progress: Optional[Callable[[Session], Any]] = None,
     cancel: Optional[CancelToken] = None,
 ) -> Call[List[Union[Session, RemoteRenderingError]]]:
@@ -207,17 +218,17 @@ def open_session(
     client: ClientCore,
     session_id: Optional[str] = None,
     *,
-    size: Union[SessionSize, str] = DEFAULT_SIZE,
-    lease_minutes: int = DEFAULT_LEASE_MINUTES,
-    keep_alive: bool = True,
-    step_minutes: Optional[int] = None,
-    margin_minutes: Optional[int] = None,
-    max_total_minutes: Optional[int] = None,
-    check_interval: Optional[Seconds] = None,
+    size: Union[SessionSize, str] = SessionSize(_d("open_session", "size")),
+    lease_minutes: int = _d("open_session", "lease_minutes"),
+    keep_alive: bool = _d("open_session", "keep_alive"),
+    step_minutes: int = _d("open_session", "step_minutes"),
+    margin_minutes: int = _d("open_session", "margin_minutes"),
+    max_total_minutes: int = _d("open_session", "max_total_minutes"),
+    check_interval: Seconds = _d("open_session", "check_interval"),
     budget: Optional[float] = None,
     cost_rates: Optional[CostRates] = None,
     poll_interval: Optional[Seconds] = None,
-    timeout: Optional[Seconds] = None,
+    timeout: Seconds = _d("open_session", "timeout"),
     on_progress: Optional[Callable[[Session], Any]] = None,
     cancel: Optional[CancelToken] = None,
 ) -> Call[Any]:
@@ -252,16 +263,17 @@ def keep_alive(
     client: ClientCore,
     session_id: str,
     *,
-    step_minutes: Optional[int] = None,
-    margin_minutes: Optional[int] = None,
-    max_total_minutes: Optional[int] = None,
-    check_interval: Optional[Seconds] = None,
-    stop_on_close: bool = True,
+    step_minutes: int = _d("keep_alive", "step_minutes"),
+    margin_minutes: int = _d("keep_alive", "margin_minutes"),
+    max_total_minutes: int = _d("keep_alive", "max_total_minutes"),
+    check_interval: Seconds = _d("keep_alive", "check_interval"),
+    stop_on_close: bool = _d("keep_alive", "stop_on_close"),
     budget: Optional[float] = None,
     cost_rates: Optional[CostRates] = None,
 ) -> Keeper:
-    """Starts a lease keeper: it extends the lease in fixed steps from the server's elapsed time,
-    up to a cap (defaults: 10, 5, 240 minutes, checked every 60 s), and stops the session when
+    """Starts a lease keeper: it extends the lease by ``step_minutes`` when fewer than
+    ``margin_minutes`` are left (by the server's elapsed time), never past ``max_total_minutes``,
+    reading the session every ``check_interval`` seconds, and stops the session when
     closed (unless ``stop_on_close=False``). With a ``budget`` (counted at ``cost_rates``) it
     never extends past it: it stops the session when the next step would (``stopped_by_budget``)."""
     options = _common.keep_alive_options(
@@ -292,12 +304,12 @@ def wait_for_conversion(
     conversion_id: str,
     *,
     poll_interval: Optional[Seconds] = None,
-    timeout: Optional[Seconds] = None,
+    timeout: Seconds = _d("wait_for_conversion", "timeout"),
     on_progress: Optional[Callable[[Conversion], Any]] = None,
     cancel: Optional[CancelToken] = None,
 ) -> Call[Conversion]:
     """Waits until the conversion Succeeded and returns it. Raises ``ConversionFailedError`` when
-    it Failed or was Cancelled, ``WaitTimeoutError`` after ``timeout`` seconds (default 24 hours),
+    it Failed or was Cancelled, ``WaitTimeoutError`` after ``timeout`` seconds,
     ``OperationCancelledError`` when ``cancel`` is cancelled (or, asyncio, the task)."""
     args = _wait_args(poll_interval, timeout, _common.conversion_progress(on_progress), cancel)
     return Call(lambda loop: client._native.wait_for_conversion(conversion_id, *args, loop), Conversion._from_native)

@@ -13,7 +13,7 @@ import pytest
 
 import remote_rendering as rr
 from remote_rendering import aio
-from conftest import make_ready, sas_settings
+from conftest import make_ready, native_session, sas_settings
 
 ALL_ERRORS = [
     rr.InvalidInputError,
@@ -352,7 +352,7 @@ def test_progress_callback_exception_propagates_fleet(client):
 def test_every_class_derives_from_the_base_and_pickles(cls):
     assert issubclass(cls, rr.RemoteRenderingError)
     assert issubclass(rr.RemoteRenderingError, Exception)
-    session = rr.Session._from_native({"id": "p-1", "status": "Ready", "size": "Standard", "creationTime": "2024-01-02T03:04:05.1234567Z"})
+    session = rr.Session._from_native(native_session(id="p-1", status="Ready", created_on="2024-01-02T03:04:05.1234567Z"))
     e = cls(
         "a message",
         status=418,

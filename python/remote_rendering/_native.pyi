@@ -18,6 +18,7 @@ __all__ = [
     "_set_log_level",
     "_panic_for_test",
     "VOCABULARY_JSON",
+    "emulator_defaults",
 ]
 
 __version__: str
@@ -25,6 +26,7 @@ CORE_VERSION: str
 VOCABULARY_JSON: str
 
 def _set_log_level(threshold: int) -> None: ...
+def emulator_defaults() -> Dict[str, Any]: ...
 def _panic_for_test(async_: bool, event_loop: Optional[Any] = None) -> Any: ...
 
 @final
@@ -143,19 +145,19 @@ class Emulator:
     def __new__(
         cls,
         *,
-        startup_delay: float = 5.0,
-        conversion_duration: float = 10.0,
-        time_scale: float = 1.0,
-        page_size: int = 100,
+        startup_delay: Optional[float] = None,
+        conversion_duration: Optional[float] = None,
+        time_scale: Optional[float] = None,
+        page_size: Optional[int] = None,
         faults: Optional[str] = None,
-        seed: int = 0,
+        seed: Optional[int] = None,
         tls: bool = False,
         cert_out: Union[str, PathLike[str], None] = None,
         state_file: Union[str, PathLike[str], None] = None,
         storage_root: Union[str, PathLike[str], None] = None,
         linked_storage: Optional[List[str]] = None,
         region: Optional[str] = None,
-        token_lifetime: float = 86400.0,
+        token_lifetime: Optional[float] = None,
         accounts: Optional[List[Tuple[str, str]]] = None,
         listen: Optional[str] = None,
     ) -> Emulator: ...

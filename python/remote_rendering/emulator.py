@@ -21,6 +21,9 @@ from ._credentials import AccountKeyCredential
 
 __all__ = ["Emulator"]
 
+_DEFAULTS = _native.emulator_defaults()
+"""The emulator's own defaults (those of its CLI), so none is restated here."""
+
 
 class Emulator:
     """Starts at once on a free loopback port; ``stop()`` (or leaving the ``with``) stops it.
@@ -32,19 +35,19 @@ class Emulator:
     def __init__(
         self,
         *,
-        startup_delay: float = 5.0,
-        conversion_duration: float = 10.0,
-        time_scale: float = 1.0,
-        page_size: int = 100,
+        startup_delay: float = _DEFAULTS["startup_delay"],
+        conversion_duration: float = _DEFAULTS["conversion_duration"],
+        time_scale: float = _DEFAULTS["time_scale"],
+        page_size: int = _DEFAULTS["page_size"],
         faults: Optional[str] = None,
-        seed: int = 0,
+        seed: int = _DEFAULTS["seed"],
         tls: bool = False,
         cert_out: Union[str, "os.PathLike[str]", None] = None,
         state_file: Union[str, "os.PathLike[str]", None] = None,
         storage_root: Union[str, "os.PathLike[str]", None] = None,
         linked_storage: Optional[Sequence[str]] = None,
         region: Optional[str] = None,
-        token_lifetime: float = 86400.0,
+        token_lifetime: float = _DEFAULTS["token_lifetime"],
         accounts: Optional[Sequence[Tuple[str, str]]] = None,
     ) -> None:
         self._native = _native.Emulator(

@@ -133,3 +133,14 @@ def test_the_lease_rule_is_the_cores(client):
             client.start_session("vocab-lease", lease_minutes=bad)
         assert e.value.field == "lease_minutes"
         assert f"must be from 0 to {limit} minutes" in str(e.value) and str(bad) in str(e.value)
+
+
+def test_the_embedded_emulators_defaults_are_the_emulators_own():
+    from remote_rendering import _native
+    from remote_rendering.emulator import Emulator
+
+    own = _native.emulator_defaults()
+    sig = inspect.signature(Emulator).parameters
+    for name, value in own.items():
+        assert sig[name].default == value, name
+    assert own["startup_delay"] > 0 and own["page_size"] > 0

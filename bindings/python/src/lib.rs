@@ -60,5 +60,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<client::ProgressSink>()?;
     m.add_function(wrap_pyfunction!(logging::_set_log_level, m)?)?;
     m.add_function(wrap_pyfunction!(_panic_for_test, m)?)?;
+    m.add_function(wrap_pyfunction!(emulator::emulator_defaults, m)?)?;
     Ok(())
 }

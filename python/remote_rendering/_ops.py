@@ -411,7 +411,7 @@ def _adopt(call: Any, op: Callable[..., Any], returns: str) -> None:
     ``self``, its return the mode's)."""
     sig = inspect.signature(op)
     params = list(sig.parameters.values())
-    params[0] = params[0].replace(name="self")
+    params[0] = params[0].replace(name="self", annotation=inspect.Parameter.empty)
     call.__name__ = op.__name__
     call.__qualname__ = op.__name__
     call.__doc__ = op.__doc__

@@ -31,6 +31,8 @@ def test_a_retry_arrives_as_a_warning_record(make_emulator, caplog):
     assert "retry" in text.lower() or "retrying" in text.lower(), text
     assert "503" in text
     assert emu.account_key not in " ".join(r.getMessage() for r in caplog.records)
+    # Every record of the native module, the embedded emulator's too, is under the package's logger.
+    assert all(r.name == "remote_rendering" or r.name.startswith("remote_rendering.") for r in caplog.records)
 
 
 QUIET_SCRIPT = textwrap.dedent(

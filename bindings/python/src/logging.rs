@@ -1,5 +1,6 @@
 //! The core's log stream (`remote_rendering::log`) reaches Python's `logging`: a record of
-//! target `remote_rendering::retry` goes to the logger `remote_rendering.retry`, and so on.
+//! target `remote_rendering::retry` goes to the logger `remote_rendering.retry`, and so on (a
+//! target outside the core's, the embedded emulator's, under `remote_rendering.` too).
 //!
 //! Only records at or above the level the Python layer set (the `remote_rendering` logger's
 //! effective level, read when a client is created) are delivered, so a quiet logger costs
@@ -36,7 +37,14 @@ fn core_level(threshold: u8) -> Option<LogLevel> {
 fn deliver(record: &LogRecord) {
     // Never let logging fail a call; an interpreter shutting down just drops the record.
     let _ = Python::try_attach(|py| -> PyResult<()> {
-        let name = record.target.replace("::", ".");
+        // Every record goes under the package's logger (whose NullHandler keeps an unconfigured
+        // app's stderr quiet), also those of the embedded emulator (`remote_rendering_emulator`).
+        let dotted = record.target.replace("::", ".");
+        let name = if dotted == "remote_rendering" || dotted.starts_with("remote_rendering.") {
+            dotted
+        } else {
+            format!("remote_rendering.{dotted}")
+        };
         let logger = py.import("logging")?.call_method1("getLogger", (name,))?;
         logger.call_method1("log", (python_level(record.level), record.message.as_str()))?;
         Ok(())

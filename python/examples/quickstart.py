@@ -9,6 +9,7 @@ no account and no network.
 from __future__ import annotations
 
 import os
+import threading
 import time
 from typing import Optional
 
@@ -39,7 +40,7 @@ else:
 
 # 2. A session as a context manager: started, Ready, kept alive, and stopped on the way out,
 #    whatever happens inside.
-with client.session(size=rr.SessionSize.STANDARD, lease_minutes=10, on_progress=lambda s: say(f"session is {s.status}")) as managed:
+with client.open_session(size=rr.SessionSize.STANDARD, lease_minutes=10, on_progress=lambda s: say(f"session is {s.status}")) as managed:
     s = managed.session
     say(f"ready: {s.hostname} handshake port {s.handshake_port}, {s.teraflops} teraflops")
     extended = client.update_session(s.id, 20)
@@ -72,4 +73,14 @@ if emulator is not None:
     say(f"conversion {conversion.id} is {conversion.status}")
     done = client.wait_for_conversion(conversion.id, on_progress=lambda c: say(f"conversion is {c.status}"))
     say(f"converted: {done.output_asset_uri}")
+
+# 5. Every wait takes a CancelToken: cancel() from any thread (a UI handler, a timer) ends it.
+token = rr.CancelToken()
+threading.Timer(0.5, token.cancel).start()
+try:
+    with client.open_session(lease_minutes=10, timeout=60, cancel=token):
+        say("ready before the cancel")
+except rr.OperationCancelledError as e:
+    say(f"cancelled while starting ({e.code}); the session was stopped")
+if emulator is not None:
     emulator.stop()

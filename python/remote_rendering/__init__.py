@@ -5,7 +5,10 @@ The blocking client is ``RemoteRenderingClient``; the asyncio one is
 ``remote_rendering.emulator.Emulator``. One Rust core behind every language.
 """
 
+import logging as _logging
+
 from . import _native
+from ._cancel import CancelToken
 from ._client import LeaseKeeper, ManagedSession, RemoteRenderingClient, SessionContext
 from ._credentials import AccessToken, AccountKeyCredential, TokenProvider
 from ._errors import (
@@ -14,8 +17,10 @@ from ._errors import (
     ConflictError,
     ConversionFailedError,
     ForbiddenError,
+    InternalError,
     InvalidInputError,
     NotFoundError,
+    OperationCancelledError,
     ProtocolError,
     RemoteRenderingError,
     ServiceError,
@@ -25,6 +30,7 @@ from ._errors import (
     UnprocessableError,
     WaitTimeoutError,
 )
+from ._vocabulary import VOCABULARY
 from ._models import (
     Conversion,
     ConversionInputSettings,
@@ -40,11 +46,16 @@ from ._models import (
 
 __version__: str = _native.__version__
 
+# The library's records (every retry is a warning) go where the application's logging config
+# sends them; an application that configured none sees nothing on stderr.
+_logging.getLogger(__name__).addHandler(_logging.NullHandler())
+
 __all__ = [
     "RemoteRenderingClient",
     "SessionContext",
     "ManagedSession",
     "LeaseKeeper",
+    "CancelToken",
     "AccountKeyCredential",
     "AccessToken",
     "TokenProvider",
@@ -69,9 +80,11 @@ __all__ = [
     "ServiceError",
     "TransportError",
     "WaitTimeoutError",
-    "CancelledError",
+    "OperationCancelledError",
     "SessionFailedError",
     "ConversionFailedError",
     "ProtocolError",
+    "InternalError",
+    "VOCABULARY",
     "__version__",
 ]

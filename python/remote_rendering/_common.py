@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 from typing import Any, Callable, Dict, List, Optional, Union
@@ -82,7 +83,7 @@ def session_progress(cb: Optional[Callable[[Session], Any]]) -> Optional[Callabl
     user = cb
 
     def call(d: Dict[str, Any]) -> None:
-        user(Session._from_wire(d))
+        user(Session._from_native(d))
 
     return call
 
@@ -93,7 +94,7 @@ def conversion_progress(cb: Optional[Callable[[Conversion], Any]]) -> Optional[C
     user = cb
 
     def call(d: Dict[str, Any]) -> None:
-        user(Conversion._from_wire(d))
+        user(Conversion._from_native(d))
 
     return call
 
@@ -101,30 +102,29 @@ def conversion_progress(cb: Optional[Callable[[Conversion], Any]]) -> Optional[C
 def settings_wire(settings: ConversionSettings) -> Dict[str, Any]:
     if not isinstance(settings, ConversionSettings):
         raise TypeError(f"settings must be a ConversionSettings, got {type(settings).__name__}")
-    return settings._to_wire()
+    return settings._to_native()
 
 
 def fleet_results(raw: List[Any]) -> List[Union[Session, RemoteRenderingError]]:
-    return [r if isinstance(r, RemoteRenderingError) else Session._from_wire(r) for r in raw]
+    return [r if isinstance(r, RemoteRenderingError) else Session._from_native(r) for r in raw]
 
 
 def keep_alive_options(
-    step_minutes: Optional[int],
-    margin_minutes: Optional[int],
-    max_total_minutes: Optional[int],
-    check_interval: Optional[Seconds],
-    stop_on_exit: bool = True,
-    budget: Optional[float] = None,
-    cost_rates: Optional[CostRates] = None,
+    step_minutes: int,
+    margin_minutes: int,
+    max_total_minutes: int,
+    check_interval: Seconds,
+    stop_on_close: bool,
+    budget: Optional[float],
+    cost_rates: Optional[CostRates],
 ) -> Dict[str, Any]:
+    """The lease keeper's options for the native module (the core checks every value)."""
     return {
         "step_minutes": step_minutes,
         "margin_minutes": margin_minutes,
         "max_total_minutes": max_total_minutes,
         "check_interval": seconds(check_interval),
-        "stop_on_drop": stop_on_exit,
+        "stop_on_drop": stop_on_close,
         "budget": budget,
-        "cost_rates": None
-        if cost_rates is None
-        else {"standard_per_hour": cost_rates.standard_per_hour, "premium_per_hour": cost_rates.premium_per_hour},
+        "cost_rates": None if cost_rates is None else dataclasses.asdict(cost_rates),
     }

@@ -1,5 +1,6 @@
 """The exception hierarchy: one base class, one subclass per error kind of the core.
 
+The classes and their codes are the core's table's (``remote_rendering.VOCABULARY["errors"]``).
 Every exception carries ``code`` (the core's stable code string, the same in every language),
 ``status``, ``ms_cv``, ``retry_after``, ``details`` and ``retriable``. They pickle, and their
 messages never contain a secret.
@@ -10,6 +11,7 @@ from __future__ import annotations
 from typing import Any, Dict, Optional, Type
 
 from ._models import Conversion, ErrorDetails, Session
+from ._vocabulary import error_classes
 
 
 class RemoteRenderingError(Exception):
@@ -136,10 +138,15 @@ class WaitTimeoutError(RemoteRenderingError, TimeoutError):
     code = "TIMEOUT"
 
 
-class CancelledError(RemoteRenderingError):
-    """A wait was cancelled."""
+class OperationCancelledError(RemoteRenderingError):
+    """A wait was cancelled (its ``CancelToken``, or a progress callback that raised)."""
 
     code = "CANCELLED"
+
+
+CancelledError = OperationCancelledError
+"""The earlier name of ``OperationCancelledError`` (the same class). Not in ``__all__``: a star
+import must not shadow ``asyncio.CancelledError``."""
 
 
 class SessionFailedError(RemoteRenderingError):
@@ -160,25 +167,17 @@ class ProtocolError(RemoteRenderingError):
     code = "PROTOCOL_ERROR"
 
 
-_BY_CODE: Dict[str, Type[RemoteRenderingError]] = {
-    cls.code: cls
-    for cls in (
-        InvalidInputError,
-        AuthenticationError,
-        ForbiddenError,
-        NotFoundError,
-        ConflictError,
-        UnprocessableError,
-        ThrottledError,
-        ServiceError,
-        TransportError,
-        WaitTimeoutError,
-        CancelledError,
-        SessionFailedError,
-        ConversionFailedError,
-        ProtocolError,
-    )
-}
+class InternalError(RemoteRenderingError):
+    """A bug in this library (a panic of the core, caught at the language boundary): please report it."""
+
+    code = "INTERNAL_ERROR"
+
+
+def _by_code() -> Dict[str, Type[RemoteRenderingError]]:
+    """Each code of the core's table and the class the table names for it. A code whose class
+    this module lacks is raised as the base class (and fails ``tests/test_vocabulary.py``)."""
+    ours = {name: obj for name, obj in globals().items() if isinstance(obj, type) and issubclass(obj, RemoteRenderingError)}
+    return {code: ours[name] for code, name in error_classes().items() if name in ours}
 
 
 def _from_native(
@@ -202,13 +201,15 @@ def _from_native(
         status=status,
         ms_cv=ms_cv,
         retry_after=retry_after,
-        details=ErrorDetails._from_wire(details),
+        details=ErrorDetails._from_native(details),
         field=field,
         retriable=retriable,
-        session=Session._from_wire(session) if session else None,
-        conversion=Conversion._from_wire(conversion) if conversion else None,
+        session=Session._from_native(session) if session else None,
+        conversion=Conversion._from_native(conversion) if conversion else None,
     )
 
+
+_BY_CODE: Dict[str, Type[RemoteRenderingError]] = _by_code()
 
 __all__ = [
     "RemoteRenderingError",
@@ -222,8 +223,9 @@ __all__ = [
     "ServiceError",
     "TransportError",
     "WaitTimeoutError",
-    "CancelledError",
+    "OperationCancelledError",
     "SessionFailedError",
     "ConversionFailedError",
     "ProtocolError",
+    "InternalError",
 ]

@@ -1,16 +1,20 @@
 """Models: immutable, typed, comparable, and safe to print (SAS strings are never in a repr).
 
-They are built from the service's wire dictionaries, which the native core hands over.
+They are the core's public models (``remote_rendering::Session`` and the others), crossed 1:1:
+the native module hands over a dict under the core's field names, and each model here takes
+it field by field, converting types only (enums, timestamps, nested models).
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import enum
-from dataclasses import dataclass, field
-from typing import Any, Dict, List, Mapping, Optional, Tuple, Type, TypeVar
+import html
+from dataclasses import dataclass, field, fields, is_dataclass
+from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple, Type, TypeVar
 
 _E = TypeVar("_E", bound="_WireEnum")
+_M = TypeVar("_M")
 
 
 class _WireEnum(str, enum.Enum):
@@ -106,6 +110,45 @@ class _Model:
             if f.repr
         }
 
+    def _repr_html_(self) -> str:
+        """A small table for Jupyter: the set attributes of ``to_dict()`` (so never a secret),
+        nested ones with dotted names, every text HTML-escaped."""
+        rows = "".join(
+            f"<tr><th style=\"text-align:left\">{html.escape(k)}</th><td style=\"text-align:left\">{html.escape(v)}</td></tr>"
+            for k, v in _flat("", self.to_dict())
+        )
+        return f"<table><caption>{html.escape(type(self).__name__)}</caption>{rows}</table>"
+
+
+def _flat(prefix: str, value: Any) -> List[Tuple[str, str]]:
+    if isinstance(value, dict):
+        out: List[Tuple[str, str]] = []
+        for k, v in value.items():
+            out.extend(_flat(f"{prefix}.{k}" if prefix else str(k), v))
+        return out
+    if value is None or value == [] or value == ():
+        return []
+    if isinstance(value, (list, tuple)):
+        return [row for i, v in enumerate(value) for row in _flat(f"{prefix}[{i}]", v)]
+    return [(prefix, str(value))]
+
+
+def _from_fields(cls: Type[_M], d: Mapping[str, Any], **convert: Callable[[Any], Any]) -> _M:
+    """A model from the native dict of the core's model of the same name: the same field names
+    (the core's table), each value converted to its Python type where ``convert`` says."""
+    return cls(**{f.name: convert.get(f.name, _same)(d[f.name]) for f in fields(cls)})  # type: ignore[arg-type]
+
+
+def _to_fields(model: Any) -> Dict[str, Any]:
+    """A model as the native dict (the secrets included: this is what the core sends)."""
+    return {
+        f.name: _to_fields(v) if is_dataclass(v) else v for f in fields(model) for v in (getattr(model, f.name),)
+    }
+
+
+def _same(value: Any) -> Any:
+    return value
+
 
 @dataclass(frozen=True)
 class ErrorDetails(_Model):
@@ -117,15 +160,14 @@ class ErrorDetails(_Model):
     target: Optional[str] = None
 
     @classmethod
-    def _from_wire(cls, d: Optional[Mapping[str, Any]]) -> Optional["ErrorDetails"]:
+    def _from_native(cls, d: Optional[Mapping[str, Any]]) -> Optional["ErrorDetails"]:
         if not d:
             return None
-        return cls(
-            code=str(d.get("code", "")),
-            message=str(d.get("message", "")),
-            details=tuple(x for x in (cls._from_wire(i) for i in d.get("details") or []) if x is not None),
-            target=d.get("target"),
-        )
+        return _from_fields(cls, d, details=_details)
+
+
+def _details(items: Optional[List[Mapping[str, Any]]]) -> Tuple[ErrorDetails, ...]:
+    return tuple(x for x in (ErrorDetails._from_native(i) for i in items or []) if x is not None)
 
 
 @dataclass(frozen=True)
@@ -145,19 +187,9 @@ class Session(_Model):
     error: Optional[ErrorDetails] = None
 
     @classmethod
-    def _from_wire(cls, d: Mapping[str, Any]) -> "Session":
-        return cls(
-            id=d["id"],
-            status=SessionStatus(d["status"]),
-            size=SessionSize(d["size"]),
-            lease_minutes=d.get("maxLeaseTimeMinutes"),
-            elapsed_minutes=d.get("elapsedTimeMinutes"),
-            hostname=d.get("hostname"),
-            handshake_port=d.get("handshakePort"),
-            arr_inspector_port=d.get("arrInspectorPort"),
-            teraflops=d.get("teraflops"),
-            created_on=_timestamp(d.get("creationTime")),
-            error=ErrorDetails._from_wire(d.get("error")),
+    def _from_native(cls, d: Mapping[str, Any]) -> "Session":
+        return _from_fields(
+            cls, d, status=SessionStatus, size=SessionSize, created_on=_timestamp, error=ErrorDetails._from_native
         )
 
 
@@ -170,17 +202,6 @@ class ConversionInputSettings(_Model):
     blob_prefix: Optional[str] = None
     storage_container_read_list_sas: Optional[str] = field(default=None, repr=False, compare=False)
 
-    def _to_wire(self) -> Dict[str, Any]:
-        d: Dict[str, Any] = {
-            "storageContainerUri": self.storage_container_uri,
-            "relativeInputAssetPath": self.relative_input_asset_path,
-        }
-        if self.blob_prefix is not None:
-            d["blobPrefix"] = self.blob_prefix
-        if self.storage_container_read_list_sas is not None:
-            d["storageContainerReadListSas"] = self.storage_container_read_list_sas
-        return d
-
 
 @dataclass(frozen=True)
 class ConversionOutputSettings(_Model):
@@ -191,40 +212,24 @@ class ConversionOutputSettings(_Model):
     output_asset_filename: Optional[str] = None
     storage_container_write_sas: Optional[str] = field(default=None, repr=False, compare=False)
 
-    def _to_wire(self) -> Dict[str, Any]:
-        d: Dict[str, Any] = {"storageContainerUri": self.storage_container_uri}
-        if self.blob_prefix is not None:
-            d["blobPrefix"] = self.blob_prefix
-        if self.output_asset_filename is not None:
-            d["outputAssetFilename"] = self.output_asset_filename
-        if self.storage_container_write_sas is not None:
-            d["storageContainerWriteSas"] = self.storage_container_write_sas
-        return d
-
 
 @dataclass(frozen=True)
 class ConversionSettings(_Model):
     """The settings of a conversion: where it reads its input and where it writes the ``.arrAsset``."""
+
     input_location: ConversionInputSettings
     output_location: ConversionOutputSettings
 
-    def _to_wire(self) -> Dict[str, Any]:
-        return {"inputLocation": self.input_location._to_wire(), "outputLocation": self.output_location._to_wire()}
+    def _to_native(self) -> Dict[str, Any]:
+        return _to_fields(self)
 
     @classmethod
-    def _from_wire(cls, d: Mapping[str, Any]) -> "ConversionSettings":
-        i, o = d["inputLocation"], d["outputLocation"]
-        return cls(
-            input_location=ConversionInputSettings(
-                storage_container_uri=i["storageContainerUri"],
-                relative_input_asset_path=i["relativeInputAssetPath"],
-                blob_prefix=i.get("blobPrefix"),
-            ),
-            output_location=ConversionOutputSettings(
-                storage_container_uri=o["storageContainerUri"],
-                blob_prefix=o.get("blobPrefix"),
-                output_asset_filename=o.get("outputAssetFilename"),
-            ),
+    def _from_native(cls, d: Mapping[str, Any]) -> "ConversionSettings":
+        return _from_fields(
+            cls,
+            d,
+            input_location=lambda i: _from_fields(ConversionInputSettings, i),
+            output_location=lambda o: _from_fields(ConversionOutputSettings, o),
         )
 
 
@@ -240,14 +245,14 @@ class Conversion(_Model):
     created_on: Optional[_dt.datetime] = None
 
     @classmethod
-    def _from_wire(cls, d: Mapping[str, Any]) -> "Conversion":
-        return cls(
-            id=d["id"],
-            status=ConversionStatus(d["status"]),
-            settings=ConversionSettings._from_wire(d["settings"]),
-            output_asset_uri=(d.get("output") or {}).get("outputAssetUri"),
-            error=ErrorDetails._from_wire(d.get("error")),
-            created_on=_timestamp(d.get("creationTime")),
+    def _from_native(cls, d: Mapping[str, Any]) -> "Conversion":
+        return _from_fields(
+            cls,
+            d,
+            status=ConversionStatus,
+            settings=ConversionSettings._from_native,
+            error=ErrorDetails._from_native,
+            created_on=_timestamp,
         )
 
 

@@ -13,18 +13,32 @@ __all__ = [
     "PyLeaseKeeper",
     "Emulator",
     "Canceller",
+    "CancelToken",
     "ProgressSink",
     "_set_log_level",
+    "_panic_for_test",
+    "VOCABULARY_JSON",
+    "emulator_defaults",
 ]
 
 __version__: str
 CORE_VERSION: str
+VOCABULARY_JSON: str
 
-def _set_log_level(level: int) -> None: ...
+def _set_log_level(threshold: int) -> None: ...
+def emulator_defaults() -> Dict[str, Any]: ...
+def _panic_for_test(async_: bool, event_loop: Optional[Any] = None) -> Any: ...
 
 @final
 class Canceller:
     def __call__(self, fut: Any) -> None: ...
+
+@final
+class CancelToken:
+    def __new__(cls) -> CancelToken: ...
+    def cancel(self) -> None: ...
+    @property
+    def is_cancelled(self) -> bool: ...
 
 @final
 class ProgressSink:
@@ -91,6 +105,7 @@ class Client:
         poll_interval: Optional[float] = None,
         timeout: Optional[float] = None,
         on_progress: Optional[Callable[[Dict[str, Any]], None]] = None,
+        cancel: Optional[CancelToken] = None,
         event_loop: Optional[Any] = None,
     ) -> Any: ...
     def wait_for_conversion(
@@ -99,6 +114,7 @@ class Client:
         poll_interval: Optional[float] = None,
         timeout: Optional[float] = None,
         on_progress: Optional[Callable[[Dict[str, Any]], None]] = None,
+        cancel: Optional[CancelToken] = None,
         event_loop: Optional[Any] = None,
     ) -> Any: ...
     def wait_for_sessions(
@@ -107,6 +123,7 @@ class Client:
         poll_interval: Optional[float] = None,
         timeout: Optional[float] = None,
         on_progress: Optional[Callable[[Dict[str, Any]], None]] = None,
+        cancel: Optional[CancelToken] = None,
         event_loop: Optional[Any] = None,
     ) -> Any: ...
     def open_session(
@@ -118,6 +135,7 @@ class Client:
         poll_interval: Optional[float] = None,
         timeout: Optional[float] = None,
         on_progress: Optional[Callable[[Dict[str, Any]], None]] = None,
+        cancel: Optional[CancelToken] = None,
         event_loop: Optional[Any] = None,
     ) -> Any: ...
     def keep_alive(self, session_id: str, keep_alive: Dict[str, Any]) -> PyLeaseKeeper: ...
@@ -127,19 +145,19 @@ class Emulator:
     def __new__(
         cls,
         *,
-        startup_delay: float = 5.0,
-        conversion_duration: float = 10.0,
-        time_scale: float = 1.0,
-        page_size: int = 100,
+        startup_delay: Optional[float] = None,
+        conversion_duration: Optional[float] = None,
+        time_scale: Optional[float] = None,
+        page_size: Optional[int] = None,
         faults: Optional[str] = None,
-        seed: int = 0,
+        seed: Optional[int] = None,
         tls: bool = False,
         cert_out: Union[str, PathLike[str], None] = None,
         state_file: Union[str, PathLike[str], None] = None,
         storage_root: Union[str, PathLike[str], None] = None,
         linked_storage: Optional[List[str]] = None,
         region: Optional[str] = None,
-        token_lifetime: float = 86400.0,
+        token_lifetime: Optional[float] = None,
         accounts: Optional[List[Tuple[str, str]]] = None,
         listen: Optional[str] = None,
     ) -> Emulator: ...

@@ -2,8 +2,11 @@
 
 >>> with Emulator(startup_delay=2) as emu:          # doctest: +SKIP
 ...     client = emu.client()
-...     with client.session(lease_minutes=10) as s:
+...     with client.open_session(lease_minutes=10) as s:
 ...         print(s.session.hostname)
+
+``emu.aio_client()`` hands out an asyncio client of it the same way (the emulator serves both at
+once; it runs on its own threads, so it needs no event loop and works under any).
 """
 
 from __future__ import annotations
@@ -12,10 +15,14 @@ import os
 from typing import Any, Dict, Optional, Sequence, Tuple, Union
 
 from . import _native
+from . import aio
 from ._client import RemoteRenderingClient
 from ._credentials import AccountKeyCredential
 
 __all__ = ["Emulator"]
+
+_DEFAULTS = _native.emulator_defaults()
+"""The emulator's own defaults (those of its CLI), so none is restated here."""
 
 
 class Emulator:
@@ -28,19 +35,19 @@ class Emulator:
     def __init__(
         self,
         *,
-        startup_delay: float = 5.0,
-        conversion_duration: float = 10.0,
-        time_scale: float = 1.0,
-        page_size: int = 100,
+        startup_delay: float = _DEFAULTS["startup_delay"],
+        conversion_duration: float = _DEFAULTS["conversion_duration"],
+        time_scale: float = _DEFAULTS["time_scale"],
+        page_size: int = _DEFAULTS["page_size"],
         faults: Optional[str] = None,
-        seed: int = 0,
+        seed: int = _DEFAULTS["seed"],
         tls: bool = False,
         cert_out: Union[str, "os.PathLike[str]", None] = None,
         state_file: Union[str, "os.PathLike[str]", None] = None,
         storage_root: Union[str, "os.PathLike[str]", None] = None,
         linked_storage: Optional[Sequence[str]] = None,
         region: Optional[str] = None,
-        token_lifetime: float = 86400.0,
+        token_lifetime: float = _DEFAULTS["token_lifetime"],
         accounts: Optional[Sequence[Tuple[str, str]]] = None,
     ) -> None:
         self._native = _native.Emulator(
@@ -105,6 +112,10 @@ class Emulator:
     def client(self, **options: Any) -> RemoteRenderingClient:
         """A blocking client of this emulator (``options`` override, e.g. ``poll_interval``)."""
         return RemoteRenderingClient(**{**self.client_options(), **options})
+
+    def aio_client(self, **options: Any) -> aio.RemoteRenderingClient:
+        """An asyncio client of this emulator (``options`` override, e.g. ``poll_interval``)."""
+        return aio.RemoteRenderingClient(**{**self.client_options(), **options})
 
     def advance_clock(self, seconds: float) -> None:
         """Moves emulated time forward: sessions get Ready, leases run out, conversions end."""

@@ -86,6 +86,15 @@ def ready_session(emu: Emulator, client: rr.RemoteRenderingClient) -> Callable[.
     return make
 
 
+def native_session(**fields: Any) -> dict:
+    """A session as the native module hands it over: every field of the core's model (the
+    core's table), unset ones None."""
+    names = next(m["fields"] for m in rr.VOCABULARY["models"] if m["name"] == "Session")
+    d = {name: None for name in names}
+    d.update({"size": "Standard", **fields})
+    return d
+
+
 def sas_settings(
     input_sas: str = "sv=2020-08-04&ss=b&sig=INPUTSECRET",
     output_sas: str = "sv=2020-08-04&ss=b&sig=OUTPUTSECRET",

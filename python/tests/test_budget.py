@@ -77,7 +77,7 @@ def test_bad_budgets_and_rates_are_refused_naming_the_field(emu, client, kwargs,
 def test_the_session_context_refuses_a_first_lease_over_the_budget(emu, client):
     # 30 minutes at 6 an hour cost 3.00.
     with pytest.raises(rr.InvalidInputError) as e:
-        with client.session(lease_minutes=30, budget=2.5, cost_rates=RATES):
+        with client.open_session(lease_minutes=30, budget=2.5, cost_rates=RATES):
             pass
     assert e.value.field == "lease.budget"
     assert "3.00" in str(e.value)

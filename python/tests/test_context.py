@@ -1,4 +1,4 @@
-"""``client.session()`` (sync and async) and ``client.keep_alive()``: a Ready session that is
+"""``client.open_session()`` (sync and async) and ``client.keep_alive()``: a Ready session that is
 always stopped, on normal exit, on an exception, on Ctrl-C and on task cancellation."""
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ def qclient(quick):
 
 
 def test_session_context_normal_exit(qclient):
-    with qclient.session(lease_minutes=10) as s:
+    with qclient.open_session(lease_minutes=10) as s:
         assert isinstance(s, rr.ManagedSession)
         assert s.session.status == READY
         assert s.session.lease_minutes == 10
@@ -76,7 +76,7 @@ def test_session_context_normal_exit(qclient):
 def test_session_context_waits_for_startup(emu, client):
     # The emulated clock is moved from another thread while the context waits for Ready.
     with once_started(client, "ctx-timer", lambda: emu.advance_clock(STARTUP_DELAY + 1)):
-        with client.session(session_id="ctx-timer", lease_minutes=10, timeout=10) as s:
+        with client.open_session(session_id="ctx-timer", lease_minutes=10, timeout=10) as s:
             assert s.session.status == READY
             assert s.id == "ctx-timer"
     assert client.get_session("ctx-timer").status == STOPPED
@@ -85,7 +85,7 @@ def test_session_context_waits_for_startup(emu, client):
 def test_session_context_exception_in_body(qclient):
     sid = None
     with pytest.raises(Boom, match="in the body"):
-        with qclient.session(session_id="ctx-boom", lease_minutes=10) as s:
+        with qclient.open_session(session_id="ctx-boom", lease_minutes=10) as s:
             sid = s.id
             raise Boom("in the body")
     assert sid == "ctx-boom"
@@ -94,21 +94,21 @@ def test_session_context_exception_in_body(qclient):
 
 def test_session_context_keyboard_interrupt_in_body(qclient):
     with pytest.raises(KeyboardInterrupt):
-        with qclient.session(session_id="ctx-kbd", lease_minutes=10):
+        with qclient.open_session(session_id="ctx-kbd", lease_minutes=10):
             raise KeyboardInterrupt
     assert qclient.get_session("ctx-kbd").status == STOPPED
 
 
 def test_session_context_progress(qclient):
     seen = []
-    with qclient.session(session_id="ctx-progress", lease_minutes=10, on_progress=lambda s: seen.append(s.status)):
+    with qclient.open_session(session_id="ctx-progress", lease_minutes=10, on_progress=lambda s: seen.append(s.status)):
         pass
     assert seen and seen[-1] == READY
 
 
 def test_session_context_wait_failure_stops_the_session(emu, client):
     with pytest.raises(rr.WaitTimeoutError) as info:
-        with client.session(session_id="ctx-timeout", lease_minutes=10, timeout=0.2):
+        with client.open_session(session_id="ctx-timeout", lease_minutes=10, timeout=0.2):
             pytest.fail("the body must not run")
     assert info.value.session.status == rr.SessionStatus.STARTING
     assert client.get_session("ctx-timeout").status == STOPPED
@@ -117,13 +117,13 @@ def test_session_context_wait_failure_stops_the_session(emu, client):
 def test_session_context_failed_session(emu, client):
     with once_started(client, "ctx-failed", lambda: emu.fail_session("ctx-failed")):
         with pytest.raises(rr.SessionFailedError) as info:
-            with client.session(session_id="ctx-failed", lease_minutes=10, timeout=10):
+            with client.open_session(session_id="ctx-failed", lease_minutes=10, timeout=10):
                 pytest.fail("the body must not run")
     assert info.value.session.status == rr.SessionStatus.ERROR
 
 
 def test_session_context_without_keep_alive(qclient):
-    with qclient.session(session_id="ctx-nokeep", lease_minutes=10, keep_alive=False) as s:
+    with qclient.open_session(session_id="ctx-nokeep", lease_minutes=10, keep_alive=False) as s:
         assert s.extensions == 0
     assert qclient.get_session("ctx-nokeep").status == STOPPED
 
@@ -134,14 +134,14 @@ def test_session_context_without_keep_alive(qclient):
 def test_async_session_context(quick):
     async def main():
         client = aio.RemoteRenderingClient(**quick.client_options(), poll_interval=POLL)
-        async with client.session(session_id="actx-1", lease_minutes=10) as s:
+        async with client.open_session(session_id="actx-1", lease_minutes=10) as s:
             assert isinstance(s, aio.ManagedSession)
             assert s.session.status == READY
             assert (await s.refresh()).status == READY
         assert (await client.get_session("actx-1")).status == STOPPED
 
         with pytest.raises(Boom):
-            async with client.session(session_id="actx-2", lease_minutes=10):
+            async with client.open_session(session_id="actx-2", lease_minutes=10):
                 raise Boom
         assert (await client.get_session("actx-2")).status == STOPPED
 
@@ -154,7 +154,7 @@ def test_async_session_context_task_cancelled_in_body(quick):
         inside = asyncio.Event()
 
         async def use():
-            async with client.session(session_id="actx-cancel", lease_minutes=10):
+            async with client.open_session(session_id="actx-cancel", lease_minutes=10):
                 inside.set()
                 await asyncio.sleep(3600)
 
@@ -172,7 +172,7 @@ def test_async_session_context_task_cancelled_in_body(quick):
 
 def test_async_session_context_cancelled_while_waiting_for_ready(emu, aclient):
     async def main():
-        task = asyncio.create_task(aclient.session(session_id="actx-enter", lease_minutes=10).__aenter__())
+        task = asyncio.create_task(aclient.open_session(session_id="actx-enter", lease_minutes=10).__aenter__())
         await asyncio.sleep(0.2)
         assert not task.done()
         task.cancel()
@@ -192,7 +192,7 @@ def test_async_session_context_cancelled_while_waiting_for_ready(emu, aclient):
 def test_async_session_context_wait_failure(emu, aclient):
     async def main():
         with pytest.raises(rr.WaitTimeoutError):
-            async with aclient.session(session_id="actx-timeout", lease_minutes=10, timeout=0.2):
+            async with aclient.open_session(session_id="actx-timeout", lease_minutes=10, timeout=0.2):
                 pytest.fail("the body must not run")
         assert (await aclient.get_session("actx-timeout")).status == STOPPED
 

@@ -204,7 +204,7 @@ def test_settings_repr_and_dict_hide_the_sas():
     # The SAS is kept for sending, and does not take part in comparisons.
     assert s.input_location.storage_container_read_list_sas == "sig=VERY-SECRET-IN"
     assert s == sas_settings(input_sas="other", output_sas="other")
-    assert s._to_wire()["inputLocation"]["storageContainerReadListSas"] == "sig=VERY-SECRET-IN"
+    assert s._to_native()["input_location"]["storage_container_read_list_sas"] == "sig=VERY-SECRET-IN"
 
 
 def test_conversion_settings_type_checked(client):

@@ -13,7 +13,7 @@ import pytest
 
 import remote_rendering as rr
 from remote_rendering import aio
-from conftest import make_ready, sas_settings
+from conftest import make_ready, native_session, sas_settings
 
 ALL_ERRORS = [
     rr.InvalidInputError,
@@ -26,7 +26,7 @@ ALL_ERRORS = [
     rr.ServiceError,
     rr.TransportError,
     rr.WaitTimeoutError,
-    rr.CancelledError,
+    rr.OperationCancelledError,
     rr.SessionFailedError,
     rr.ConversionFailedError,
     rr.ProtocolError,
@@ -304,7 +304,7 @@ def test_progress_callback_exception_propagates(client):
         raise Boom("from the callback")
 
     e = raised(client.wait_for_session, "cb-1", timeout=5, on_progress=progress)
-    # The wait is cancelled, and the callback's own exception (not rr.CancelledError) is raised.
+    # The wait is cancelled, and the callback's own exception (not rr.OperationCancelledError) is raised.
     assert type(e) is Boom
     assert str(e) == "from the callback"
     assert not isinstance(e, rr.RemoteRenderingError)
@@ -352,7 +352,7 @@ def test_progress_callback_exception_propagates_fleet(client):
 def test_every_class_derives_from_the_base_and_pickles(cls):
     assert issubclass(cls, rr.RemoteRenderingError)
     assert issubclass(rr.RemoteRenderingError, Exception)
-    session = rr.Session._from_wire({"id": "p-1", "status": "Ready", "size": "Standard", "creationTime": "2024-01-02T03:04:05.1234567Z"})
+    session = rr.Session._from_native(native_session(id="p-1", status="Ready", created_on="2024-01-02T03:04:05.1234567Z"))
     e = cls(
         "a message",
         status=418,

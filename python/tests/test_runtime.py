@@ -207,7 +207,7 @@ CTRL_C_OPEN_SCRIPT = RESTORE_SIGINT + textwrap.dedent(
     client = emu.client(poll_interval=0.05)
     print("waiting", flush=True)
     try:
-        with client.session(session_id="ctrl-c-open", lease_minutes=5, timeout=60):
+        with client.open_session(session_id="ctrl-c-open", lease_minutes=5, timeout=60):
             print("entered", flush=True)
     except KeyboardInterrupt:
         print("status", client.get_session("ctrl-c-open").status.value, flush=True)

@@ -12,7 +12,7 @@ import pytest
 
 import remote_rendering as rr
 from remote_rendering import aio
-from conftest import POLL, STARTUP_DELAY
+from conftest import POLL, STARTUP_DELAY, native_session
 
 READY = rr.SessionStatus.READY
 STARTING = rr.SessionStatus.STARTING
@@ -281,6 +281,6 @@ def test_unknown_enum_values_are_kept():
     assert not h.is_terminal
     assert rr.SessionSize("Huge").value == "Huge"
     assert rr.ConversionStatus("Paused").value == "Paused"
-    s = rr.Session._from_wire({"id": "x", "status": "Hibernating", "size": "Mega"})
+    s = rr.Session._from_native(native_session(id="x", status="Hibernating", size="Mega"))
     assert s.status.value == "Hibernating" and s.size.value == "Mega"
     assert json.loads(json.dumps(s.to_dict()))["status"] == "Hibernating"

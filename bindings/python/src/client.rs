@@ -1,15 +1,19 @@
 //! The native client: every core operation, blocking or as an asyncio future (the Python
-//! layer passes the running loop for the `aio` client). Results cross as the service's wire
-//! dictionaries; the Python layer turns them into models.
+//! layer passes the running loop for the `aio` client). Results cross as the core's public
+//! models (`models.rs`: dicts under the core's field names); the Python layer builds its
+//! dataclasses from them.
 
-use crate::convert::{error_to_py, from_py, model_to_py, to_py};
+use crate::cancel::PyCancelToken;
+use crate::convert::error_to_py;
+use crate::models::{settings_from_py, ToPy};
 use crate::runtime::{run, runtime, Failure};
 use futures_util::stream::{BoxStream, StreamExt};
 use pyo3::prelude::*;
 use pyo3::types::PyList;
+use remote_rendering::vocabulary::check_lease_minutes;
 use remote_rendering::{
-    Client, ClientConfig, ConversionSettings, Credential, Error, LeaseKeeper, LeaseOptions,
-    ManagedSession, RetryPolicy, SecretString, SessionOptions, SessionSize, WaitOptions,
+    Client, ClientConfig, Conversion, Credential, Error, LeaseKeeper, LeaseOptions, ManagedSession,
+    RetryPolicy, SecretString, Session, SessionOptions, SessionSize, WaitOptions,
 };
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -30,9 +34,18 @@ fn seconds(field: &'static str, value: Option<f64>) -> Result<Option<Duration>, 
     }
 }
 
-fn lease(field: &'static str, minutes: i64) -> Result<u32, Error> {
-    u32::try_from(minutes)
-        .map_err(|_| invalid(field, format!("must be between 0 and 1440, got {minutes}")))
+/// A count of the lease keeper's minutes from Python as the core's type. The core owns the
+/// rules (a step of at least one, a cap of at most 1440); this only refuses what `u32` cannot
+/// hold, a negative number or one past 4294967295, which no rule of the core could see.
+/// (A session's lease is checked by the core's `check_lease_minutes`, from any integer.)
+fn minutes(field: &'static str, value: i64) -> Result<u32, Error> {
+    u32::try_from(value).map_err(|_| {
+        if value < 0 {
+            invalid(field, format!("must be 0 or more, got {value}"))
+        } else {
+            invalid(field, format!("is too large, got {value}"))
+        }
+    })
 }
 
 /// A Python callable giving an Entra token, called on a blocking thread when the core needs
@@ -71,21 +84,25 @@ impl remote_rendering::TokenProvider for PyTokenProvider {
 /// The exception a progress callback raised, if it did.
 type CallbackFailure = Arc<Mutex<Option<PyErr>>>;
 
-/// The progress callback of a wait: converts each resource to its wire dictionary and calls
+/// The progress callback of a wait: converts each resource to its model dict and calls
 /// Python. An exception in the callback ends the wait and is raised from it.
-fn progress<T: serde::Serialize + Send + 'static>(
+fn progress<T: ToPy + Send + 'static>(
     callback: Option<Py<PyAny>>,
     event_loop: Option<&Bound<'_, PyAny>>,
+    user_cancel: Option<&PyCancelToken>,
 ) -> (
     Option<remote_rendering::ProgressFn<T>>,
     CallbackFailure,
     Option<tokio_util::sync::CancellationToken>,
 ) {
     let failed: CallbackFailure = Arc::new(Mutex::new(None));
+    // The wait's own token: cancelled with the caller's, or alone by a failing callback (which
+    // must not cancel the caller's token, that may serve other waits too).
+    let cancel = user_cancel.map(PyCancelToken::child);
     let Some(cb) = callback else {
-        return (None, failed, None);
+        return (None, failed, cancel);
     };
-    let cancel = tokio_util::sync::CancellationToken::new();
+    let cancel = cancel.unwrap_or_default();
     let sink = ProgressSink {
         callback: cb,
         failed: failed.clone(),
@@ -95,7 +112,7 @@ fn progress<T: serde::Serialize + Send + 'static>(
         // Blocking calls: the callback runs on the caller's thread, inside the wait.
         None => Box::new(move |resource: &T| {
             Python::attach(|py| {
-                if let Ok(d) = model_to_py(py, resource) {
+                if let Ok(d) = resource.to_py(py) {
                     sink.deliver(py, d.bind(py));
                 }
             })
@@ -106,7 +123,7 @@ fn progress<T: serde::Serialize + Send + 'static>(
             let sink = Python::attach(|py| Py::new(py, sink)).ok();
             Box::new(move |resource: &T| {
                 Python::attach(|py| {
-                    if let (Ok(d), Some(sink)) = (model_to_py(py, resource), sink.as_ref()) {
+                    if let (Ok(d), Some(sink)) = (resource.to_py(py), sink.as_ref()) {
                         let _ = event_loop
                             .bind(py)
                             .call_method1("call_soon_threadsafe", (sink.clone_ref(py), d));
@@ -167,8 +184,8 @@ fn wait_failure(e: Error, failed: &Mutex<Option<PyErr>>) -> Failure {
     }
 }
 
-fn wire<T: serde::Serialize>(py: Python<'_>, v: T) -> PyResult<Py<PyAny>> {
-    model_to_py(py, &v)
+fn model<T: ToPy>(py: Python<'_>, v: T) -> PyResult<Py<PyAny>> {
+    v.to_py(py)
 }
 
 fn none(py: Python<'_>, _: ()) -> PyResult<Py<PyAny>> {
@@ -305,14 +322,14 @@ impl PyClient {
             py,
             event_loop.as_ref(),
             async move {
-                let minutes = lease("lease_minutes", lease_minutes)?;
+                let minutes = check_lease_minutes("lease_minutes", lease_minutes)?;
                 Ok(
                     c.start_session(&session_id, SessionSize::parse(&size), minutes)
                         .await?
                         .into_inner(),
                 )
             },
-            wire,
+            model,
         )
     }
 
@@ -328,7 +345,7 @@ impl PyClient {
             py,
             event_loop.as_ref(),
             async move { Ok(c.get_session(&session_id).await?.into_inner()) },
-            wire,
+            model,
         )
     }
 
@@ -345,10 +362,10 @@ impl PyClient {
             py,
             event_loop.as_ref(),
             async move {
-                let minutes = lease("lease_minutes", lease_minutes)?;
+                let minutes = check_lease_minutes("lease_minutes", lease_minutes)?;
                 Ok(c.update_session(&session_id, minutes).await?.into_inner())
             },
-            wire,
+            model,
         )
     }
 
@@ -375,9 +392,7 @@ impl PyClient {
 
     fn list_sessions(&self) -> PyResult<PageStream> {
         let c = self.client()?;
-        let stream = c
-            .list_sessions()
-            .map(|r| r.map(|s| serde_json::to_value(s).expect("models serialise")));
+        let stream = c.list_sessions().map(|r| r.map(Item::Session));
         Ok(PageStream::new(stream.boxed()))
     }
 
@@ -390,18 +405,16 @@ impl PyClient {
         event_loop: Option<Bound<'_, PyAny>>,
     ) -> PyResult<Py<PyAny>> {
         let c = self.client()?;
-        let settings: Result<ConversionSettings, Error> =
-            serde_json::from_value(from_py(&settings)?)
-                .map_err(|e| invalid("settings", format!("not valid conversion settings: {e}")));
+        let settings = settings_from_py(&settings)?;
         run(
             py,
             event_loop.as_ref(),
             async move {
-                Ok(c.start_conversion(&conversion_id, settings?)
+                Ok(c.start_conversion(&conversion_id, settings)
                     .await?
                     .into_inner())
             },
-            wire,
+            model,
         )
     }
 
@@ -417,19 +430,18 @@ impl PyClient {
             py,
             event_loop.as_ref(),
             async move { Ok(c.get_conversion(&conversion_id).await?.into_inner()) },
-            wire,
+            model,
         )
     }
 
     fn list_conversions(&self) -> PyResult<PageStream> {
         let c = self.client()?;
-        let stream = c
-            .list_conversions()
-            .map(|r| r.map(|s| serde_json::to_value(s).expect("models serialise")));
+        let stream = c.list_conversions().map(|r| r.map(Item::Conversion));
         Ok(PageStream::new(stream.boxed()))
     }
 
-    #[pyo3(signature = (session_id, poll_interval=None, timeout=None, on_progress=None, event_loop=None))]
+    #[pyo3(signature = (session_id, poll_interval=None, timeout=None, on_progress=None, cancel=None, event_loop=None))]
+    #[allow(clippy::too_many_arguments)]
     fn wait_for_session(
         &self,
         py: Python<'_>,
@@ -437,10 +449,11 @@ impl PyClient {
         poll_interval: Option<f64>,
         timeout: Option<f64>,
         on_progress: Option<Py<PyAny>>,
+        cancel: Option<PyRef<'_, PyCancelToken>>,
         event_loop: Option<Bound<'_, PyAny>>,
     ) -> PyResult<Py<PyAny>> {
         let c = self.client()?;
-        let (cb, failed, cancel) = progress(on_progress, event_loop.as_ref());
+        let (cb, failed, cancel) = progress(on_progress, event_loop.as_ref(), cancel.as_deref());
         run(
             py,
             event_loop.as_ref(),
@@ -450,11 +463,12 @@ impl PyClient {
                     .await
                     .map_err(|e| wait_failure(e, &failed))
             },
-            wire,
+            model,
         )
     }
 
-    #[pyo3(signature = (conversion_id, poll_interval=None, timeout=None, on_progress=None, event_loop=None))]
+    #[pyo3(signature = (conversion_id, poll_interval=None, timeout=None, on_progress=None, cancel=None, event_loop=None))]
+    #[allow(clippy::too_many_arguments)]
     fn wait_for_conversion(
         &self,
         py: Python<'_>,
@@ -462,10 +476,11 @@ impl PyClient {
         poll_interval: Option<f64>,
         timeout: Option<f64>,
         on_progress: Option<Py<PyAny>>,
+        cancel: Option<PyRef<'_, PyCancelToken>>,
         event_loop: Option<Bound<'_, PyAny>>,
     ) -> PyResult<Py<PyAny>> {
         let c = self.client()?;
-        let (cb, failed, cancel) = progress(on_progress, event_loop.as_ref());
+        let (cb, failed, cancel) = progress(on_progress, event_loop.as_ref(), cancel.as_deref());
         run(
             py,
             event_loop.as_ref(),
@@ -475,12 +490,13 @@ impl PyClient {
                     .await
                     .map_err(|e| wait_failure(e, &failed))
             },
-            wire,
+            model,
         )
     }
 
-    /// One result per id: a wire dictionary, or the exception for that session.
-    #[pyo3(signature = (session_ids, poll_interval=None, timeout=None, on_progress=None, event_loop=None))]
+    /// One result per id: a session dict, or the exception for that session.
+    #[pyo3(signature = (session_ids, poll_interval=None, timeout=None, on_progress=None, cancel=None, event_loop=None))]
+    #[allow(clippy::too_many_arguments)]
     fn wait_for_sessions(
         &self,
         py: Python<'_>,
@@ -488,10 +504,11 @@ impl PyClient {
         poll_interval: Option<f64>,
         timeout: Option<f64>,
         on_progress: Option<Py<PyAny>>,
+        cancel: Option<PyRef<'_, PyCancelToken>>,
         event_loop: Option<Bound<'_, PyAny>>,
     ) -> PyResult<Py<PyAny>> {
         let c = self.client()?;
-        let (cb, failed, cancel) = progress(on_progress, event_loop.as_ref());
+        let (cb, failed, cancel) = progress(on_progress, event_loop.as_ref(), cancel.as_deref());
         run(
             py,
             event_loop.as_ref(),
@@ -512,7 +529,7 @@ impl PyClient {
                 let list = PyList::empty(py);
                 for r in results {
                     match r {
-                        Ok(s) => list.append(model_to_py(py, &s)?)?,
+                        Ok(s) => list.append(s.to_py(py)?)?,
                         Err(e) => list.append(error_to_py(py, e).into_value(py))?,
                     }
                 }
@@ -523,7 +540,7 @@ impl PyClient {
 
     /// Starts, waits for Ready and keeps alive; the returned handle stops the session.
     #[pyo3(signature = (session_id, size, lease_minutes, keep_alive=None, poll_interval=None, timeout=None,
-        on_progress=None, event_loop=None))]
+        on_progress=None, cancel=None, event_loop=None))]
     #[allow(clippy::too_many_arguments)]
     fn open_session(
         &self,
@@ -535,11 +552,12 @@ impl PyClient {
         poll_interval: Option<f64>,
         timeout: Option<f64>,
         on_progress: Option<Py<PyAny>>,
+        cancel: Option<PyRef<'_, PyCancelToken>>,
         event_loop: Option<Bound<'_, PyAny>>,
     ) -> PyResult<Py<PyAny>> {
         let c = self.client()?;
         let keep_alive = keep_alive.map(|k| lease_options(&k)).transpose()?;
-        let (cb, failed, cancel) = progress(on_progress, event_loop.as_ref());
+        let (cb, failed, cancel) = progress(on_progress, event_loop.as_ref(), cancel.as_deref());
         run(
             py,
             event_loop.as_ref(),
@@ -548,7 +566,7 @@ impl PyClient {
                 let options = SessionOptions {
                     id: session_id,
                     size: SessionSize::parse(&size),
-                    lease_minutes: lease("lease_minutes", lease_minutes)?,
+                    lease_minutes: check_lease_minutes("lease_minutes", lease_minutes)?,
                     keep_alive,
                     wait: wait_options(poll_interval, timeout, cb, cancel)?,
                 };
@@ -557,7 +575,7 @@ impl PyClient {
                     .map_err(|e| wait_failure(e, &failed))
             },
             |py, managed| {
-                let session = model_to_py(py, managed.session())?;
+                let session = managed.session().to_py(py)?;
                 Ok(Py::new(
                     py,
                     PyManagedSession {
@@ -614,9 +632,7 @@ fn lease_options(d: &Bound<'_, PyAny>) -> PyResult<Result<LeaseOptions, Error>> 
             None => Ok(Ok(None)),
             Some(v) => {
                 let n: i64 = v.extract()?;
-                Ok(u32::try_from(n)
-                    .map(Some)
-                    .map_err(|_| invalid(field, format!("must be 0 or more, got {n}"))))
+                Ok(minutes(field, n).map(Some))
             }
         }
     };
@@ -629,11 +645,11 @@ fn lease_options(d: &Bound<'_, PyAny>) -> PyResult<Result<LeaseOptions, Error>> 
             }
         };
     }
-    set!(step_minutes, "keep_alive.step_minutes");
-    set!(margin_minutes, "keep_alive.margin_minutes");
-    set!(max_total_minutes, "keep_alive.max_total_minutes");
+    set!(step_minutes, "lease.step_minutes");
+    set!(margin_minutes, "lease.margin_minutes");
+    set!(max_total_minutes, "lease.max_total_minutes");
     if let Some(v) = get("check_interval")? {
-        match seconds("keep_alive.check_interval", Some(v.extract()?)) {
+        match seconds("lease.check_interval", Some(v.extract()?)) {
             Ok(Some(d)) => o.check_interval = d,
             Ok(None) => {}
             Err(e) => return Ok(Err(e)),
@@ -660,15 +676,31 @@ fn lease_options(d: &Bound<'_, PyAny>) -> PyResult<Result<LeaseOptions, Error>> 
     Ok(Ok(o))
 }
 
+/// One item of a list.
+enum Item {
+    Session(Session),
+    Conversion(Conversion),
+}
+
+impl ToPy for Item {
+    fn to_py(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        match self {
+            Item::Session(s) => s.to_py(py),
+            Item::Conversion(c) => c.to_py(py),
+        }
+    }
+}
+
+type Items = BoxStream<'static, remote_rendering::Result<Item>>;
+
 /// Pages of a list, read as the iterator advances.
 #[pyclass(module = "remote_rendering._native", frozen)]
 pub struct PageStream {
-    stream:
-        Arc<tokio::sync::Mutex<BoxStream<'static, remote_rendering::Result<serde_json::Value>>>>,
+    stream: Arc<tokio::sync::Mutex<Items>>,
 }
 
 impl PageStream {
-    fn new(stream: BoxStream<'static, remote_rendering::Result<serde_json::Value>>) -> Self {
+    fn new(stream: Items) -> Self {
         PageStream {
             stream: Arc::new(tokio::sync::Mutex::new(stream)),
         }
@@ -677,7 +709,7 @@ impl PageStream {
 
 #[pymethods]
 impl PageStream {
-    /// The next item's wire dictionary, or `None` at the end.
+    /// The next item (a model dict), or `None` at the end.
     #[pyo3(signature = (event_loop=None))]
     fn next(&self, py: Python<'_>, event_loop: Option<Bound<'_, PyAny>>) -> PyResult<Py<PyAny>> {
         let stream = self.stream.clone();
@@ -688,10 +720,7 @@ impl PageStream {
                 let item = stream.lock().await.next().await;
                 item.transpose().map_err(Failure::from)
             },
-            |py, v: Option<serde_json::Value>| match v {
-                Some(v) => to_py(py, &v),
-                None => Ok(py.None()),
-            },
+            |py, v: Option<Item>| v.to_py(py),
         )
     }
 }
@@ -780,7 +809,7 @@ impl PyLeaseKeeper {
             .ok()
             .and_then(|g| g.as_ref().and_then(LeaseKeeper::latest));
         match latest {
-            Some(s) => model_to_py(py, &s),
+            Some(s) => s.to_py(py),
             None => Ok(py.None()),
         }
     }

@@ -1,10 +1,10 @@
-//! Crossing the boundary: JSON values to Python objects and back (the Python layer builds its
-//! models from the service's wire dictionaries), and core errors to the Python exceptions of
-//! `remote_rendering._errors`.
+//! Crossing the boundary: JSON values to Python objects (the emulator's statistics), and core
+//! errors to the Python exceptions of `remote_rendering._errors` (the class is the one the
+//! core's table names for the code).
 
-use pyo3::exceptions::{PyTypeError, PyValueError};
+use crate::models::ToPy;
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
+use pyo3::types::{PyBool, PyDict, PyList, PyString};
 use remote_rendering::Error;
 use serde_json::Value;
 
@@ -40,50 +40,6 @@ pub fn to_py(py: Python<'_>, v: &Value) -> PyResult<Py<PyAny>> {
     })
 }
 
-pub fn from_py(obj: &Bound<'_, PyAny>) -> PyResult<Value> {
-    if obj.is_none() {
-        return Ok(Value::Null);
-    }
-    if obj.is_instance_of::<PyBool>() {
-        return Ok(Value::Bool(obj.extract()?));
-    }
-    if obj.is_instance_of::<PyInt>() {
-        return Ok(Value::from(obj.extract::<i64>()?));
-    }
-    if obj.is_instance_of::<PyFloat>() {
-        return Ok(serde_json::Number::from_f64(obj.extract()?)
-            .map(Value::Number)
-            .unwrap_or(Value::Null));
-    }
-    if let Ok(s) = obj.cast::<PyString>() {
-        return Ok(Value::String(s.extract::<String>()?));
-    }
-    if let Ok(d) = obj.cast::<PyDict>() {
-        let mut map = serde_json::Map::new();
-        for (k, v) in d.iter() {
-            map.insert(k.extract::<String>()?, from_py(&v)?);
-        }
-        return Ok(Value::Object(map));
-    }
-    if obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>() {
-        let mut items = Vec::new();
-        for item in obj.try_iter()? {
-            items.push(from_py(&item?)?);
-        }
-        return Ok(Value::Array(items));
-    }
-    Err(PyTypeError::new_err(format!(
-        "cannot send a {} to the service",
-        obj.get_type().name()?
-    )))
-}
-
-/// A model as a wire dictionary.
-pub fn model_to_py<T: serde::Serialize>(py: Python<'_>, model: &T) -> PyResult<Py<PyAny>> {
-    let v = serde_json::to_value(model).map_err(|e| PyValueError::new_err(e.to_string()))?;
-    to_py(py, &v)
-}
-
 /// A core error as the matching `remote_rendering` exception.
 pub fn error_to_py(py: Python<'_>, e: Error) -> PyErr {
     let build = || -> PyResult<PyErr> {
@@ -96,13 +52,13 @@ pub fn error_to_py(py: Python<'_>, e: Error) -> PyErr {
         kwargs.set_item("field", e.field())?;
         kwargs.set_item("retriable", e.is_retriable())?;
         if let Some(details) = e.service_error() {
-            kwargs.set_item("details", model_to_py(py, details)?)?;
+            kwargs.set_item("details", details.to_py(py)?)?;
         }
         if let Some(s) = e.session() {
-            kwargs.set_item("session", model_to_py(py, s)?)?;
+            kwargs.set_item("session", s.to_py(py)?)?;
         }
         if let Some(c) = e.conversion() {
-            kwargs.set_item("conversion", model_to_py(py, c)?)?;
+            kwargs.set_item("conversion", c.to_py(py)?)?;
         }
         let make = py
             .import("remote_rendering._errors")?

@@ -41,54 +41,77 @@ fn string_error(e: String) -> PyErr {
     PyValueError::new_err(e)
 }
 
+/// The emulator's defaults of the options Python exposes (seconds for durations), for the
+/// signature of `remote_rendering.emulator.Emulator`.
+#[pyfunction]
+pub fn emulator_defaults(py: Python<'_>) -> PyResult<Py<PyAny>> {
+    let d = EmulatorConfig::default();
+    let out = pyo3::types::PyDict::new(py);
+    out.set_item("startup_delay", d.startup_delay.as_secs_f64())?;
+    out.set_item("conversion_duration", d.conversion_duration.as_secs_f64())?;
+    out.set_item("time_scale", d.time_scale)?;
+    out.set_item("page_size", d.page_size)?;
+    out.set_item("seed", d.seed)?;
+    out.set_item("token_lifetime", d.token_lifetime.as_secs_f64())?;
+    Ok(out.into_any().unbind())
+}
+
 #[pymethods]
 impl PyEmulator {
     #[new]
-    #[pyo3(signature = (*, startup_delay=5.0, conversion_duration=10.0, time_scale=1.0, page_size=100, faults=None,
-        seed=0, tls=false, cert_out=None, state_file=None, storage_root=None, linked_storage=None, region=None,
-        token_lifetime=86400.0, accounts=None, listen=None))]
+    /// Every option left out (`None`) is the emulator's own default (`EmulatorConfig::default()`,
+    /// the same as its CLI's), so no default is restated here.
+    #[pyo3(signature = (*, startup_delay=None, conversion_duration=None, time_scale=None, page_size=None,
+        faults=None, seed=None, tls=false, cert_out=None, state_file=None, storage_root=None, linked_storage=None,
+        region=None, token_lifetime=None, accounts=None, listen=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
-        startup_delay: f64,
-        conversion_duration: f64,
-        time_scale: f64,
-        page_size: usize,
+        startup_delay: Option<f64>,
+        conversion_duration: Option<f64>,
+        time_scale: Option<f64>,
+        page_size: Option<usize>,
         faults: Option<String>,
-        seed: u64,
+        seed: Option<u64>,
         tls: bool,
         cert_out: Option<PathBuf>,
         state_file: Option<PathBuf>,
         storage_root: Option<PathBuf>,
         linked_storage: Option<Vec<String>>,
         region: Option<String>,
-        token_lifetime: f64,
+        token_lifetime: Option<f64>,
         accounts: Option<Vec<(String, String)>>,
         listen: Option<String>,
     ) -> PyResult<Self> {
+        let defaults = EmulatorConfig::default();
+        let or = |field: &str, v: Option<f64>, d: Duration| v.map_or(Ok(d), |v| secs(field, v));
         let mut config = EmulatorConfig {
-            startup_delay: secs("startup_delay", startup_delay)?,
-            conversion_duration: secs("conversion_duration", conversion_duration)?,
-            time_scale,
-            page_size,
+            startup_delay: or("startup_delay", startup_delay, defaults.startup_delay)?,
+            conversion_duration: or(
+                "conversion_duration",
+                conversion_duration,
+                defaults.conversion_duration,
+            )?,
+            time_scale: time_scale.unwrap_or(defaults.time_scale),
+            page_size: page_size.unwrap_or(defaults.page_size),
             faults: faults
                 .as_deref()
                 .map(FaultPlan::parse)
                 .transpose()
                 .map_err(string_error)?
                 .unwrap_or_default(),
-            seed,
+            seed: seed.unwrap_or(defaults.seed),
             tls: tls.then_some(TlsConfig { cert_out }),
             state_file,
             storage_root,
             linked_storage: linked_storage.unwrap_or_default(),
-            token_lifetime: secs("token_lifetime", token_lifetime)?,
+            token_lifetime: or("token_lifetime", token_lifetime, defaults.token_lifetime)?,
             accounts: accounts
                 .unwrap_or_default()
                 .into_iter()
                 .map(|(id, key)| Account::new(id, key))
                 .collect(),
-            ..EmulatorConfig::default()
+            ..defaults
         };
         if let Some(r) = region {
             config.region = r;

@@ -1,94 +1,62 @@
-//! Rust `tracing` events reach Python's `logging` logger `remote_rendering`.
+//! The core's log stream (`remote_rendering::log`) reaches Python's `logging`: a record of
+//! target `remote_rendering::retry` goes to the logger `remote_rendering.retry`, and so on (a
+//! target outside the core's, the embedded emulator's, under `remote_rendering.` too).
 //!
-//! Only events at or above the level the Python layer set (from the logger's effective level,
-//! read when a client is created) cross over, so a quiet logger costs nothing per request.
+//! Only records at or above the level the Python layer set (the `remote_rendering` logger's
+//! effective level, read when a client is created) are delivered, so a quiet logger costs
+//! nothing per request. The core puts no secret in a record.
 
 use pyo3::prelude::*;
-use std::fmt::Write;
-use std::sync::atomic::{AtomicU8, Ordering};
-use tracing::field::{Field, Visit};
-use tracing::{Event, Level, Subscriber};
-use tracing_subscriber::layer::{Context, Layer};
+use remote_rendering::log::{set_sink, LogLevel, LogRecord};
+use std::sync::Arc;
 
-/// Python levels: 10 debug, 20 info, 30 warning, 40 error; 0 forwards everything, 255 nothing.
-static THRESHOLD: AtomicU8 = AtomicU8::new(30);
-
-fn python_level(level: &Level) -> u8 {
-    match *level {
-        Level::ERROR => 40,
-        Level::WARN => 30,
-        Level::INFO => 20,
-        Level::DEBUG => 10,
-        Level::TRACE => 5,
+/// Python's number for a level (`logging.WARNING` is 30).
+fn python_level(level: LogLevel) -> u8 {
+    match level {
+        LogLevel::Error => 40,
+        LogLevel::Warn => 30,
+        LogLevel::Info => 20,
+        LogLevel::Debug => 10,
+        LogLevel::Trace => 5,
     }
 }
 
+/// The most verbose core level a Python threshold wants; `None` when it wants none.
+fn core_level(threshold: u8) -> Option<LogLevel> {
+    [
+        LogLevel::Trace,
+        LogLevel::Debug,
+        LogLevel::Info,
+        LogLevel::Warn,
+        LogLevel::Error,
+    ]
+    .into_iter()
+    .find(|l| python_level(*l) >= threshold)
+}
+
+fn deliver(record: &LogRecord) {
+    // Never let logging fail a call; an interpreter shutting down just drops the record.
+    let _ = Python::try_attach(|py| -> PyResult<()> {
+        // Every record goes under the package's logger (whose NullHandler keeps an unconfigured
+        // app's stderr quiet), also those of the embedded emulator (`remote_rendering_emulator`).
+        let dotted = record.target.replace("::", ".");
+        let name = if dotted == "remote_rendering" || dotted.starts_with("remote_rendering.") {
+            dotted
+        } else {
+            format!("remote_rendering.{dotted}")
+        };
+        let logger = py.import("logging")?.call_method1("getLogger", (name,))?;
+        logger.call_method1("log", (python_level(record.level), record.message.as_str()))?;
+        Ok(())
+    });
+}
+
+/// Delivers records at or above the Python level `threshold` (0: all, 255: none).
 #[pyfunction]
-pub fn _set_log_level(level: u8) {
-    THRESHOLD.store(level, Ordering::SeqCst);
-    // Callsites cached as disabled at the old level are asked again.
-    tracing::callsite::rebuild_interest_cache();
-}
-
-#[derive(Default)]
-struct Message {
-    text: String,
-    fields: String,
-}
-
-impl Visit for Message {
-    fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
-        if field.name() == "message" {
-            let _ = write!(self.text, "{value:?}");
-        } else {
-            let _ = write!(self.fields, " {}={value:?}", field.name());
-        }
-    }
-
-    fn record_str(&mut self, field: &Field, value: &str) {
-        if field.name() == "message" {
-            self.text.push_str(value);
-        } else {
-            let _ = write!(self.fields, " {}={value}", field.name());
-        }
-    }
-}
-
-pub struct PythonLogging;
-
-impl<S: Subscriber> Layer<S> for PythonLogging {
-    /// The threshold changes at run time: never let a callsite be cached as always off.
-    fn register_callsite(
-        &self,
-        metadata: &'static tracing::Metadata<'static>,
-    ) -> tracing::subscriber::Interest {
-        if metadata.target().starts_with("remote_rendering") {
-            tracing::subscriber::Interest::sometimes()
-        } else {
-            tracing::subscriber::Interest::never()
-        }
-    }
-
-    fn enabled(&self, metadata: &tracing::Metadata<'_>, _: Context<'_, S>) -> bool {
-        metadata.target().starts_with("remote_rendering")
-            && python_level(metadata.level()) >= THRESHOLD.load(Ordering::Relaxed)
-    }
-
-    fn on_event(&self, event: &Event<'_>, _: Context<'_, S>) {
-        let level = python_level(event.metadata().level());
-        if level < THRESHOLD.load(Ordering::Relaxed) {
-            return;
-        }
-        let mut m = Message::default();
-        event.record(&mut m);
-        let line = format!("{}{}", m.text, m.fields);
-        // Never let logging fail a call; an interpreter shutting down just drops the line.
-        let _ = Python::try_attach(|py| -> PyResult<()> {
-            let logger = py
-                .import("logging")?
-                .call_method1("getLogger", ("remote_rendering",))?;
-            logger.call_method1("log", (level, line))?;
-            Ok(())
-        });
-    }
+pub fn _set_log_level(py: Python<'_>, threshold: u8) {
+    // The GIL is released: set_sink waits for a record being delivered, which needs the GIL.
+    py.detach(|| match core_level(threshold) {
+        Some(level) => set_sink(Some(Arc::new(deliver)), level),
+        None => set_sink(None, LogLevel::Error),
+    });
 }

@@ -2,12 +2,19 @@
 //! blocking (GIL released, Ctrl-C noticed within 100 ms) or as an asyncio future (cancelling
 //! it aborts the Rust task).
 //!
+//! A panic inside a call (a bug of the core or of this binding) is caught where the future is
+//! polled and raised as `InternalError`, blocking or asyncio: it never unwinds into Python and
+//! never leaves an asyncio future pending forever.
+//!
 //! The runtime is rebuilt in a child after `os.fork()`: the parent's worker threads do not
 //! exist there. The parent's runtime is leaked in the child, never dropped (dropping it would
 //! wait for threads that are gone).
 
+use futures_util::FutureExt;
 use pyo3::prelude::*;
+use std::any::Any;
 use std::future::Future;
+use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::runtime::Runtime;
@@ -110,6 +117,29 @@ impl Failure {
 
 pub type Outcome<T> = Result<T, Failure>;
 
+/// The `INTERNAL_ERROR` of a caught panic, with its message.
+fn panicked(payload: Box<dyn Any + Send>) -> Failure {
+    let what = payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic without a message".to_owned());
+    Failure::Core(remote_rendering::Error::new(
+        remote_rendering::ErrorKind::Internal,
+        format!("internal error (a bug of remote-rendering, please report it): {what}"),
+    ))
+}
+
+/// `fut` with its panics caught as `InternalError`.
+fn unwind_safe<F, T>(fut: F) -> impl Future<Output = Outcome<T>> + Send
+where
+    F: Future<Output = Outcome<T>> + Send,
+{
+    AssertUnwindSafe(fut)
+        .catch_unwind()
+        .map(|r| r.unwrap_or_else(|payload| Err(panicked(payload))))
+}
+
 /// Runs `fut` blocking (no event loop given) or as an asyncio future of `event_loop`, and
 /// converts its result to a Python object.
 pub fn run<F, T>(
@@ -122,6 +152,7 @@ where
     F: Future<Output = Outcome<T>> + Send + 'static,
     T: Send + 'static,
 {
+    let fut = unwind_safe(fut);
     match event_loop {
         None => match block_on(py, fut)? {
             Ok(v) => convert(py, v),
@@ -150,6 +181,7 @@ where
         .unbind();
     let loop_ref = event_loop.clone().unbind();
     let fut_ref = py_future.clone().unbind();
+    let fut = unwind_safe(fut);
     let task = runtime().spawn(async move {
         let out = fut.await;
         Python::attach(|py| {

@@ -2,7 +2,8 @@
 # The C/C++ binding's whole check, as `make test` runs it (bash bindings/c/test.sh):
 #
 #   1. cargo builds the library (debug), which regenerates include/remote_rendering.h;
-#      the committed header must be unchanged by that
+#      the committed header must be unchanged by that; the binding's modules import each
+#      other in no circle
 #   2. the CMake package is configured, built and installed into target/c-build/install
 #   3. the test suite (GoogleTest, C API and C++ wrapper) and examples/cpp are built against
 #      that installed package (find_package(RemoteRendering)), and the example runs, linked
@@ -25,7 +26,7 @@ CARGO=${CARGO:-cargo}
 
 step() { printf '\n==> %s\n' "$*"; }
 
-for tool in "$CARGO" cmake gcc g++ readelf git; do
+for tool in "$CARGO" cmake gcc g++ readelf git tsort; do
   if ! command -v "$tool" >/dev/null 2>&1; then
     echo "bindings/c/test.sh: '$tool' is missing (Debian: apt-get install -y cmake g++ libgtest-dev)" >&2
     exit 1
@@ -45,6 +46,19 @@ if ! git diff --exit-code -- include/remote_rendering.h; then
   exit 1
 fi
 echo "include/remote_rendering.h is up to date"
+
+step "the binding's modules import each other in no circle (tsort of their crate:: imports)"
+edges=$(for f in bindings/c/src/*.rs; do
+  m=$(basename "$f" .rs)
+  [ "$m" = lib ] && continue
+  # `$crate::` inside a macro is the module itself; every other `crate::m` is an import of m.
+  grep -oE '(^|[^$])crate::[a-z_]+' "$f" | sed -E 's/.*crate:://' | sort -u | sed "s/^/$m /"
+done)
+if ! tsort <<<"$edges" >/dev/null; then
+  echo "the modules of bindings/c/src import each other in a circle (tsort names it above)" >&2
+  exit 1
+fi
+echo "$(wc -l <<<"$edges") imports between $(ls bindings/c/src/*.rs | wc -l) modules, no circle"
 
 step "CMake package: configure, build, install into $PREFIX"
 cmake -S bindings/c -B "$BUILD/package" -DRR_CARGO_PROFILE=debug -DRR_BUILD_WITH_CARGO=OFF \

@@ -1,14 +1,43 @@
 //! `rr_error`: everything known about a failure (status, code string, message, HTTP status,
 //! MS-CV, retry-after, the service's error, the resource as last seen), owned by the caller and
 //! freed with `rr_error_free`. Its accessors cannot fail: given NULL they return NULL or zero.
+//! Also [`Failure`], what a call's body fails with before it becomes an `rr_error`.
 //!
 //! Messages never contain secrets: the core's messages never do, and a string argument that is
 //! NULL or not UTF-8 is named, never echoed.
 
-use crate::ffi::{cstring, ffi_value, free, opt_ptr, Failure};
-use crate::models::{rr_conversion, rr_session};
+use crate::cstr::{cstring, opt_ptr};
+use crate::handle::free;
+use crate::panic::ffi_value;
 use crate::status::{code_of, rr_status, status_of};
+use crate::views::{rr_conversion, rr_session};
 use std::ffi::{c_char, CString};
+
+/// Why a call did not succeed, before it becomes a status (and an `rr_error`).
+pub(crate) enum Failure {
+    /// An error of the core (or one built with the core's kinds, e.g. a refused value).
+    Core(remote_rendering::Error),
+    /// An error reported before and kept (an operation's outcome, asked for again).
+    Reported(Box<rr_error>),
+    /// The parameter of this name was NULL.
+    Null(&'static str),
+    /// The parameter of this name was not valid UTF-8 (its bytes are never echoed: it may be a
+    /// secret).
+    Utf8(&'static str),
+    /// Code of this library panicked (the message of the panic).
+    Panic(String),
+    /// Not a failure: an operation is still running (`RR_STATUS_PENDING`, no `rr_error`).
+    Pending,
+}
+
+impl From<remote_rendering::Error> for Failure {
+    fn from(e: remote_rendering::Error) -> Self {
+        Failure::Core(e)
+    }
+}
+
+/// What an exported body returns.
+pub(crate) type Outcome<T = ()> = Result<T, Failure>;
 
 /// A failure: returned through the optional `rr_error **err` of every call; free it with
 /// `rr_error_free()`. Immutable, so it may be read from any thread.

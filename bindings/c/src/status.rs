@@ -3,7 +3,7 @@
 //! Values are explicit and never renumbered: a new core kind gets a new number at the end of
 //! the kinds' range; a status is never reused.
 
-use crate::ffi::ffi_value;
+use crate::panic::ffi_value;
 use remote_rendering::ErrorKind;
 use std::ffi::{c_char, CString};
 use std::sync::OnceLock;

@@ -1,0 +1,181 @@
+//! The service's resources as C sees them: `rr_session` and `rr_conversion` (immutable
+//! snapshots whose strings are kept as C strings, so that getters can lend them) and
+//! `rr_conversion_settings` (what a conversion reads and writes). Only the types and their
+//! construction: the exported getters are in `models` and `conversion_settings`, so that
+//! `rr_error` can carry a snapshot without a circle.
+//!
+//! Names follow the vocabulary of every language: the service's `maxLeaseTimeMinutes` is
+//! `lease_minutes`, `elapsedTimeMinutes` is `elapsed_minutes`, `creationTime` is `created_on`.
+
+use crate::cstr::cstring;
+use remote_rendering::{Conversion, ConversionSettings, ConversionStatus, Session, SessionStatus};
+use std::ffi::{c_char, CString};
+
+/// The state of a session. `RR_SESSION_STATUS_UNKNOWN` is a value this version does not know
+/// (`rr_session_get_status_text()` gives it).
+#[repr(u32)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[allow(non_camel_case_types)]
+pub enum rr_session_status {
+    #[default]
+    RR_SESSION_STATUS_UNKNOWN = 0,
+    RR_SESSION_STATUS_STARTING = 1,
+    RR_SESSION_STATUS_READY = 2,
+    /// Stopped by a client; terminal.
+    RR_SESSION_STATUS_STOPPED = 3,
+    /// The lease ran out; terminal.
+    RR_SESSION_STATUS_EXPIRED = 4,
+    /// Startup failed; terminal.
+    RR_SESSION_STATUS_ERROR = 5,
+}
+
+/// The state of a conversion. `RR_CONVERSION_STATUS_UNKNOWN` is a value this version does not
+/// know (`rr_conversion_get_status_text()` gives it).
+#[repr(u32)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[allow(non_camel_case_types)]
+pub enum rr_conversion_status {
+    #[default]
+    RR_CONVERSION_STATUS_UNKNOWN = 0,
+    RR_CONVERSION_STATUS_NOT_STARTED = 1,
+    RR_CONVERSION_STATUS_RUNNING = 2,
+    /// Terminal.
+    RR_CONVERSION_STATUS_SUCCEEDED = 3,
+    /// Terminal.
+    RR_CONVERSION_STATUS_FAILED = 4,
+    /// Terminal.
+    RR_CONVERSION_STATUS_CANCELLED = 5,
+}
+
+/// A rendering session as the service last described it. Immutable: safe to read from any
+/// thread. Free with `rr_session_free()`.
+#[derive(Clone, Debug)]
+pub struct rr_session {
+    pub(crate) inner: Session,
+    pub(crate) id: CString,
+    pub(crate) status_text: CString,
+    pub(crate) size: CString,
+    pub(crate) hostname: Option<CString>,
+    pub(crate) created_on: Option<CString>,
+    pub(crate) error_code: Option<CString>,
+    pub(crate) error_message: Option<CString>,
+}
+
+impl rr_session {
+    pub(crate) fn new(inner: Session) -> rr_session {
+        rr_session {
+            id: cstring(&inner.id),
+            status_text: cstring(inner.status.as_str()),
+            size: cstring(inner.size.as_str()),
+            hostname: inner.hostname.as_deref().map(cstring),
+            created_on: inner.creation_time.as_ref().map(|t| cstring(t.as_str())),
+            error_code: inner.error.as_ref().map(|e| cstring(&e.code)),
+            error_message: inner.error.as_ref().map(|e| cstring(&e.message)),
+            inner,
+        }
+    }
+
+    pub(crate) fn id_ptr(&self) -> *const c_char {
+        self.id.as_ptr()
+    }
+
+    pub(crate) fn status(&self) -> rr_session_status {
+        use rr_session_status::*;
+        match self.inner.status {
+            SessionStatus::Starting => RR_SESSION_STATUS_STARTING,
+            SessionStatus::Ready => RR_SESSION_STATUS_READY,
+            SessionStatus::Stopped => RR_SESSION_STATUS_STOPPED,
+            SessionStatus::Expired => RR_SESSION_STATUS_EXPIRED,
+            SessionStatus::Error => RR_SESSION_STATUS_ERROR,
+            SessionStatus::Unknown(_) => RR_SESSION_STATUS_UNKNOWN,
+        }
+    }
+}
+
+/// An asset conversion as the service last described it. Immutable: safe to read from any
+/// thread. Free with `rr_conversion_free()`.
+#[derive(Clone, Debug)]
+pub struct rr_conversion {
+    pub(crate) inner: Conversion,
+    pub(crate) id: CString,
+    pub(crate) status_text: CString,
+    pub(crate) created_on: CString,
+    pub(crate) output_asset_uri: Option<CString>,
+    pub(crate) error_code: Option<CString>,
+    pub(crate) error_message: Option<CString>,
+    pub(crate) settings: rr_conversion_settings,
+}
+
+impl rr_conversion {
+    pub(crate) fn new(inner: Conversion) -> rr_conversion {
+        rr_conversion {
+            id: cstring(&inner.id),
+            status_text: cstring(inner.status.as_str()),
+            created_on: cstring(inner.creation_time.as_str()),
+            output_asset_uri: inner.output.as_ref().map(|o| cstring(&o.output_asset_uri)),
+            error_code: inner.error.as_ref().map(|e| cstring(&e.code)),
+            error_message: inner.error.as_ref().map(|e| cstring(&e.message)),
+            settings: rr_conversion_settings::new(inner.settings.clone()),
+            inner,
+        }
+    }
+
+    pub(crate) fn status(&self) -> rr_conversion_status {
+        use rr_conversion_status::*;
+        match self.inner.status {
+            ConversionStatus::NotStarted => RR_CONVERSION_STATUS_NOT_STARTED,
+            ConversionStatus::Running => RR_CONVERSION_STATUS_RUNNING,
+            ConversionStatus::Succeeded => RR_CONVERSION_STATUS_SUCCEEDED,
+            ConversionStatus::Failed => RR_CONVERSION_STATUS_FAILED,
+            ConversionStatus::Cancelled => RR_CONVERSION_STATUS_CANCELLED,
+            ConversionStatus::Unknown(_) => RR_CONVERSION_STATUS_UNKNOWN,
+        }
+    }
+}
+
+/// Where a conversion reads its input and writes its output. Build it with
+/// `rr_conversion_settings_new()` and the setters; a conversion's own settings (without the
+/// SAS, which the service never echoes) are borrowed with `rr_conversion_get_settings()`.
+/// The SAS strings cannot be read back.
+#[derive(Clone, Debug)]
+pub struct rr_conversion_settings {
+    pub(crate) inner: ConversionSettings,
+    pub(crate) views: SettingsViews,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct SettingsViews {
+    pub(crate) input_uri: CString,
+    pub(crate) input_blob_prefix: Option<CString>,
+    pub(crate) relative_input_asset_path: CString,
+    pub(crate) output_uri: CString,
+    pub(crate) output_blob_prefix: Option<CString>,
+    pub(crate) output_asset_filename: Option<CString>,
+}
+
+impl rr_conversion_settings {
+    pub(crate) fn new(inner: ConversionSettings) -> rr_conversion_settings {
+        let views = SettingsViews::of(&inner);
+        rr_conversion_settings { inner, views }
+    }
+
+    pub(crate) fn edit(&mut self, f: impl FnOnce(&mut ConversionSettings)) {
+        f(&mut self.inner);
+        self.views = SettingsViews::of(&self.inner);
+    }
+}
+
+impl SettingsViews {
+    fn of(s: &ConversionSettings) -> SettingsViews {
+        let i = &s.input_location;
+        let o = &s.output_location;
+        SettingsViews {
+            input_uri: cstring(&i.storage_container_uri),
+            input_blob_prefix: i.blob_prefix.as_deref().map(cstring),
+            relative_input_asset_path: cstring(&i.relative_input_asset_path),
+            output_uri: cstring(&o.storage_container_uri),
+            output_blob_prefix: o.blob_prefix.as_deref().map(cstring),
+            output_asset_filename: o.output_asset_filename.as_deref().map(cstring),
+        }
+    }
+}

@@ -323,16 +323,29 @@ typedef struct rr_client_options rr_client_options;
 typedef struct rr_conversion rr_conversion;
 
 /**
+ * Where a conversion reads its input: a storage container, the model's path in it, an
+ * optional folder and an optional SAS (which can be set, never read back).
+ */
+typedef struct rr_conversion_input_settings rr_conversion_input_settings;
+
+/**
  * Every conversion of the account (all statuses), read as you advance. Not thread-safe: use it
  * from one thread at a time.
  */
 typedef struct rr_conversion_list rr_conversion_list;
 
 /**
- * Where a conversion reads its input and writes its output. Build it with
- * `rr_conversion_settings_new()` and the setters; a conversion's own settings (without the
- * SAS, which the service never echoes) are borrowed with `rr_conversion_get_settings()`.
- * The SAS strings cannot be read back.
+ * Where a conversion writes its output: a storage container, an optional folder, file name
+ * and SAS (which can be set, never read back).
+ */
+typedef struct rr_conversion_output_settings rr_conversion_output_settings;
+
+/**
+ * Where a conversion reads its input and writes its output: an input location and an output
+ * location, as in every language. Build it with `rr_conversion_settings_new()` from an
+ * `rr_conversion_input_settings` and an `rr_conversion_output_settings`; a conversion's own
+ * settings (without the SAS, which the service never echoes) are borrowed with
+ * `rr_conversion_get_settings()`.
  */
 typedef struct rr_conversion_settings rr_conversion_settings;
 
@@ -353,6 +366,13 @@ typedef struct rr_emulator_options rr_emulator_options;
  * `rr_error_free()`. Immutable, so it may be read from any thread.
  */
 typedef struct rr_error rr_error;
+
+/**
+ * An error as the service reports it (of a failed session or conversion, or of an answer):
+ * a code, a message, the part of the request at fault (`target`, optional) and the errors it
+ * is made of (`details`). Immutable, borrowed from the handle it came from.
+ */
+typedef struct rr_error_details rr_error_details;
 
 /**
  * Keeps one session's lease renewed in the background (on the client's runtime), and stops
@@ -657,13 +677,11 @@ rr_status rr_new_conversion_id(char **out,
 void rr_string_free(char *string);
 
 /**
- * New conversion settings: the input container (`https://{account}.blob.core.windows.net/
- * {container}`), the model's path in it (e.g. `"box.fbx"`), and the output container. The
- * strings are copied. Free with `rr_conversion_settings_free()`.
+ * New conversion settings of an input and an output location (both copied). Free with
+ * `rr_conversion_settings_free()`.
  */
-rr_status rr_conversion_settings_new(const char *input_storage_container_uri,
-                                     const char *relative_input_asset_path,
-                                     const char *output_storage_container_uri,
+rr_status rr_conversion_settings_new(const rr_conversion_input_settings *input_location,
+                                     const rr_conversion_output_settings *output_location,
                                      rr_conversion_settings **out,
                                      rr_error **err);
 
@@ -675,32 +693,91 @@ rr_status rr_conversion_settings_new(const char *input_storage_container_uri,
 void rr_conversion_settings_free(rr_conversion_settings *settings);
 
 /**
- * The SAS token that lets the service read and list the input container (without the leading
- * `?`); "" removes it. Copied; never readable back, never in an error message.
+ * Where the conversion reads, borrowed from the settings.
  */
-rr_status rr_conversion_settings_set_input_read_list_sas(rr_conversion_settings *settings,
-                                                         const char *sas,
-                                                         rr_error **err);
+rr_status rr_conversion_settings_get_input_location(const rr_conversion_settings *settings,
+                                                    const rr_conversion_input_settings **out,
+                                                    rr_error **err);
 
 /**
- * The SAS token that lets the service write the output container (without the leading `?`);
- * "" removes it. Copied; never readable back, never in an error message.
+ * Where the conversion writes, borrowed from the settings.
  */
-rr_status rr_conversion_settings_set_output_write_sas(rr_conversion_settings *settings,
-                                                      const char *sas,
-                                                      rr_error **err);
+rr_status rr_conversion_settings_get_output_location(const rr_conversion_settings *settings,
+                                                     const rr_conversion_output_settings **out,
+                                                     rr_error **err);
+
+/**
+ * New input settings: the container (`https://{account}.blob.core.windows.net/{container}`)
+ * and the model's path in it (e.g. `"box.fbx"`), copied. Free with
+ * `rr_conversion_input_settings_free()`.
+ */
+rr_status rr_conversion_input_settings_new(const char *storage_container_uri,
+                                           const char *relative_input_asset_path,
+                                           rr_conversion_input_settings **out,
+                                           rr_error **err);
+
+/**
+ * Frees input settings. NULL does nothing.
+ *
+ * `settings` is NULL or settings owned by the caller, not used again.
+ */
+void rr_conversion_input_settings_free(rr_conversion_input_settings *settings);
 
 /**
  * The folder of the input container that holds the model's files; "" removes it.
  */
-rr_status rr_conversion_settings_set_input_blob_prefix(rr_conversion_settings *settings,
+rr_status rr_conversion_input_settings_set_blob_prefix(rr_conversion_input_settings *settings,
                                                        const char *blob_prefix,
                                                        rr_error **err);
 
 /**
+ * The SAS token that lets the service read and list the input container (without the leading
+ * `?`); "" removes it. Copied; never readable back, never in an error message.
+ */
+rr_status rr_conversion_input_settings_set_storage_container_read_list_sas(rr_conversion_input_settings *settings,
+                                                                           const char *sas,
+                                                                           rr_error **err);
+
+/**
+ * The input container URI, borrowed from the settings.
+ */
+rr_status rr_conversion_input_settings_get_storage_container_uri(const rr_conversion_input_settings *settings,
+                                                                 const char **out,
+                                                                 rr_error **err);
+
+/**
+ * The model's path in the input container, borrowed from the settings.
+ */
+rr_status rr_conversion_input_settings_get_relative_input_asset_path(const rr_conversion_input_settings *settings,
+                                                                     const char **out,
+                                                                     rr_error **err);
+
+/**
+ * The input folder, borrowed from the settings; NULL when none.
+ */
+rr_status rr_conversion_input_settings_get_blob_prefix(const rr_conversion_input_settings *settings,
+                                                       const char **out,
+                                                       rr_error **err);
+
+/**
+ * New output settings: the container to write into (copied). Free with
+ * `rr_conversion_output_settings_free()`.
+ */
+rr_status rr_conversion_output_settings_new(const char *storage_container_uri,
+                                            rr_conversion_output_settings **out,
+                                            rr_error **err);
+
+/**
+ * Frees output settings. NULL does nothing.
+ *
+ * `settings` is NULL or settings owned by the caller, not used again.
+ */
+void rr_conversion_output_settings_free(rr_conversion_output_settings *settings);
+
+/**
  * The folder of the output container to write into; "" removes it.
  */
-rr_status rr_conversion_settings_set_output_blob_prefix(rr_conversion_settings *settings,
+rr_status rr_conversion_output_settings_set_blob_prefix(rr_conversion_output_settings *settings,
                                                         const char *blob_prefix,
                                                         rr_error **err);
 
@@ -708,51 +785,38 @@ rr_status rr_conversion_settings_set_output_blob_prefix(rr_conversion_settings *
  * The name of the converted file (must end in `.arrAsset`); "" lets the service name it
  * after the input.
  */
-rr_status rr_conversion_settings_set_output_asset_filename(rr_conversion_settings *settings,
-                                                           const char *output_asset_filename,
-                                                           rr_error **err);
+rr_status rr_conversion_output_settings_set_output_asset_filename(rr_conversion_output_settings *settings,
+                                                                  const char *output_asset_filename,
+                                                                  rr_error **err);
 
 /**
- * The input container URI, borrowed from the settings.
+ * The SAS token that lets the service write the output container (without the leading `?`);
+ * "" removes it. Copied; never readable back, never in an error message.
  */
-rr_status rr_conversion_settings_get_input_storage_container_uri(const rr_conversion_settings *settings,
-                                                                 const char **out,
-                                                                 rr_error **err);
-
-/**
- * The input folder, borrowed from the settings; NULL when none.
- */
-rr_status rr_conversion_settings_get_input_blob_prefix(const rr_conversion_settings *settings,
-                                                       const char **out,
-                                                       rr_error **err);
-
-/**
- * The model's path in the input container, borrowed from the settings.
- */
-rr_status rr_conversion_settings_get_relative_input_asset_path(const rr_conversion_settings *settings,
-                                                               const char **out,
-                                                               rr_error **err);
+rr_status rr_conversion_output_settings_set_storage_container_write_sas(rr_conversion_output_settings *settings,
+                                                                        const char *sas,
+                                                                        rr_error **err);
 
 /**
  * The output container URI, borrowed from the settings.
  */
-rr_status rr_conversion_settings_get_output_storage_container_uri(const rr_conversion_settings *settings,
+rr_status rr_conversion_output_settings_get_storage_container_uri(const rr_conversion_output_settings *settings,
                                                                   const char **out,
                                                                   rr_error **err);
 
 /**
  * The output folder, borrowed from the settings; NULL when none.
  */
-rr_status rr_conversion_settings_get_output_blob_prefix(const rr_conversion_settings *settings,
+rr_status rr_conversion_output_settings_get_blob_prefix(const rr_conversion_output_settings *settings,
                                                         const char **out,
                                                         rr_error **err);
 
 /**
  * The output file name, borrowed from the settings; NULL when the service names it.
  */
-rr_status rr_conversion_settings_get_output_asset_filename(const rr_conversion_settings *settings,
-                                                           const char **out,
-                                                           rr_error **err);
+rr_status rr_conversion_output_settings_get_output_asset_filename(const rr_conversion_output_settings *settings,
+                                                                  const char **out,
+                                                                  rr_error **err);
 
 /**
  * Starts conversion `conversion_id` with `settings` (borrowed for the call), or returns it
@@ -1195,6 +1259,14 @@ const char *rr_error_service_code(const rr_error *error);
 const char *rr_error_service_message(const rr_error *error);
 
 /**
+ * The service's own error in full (code, message, target, nested details), borrowed from the
+ * error; NULL when the service gave none.
+ *
+ * `error` is NULL or a live error.
+ */
+const rr_error_details *rr_error_service_error(const rr_error *error);
+
+/**
  * The session as last seen, for `RR_STATUS_SESSION_FAILED` and a session wait's
  * `RR_STATUS_TIMEOUT` or `RR_STATUS_CANCELLED`; borrowed from the error; NULL otherwise.
  *
@@ -1209,6 +1281,60 @@ const rr_session *rr_error_session(const rr_error *error);
  * `error` is NULL or a live error.
  */
 const rr_conversion *rr_error_conversion(const rr_error *error);
+
+/**
+ * Why the session is in Error, borrowed from the session; `*out` is NULL when the service gave
+ * no error.
+ */
+rr_status rr_session_get_error(const rr_session *session,
+                               const rr_error_details **out,
+                               rr_error **err);
+
+/**
+ * Why the conversion failed, borrowed from the conversion; `*out` is NULL when the service
+ * gave no error.
+ */
+rr_status rr_conversion_get_error(const rr_conversion *conversion,
+                                  const rr_error_details **out,
+                                  rr_error **err);
+
+/**
+ * The service's error code (e.g. `"InputNotFound"`), borrowed.
+ */
+rr_status rr_error_details_get_code(const rr_error_details *details,
+                                    const char **out,
+                                    rr_error **err);
+
+/**
+ * The service's message, borrowed.
+ */
+rr_status rr_error_details_get_message(const rr_error_details *details,
+                                       const char **out,
+                                       rr_error **err);
+
+/**
+ * The part of the request at fault (e.g. `"settings.inputLocation"`), borrowed; NULL when
+ * the service did not say.
+ */
+rr_status rr_error_details_get_target(const rr_error_details *details,
+                                      const char **out,
+                                      rr_error **err);
+
+/**
+ * How many nested errors this error is made of (often 0).
+ */
+rr_status rr_error_details_get_details_count(const rr_error_details *details,
+                                             size_t *out,
+                                             rr_error **err);
+
+/**
+ * The nested error at `index`, borrowed from `details`. An index past the end is
+ * `RR_STATUS_INVALID_INPUT`.
+ */
+rr_status rr_error_details_get_detail(const rr_error_details *details,
+                                      size_t index,
+                                      const rr_error_details **out,
+                                      rr_error **err);
 
 /**
  * New lease options with the defaults. Free with `rr_lease_options_free()`.

@@ -26,7 +26,7 @@ unsafe fn start_call(
     settings: *const rr_conversion_settings,
 ) -> Outcome<Call> {
     let id = text(conversion_id, "conversion_id")?.to_owned();
-    let settings = arg(settings, "settings")?.inner.clone();
+    let settings = arg(settings, "settings")?.core();
     Ok(Call::plain("start conversion", move |c| async move {
         let conversion = c.start_conversion(&id, settings).await?;
         Ok(Reply::Conversion(conversion.into_inner()))

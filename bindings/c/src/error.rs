@@ -10,7 +10,7 @@ use crate::cstr::{cstring, opt_ptr};
 use crate::handle::free;
 use crate::panic::ffi_value;
 use crate::status::{code_of, rr_status, status_of};
-use crate::views::{rr_conversion, rr_session};
+use crate::views::{rr_conversion, rr_error_details, rr_session};
 use std::ffi::{c_char, CString};
 
 /// Why a call did not succeed, before it becomes a status (and an `rr_error`).
@@ -53,6 +53,7 @@ pub struct rr_error {
     retriable: bool,
     service_code: Option<CString>,
     service_message: Option<CString>,
+    service_error: Option<Box<rr_error_details>>,
     session: Option<Box<rr_session>>,
     conversion: Option<Box<rr_conversion>>,
 }
@@ -70,6 +71,7 @@ impl rr_error {
             retriable: false,
             service_code: None,
             service_message: None,
+            service_error: None,
             session: None,
             conversion: None,
         }
@@ -91,6 +93,7 @@ impl rr_error {
             retriable: e.is_retriable(),
             service_code: service.map(|s| cstring(&s.code)),
             service_message: service.map(|s| cstring(&s.message)),
+            service_error: service.map(|s| Box::new(rr_error_details::new(s))),
             session: e.session().map(|s| Box::new(rr_session::new(s.clone()))),
             conversion: e
                 .conversion()
@@ -248,6 +251,20 @@ pub unsafe extern "C" fn rr_error_service_message(error: *const rr_error) -> *co
         error
             .as_ref()
             .map_or(std::ptr::null(), |e| opt_ptr(&e.service_message))
+    })
+}
+
+/// The service's own error in full (code, message, target, nested details), borrowed from the
+/// error; NULL when the service gave none.
+///
+/// `error` is NULL or a live error.
+#[no_mangle]
+pub unsafe extern "C" fn rr_error_service_error(error: *const rr_error) -> *const rr_error_details {
+    ffi_value!(std::ptr::null(), {
+        error
+            .as_ref()
+            .and_then(|e| e.service_error.as_deref())
+            .map_or(std::ptr::null(), |d| d as *const rr_error_details)
     })
 }
 

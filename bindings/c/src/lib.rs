@@ -11,7 +11,8 @@
 //! Modules, one job each, grouped by resource (each resource's blocking and `_async` exports
 //! side by side): [`sessions`], [`conversions`], [`lease`] (keep-alive), [`managed`] (open
 //! session), [`client`] (options, the client, ids), [`emulator`]; the handles' types in
-//! [`views`] with their getters in [`models`] and [`conversion_settings`]; waiting in [`wait`];
+//! [`views`] with their getters in [`models`], [`conversion_settings`] and
+//! [`error_details`]; waiting in [`wait`];
 //! and the plumbing under them: [`call`] (an operation described once, run blocking or as a
 //! task), [`operation`] (the task's handle), [`list`], [`runtime`], [`boundary`] (the panic
 //! boundary and the getter/setter bodies), [`args`], [`error`], [`status`], [`handle`],
@@ -33,6 +34,7 @@ mod cstr;
 pub mod defaults;
 mod emulator;
 mod error;
+mod error_details;
 mod handle;
 mod lease;
 mod list;

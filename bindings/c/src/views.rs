@@ -8,7 +8,10 @@
 //! `lease_minutes`, `elapsedTimeMinutes` is `elapsed_minutes`, `creationTime` is `created_on`.
 
 use crate::cstr::cstring;
-use remote_rendering::{Conversion, ConversionSettings, ConversionStatus, Session, SessionStatus};
+use remote_rendering::{
+    Conversion, ConversionInputSettings, ConversionOutputSettings, ConversionSettings,
+    ConversionStatus, ServiceError, Session, SessionStatus,
+};
 use std::ffi::{c_char, CString};
 
 /// The state of a session. `RR_SESSION_STATUS_UNKNOWN` is a value this version does not know
@@ -59,6 +62,7 @@ pub struct rr_session {
     pub(crate) created_on: Option<CString>,
     pub(crate) error_code: Option<CString>,
     pub(crate) error_message: Option<CString>,
+    pub(crate) error: Option<rr_error_details>,
 }
 
 impl rr_session {
@@ -71,6 +75,7 @@ impl rr_session {
             created_on: inner.creation_time.as_ref().map(|t| cstring(t.as_str())),
             error_code: inner.error.as_ref().map(|e| cstring(&e.code)),
             error_message: inner.error.as_ref().map(|e| cstring(&e.message)),
+            error: inner.error.as_ref().map(rr_error_details::new),
             inner,
         }
     }
@@ -103,6 +108,7 @@ pub struct rr_conversion {
     pub(crate) output_asset_uri: Option<CString>,
     pub(crate) error_code: Option<CString>,
     pub(crate) error_message: Option<CString>,
+    pub(crate) error: Option<rr_error_details>,
     pub(crate) settings: rr_conversion_settings,
 }
 
@@ -115,6 +121,7 @@ impl rr_conversion {
             output_asset_uri: inner.output.as_ref().map(|o| cstring(&o.output_asset_uri)),
             error_code: inner.error.as_ref().map(|e| cstring(&e.code)),
             error_message: inner.error.as_ref().map(|e| cstring(&e.message)),
+            error: inner.error.as_ref().map(rr_error_details::new),
             settings: rr_conversion_settings::new(inner.settings.clone()),
             inner,
         }
@@ -133,49 +140,113 @@ impl rr_conversion {
     }
 }
 
-/// Where a conversion reads its input and writes its output. Build it with
-/// `rr_conversion_settings_new()` and the setters; a conversion's own settings (without the
-/// SAS, which the service never echoes) are borrowed with `rr_conversion_get_settings()`.
-/// The SAS strings cannot be read back.
+/// Where a conversion reads its input and writes its output: an input location and an output
+/// location, as in every language. Build it with `rr_conversion_settings_new()` from an
+/// `rr_conversion_input_settings` and an `rr_conversion_output_settings`; a conversion's own
+/// settings (without the SAS, which the service never echoes) are borrowed with
+/// `rr_conversion_get_settings()`.
 #[derive(Clone, Debug)]
 pub struct rr_conversion_settings {
-    pub(crate) inner: ConversionSettings,
-    pub(crate) views: SettingsViews,
+    pub(crate) input_location: rr_conversion_input_settings,
+    pub(crate) output_location: rr_conversion_output_settings,
 }
 
+/// Where a conversion reads its input: a storage container, the model's path in it, an
+/// optional folder and an optional SAS (which can be set, never read back).
 #[derive(Clone, Debug)]
-pub(crate) struct SettingsViews {
-    pub(crate) input_uri: CString,
-    pub(crate) input_blob_prefix: Option<CString>,
+pub struct rr_conversion_input_settings {
+    pub(crate) inner: ConversionInputSettings,
+    pub(crate) storage_container_uri: CString,
     pub(crate) relative_input_asset_path: CString,
-    pub(crate) output_uri: CString,
-    pub(crate) output_blob_prefix: Option<CString>,
+    pub(crate) blob_prefix: Option<CString>,
+}
+
+/// Where a conversion writes its output: a storage container, an optional folder, file name
+/// and SAS (which can be set, never read back).
+#[derive(Clone, Debug)]
+pub struct rr_conversion_output_settings {
+    pub(crate) inner: ConversionOutputSettings,
+    pub(crate) storage_container_uri: CString,
+    pub(crate) blob_prefix: Option<CString>,
     pub(crate) output_asset_filename: Option<CString>,
 }
 
 impl rr_conversion_settings {
     pub(crate) fn new(inner: ConversionSettings) -> rr_conversion_settings {
-        let views = SettingsViews::of(&inner);
-        rr_conversion_settings { inner, views }
+        rr_conversion_settings {
+            input_location: rr_conversion_input_settings::new(inner.input_location),
+            output_location: rr_conversion_output_settings::new(inner.output_location),
+        }
     }
 
-    pub(crate) fn edit(&mut self, f: impl FnOnce(&mut ConversionSettings)) {
-        f(&mut self.inner);
-        self.views = SettingsViews::of(&self.inner);
+    /// The core's settings (what is sent).
+    pub(crate) fn core(&self) -> ConversionSettings {
+        ConversionSettings {
+            input_location: self.input_location.inner.clone(),
+            output_location: self.output_location.inner.clone(),
+        }
     }
 }
 
-impl SettingsViews {
-    fn of(s: &ConversionSettings) -> SettingsViews {
-        let i = &s.input_location;
-        let o = &s.output_location;
-        SettingsViews {
-            input_uri: cstring(&i.storage_container_uri),
-            input_blob_prefix: i.blob_prefix.as_deref().map(cstring),
-            relative_input_asset_path: cstring(&i.relative_input_asset_path),
-            output_uri: cstring(&o.storage_container_uri),
-            output_blob_prefix: o.blob_prefix.as_deref().map(cstring),
-            output_asset_filename: o.output_asset_filename.as_deref().map(cstring),
+impl rr_conversion_input_settings {
+    pub(crate) fn new(inner: ConversionInputSettings) -> rr_conversion_input_settings {
+        rr_conversion_input_settings {
+            storage_container_uri: cstring(&inner.storage_container_uri),
+            relative_input_asset_path: cstring(&inner.relative_input_asset_path),
+            blob_prefix: inner.blob_prefix.as_deref().map(cstring),
+            inner,
+        }
+    }
+
+    /// Changes the settings and renews the C views of them.
+    pub(crate) fn edit(&mut self, f: impl FnOnce(&mut ConversionInputSettings)) {
+        let mut inner = self.inner.clone();
+        f(&mut inner);
+        *self = rr_conversion_input_settings::new(inner);
+    }
+}
+
+impl rr_conversion_output_settings {
+    pub(crate) fn new(inner: ConversionOutputSettings) -> rr_conversion_output_settings {
+        rr_conversion_output_settings {
+            storage_container_uri: cstring(&inner.storage_container_uri),
+            blob_prefix: inner.blob_prefix.as_deref().map(cstring),
+            output_asset_filename: inner.output_asset_filename.as_deref().map(cstring),
+            inner,
+        }
+    }
+
+    /// Changes the settings and renews the C views of them.
+    pub(crate) fn edit(&mut self, f: impl FnOnce(&mut ConversionOutputSettings)) {
+        let mut inner = self.inner.clone();
+        f(&mut inner);
+        *self = rr_conversion_output_settings::new(inner);
+    }
+}
+
+/// An error as the service reports it (of a failed session or conversion, or of an answer):
+/// a code, a message, the part of the request at fault (`target`, optional) and the errors it
+/// is made of (`details`). Immutable, borrowed from the handle it came from.
+#[derive(Clone, Debug)]
+pub struct rr_error_details {
+    pub(crate) code: CString,
+    pub(crate) message: CString,
+    pub(crate) target: Option<CString>,
+    pub(crate) details: Vec<rr_error_details>,
+}
+
+impl rr_error_details {
+    pub(crate) fn new(e: &ServiceError) -> rr_error_details {
+        rr_error_details {
+            code: cstring(&e.code),
+            message: cstring(&e.message),
+            target: e.target.as_deref().map(cstring),
+            details: e
+                .details
+                .iter()
+                .flatten()
+                .map(rr_error_details::new)
+                .collect(),
         }
     }
 }

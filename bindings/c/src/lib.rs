@@ -16,7 +16,7 @@
 //! and the plumbing under them: [`call`] (an operation described once, run blocking or as a
 //! task), [`operation`] (the task's handle), [`list`], [`runtime`], [`boundary`] (the panic
 //! boundary and the getter/setter bodies), [`args`], [`error`], [`status`], [`handle`],
-//! [`cstr`], [`panic`], and [`defaults`]. The modules' `crate::` imports form no circle
+//! [`cstr`], [`panic`], and [`defaults`]; [`testing`] holds the hidden hooks of the tests. The modules' `crate::` imports form no circle
 //! (`bindings/c/test.sh` checks it with `tsort`).
 
 #![allow(non_camel_case_types)]
@@ -45,6 +45,7 @@ mod panic;
 mod runtime;
 mod sessions;
 mod status;
+mod testing;
 mod views;
 mod wait;
 

@@ -234,6 +234,45 @@ typedef uint32_t rr_status;
 #endif // __cplusplus
 
 /**
+ * How much a record matters; a callback gets the records at or above its `max_level`
+ * (`RR_LOG_LEVEL_WARN` gets errors and warnings).
+ */
+enum rr_log_level
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * Something failed that the caller may not see otherwise (a session that could not be
+     * stopped).
+     */
+    RR_LOG_LEVEL_ERROR = 1,
+    /**
+     * Something went wrong and was handled: every retry of a request is a warning.
+     */
+    RR_LOG_LEVEL_WARN = 2,
+    /**
+     * A change of state (a lease extended, a session stopped on drop).
+     */
+    RR_LOG_LEVEL_INFO = 3,
+    /**
+     * Every request.
+     */
+    RR_LOG_LEVEL_DEBUG = 4,
+    /**
+     * Everything.
+     */
+    RR_LOG_LEVEL_TRACE = 5,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum rr_log_level rr_log_level;
+#else
+typedef uint32_t rr_log_level;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * The state of a session. `RR_SESSION_STATUS_UNKNOWN` is a value this version does not know
  * (`rr_session_get_status_text()` gives it).
  */
@@ -442,6 +481,29 @@ typedef struct rr_wait_results rr_wait_results;
  */
 typedef void (*rr_token_provider_fn)(void *user_data,
                                      rr_token_sink *sink);
+
+/**
+ * One record of the log stream, borrowed for the callback's call (copy what you keep).
+ */
+typedef struct {
+    rr_log_level level;
+    /**
+     * Where it comes from, e.g. `"remote_rendering::retry"`.
+     */
+    const char *target;
+    /**
+     * What happened, with its fields (`retrying what=get session attempt=1 status=503 ...`).
+     */
+    const char *message;
+} rr_log_record;
+
+/**
+ * Receives the records of the log stream. It runs on the thread that made the record (the
+ * caller's, or a runtime thread), possibly on several threads at once, so it must be
+ * thread-safe. It must not throw or longjmp, and must not call `rr_set_log_callback()`.
+ */
+typedef void (*rr_log_fn)(void *user_data,
+                          const rr_log_record *record);
 
 /**
  * Called with the session after every poll of a wait. `session` is borrowed for the call.
@@ -1475,6 +1537,18 @@ rr_status rr_lease_keeper_detach(const rr_lease_keeper *keeper,
  * `keeper` is NULL or a keeper owned by the caller, not used again.
  */
 void rr_lease_keeper_free(rr_lease_keeper *keeper);
+
+/**
+ * Sends the records of the log stream at or above `max_level` to `callback(user_data,
+ * record)`, replacing the callback set before; a NULL `callback` unsets it (no records, the
+ * default). When this returns, the callback set before is not running and is never called
+ * again, so its `user_data` may be freed. Refused (`RR_STATUS_INVALID_INPUT`) from inside a
+ * log callback.
+ */
+rr_status rr_set_log_callback(rr_log_fn callback,
+                              void *user_data,
+                              rr_log_level max_level,
+                              rr_error **err);
 
 /**
  * New session options with the defaults. Free with `rr_session_options_free()`.

@@ -31,6 +31,7 @@
 #include <iterator>
 #include <limits>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <sstream>
 #include <stdexcept>
@@ -464,6 +465,57 @@ inline void check_version() {
 
 /// The version of the linked library ("0.1.0").
 inline std::string library_version() { return detail::str(rr_version()); }
+
+// ---------------------------------------------------------------------------------------------
+// Log stream
+
+/// How much a log record matters (the C API's rr_log_level).
+enum class LogLevel : std::uint32_t {
+    Error = RR_LOG_LEVEL_ERROR,
+    Warn = RR_LOG_LEVEL_WARN,  ///< every retry of a request
+    Info = RR_LOG_LEVEL_INFO,
+    Debug = RR_LOG_LEVEL_DEBUG,
+    Trace = RR_LOG_LEVEL_TRACE,
+};
+
+/// One record of the log stream (secrets are never in it).
+struct LogRecord {
+    LogLevel level = LogLevel::Info;
+    std::string target;   ///< e.g. "remote_rendering::retry"
+    std::string message;  ///< what happened, with its fields
+};
+
+/// Receives the log stream; runs on the thread that made the record (possibly several at
+/// once). An exception it throws is dropped.
+using Logger = std::function<void(const LogRecord&)>;
+
+namespace detail {
+
+inline void log_to(void* user_data, const rr_log_record* r) {
+    try {
+        LogRecord record{static_cast<LogLevel>(r->level), str(r->target), str(r->message)};
+        (*static_cast<const Logger*>(user_data))(record);
+    } catch (...) {
+        // An exception must not unwind into the library.
+    }
+}
+
+}  // namespace detail
+
+/// Sends the records at or above `max_level` to `logger`, replacing the one set before; an
+/// empty logger unsets it. When this returns, the logger set before is not running and is never
+/// called again (it is destroyed here). Must not be called from inside a logger.
+inline void set_logger(Logger logger, LogLevel max_level = LogLevel::Info) {
+    static std::mutex m;
+    static std::unique_ptr<Logger> current;
+    std::lock_guard<std::mutex> lock(m);
+    std::unique_ptr<Logger> next = logger ? std::make_unique<Logger>(std::move(logger)) : nullptr;
+    detail::call([&](rr_error** e) {
+        return rr_set_log_callback(next ? &detail::log_to : nullptr, next.get(),
+                                   static_cast<rr_log_level>(max_level), e);
+    });
+    current = std::move(next);  // the C call waited for the old logger's calls in flight
+}
 
 /// A new session id: "session-" and a random UUID.
 inline std::string new_session_id() {

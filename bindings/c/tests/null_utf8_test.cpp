@@ -488,6 +488,8 @@ TEST(EveryEntryPointAlone, FunctionsThatCannotFailAreNullSafe) {
     EXPECT_EQ(rr_error_session(nullptr), nullptr);
     EXPECT_EQ(rr_error_conversion(nullptr), nullptr);
     EXPECT_EQ(rr_error_service_error(nullptr), nullptr);
+    // Both pointers of rr_set_log_callback may be NULL (a NULL callback unsets it).
+    EXPECT_EQ(rr_set_log_callback(nullptr, nullptr, RR_LOG_LEVEL_WARN, nullptr), RR_STATUS_OK);
     rr_error_free(nullptr);
     rr_string_free(nullptr);
     rr_client_options_free(nullptr);

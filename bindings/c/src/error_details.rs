@@ -115,15 +115,23 @@ pub unsafe extern "C" fn rr_error_details_get_detail(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use remote_rendering::ServiceError;
+    use remote_rendering::ErrorDetails;
     use std::ffi::CStr;
 
     #[test]
     fn target_and_nested_details_cross_to_c() {
-        let mut inner = ServiceError::new("InvalidSas", "the SAS has expired");
-        inner.target = Some("settings.inputLocation.storageContainerReadListSas".into());
-        let mut outer = ServiceError::new("InvalidArgument", "the settings are not valid");
-        outer.details = Some(vec![inner]);
+        let inner = ErrorDetails {
+            code: "InvalidSas".into(),
+            message: "the SAS has expired".into(),
+            details: vec![],
+            target: Some("settings.inputLocation.storageContainerReadListSas".into()),
+        };
+        let outer = ErrorDetails {
+            code: "InvalidArgument".into(),
+            message: "the settings are not valid".into(),
+            details: vec![inner],
+            target: None,
+        };
         let d = rr_error_details::new(&outer);
         let s = |p: *const c_char| unsafe { CStr::from_ptr(p) }.to_str().unwrap().to_owned();
         unsafe {

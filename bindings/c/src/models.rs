@@ -122,7 +122,7 @@ pub unsafe extern "C" fn rr_session_get_lease_minutes(
     err: *mut *mut rr_error,
 ) -> rr_status {
     get_value(session, "session", out, err, |s| {
-        s.inner.max_lease_time_minutes.unwrap_or(-1)
+        s.inner.lease_minutes.unwrap_or(-1)
     })
 }
 
@@ -135,7 +135,7 @@ pub unsafe extern "C" fn rr_session_get_elapsed_minutes(
     err: *mut *mut rr_error,
 ) -> rr_status {
     get_value(session, "session", out, err, |s| {
-        s.inner.elapsed_time_minutes.unwrap_or(-1)
+        s.inner.elapsed_minutes.unwrap_or(-1)
     })
 }
 

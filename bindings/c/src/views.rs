@@ -10,7 +10,7 @@
 use crate::cstr::cstring;
 use remote_rendering::{
     Conversion, ConversionInputSettings, ConversionOutputSettings, ConversionSettings,
-    ConversionStatus, ServiceError, Session, SessionStatus,
+    ConversionStatus, ErrorDetails, Session, SessionStatus,
 };
 use std::ffi::{c_char, CString};
 
@@ -72,7 +72,7 @@ impl rr_session {
             status_text: cstring(inner.status.as_str()),
             size: cstring(inner.size.as_str()),
             hostname: inner.hostname.as_deref().map(cstring),
-            created_on: inner.creation_time.as_ref().map(|t| cstring(t.as_str())),
+            created_on: inner.created_on.as_ref().map(|t| cstring(t.as_str())),
             error_code: inner.error.as_ref().map(|e| cstring(&e.code)),
             error_message: inner.error.as_ref().map(|e| cstring(&e.message)),
             error: inner.error.as_ref().map(rr_error_details::new),
@@ -117,8 +117,8 @@ impl rr_conversion {
         rr_conversion {
             id: cstring(&inner.id),
             status_text: cstring(inner.status.as_str()),
-            created_on: cstring(inner.creation_time.as_str()),
-            output_asset_uri: inner.output.as_ref().map(|o| cstring(&o.output_asset_uri)),
+            created_on: cstring(inner.created_on.as_str()),
+            output_asset_uri: inner.output_asset_uri.as_deref().map(cstring),
             error_code: inner.error.as_ref().map(|e| cstring(&e.code)),
             error_message: inner.error.as_ref().map(|e| cstring(&e.message)),
             error: inner.error.as_ref().map(rr_error_details::new),
@@ -236,17 +236,12 @@ pub struct rr_error_details {
 }
 
 impl rr_error_details {
-    pub(crate) fn new(e: &ServiceError) -> rr_error_details {
+    pub(crate) fn new(e: &ErrorDetails) -> rr_error_details {
         rr_error_details {
             code: cstring(&e.code),
             message: cstring(&e.message),
             target: e.target.as_deref().map(cstring),
-            details: e
-                .details
-                .iter()
-                .flatten()
-                .map(rr_error_details::new)
-                .collect(),
+            details: e.details.iter().map(rr_error_details::new).collect(),
         }
     }
 }

@@ -54,12 +54,25 @@
 #define RR_VERSION_PATCH 0
 #define RR_VERSION_STRING "0.1.0"
 
+/** The size a session gets when none is given. */
+#define RR_DEFAULT_SESSION_SIZE "Standard"
+
 
 /**
  * A `timeout_ms` of 0: no limit beyond the operation's own (the client's request timeout and
  * retry budget, or a wait's default deadline), which always ends it.
  */
 #define RR_DEFAULT_TIMEOUT 0
+
+/**
+ * The first lease of a session, in minutes.
+ */
+#define RR_DEFAULT_LEASE_MINUTES 30
+
+/**
+ * The largest lease the service accepts, in minutes (24 hours).
+ */
+#define RR_MAX_LEASE_MINUTES 1440
 
 /**
  * The poll interval of waits, in milliseconds (the service throttles faster pollers).
@@ -84,7 +97,17 @@
 /**
  * Attempts of a request, the first included.
  */
+#define RR_DEFAULT_MAX_ATTEMPTS 5
+
+/**
+ * The earlier name of `RR_DEFAULT_MAX_ATTEMPTS`.
+ */
 #define RR_DEFAULT_RETRY_MAX_ATTEMPTS 5
+
+/**
+ * An access token is refreshed when less than this is left of its life, in milliseconds.
+ */
+#define RR_DEFAULT_TOKEN_REFRESH_MARGIN_MS 300000
 
 /**
  * The backoff cap of the first retry, in milliseconds (doubled for each further one).
@@ -100,16 +123,6 @@
  * The most time all attempts of one request may take together, in milliseconds.
  */
 #define RR_DEFAULT_RETRY_MAX_ELAPSED_MS 120000
-
-/**
- * The first lease of `rr_client_open_session()`, in minutes.
- */
-#define RR_DEFAULT_LEASE_MINUTES 30
-
-/**
- * The largest lease the service accepts, in minutes (24 hours).
- */
-#define RR_MAX_LEASE_MINUTES 1440
 
 /**
  * Minutes the lease keeper adds each time.
@@ -492,7 +505,7 @@ typedef struct {
      */
     const char *target;
     /**
-     * What happened, with its fields (`retrying what=get session attempt=1 status=503 ...`).
+     * What happened, then its fields (`retrying what=get session attempt=1 status=500 ...`).
      */
     const char *message;
 } rr_log_record;
@@ -1440,7 +1453,15 @@ rr_status rr_lease_options_set_check_interval_ms(rr_lease_options *options,
                                                  rr_error **err);
 
 /**
- * Whether freeing (or closing) the keeper stops the session (default true).
+ * Whether closing (or freeing) the keeper stops the session (default true); the vocabulary's
+ * name of the setting.
+ */
+rr_status rr_lease_options_set_stop_on_close(rr_lease_options *options,
+                                             bool stop_on_close,
+                                             rr_error **err);
+
+/**
+ * The earlier name of `rr_lease_options_set_stop_on_close()` (the same setting).
  */
 rr_status rr_lease_options_set_stop_on_drop(rr_lease_options *options,
                                             bool stop_on_drop,
@@ -2108,6 +2129,20 @@ rr_status rr_operation_take_wait_results(const rr_operation *operation,
  * `"UNKNOWN_STATUS"` for a value that is not a status. Never NULL.
  */
 const char *rr_status_code(uint32_t status);
+
+/**
+ * The name of a status value as this header spells it (`"RR_STATUS_NOT_FOUND"`), static;
+ * `"UNKNOWN_STATUS"` for a value that is not a status. Never NULL. The shared vocabulary
+ * (`rr_vocabulary_json()`) names the status of each error code this way.
+ */
+const char *rr_status_name(uint32_t status);
+
+/**
+ * The shared vocabulary as a JSON document (static, UTF-8): `{"version", "base_error",
+ * "errors": [{"code", "status", "retriable", "classes": {"c": "RR_STATUS_...", "cpp": ...}}],
+ * "operations", "models", "defaults"}`. Never NULL.
+ */
+const char *rr_vocabulary_json(void);
 
 /**
  * New wait options with every default. Free with `rr_wait_options_free()`.

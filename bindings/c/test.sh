@@ -13,8 +13,9 @@
 #   5. the whole suite runs under AddressSanitizer with leak detection (zero leaks, zero errors)
 #   6. the suite runs with ctest; the last line is "c/c++: N passed, N failed"
 #
-# Needs: cargo, cmake (3.20+), g++/gcc, GoogleTest (Debian: apt-get install -y cmake g++
-# libgtest-dev); pkg-config for step 4's second half (skipped with a note without it).
+# Needs: cargo, cmake (3.20+), g++/gcc, GoogleTest and nlohmann/json (Debian: apt-get install -y
+# cmake g++ libgtest-dev nlohmann-json3-dev; the last is installed here when missing and apt-get
+# is there); pkg-config for step 4's second half (skipped with a note without it).
 # Everything is built under target/c-build.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -32,6 +33,12 @@ for tool in "$CARGO" cmake gcc g++ readelf git tsort; do
     exit 1
   fi
 done
+
+if [ ! -f /usr/include/nlohmann/json.hpp ] && command -v apt-get >/dev/null 2>&1; then
+  step "apt-get install nlohmann-json3-dev (the vocabulary test reads JSON with it)"
+  SUDO=$([ "$(id -u)" = 0 ] || echo sudo)
+  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq nlohmann-json3-dev
+fi
 
 step "cargo build -p remote-rendering-c (regenerates include/remote_rendering.h)"
 "$CARGO" build -p remote-rendering-c --locked

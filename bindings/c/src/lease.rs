@@ -108,7 +108,18 @@ pub unsafe extern "C" fn rr_lease_options_set_check_interval_ms(
     })
 }
 
-/// Whether freeing (or closing) the keeper stops the session (default true).
+/// Whether closing (or freeing) the keeper stops the session (default true); the vocabulary's
+/// name of the setting.
+#[no_mangle]
+pub unsafe extern "C" fn rr_lease_options_set_stop_on_close(
+    options: *mut rr_lease_options,
+    stop_on_close: bool,
+    err: *mut *mut rr_error,
+) -> rr_status {
+    rr_lease_options_set_stop_on_drop(options, stop_on_close, err)
+}
+
+/// The earlier name of `rr_lease_options_set_stop_on_close()` (the same setting).
 #[no_mangle]
 pub unsafe extern "C" fn rr_lease_options_set_stop_on_drop(
     options: *mut rr_lease_options,

@@ -12,8 +12,8 @@
 //! side by side): [`sessions`], [`conversions`], [`lease`] (keep-alive), [`managed`] (open
 //! session), [`client`] (options, the client, ids), [`emulator`]; the handles' types in
 //! [`views`] with their getters in [`models`], [`conversion_settings`] and
-//! [`error_details`]; waiting in [`wait`]; the log stream in [`log`]
-//! (its callback in [`log_sink`], fed by [`log_bridge`]);
+//! [`error_details`]; waiting in [`wait`]; the log stream in [`log`] (on the core's);
+//! the shared vocabulary in [`vocabulary`];
 //! and the plumbing under them: [`call`] (an operation described once, run blocking or as a
 //! task), [`operation`] (the task's handle), [`list`], [`runtime`], [`boundary`] (the panic
 //! boundary and the getter/setter bodies), [`args`], [`error`], [`status`], [`handle`],
@@ -40,8 +40,6 @@ mod handle;
 mod lease;
 mod list;
 mod log;
-mod log_bridge;
-mod log_sink;
 mod managed;
 mod models;
 mod operation;
@@ -51,6 +49,7 @@ mod sessions;
 mod status;
 mod testing;
 mod views;
+mod vocabulary;
 mod wait;
 
 use std::ffi::c_char;

@@ -13,9 +13,16 @@ use crate::operation::{rr_operation, start_async};
 use crate::status::rr_status;
 use std::ffi::c_char;
 
-fn panicking_call(message: String) -> Call {
+/// An operation whose core call panics: at once (`remote_rendering::testing::panic_now`, as a
+/// bug in a blocking part would) or after its first poll (`panic_later`, as in an async part).
+fn panicking_call(message: String, later: bool) -> Call {
     Call::plain("panic for test", move |_client| async move {
-        panic!("{message}");
+        if later {
+            remote_rendering::testing::panic_later(message).await;
+        } else {
+            remote_rendering::testing::panic_now(&message);
+        }
+        unreachable!("the hook panics")
     })
 }
 
@@ -29,7 +36,7 @@ pub unsafe extern "C" fn rr_testing_panic(
     ffi_call!(err, {
         let client = arg(client, "client")?;
         let message = text(message, "message")?.to_owned();
-        client.run(panicking_call(message), 0)?;
+        client.run(panicking_call(message, false), 0)?;
         Ok(())
     })
 }
@@ -44,6 +51,6 @@ pub unsafe extern "C" fn rr_testing_panic_async(
     err: *mut *mut rr_error,
 ) -> rr_status {
     start_async(client, out, err, 0, || {
-        Ok(panicking_call(text(message, "message")?.to_owned()))
+        Ok(panicking_call(text(message, "message")?.to_owned(), true))
     })
 }

@@ -373,6 +373,7 @@ TEST_F(EveryEntryPoint, WaitsLeasesAndManagedSessions) {
     check("rr_lease_options_set_max_total_minutes", rr_lease_options_set_max_total_minutes);
     check("rr_lease_options_set_check_interval_ms", rr_lease_options_set_check_interval_ms);
     check("rr_lease_options_set_stop_on_drop", rr_lease_options_set_stop_on_drop);
+    check("rr_lease_options_set_stop_on_close", rr_lease_options_set_stop_on_close);
     check("rr_lease_options_set_budget", rr_lease_options_set_budget);
     check("rr_lease_options_set_cost_rates", rr_lease_options_set_cost_rates);
     check("rr_session_options_new", rr_session_options_new);
@@ -475,6 +476,9 @@ TEST(EveryEntryPointAlone, TokenSinkRefusesNullAndInvalidUtf8) {
 TEST(EveryEntryPointAlone, FunctionsThatCannotFailAreNullSafe) {
     EXPECT_STREQ(rr_version(), RR_VERSION_STRING);
     EXPECT_STREQ(rr_status_code(RR_STATUS_NULL_ARGUMENT), "NULL_ARGUMENT");
+    EXPECT_STREQ(rr_status_name(RR_STATUS_NULL_ARGUMENT), "RR_STATUS_NULL_ARGUMENT");
+    EXPECT_STREQ(rr_status_name(4242), "UNKNOWN_STATUS");
+    EXPECT_EQ(std::string(rr_vocabulary_json()).rfind("{", 0), 0u) << "a static JSON object";
     EXPECT_EQ(rr_error_status(nullptr), RR_STATUS_NULL_ARGUMENT);
     EXPECT_EQ(rr_error_code(nullptr), nullptr);
     EXPECT_EQ(rr_error_message(nullptr), nullptr);

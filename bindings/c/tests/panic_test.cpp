@@ -47,7 +47,7 @@ TEST_F(CppPanic, ABlockingCallThrowsInternalError) {
         FAIL() << "no exception";
     } catch (const rr::InternalError& e) {
         EXPECT_EQ(e.status(), rr::Status::Panic);
-        EXPECT_EQ(e.code(), "PANIC");
+        EXPECT_EQ(e.code(), "INTERNAL_ERROR");
         EXPECT_NE(std::string(e.what()).find("boom in C++"), std::string::npos) << e.what();
     }
     EXPECT_EQ(client.start_session("cpp-after-panic").id, "cpp-after-panic");

@@ -3,8 +3,8 @@
 //! missing is named where the user would fill it in: the file's field when a file was read.
 
 use crate::args::Global;
-use crate::run::{secs, usage};
 use crate::settings::Settings;
+use crate::usage::{secs, usage};
 use remote_rendering::{Client, CostRates, Error};
 
 /// The settings from the config file, the environment and the flags, in that priority.

@@ -5,8 +5,8 @@ use crate::args::{ConversionCommand, Global, Output};
 use crate::exit;
 use crate::interrupt::{interrupted, unless_interrupted};
 use crate::output::{list_conversions, show_conversion, show_failed};
-use crate::run::usage;
 use crate::settings::Settings;
+use crate::usage::usage;
 use crate::waits;
 use remote_rendering::{
     new_conversion_id, CancellationToken, Client, ConversionInputSettings,

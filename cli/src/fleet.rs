@@ -5,7 +5,7 @@ use crate::args::{Global, Output};
 use crate::exit;
 use crate::interrupt::{interrupted, unless_interrupted};
 use crate::output::{human, list_sessions, print_json};
-use crate::run::usage;
+use crate::usage::usage;
 use futures_util::StreamExt;
 use remote_rendering::{CancellationToken, Client, CostRates, Error, Session};
 use std::io::{BufRead, IsTerminal, Write};

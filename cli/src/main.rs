@@ -17,6 +17,7 @@ mod progress;
 mod run;
 mod session;
 mod settings;
+mod usage;
 mod waits;
 
 use args::{Cli, Command, EmulatorCli};

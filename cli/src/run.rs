@@ -3,25 +3,11 @@
 
 use crate::args::{Cli, Command, Global};
 use crate::exit::{self, code_for};
+use crate::usage::secs;
 use crate::{account, conversion, demo, interrupt, output, session};
-use remote_rendering::{Error, ErrorKind};
+use remote_rendering::Error;
 use std::io::IsTerminal;
 use std::process::ExitCode;
-use std::time::Duration;
-
-pub fn usage(message: impl Into<String>) -> Error {
-    Error::new(ErrorKind::InvalidInput, message)
-}
-
-pub fn secs(flag: &str, v: f64) -> Result<Duration, Error> {
-    if v.is_finite() && v > 0.0 {
-        Ok(Duration::from_secs_f64(v))
-    } else {
-        Err(usage(format!(
-            "{flag} takes a number of seconds above 0, got {v}"
-        )))
-    }
-}
 
 /// Logs on stderr: request tracing with `--verbose`, the emulator's own log when it runs.
 pub fn tracing(verbose: bool, emulator: bool) {

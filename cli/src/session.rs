@@ -40,7 +40,7 @@ pub async fn run(
                                 .origin
                                 .as_ref()
                                 .map_or("the config".into(), |o| o.path.display().to_string());
-                            return Err(crate::run::usage(format!(
+                            return Err(crate::usage::usage(format!(
                                 "{file}: renderingSessionSettings.vmSize is {text:?}, not standard or premium"
                             )));
                         }
@@ -55,13 +55,13 @@ pub async fn run(
                 .unwrap_or(SessionOptions::default().lease_minutes);
             if let Some(b) = budget {
                 if rates.is_empty() {
-                    return Err(crate::run::usage(
+                    return Err(crate::usage::usage(
                         "--budget needs the size's rate: pass --rate-standard/--rate-premium or set the config's costRates",
                     ));
                 }
                 rates
                     .check_lease("--budget", &size, lease, b)
-                    .map_err(|e| crate::run::usage(budget_message(&e)))?;
+                    .map_err(|e| crate::usage::usage(budget_message(&e)))?;
             }
             let start = StartOptions {
                 size,
@@ -233,7 +233,7 @@ async fn start_session(
     };
     // The keeper's reads are polls too: --poll-interval sets how often it reads the session.
     if let Some(p) = g.poll_interval {
-        lease_options.check_interval = crate::run::secs("--poll-interval", p)?;
+        lease_options.check_interval = crate::usage::secs("--poll-interval", p)?;
     }
     keep(client, rates, &id, lease_options, interrupt).await
 }

@@ -9,7 +9,7 @@ use std::time::Duration;
 /// `--timeout`, checked before anything is sent.
 pub fn timeout(g: &Global) -> Result<Option<Duration>, Error> {
     g.timeout
-        .map(|t| crate::run::secs("--timeout", t))
+        .map(|t| crate::usage::secs("--timeout", t))
         .transpose()
 }
 

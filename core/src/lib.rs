@@ -44,12 +44,14 @@ mod config;
 mod cost;
 mod credential;
 mod error;
+mod http;
 mod lease;
 pub mod log;
 mod model;
 mod retry;
 #[doc(hidden)]
 pub mod testing;
+mod token;
 mod transport;
 pub mod vocabulary;
 mod wait;

@@ -42,7 +42,7 @@ pub fn admin_access(
 ) -> Result<(), Box<Response<Body>>> {
     if !matches!(*method, Method::GET | Method::HEAD) && from_another_origin(headers) {
         return Err(Box::new(with_json(
-            api_response(shared, 403),
+            api_response(shared.new_cv(), 403),
             &ErrorResponse::new(
                 "Forbidden",
                 "The admin API refuses changes that a browser sends on behalf of another origin.",
@@ -55,7 +55,7 @@ pub fn admin_access(
     if is_health(path) || presented(headers).any(|t| constant_time_eq(t, expected.expose())) {
         return Ok(());
     }
-    let builder = api_response(shared, 401).header(
+    let builder = api_response(shared.new_cv(), 401).header(
         http::header::WWW_AUTHENTICATE,
         r#"Bearer realm="remote-rendering-emulator admin""#,
     );

@@ -69,9 +69,9 @@ pub async fn handle(shared: &Shared, route: AdminRoute, req: Request<Incoming>) 
         return crate::dashboard::handle(shared, page, &req);
     }
     match run(shared, route, req).await {
-        Ok(Some(value)) => with_json(api_response(shared, 200), &value),
-        Ok(None) => empty(api_response(shared, 204)),
-        Err(e) => error_response(shared, &e),
+        Ok(Some(value)) => with_json(api_response(shared.new_cv(), 200), &value),
+        Ok(None) => empty(api_response(shared.new_cv(), 204)),
+        Err(e) => error_response(shared.new_cv(), &e),
     }
 }
 

@@ -2,7 +2,6 @@
 //! with its content type, and its error bodies. Shared by the API and the admin routes.
 
 use crate::error::ApiError;
-use crate::shared::Shared;
 use bytes::Bytes;
 use http_body_util::Full;
 use hyper::Response;
@@ -17,11 +16,12 @@ const JSON: &str = "application/json; charset=utf-8";
 pub type Body = Full<Bytes>;
 
 /// Headers every API answer carries, as the service sent them.
-pub(crate) fn api_response(shared: &Shared, status: u16) -> http::response::Builder {
+/// `cv` is the answer's `MS-CV` correlation vector (`Shared::new_cv`).
+pub(crate) fn api_response(cv: String, status: u16) -> http::response::Builder {
     Response::builder()
         .status(status)
         .header("api-supported-versions", SUPPORTED_VERSIONS)
-        .header("MS-CV", shared.new_cv())
+        .header("MS-CV", cv)
         .header("X-Content-Type-Options", "nosniff")
 }
 
@@ -43,8 +43,8 @@ pub(crate) fn empty(builder: http::response::Builder) -> Response<Body> {
         .expect("valid response")
 }
 
-pub(crate) fn error_response(shared: &Shared, err: &ApiError) -> Response<Body> {
-    let mut builder = api_response(shared, err.status);
+pub(crate) fn error_response(cv: String, err: &ApiError) -> Response<Body> {
+    let mut builder = api_response(cv, err.status);
     if err.status == 401 {
         builder = builder.header(
             http::header::WWW_AUTHENTICATE,

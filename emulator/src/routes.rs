@@ -47,8 +47,8 @@ pub enum AdminRoute {
         account: String,
         id: String,
     },
-    /// The dashboard's page, assets and state (`crate::dashboard`).
-    Dashboard(crate::dashboard::DashboardRoute),
+    /// The dashboard's page, assets and state (served by the dashboard module).
+    Dashboard(DashboardRoute),
 }
 
 /// A path that exists, but not with this method.
@@ -231,14 +231,65 @@ impl Route {
                 },
                 "POST",
             ),
-            _ => crate::dashboard::parse(&m, seg).map(AdminRoute::Dashboard),
+            _ => parse_dashboard(&m, seg).map(AdminRoute::Dashboard),
         }
+    }
+}
+
+/// A page of the dashboard (the dashboard module serves it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DashboardRoute {
+    Page,
+    Script,
+    Style,
+    State,
+}
+
+/// The dashboard's paths below `/_emulator/` (all `GET`).
+pub fn parse_dashboard(method: &Method, seg: &[&str]) -> Result<DashboardRoute, RouteError> {
+    let route = match seg {
+        [] => DashboardRoute::Page,
+        ["dashboard", "app.js"] => DashboardRoute::Script,
+        ["dashboard", "app.css"] => DashboardRoute::Style,
+        ["dashboard", "state"] => DashboardRoute::State,
+        _ => return Err(RouteError::NotFound),
+    };
+    if method == Method::GET {
+        Ok(route)
+    } else {
+        Err(RouteError::MethodNotAllowed("GET"))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every dashboard path is an admin route: it passes the admin access decision.
+    #[test]
+    fn dashboard_paths_are_admin_routes() {
+        for (path, page) in [
+            ("/_emulator/", DashboardRoute::Page),
+            ("/_emulator", DashboardRoute::Page),
+            ("/_emulator/dashboard/app.js", DashboardRoute::Script),
+            ("/_emulator/dashboard/app.css", DashboardRoute::Style),
+            ("/_emulator/dashboard/state", DashboardRoute::State),
+        ] {
+            assert_eq!(
+                Route::parse(&Method::GET, path),
+                Ok(Route::Admin(AdminRoute::Dashboard(page))),
+                "{path}"
+            );
+        }
+        assert_eq!(
+            Route::parse(&Method::POST, "/_emulator/"),
+            Err(RouteError::MethodNotAllowed("GET"))
+        );
+        assert_eq!(
+            Route::parse(&Method::GET, "/_emulator/dashboard/other"),
+            Err(RouteError::NotFound)
+        );
+    }
 
     fn r(m: Method, p: &str) -> Result<Route, RouteError> {
         Route::parse(&m, p)

@@ -134,10 +134,10 @@ async fn dispatch(
     }
     let route = match Route::parse(req.method(), req.uri().path()) {
         Ok(r) => r,
-        Err(RouteError::NotFound) => return Ok(empty(api_response(shared, 404))),
+        Err(RouteError::NotFound) => return Ok(empty(api_response(shared.new_cv(), 404))),
         Err(RouteError::MethodNotAllowed(allowed)) => {
             return Ok(empty(
-                api_response(shared, 405).header(http::header::ALLOW, allowed),
+                api_response(shared.new_cv(), 405).header(http::header::ALLOW, allowed),
             ))
         }
     };
@@ -163,14 +163,14 @@ async fn dispatch(
         Some(FaultKind::Throttle { retry_after_secs }) => {
             shared.counters.fault("429");
             shared.counters.record(name, 429);
-            let b = api_response(shared, 429)
+            let b = api_response(shared.new_cv(), 429)
                 .header(http::header::RETRY_AFTER, retry_after_secs.to_string());
             return Ok(empty(b));
         }
         Some(FaultKind::Unavailable { retry_after_secs }) => {
             shared.counters.fault("503");
             shared.counters.record(name, 503);
-            let b = api_response(shared, 503)
+            let b = api_response(shared.new_cv(), 503)
                 .header(http::header::RETRY_AFTER, retry_after_secs.to_string());
             return Ok(with_json(
                 b,
@@ -184,7 +184,7 @@ async fn dispatch(
             shared.counters.fault("500");
             shared.counters.record(name, 500);
             return Ok(with_json(
-                api_response(shared, 500),
+                api_response(shared.new_cv(), 500),
                 &ErrorResponse::new("InternalServerError", "An internal server error occurred."),
             ));
         }
@@ -194,7 +194,7 @@ async fn dispatch(
         Route::Sts { account } => sts(shared, &account, &req),
         route => match arr(shared, route, req).await {
             Ok(r) => r,
-            Err(e) => error_response(shared, &e),
+            Err(e) => error_response(shared.new_cv(), &e),
         },
     };
     shared.counters.record(name, response.status().as_u16());
@@ -345,23 +345,23 @@ async fn arr(
             let (status, session) = shared
                 .mutate(|s| s.create_session(&account, &id, &body, now, b))
                 .await?;
-            with_json(api_response(shared, status), &session)
+            with_json(api_response(shared.new_cv(), status), &session)
         }
         Route::GetSession { id, .. } => {
             let session = shared.read(|s| s.get_session(&account, &id, now))?;
-            with_json(no_cache(api_response(shared, 200)), &session)
+            with_json(no_cache(api_response(shared.new_cv(), 200)), &session)
         }
         Route::UpdateSession { id, .. } => {
             let session = shared
                 .mutate(|s| s.update_session(&account, &id, &body, now))
                 .await?;
-            with_json(api_response(shared, 200), &session)
+            with_json(api_response(shared.new_cv(), 200), &session)
         }
         Route::StopSession { id, .. } => {
             shared
                 .mutate(|s| s.stop_session(&account, &id, now))
                 .await?;
-            empty(api_response(shared, 204))
+            empty(api_response(shared.new_cv(), 204))
         }
         Route::ListSessions { .. } => {
             let after = after()?;
@@ -372,19 +372,22 @@ async fn arr(
                     sessions: items.iter().map(|s| s.to_model(now)).collect(),
                     next_link: next_link(next_after),
                 };
-                Ok(with_json(no_cache(api_response(shared, 200)), &list))
+                Ok(with_json(
+                    no_cache(api_response(shared.new_cv(), 200)),
+                    &list,
+                ))
             })?
         }
         Route::CreateConversion { id, .. } => {
             let (status, conversion) = shared
                 .mutate(|s| s.create_conversion(&account, &id, &body, now, b, &shared.storage))
                 .await?;
-            with_json(api_response(shared, status), &conversion)
+            with_json(api_response(shared.new_cv(), status), &conversion)
         }
         Route::GetConversion { id, .. } => {
             let conversion =
                 shared.read(|s| s.get_conversion(&account, &id, now, &shared.storage))?;
-            with_json(no_cache(api_response(shared, 200)), &conversion)
+            with_json(no_cache(api_response(shared.new_cv(), 200)), &conversion)
         }
         Route::ListConversions { .. } => {
             let after = after()?;
@@ -397,7 +400,7 @@ async fn arr(
                     next_link: next_link(next_after),
                 };
                 // The service sends no cache headers on this one list (recordings).
-                Ok(with_json(api_response(shared, 200), &list))
+                Ok(with_json(api_response(shared.new_cv(), 200), &list))
             })?
         }
         Route::Sts { .. } | Route::Admin(_) => unreachable!("handled before"),

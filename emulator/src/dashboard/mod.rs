@@ -20,11 +20,12 @@
 
 mod snapshot;
 
-use crate::routes::RouteError;
-use crate::server::{api_response, Body, Shared};
+use crate::respond::{api_response, Body};
+use crate::routes::DashboardRoute;
+use crate::shared::Shared;
 use bytes::Bytes;
 use http_body_util::Full;
-use hyper::{Method, Request, Response};
+use hyper::{Request, Response};
 
 pub use snapshot::snapshot;
 
@@ -37,32 +38,8 @@ const STYLE: &str = include_str!("assets/app.css");
 const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; \
                    img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum DashboardRoute {
-    Page,
-    Script,
-    Style,
-    State,
-}
-
-/// The dashboard's paths below `/_emulator/` (all `GET`).
-pub fn parse(method: &Method, seg: &[&str]) -> Result<DashboardRoute, RouteError> {
-    let route = match seg {
-        [] => DashboardRoute::Page,
-        ["dashboard", "app.js"] => DashboardRoute::Script,
-        ["dashboard", "app.css"] => DashboardRoute::Style,
-        ["dashboard", "state"] => DashboardRoute::State,
-        _ => return Err(RouteError::NotFound),
-    };
-    if method == Method::GET {
-        Ok(route)
-    } else {
-        Err(RouteError::MethodNotAllowed("GET"))
-    }
-}
-
 fn asset(shared: &Shared, content_type: &str, text: &'static str) -> Response<Body> {
-    api_response(shared, 200)
+    api_response(shared.new_cv(), 200)
         .header(http::header::CONTENT_TYPE, content_type)
         .header(http::header::CACHE_CONTROL, "no-store")
         .header(http::header::CONTENT_SECURITY_POLICY, CSP)
@@ -92,7 +69,7 @@ pub fn handle(
         DashboardRoute::Page => asset(shared, "text/html; charset=utf-8", PAGE),
         DashboardRoute::Script => asset(shared, "text/javascript; charset=utf-8", SCRIPT),
         DashboardRoute::Style => asset(shared, "text/css; charset=utf-8", STYLE),
-        DashboardRoute::State => api_response(shared, 200)
+        DashboardRoute::State => api_response(shared.new_cv(), 200)
             .header(
                 http::header::CONTENT_TYPE,
                 "application/json; charset=utf-8",
@@ -106,33 +83,6 @@ pub fn handle(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::routes::{AdminRoute, Route};
-
-    /// Every dashboard path is an admin route: it passes the admin access decision.
-    #[test]
-    fn dashboard_paths_are_admin_routes() {
-        for (path, page) in [
-            ("/_emulator/", DashboardRoute::Page),
-            ("/_emulator", DashboardRoute::Page),
-            ("/_emulator/dashboard/app.js", DashboardRoute::Script),
-            ("/_emulator/dashboard/app.css", DashboardRoute::Style),
-            ("/_emulator/dashboard/state", DashboardRoute::State),
-        ] {
-            assert_eq!(
-                Route::parse(&Method::GET, path),
-                Ok(Route::Admin(AdminRoute::Dashboard(page))),
-                "{path}"
-            );
-        }
-        assert_eq!(
-            Route::parse(&Method::POST, "/_emulator/"),
-            Err(RouteError::MethodNotAllowed("GET"))
-        );
-        assert_eq!(
-            Route::parse(&Method::GET, "/_emulator/dashboard/other"),
-            Err(RouteError::NotFound)
-        );
-    }
 
     /// The page loads nothing from outside the emulator.
     #[test]

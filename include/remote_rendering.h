@@ -54,12 +54,25 @@
 #define RR_VERSION_PATCH 0
 #define RR_VERSION_STRING "0.1.0"
 
+/** The size a session gets when none is given. */
+#define RR_DEFAULT_SESSION_SIZE "Standard"
+
 
 /**
  * A `timeout_ms` of 0: no limit beyond the operation's own (the client's request timeout and
  * retry budget, or a wait's default deadline), which always ends it.
  */
 #define RR_DEFAULT_TIMEOUT 0
+
+/**
+ * The first lease of a session, in minutes.
+ */
+#define RR_DEFAULT_LEASE_MINUTES 30
+
+/**
+ * The largest lease the service accepts, in minutes (24 hours).
+ */
+#define RR_MAX_LEASE_MINUTES 1440
 
 /**
  * The poll interval of waits, in milliseconds (the service throttles faster pollers).
@@ -84,7 +97,17 @@
 /**
  * Attempts of a request, the first included.
  */
+#define RR_DEFAULT_MAX_ATTEMPTS 5
+
+/**
+ * The earlier name of `RR_DEFAULT_MAX_ATTEMPTS`.
+ */
 #define RR_DEFAULT_RETRY_MAX_ATTEMPTS 5
+
+/**
+ * An access token is refreshed when less than this is left of its life, in milliseconds.
+ */
+#define RR_DEFAULT_TOKEN_REFRESH_MARGIN_MS 300000
 
 /**
  * The backoff cap of the first retry, in milliseconds (doubled for each further one).
@@ -100,16 +123,6 @@
  * The most time all attempts of one request may take together, in milliseconds.
  */
 #define RR_DEFAULT_RETRY_MAX_ELAPSED_MS 120000
-
-/**
- * The first lease of `rr_client_open_session()`, in minutes.
- */
-#define RR_DEFAULT_LEASE_MINUTES 30
-
-/**
- * The largest lease the service accepts, in minutes (24 hours).
- */
-#define RR_MAX_LEASE_MINUTES 1440
 
 /**
  * Minutes the lease keeper adds each time.
@@ -234,6 +247,45 @@ typedef uint32_t rr_status;
 #endif // __cplusplus
 
 /**
+ * How much a record matters; a callback gets the records at or above its `max_level`
+ * (`RR_LOG_LEVEL_WARN` gets errors and warnings).
+ */
+enum rr_log_level
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * Something failed that the caller may not see otherwise (a session that could not be
+     * stopped).
+     */
+    RR_LOG_LEVEL_ERROR = 1,
+    /**
+     * Something went wrong and was handled: every retry of a request is a warning.
+     */
+    RR_LOG_LEVEL_WARN = 2,
+    /**
+     * A change of state (a lease extended, a session stopped on drop).
+     */
+    RR_LOG_LEVEL_INFO = 3,
+    /**
+     * Every request.
+     */
+    RR_LOG_LEVEL_DEBUG = 4,
+    /**
+     * Everything.
+     */
+    RR_LOG_LEVEL_TRACE = 5,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum rr_log_level rr_log_level;
+#else
+typedef uint32_t rr_log_level;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * The state of a session. `RR_SESSION_STATUS_UNKNOWN` is a value this version does not know
  * (`rr_session_get_status_text()` gives it).
  */
@@ -323,16 +375,29 @@ typedef struct rr_client_options rr_client_options;
 typedef struct rr_conversion rr_conversion;
 
 /**
+ * Where a conversion reads its input: a storage container, the model's path in it, an
+ * optional folder and an optional SAS (which can be set, never read back).
+ */
+typedef struct rr_conversion_input_settings rr_conversion_input_settings;
+
+/**
  * Every conversion of the account (all statuses), read as you advance. Not thread-safe: use it
  * from one thread at a time.
  */
 typedef struct rr_conversion_list rr_conversion_list;
 
 /**
- * Where a conversion reads its input and writes its output. Build it with
- * `rr_conversion_settings_new()` and the setters; a conversion's own settings (without the
- * SAS, which the service never echoes) are borrowed with `rr_conversion_get_settings()`.
- * The SAS strings cannot be read back.
+ * Where a conversion writes its output: a storage container, an optional folder, file name
+ * and SAS (which can be set, never read back).
+ */
+typedef struct rr_conversion_output_settings rr_conversion_output_settings;
+
+/**
+ * Where a conversion reads its input and writes its output: an input location and an output
+ * location, as in every language. Build it with `rr_conversion_settings_new()` from an
+ * `rr_conversion_input_settings` and an `rr_conversion_output_settings`; a conversion's own
+ * settings (without the SAS, which the service never echoes) are borrowed with
+ * `rr_conversion_get_settings()`.
  */
 typedef struct rr_conversion_settings rr_conversion_settings;
 
@@ -353,6 +418,13 @@ typedef struct rr_emulator_options rr_emulator_options;
  * `rr_error_free()`. Immutable, so it may be read from any thread.
  */
 typedef struct rr_error rr_error;
+
+/**
+ * An error as the service reports it (of a failed session or conversion, or of an answer):
+ * a code, a message, the part of the request at fault (`target`, optional) and the errors it
+ * is made of (`details`). Immutable, borrowed from the handle it came from.
+ */
+typedef struct rr_error_details rr_error_details;
 
 /**
  * Keeps one session's lease renewed in the background (on the client's runtime), and stops
@@ -422,6 +494,29 @@ typedef struct rr_wait_results rr_wait_results;
  */
 typedef void (*rr_token_provider_fn)(void *user_data,
                                      rr_token_sink *sink);
+
+/**
+ * One record of the log stream, borrowed for the callback's call (copy what you keep).
+ */
+typedef struct {
+    rr_log_level level;
+    /**
+     * Where it comes from, e.g. `"remote_rendering::retry"`.
+     */
+    const char *target;
+    /**
+     * What happened, then its fields (`retrying what=get session attempt=1 status=500 ...`).
+     */
+    const char *message;
+} rr_log_record;
+
+/**
+ * Receives the records of the log stream. It runs on the thread that made the record (the
+ * caller's, or a runtime thread), possibly on several threads at once, so it must be
+ * thread-safe. It must not throw or longjmp, and must not call `rr_set_log_callback()`.
+ */
+typedef void (*rr_log_fn)(void *user_data,
+                          const rr_log_record *record);
 
 /**
  * Called with the session after every poll of a wait. `session` is borrowed for the call.
@@ -638,121 +733,6 @@ rr_status rr_client_get_poll_interval_ms(const rr_client *client,
                                          rr_error **err);
 
 /**
- * Starts session `session_id` (201), or returns it when it exists with the same settings
- * (200); with other settings it is `RR_STATUS_CONFLICT`. `size` is `"Standard"` or
- * `"Premium"`; `lease_minutes` at most 1440. `*out` is owned (free with `rr_session_free()`).
- */
-rr_status rr_client_start_session(const rr_client *client,
-                                  const char *session_id,
-                                  const char *size,
-                                  uint32_t lease_minutes,
-                                  uint64_t timeout_ms,
-                                  rr_session **out,
-                                  rr_error **err);
-
-/**
- * Reads session `session_id`. `*out` is owned (free with `rr_session_free()`).
- */
-rr_status rr_client_get_session(const rr_client *client,
-                                const char *session_id,
-                                uint64_t timeout_ms,
-                                rr_session **out,
-                                rr_error **err);
-
-/**
- * Sets the lease of session `session_id` to `lease_minutes` (counted from Ready; it must
- * grow: a smaller lease is `RR_STATUS_UNPROCESSABLE`, the same lease succeeds). `*out` is the
- * session after the change, owned (free with `rr_session_free()`).
- */
-rr_status rr_client_update_session(const rr_client *client,
-                                   const char *session_id,
-                                   uint32_t lease_minutes,
-                                   uint64_t timeout_ms,
-                                   rr_session **out,
-                                   rr_error **err);
-
-/**
- * Stops session `session_id`. Stopping a session that already ended succeeds.
- */
-rr_status rr_client_stop_session(const rr_client *client,
-                                 const char *session_id,
-                                 uint64_t timeout_ms,
-                                 rr_error **err);
-
-/**
- * Starts conversion `conversion_id` with `settings` (borrowed for the call), or returns it
- * when it exists with the same settings. `*out` is owned (free with `rr_conversion_free()`).
- */
-rr_status rr_client_start_conversion(const rr_client *client,
-                                     const char *conversion_id,
-                                     const rr_conversion_settings *settings,
-                                     uint64_t timeout_ms,
-                                     rr_conversion **out,
-                                     rr_error **err);
-
-/**
- * Reads conversion `conversion_id`. `*out` is owned (free with `rr_conversion_free()`).
- */
-rr_status rr_client_get_conversion(const rr_client *client,
-                                   const char *conversion_id,
-                                   uint64_t timeout_ms,
-                                   rr_conversion **out,
-                                   rr_error **err);
-
-/**
- * Polls until session `session_id` is Ready (`*out`, owned), or fails with
- * `RR_STATUS_SESSION_FAILED` (it reached Error, Expired or Stopped), `RR_STATUS_TIMEOUT`
- * (`timeout_ms` passed; 0: 30 minutes), or `RR_STATUS_CANCELLED` (the options' token); the
- * error carries the session as last seen. `options` is borrowed for the call (NULL: the
- * defaults); its progress callback runs on this thread.
- */
-rr_status rr_client_wait_for_session(const rr_client *client,
-                                     const char *session_id,
-                                     const rr_wait_options *options,
-                                     uint64_t timeout_ms,
-                                     rr_session **out,
-                                     rr_error **err);
-
-/**
- * Polls until conversion `conversion_id` Succeeded (`*out`, owned), or fails with
- * `RR_STATUS_CONVERSION_FAILED` (Failed or Cancelled), `RR_STATUS_TIMEOUT` (`timeout_ms`
- * passed; 0: 24 hours) or `RR_STATUS_CANCELLED`; the error carries the conversion as last
- * seen. `options` as for `rr_client_wait_for_session()`.
- */
-rr_status rr_client_wait_for_conversion(const rr_client *client,
-                                        const char *conversion_id,
-                                        const rr_wait_options *options,
-                                        uint64_t timeout_ms,
-                                        rr_conversion **out,
-                                        rr_error **err);
-
-/**
- * Waits for many sessions at once, with one list request per interval (not one request per
- * session). `session_ids` holds `count` ids (borrowed for the call). `*out` (owned, free with
- * `rr_wait_results_free()`) has one outcome per id, in order. The call itself fails only for
- * what concerns all ids (a bad id, a refused credential).
- */
-rr_status rr_client_wait_for_sessions(const rr_client *client,
-                                      const char *const *session_ids,
-                                      size_t count,
-                                      const rr_wait_options *options,
-                                      uint64_t timeout_ms,
-                                      rr_wait_results **out,
-                                      rr_error **err);
-
-/**
- * Starts a session, waits until it is Ready (at most `timeout_ms`; 0: 30 minutes) and keeps
- * it alive if the options say so (`options` borrowed; NULL: the defaults). If anything fails
- * on the way the session is stopped before the error returns. `*out` (free with
- * `rr_managed_session_free()`, which stops the session) is owned.
- */
-rr_status rr_client_open_session(const rr_client *client,
-                                 const rr_session_options *options,
-                                 uint64_t timeout_ms,
-                                 rr_managed_session **out,
-                                 rr_error **err);
-
-/**
  * A new session id (`session-` and a random UUID), owned: free with `rr_string_free()`.
  */
 rr_status rr_new_session_id(char **out,
@@ -770,6 +750,264 @@ rr_status rr_new_conversion_id(char **out,
  * `string` is NULL or an owned string from this library, not used again.
  */
 void rr_string_free(char *string);
+
+/**
+ * New conversion settings of an input and an output location (both copied). Free with
+ * `rr_conversion_settings_free()`.
+ */
+rr_status rr_conversion_settings_new(const rr_conversion_input_settings *input_location,
+                                     const rr_conversion_output_settings *output_location,
+                                     rr_conversion_settings **out,
+                                     rr_error **err);
+
+/**
+ * Frees conversion settings. NULL does nothing.
+ *
+ * `settings` is NULL or settings owned by the caller, not used again.
+ */
+void rr_conversion_settings_free(rr_conversion_settings *settings);
+
+/**
+ * Where the conversion reads, borrowed from the settings.
+ */
+rr_status rr_conversion_settings_get_input_location(const rr_conversion_settings *settings,
+                                                    const rr_conversion_input_settings **out,
+                                                    rr_error **err);
+
+/**
+ * Where the conversion writes, borrowed from the settings.
+ */
+rr_status rr_conversion_settings_get_output_location(const rr_conversion_settings *settings,
+                                                     const rr_conversion_output_settings **out,
+                                                     rr_error **err);
+
+/**
+ * New input settings: the container (`https://{account}.blob.core.windows.net/{container}`)
+ * and the model's path in it (e.g. `"box.fbx"`), copied. Free with
+ * `rr_conversion_input_settings_free()`.
+ */
+rr_status rr_conversion_input_settings_new(const char *storage_container_uri,
+                                           const char *relative_input_asset_path,
+                                           rr_conversion_input_settings **out,
+                                           rr_error **err);
+
+/**
+ * Frees input settings. NULL does nothing.
+ *
+ * `settings` is NULL or settings owned by the caller, not used again.
+ */
+void rr_conversion_input_settings_free(rr_conversion_input_settings *settings);
+
+/**
+ * The folder of the input container that holds the model's files; "" removes it.
+ */
+rr_status rr_conversion_input_settings_set_blob_prefix(rr_conversion_input_settings *settings,
+                                                       const char *blob_prefix,
+                                                       rr_error **err);
+
+/**
+ * The SAS token that lets the service read and list the input container (without the leading
+ * `?`); "" removes it. Copied; never readable back, never in an error message.
+ */
+rr_status rr_conversion_input_settings_set_storage_container_read_list_sas(rr_conversion_input_settings *settings,
+                                                                           const char *sas,
+                                                                           rr_error **err);
+
+/**
+ * The input container URI, borrowed from the settings.
+ */
+rr_status rr_conversion_input_settings_get_storage_container_uri(const rr_conversion_input_settings *settings,
+                                                                 const char **out,
+                                                                 rr_error **err);
+
+/**
+ * The model's path in the input container, borrowed from the settings.
+ */
+rr_status rr_conversion_input_settings_get_relative_input_asset_path(const rr_conversion_input_settings *settings,
+                                                                     const char **out,
+                                                                     rr_error **err);
+
+/**
+ * The input folder, borrowed from the settings; NULL when none.
+ */
+rr_status rr_conversion_input_settings_get_blob_prefix(const rr_conversion_input_settings *settings,
+                                                       const char **out,
+                                                       rr_error **err);
+
+/**
+ * New output settings: the container to write into (copied). Free with
+ * `rr_conversion_output_settings_free()`.
+ */
+rr_status rr_conversion_output_settings_new(const char *storage_container_uri,
+                                            rr_conversion_output_settings **out,
+                                            rr_error **err);
+
+/**
+ * Frees output settings. NULL does nothing.
+ *
+ * `settings` is NULL or settings owned by the caller, not used again.
+ */
+void rr_conversion_output_settings_free(rr_conversion_output_settings *settings);
+
+/**
+ * The folder of the output container to write into; "" removes it.
+ */
+rr_status rr_conversion_output_settings_set_blob_prefix(rr_conversion_output_settings *settings,
+                                                        const char *blob_prefix,
+                                                        rr_error **err);
+
+/**
+ * The name of the converted file (must end in `.arrAsset`); "" lets the service name it
+ * after the input.
+ */
+rr_status rr_conversion_output_settings_set_output_asset_filename(rr_conversion_output_settings *settings,
+                                                                  const char *output_asset_filename,
+                                                                  rr_error **err);
+
+/**
+ * The SAS token that lets the service write the output container (without the leading `?`);
+ * "" removes it. Copied; never readable back, never in an error message.
+ */
+rr_status rr_conversion_output_settings_set_storage_container_write_sas(rr_conversion_output_settings *settings,
+                                                                        const char *sas,
+                                                                        rr_error **err);
+
+/**
+ * The output container URI, borrowed from the settings.
+ */
+rr_status rr_conversion_output_settings_get_storage_container_uri(const rr_conversion_output_settings *settings,
+                                                                  const char **out,
+                                                                  rr_error **err);
+
+/**
+ * The output folder, borrowed from the settings; NULL when none.
+ */
+rr_status rr_conversion_output_settings_get_blob_prefix(const rr_conversion_output_settings *settings,
+                                                        const char **out,
+                                                        rr_error **err);
+
+/**
+ * The output file name, borrowed from the settings; NULL when the service names it.
+ */
+rr_status rr_conversion_output_settings_get_output_asset_filename(const rr_conversion_output_settings *settings,
+                                                                  const char **out,
+                                                                  rr_error **err);
+
+/**
+ * Starts conversion `conversion_id` with `settings` (borrowed for the call), or returns it
+ * when it exists with the same settings. `*out` is owned (free with `rr_conversion_free()`).
+ */
+rr_status rr_client_start_conversion(const rr_client *client,
+                                     const char *conversion_id,
+                                     const rr_conversion_settings *settings,
+                                     uint64_t timeout_ms,
+                                     rr_conversion **out,
+                                     rr_error **err);
+
+/**
+ * `rr_client_start_conversion()` without blocking (`settings` copied): the operation gives a
+ * conversion.
+ * `*out` is owned: free it with `rr_operation_free()` (which cancels it if it still runs).
+ */
+rr_status rr_client_start_conversion_async(const rr_client *client,
+                                           const char *conversion_id,
+                                           const rr_conversion_settings *settings,
+                                           uint64_t timeout_ms,
+                                           rr_operation **out,
+                                           rr_error **err);
+
+/**
+ * Reads conversion `conversion_id`. `*out` is owned (free with `rr_conversion_free()`).
+ */
+rr_status rr_client_get_conversion(const rr_client *client,
+                                   const char *conversion_id,
+                                   uint64_t timeout_ms,
+                                   rr_conversion **out,
+                                   rr_error **err);
+
+/**
+ * `rr_client_get_conversion()` without blocking: the operation gives a conversion.
+ * `*out` is owned: free it with `rr_operation_free()` (which cancels it if it still runs).
+ */
+rr_status rr_client_get_conversion_async(const rr_client *client,
+                                         const char *conversion_id,
+                                         uint64_t timeout_ms,
+                                         rr_operation **out,
+                                         rr_error **err);
+
+/**
+ * Starts listing the account's conversions (nothing is sent until
+ * `rr_conversion_list_next()`). Free with `rr_conversion_list_free()`.
+ */
+rr_status rr_client_list_conversions(const rr_client *client,
+                                     rr_conversion_list **out,
+                                     rr_error **err);
+
+/**
+ * The next conversion (owned: free with `rr_conversion_free()`), as `rr_session_list_next()`.
+ */
+rr_status rr_conversion_list_next(rr_conversion_list *list,
+                                  uint64_t timeout_ms,
+                                  rr_conversion **out,
+                                  rr_error **err);
+
+/**
+ * Frees a conversion list. NULL does nothing.
+ *
+ * `list` is NULL or a list owned by the caller, not used again.
+ */
+void rr_conversion_list_free(rr_conversion_list *list);
+
+/**
+ * Reads every page of the conversion list without blocking: the operation gives a conversion
+ * list read in full (`rr_operation_take_conversion_list()`).
+ * `*out` is owned: free it with `rr_operation_free()` (which cancels it if it still runs).
+ */
+rr_status rr_client_list_conversions_async(const rr_client *client,
+                                           uint64_t timeout_ms,
+                                           rr_operation **out,
+                                           rr_error **err);
+
+/**
+ * Takes the conversion list (read in full) of `rr_client_list_conversions_async()`; free it
+ * with `rr_conversion_list_free()`. As `rr_operation_take_session()`.
+ */
+rr_status rr_operation_take_conversion_list(const rr_operation *operation,
+                                            rr_conversion_list **out,
+                                            rr_error **err);
+
+/**
+ * Polls until conversion `conversion_id` Succeeded (`*out`, owned), or fails with
+ * `RR_STATUS_CONVERSION_FAILED` (Failed or Cancelled), `RR_STATUS_TIMEOUT` (`timeout_ms`
+ * passed; 0: 24 hours) or `RR_STATUS_CANCELLED`; the error carries the conversion as last
+ * seen. `options` as for `rr_client_wait_for_session()`.
+ */
+rr_status rr_client_wait_for_conversion(const rr_client *client,
+                                        const char *conversion_id,
+                                        const rr_wait_options *options,
+                                        uint64_t timeout_ms,
+                                        rr_conversion **out,
+                                        rr_error **err);
+
+/**
+ * `rr_client_wait_for_conversion()` without blocking: the operation gives the conversion;
+ * `rr_operation_get_latest_conversion()` shows the progress.
+ * `*out` is owned: free it with `rr_operation_free()` (which cancels it if it still runs).
+ */
+rr_status rr_client_wait_for_conversion_async(const rr_client *client,
+                                              const char *conversion_id,
+                                              const rr_wait_options *options,
+                                              uint64_t timeout_ms,
+                                              rr_operation **out,
+                                              rr_error **err);
+
+/**
+ * Takes the conversion an ended operation gave (start, get, wait for conversion), owned: free
+ * with `rr_conversion_free()`. Otherwise as `rr_operation_take_session()`.
+ */
+rr_status rr_operation_take_conversion(const rr_operation *operation,
+                                       rr_conversion **out,
+                                       rr_error **err);
 
 /**
  * New emulator options with the defaults. Free with `rr_emulator_options_free()`.
@@ -1096,6 +1334,14 @@ const char *rr_error_service_code(const rr_error *error);
 const char *rr_error_service_message(const rr_error *error);
 
 /**
+ * The service's own error in full (code, message, target, nested details), borrowed from the
+ * error; NULL when the service gave none.
+ *
+ * `error` is NULL or a live error.
+ */
+const rr_error_details *rr_error_service_error(const rr_error *error);
+
+/**
  * The session as last seen, for `RR_STATUS_SESSION_FAILED` and a session wait's
  * `RR_STATUS_TIMEOUT` or `RR_STATUS_CANCELLED`; borrowed from the error; NULL otherwise.
  *
@@ -1110,6 +1356,60 @@ const rr_session *rr_error_session(const rr_error *error);
  * `error` is NULL or a live error.
  */
 const rr_conversion *rr_error_conversion(const rr_error *error);
+
+/**
+ * Why the session is in Error, borrowed from the session; `*out` is NULL when the service gave
+ * no error.
+ */
+rr_status rr_session_get_error(const rr_session *session,
+                               const rr_error_details **out,
+                               rr_error **err);
+
+/**
+ * Why the conversion failed, borrowed from the conversion; `*out` is NULL when the service
+ * gave no error.
+ */
+rr_status rr_conversion_get_error(const rr_conversion *conversion,
+                                  const rr_error_details **out,
+                                  rr_error **err);
+
+/**
+ * The service's error code (e.g. `"InputNotFound"`), borrowed.
+ */
+rr_status rr_error_details_get_code(const rr_error_details *details,
+                                    const char **out,
+                                    rr_error **err);
+
+/**
+ * The service's message, borrowed.
+ */
+rr_status rr_error_details_get_message(const rr_error_details *details,
+                                       const char **out,
+                                       rr_error **err);
+
+/**
+ * The part of the request at fault (e.g. `"settings.inputLocation"`), borrowed; NULL when
+ * the service did not say.
+ */
+rr_status rr_error_details_get_target(const rr_error_details *details,
+                                      const char **out,
+                                      rr_error **err);
+
+/**
+ * How many nested errors this error is made of (often 0).
+ */
+rr_status rr_error_details_get_details_count(const rr_error_details *details,
+                                             size_t *out,
+                                             rr_error **err);
+
+/**
+ * The nested error at `index`, borrowed from `details`. An index past the end is
+ * `RR_STATUS_INVALID_INPUT`.
+ */
+rr_status rr_error_details_get_detail(const rr_error_details *details,
+                                      size_t index,
+                                      const rr_error_details **out,
+                                      rr_error **err);
 
 /**
  * New lease options with the defaults. Free with `rr_lease_options_free()`.
@@ -1153,7 +1453,15 @@ rr_status rr_lease_options_set_check_interval_ms(rr_lease_options *options,
                                                  rr_error **err);
 
 /**
- * Whether freeing (or closing) the keeper stops the session (default true).
+ * Whether closing (or freeing) the keeper stops the session (default true); the vocabulary's
+ * name of the setting.
+ */
+rr_status rr_lease_options_set_stop_on_close(rr_lease_options *options,
+                                             bool stop_on_close,
+                                             rr_error **err);
+
+/**
+ * The earlier name of `rr_lease_options_set_stop_on_close()` (the same setting).
  */
 rr_status rr_lease_options_set_stop_on_drop(rr_lease_options *options,
                                             bool stop_on_drop,
@@ -1178,56 +1486,6 @@ rr_status rr_lease_options_set_cost_rates(rr_lease_options *options,
                                           double standard_per_hour,
                                           double premium_per_hour,
                                           rr_error **err);
-
-/**
- * New session options with the defaults. Free with `rr_session_options_free()`.
- */
-rr_status rr_session_options_new(rr_session_options **out,
-                                 rr_error **err);
-
-/**
- * Frees session options. NULL does nothing.
- *
- * `options` is NULL or options owned by the caller, not used again.
- */
-void rr_session_options_free(rr_session_options *options);
-
-/**
- * The session's id; NULL picks a new one (`session-` and a UUID).
- */
-rr_status rr_session_options_set_session_id(rr_session_options *options,
-                                            const char *session_id,
-                                            rr_error **err);
-
-/**
- * The size: `"Standard"` or `"Premium"` (any case; another name is sent as given).
- */
-rr_status rr_session_options_set_size(rr_session_options *options,
-                                      const char *size,
-                                      rr_error **err);
-
-/**
- * The first lease in minutes (at most 1440).
- */
-rr_status rr_session_options_set_lease_minutes(rr_session_options *options,
-                                               uint32_t lease_minutes,
-                                               rr_error **err);
-
-/**
- * Keep the lease renewed with these options (copied) while the session is open; NULL lets
- * the lease run out.
- */
-rr_status rr_session_options_set_keep_alive(rr_session_options *options,
-                                            const rr_lease_options *keep_alive,
-                                            rr_error **err);
-
-/**
- * How to wait for Ready (copied; NULL: the defaults). The deadline is the open call's
- * `timeout_ms`.
- */
-rr_status rr_session_options_set_wait(rr_session_options *options,
-                                      const rr_wait_options *wait,
-                                      rr_error **err);
 
 /**
  * Starts keeping session `session_id` alive (`options` copied; NULL: the defaults). Returns
@@ -1302,6 +1560,101 @@ rr_status rr_lease_keeper_detach(const rr_lease_keeper *keeper,
 void rr_lease_keeper_free(rr_lease_keeper *keeper);
 
 /**
+ * Sends the records of the log stream at or above `max_level` to `callback(user_data,
+ * record)`, replacing the callback set before; a NULL `callback` unsets it (no records, the
+ * default). When this returns, the callback set before is not running and is never called
+ * again, so its `user_data` may be freed. Refused (`RR_STATUS_INVALID_INPUT`) from inside a
+ * log callback.
+ */
+rr_status rr_set_log_callback(rr_log_fn callback,
+                              void *user_data,
+                              rr_log_level max_level,
+                              rr_error **err);
+
+/**
+ * New session options with the defaults. Free with `rr_session_options_free()`.
+ */
+rr_status rr_session_options_new(rr_session_options **out,
+                                 rr_error **err);
+
+/**
+ * Frees session options. NULL does nothing.
+ *
+ * `options` is NULL or options owned by the caller, not used again.
+ */
+void rr_session_options_free(rr_session_options *options);
+
+/**
+ * The session's id; NULL picks a new one (`session-` and a UUID).
+ */
+rr_status rr_session_options_set_session_id(rr_session_options *options,
+                                            const char *session_id,
+                                            rr_error **err);
+
+/**
+ * The size: `"Standard"` or `"Premium"` (any case; another name is sent as given).
+ */
+rr_status rr_session_options_set_size(rr_session_options *options,
+                                      const char *size,
+                                      rr_error **err);
+
+/**
+ * The first lease in minutes (at most 1440).
+ */
+rr_status rr_session_options_set_lease_minutes(rr_session_options *options,
+                                               uint32_t lease_minutes,
+                                               rr_error **err);
+
+/**
+ * Keep the lease renewed with these options (copied) while the session is open; NULL lets
+ * the lease run out.
+ */
+rr_status rr_session_options_set_keep_alive(rr_session_options *options,
+                                            const rr_lease_options *keep_alive,
+                                            rr_error **err);
+
+/**
+ * How to wait for Ready (copied; NULL: the defaults). The deadline is the open call's
+ * `timeout_ms`.
+ */
+rr_status rr_session_options_set_wait(rr_session_options *options,
+                                      const rr_wait_options *wait,
+                                      rr_error **err);
+
+/**
+ * Starts a session, waits until it is Ready (at most `timeout_ms`; 0: 30 minutes) and keeps
+ * it alive if the options say so (`options` borrowed; NULL: the defaults). If anything fails
+ * on the way the session is stopped before the error returns. `*out` (free with
+ * `rr_managed_session_free()`, which stops the session) is owned.
+ */
+rr_status rr_client_open_session(const rr_client *client,
+                                 const rr_session_options *options,
+                                 uint64_t timeout_ms,
+                                 rr_managed_session **out,
+                                 rr_error **err);
+
+/**
+ * `rr_client_open_session()` without blocking (`options` copied): the operation gives a
+ * managed session; `rr_operation_get_latest_session()` shows the progress. Cancelling (or
+ * freeing) the operation before it ends stops the session it started.
+ * `*out` is owned: free it with `rr_operation_free()` (which cancels it if it still runs).
+ */
+rr_status rr_client_open_session_async(const rr_client *client,
+                                       const rr_session_options *options,
+                                       uint64_t timeout_ms,
+                                       rr_operation **out,
+                                       rr_error **err);
+
+/**
+ * Takes the managed session of `rr_client_open_session_async()`; free it with
+ * `rr_managed_session_free()` (which stops the session). If it is never taken, freeing the
+ * operation stops the session. As `rr_operation_take_session()`.
+ */
+rr_status rr_operation_take_managed_session(const rr_operation *operation,
+                                            rr_managed_session **out,
+                                            rr_error **err);
+
+/**
  * The session as it was when it became Ready, borrowed from the managed session.
  */
 rr_status rr_managed_session_get_session(const rr_managed_session *managed,
@@ -1337,54 +1690,6 @@ rr_status rr_managed_session_close(const rr_managed_session *managed,
  * `managed` is NULL or a managed session owned by the caller, not used again.
  */
 void rr_managed_session_free(rr_managed_session *managed);
-
-/**
- * Starts listing the sessions in Starting or Ready (nothing is sent until
- * `rr_session_list_next()`). Free with `rr_session_list_free()`.
- */
-rr_status rr_client_list_sessions(const rr_client *client,
-                                  rr_session_list **out,
-                                  rr_error **err);
-
-/**
- * The next session (owned: free with `rr_session_free()`), reading the next page when needed
- * (at most `timeout_ms`; 0: the request's own limits). At the end, `*out` is NULL and the
- * status `RR_STATUS_OK`. After a failure the list is at its end.
- */
-rr_status rr_session_list_next(rr_session_list *list,
-                               uint64_t timeout_ms,
-                               rr_session **out,
-                               rr_error **err);
-
-/**
- * Frees a session list. NULL does nothing.
- *
- * `list` is NULL or a list owned by the caller, not used again.
- */
-void rr_session_list_free(rr_session_list *list);
-
-/**
- * Starts listing the account's conversions (nothing is sent until
- * `rr_conversion_list_next()`). Free with `rr_conversion_list_free()`.
- */
-rr_status rr_client_list_conversions(const rr_client *client,
-                                     rr_conversion_list **out,
-                                     rr_error **err);
-
-/**
- * The next conversion (owned: free with `rr_conversion_free()`), as `rr_session_list_next()`.
- */
-rr_status rr_conversion_list_next(rr_conversion_list *list,
-                                  uint64_t timeout_ms,
-                                  rr_conversion **out,
-                                  rr_error **err);
-
-/**
- * Frees a conversion list. NULL does nothing.
- *
- * `list` is NULL or a list owned by the caller, not used again.
- */
-void rr_conversion_list_free(rr_conversion_list *list);
 
 /**
  * A copy of a session, owned by the caller (free with `rr_session_free()`).
@@ -1573,239 +1878,6 @@ rr_status rr_conversion_get_settings(const rr_conversion *conversion,
                                      rr_error **err);
 
 /**
- * New conversion settings: the input container (`https://{account}.blob.core.windows.net/
- * {container}`), the model's path in it (e.g. `"box.fbx"`), and the output container. The
- * strings are copied. Free with `rr_conversion_settings_free()`.
- */
-rr_status rr_conversion_settings_new(const char *input_storage_container_uri,
-                                     const char *relative_input_asset_path,
-                                     const char *output_storage_container_uri,
-                                     rr_conversion_settings **out,
-                                     rr_error **err);
-
-/**
- * Frees conversion settings. NULL does nothing.
- *
- * `settings` is NULL or settings owned by the caller, not used again.
- */
-void rr_conversion_settings_free(rr_conversion_settings *settings);
-
-/**
- * The SAS token that lets the service read and list the input container (without the leading
- * `?`); "" removes it. Copied; never readable back, never in an error message.
- */
-rr_status rr_conversion_settings_set_input_read_list_sas(rr_conversion_settings *settings,
-                                                         const char *sas,
-                                                         rr_error **err);
-
-/**
- * The SAS token that lets the service write the output container (without the leading `?`);
- * "" removes it. Copied; never readable back, never in an error message.
- */
-rr_status rr_conversion_settings_set_output_write_sas(rr_conversion_settings *settings,
-                                                      const char *sas,
-                                                      rr_error **err);
-
-/**
- * The folder of the input container that holds the model's files; "" removes it.
- */
-rr_status rr_conversion_settings_set_input_blob_prefix(rr_conversion_settings *settings,
-                                                       const char *blob_prefix,
-                                                       rr_error **err);
-
-/**
- * The folder of the output container to write into; "" removes it.
- */
-rr_status rr_conversion_settings_set_output_blob_prefix(rr_conversion_settings *settings,
-                                                        const char *blob_prefix,
-                                                        rr_error **err);
-
-/**
- * The name of the converted file (must end in `.arrAsset`); "" lets the service name it
- * after the input.
- */
-rr_status rr_conversion_settings_set_output_asset_filename(rr_conversion_settings *settings,
-                                                           const char *output_asset_filename,
-                                                           rr_error **err);
-
-/**
- * The input container URI, borrowed from the settings.
- */
-rr_status rr_conversion_settings_get_input_storage_container_uri(const rr_conversion_settings *settings,
-                                                                 const char **out,
-                                                                 rr_error **err);
-
-/**
- * The input folder, borrowed from the settings; NULL when none.
- */
-rr_status rr_conversion_settings_get_input_blob_prefix(const rr_conversion_settings *settings,
-                                                       const char **out,
-                                                       rr_error **err);
-
-/**
- * The model's path in the input container, borrowed from the settings.
- */
-rr_status rr_conversion_settings_get_relative_input_asset_path(const rr_conversion_settings *settings,
-                                                               const char **out,
-                                                               rr_error **err);
-
-/**
- * The output container URI, borrowed from the settings.
- */
-rr_status rr_conversion_settings_get_output_storage_container_uri(const rr_conversion_settings *settings,
-                                                                  const char **out,
-                                                                  rr_error **err);
-
-/**
- * The output folder, borrowed from the settings; NULL when none.
- */
-rr_status rr_conversion_settings_get_output_blob_prefix(const rr_conversion_settings *settings,
-                                                        const char **out,
-                                                        rr_error **err);
-
-/**
- * The output file name, borrowed from the settings; NULL when the service names it.
- */
-rr_status rr_conversion_settings_get_output_asset_filename(const rr_conversion_settings *settings,
-                                                           const char **out,
-                                                           rr_error **err);
-
-/**
- * `rr_client_start_session()` without blocking: the operation gives a session.
- * `*out` is owned: free it with `rr_operation_free()` (which cancels it if it still runs).
- */
-rr_status rr_client_start_session_async(const rr_client *client,
-                                        const char *session_id,
-                                        const char *size,
-                                        uint32_t lease_minutes,
-                                        uint64_t timeout_ms,
-                                        rr_operation **out,
-                                        rr_error **err);
-
-/**
- * `rr_client_get_session()` without blocking: the operation gives a session.
- * `*out` is owned: free it with `rr_operation_free()` (which cancels it if it still runs).
- */
-rr_status rr_client_get_session_async(const rr_client *client,
-                                      const char *session_id,
-                                      uint64_t timeout_ms,
-                                      rr_operation **out,
-                                      rr_error **err);
-
-/**
- * `rr_client_update_session()` without blocking: the operation gives a session.
- * `*out` is owned: free it with `rr_operation_free()` (which cancels it if it still runs).
- */
-rr_status rr_client_update_session_async(const rr_client *client,
-                                         const char *session_id,
-                                         uint32_t lease_minutes,
-                                         uint64_t timeout_ms,
-                                         rr_operation **out,
-                                         rr_error **err);
-
-/**
- * `rr_client_stop_session()` without blocking: the operation gives no value (poll it).
- * `*out` is owned: free it with `rr_operation_free()` (which cancels it if it still runs).
- */
-rr_status rr_client_stop_session_async(const rr_client *client,
-                                       const char *session_id,
-                                       uint64_t timeout_ms,
-                                       rr_operation **out,
-                                       rr_error **err);
-
-/**
- * Reads every page of the session list without blocking: the operation gives a session list
- * read in full (`rr_operation_take_session_list()`).
- * `*out` is owned: free it with `rr_operation_free()` (which cancels it if it still runs).
- */
-rr_status rr_client_list_sessions_async(const rr_client *client,
-                                        uint64_t timeout_ms,
-                                        rr_operation **out,
-                                        rr_error **err);
-
-/**
- * `rr_client_start_conversion()` without blocking (`settings` copied): the operation gives a
- * conversion.
- * `*out` is owned: free it with `rr_operation_free()` (which cancels it if it still runs).
- */
-rr_status rr_client_start_conversion_async(const rr_client *client,
-                                           const char *conversion_id,
-                                           const rr_conversion_settings *settings,
-                                           uint64_t timeout_ms,
-                                           rr_operation **out,
-                                           rr_error **err);
-
-/**
- * `rr_client_get_conversion()` without blocking: the operation gives a conversion.
- * `*out` is owned: free it with `rr_operation_free()` (which cancels it if it still runs).
- */
-rr_status rr_client_get_conversion_async(const rr_client *client,
-                                         const char *conversion_id,
-                                         uint64_t timeout_ms,
-                                         rr_operation **out,
-                                         rr_error **err);
-
-/**
- * Reads every page of the conversion list without blocking: the operation gives a conversion
- * list read in full (`rr_operation_take_conversion_list()`).
- * `*out` is owned: free it with `rr_operation_free()` (which cancels it if it still runs).
- */
-rr_status rr_client_list_conversions_async(const rr_client *client,
-                                           uint64_t timeout_ms,
-                                           rr_operation **out,
-                                           rr_error **err);
-
-/**
- * `rr_client_wait_for_session()` without blocking (`options` copied): the operation gives
- * the Ready session; `rr_operation_get_latest_session()` shows the progress. The options'
- * progress callback, if any, runs on a runtime thread.
- * `*out` is owned: free it with `rr_operation_free()` (which cancels it if it still runs).
- */
-rr_status rr_client_wait_for_session_async(const rr_client *client,
-                                           const char *session_id,
-                                           const rr_wait_options *options,
-                                           uint64_t timeout_ms,
-                                           rr_operation **out,
-                                           rr_error **err);
-
-/**
- * `rr_client_wait_for_conversion()` without blocking: the operation gives the conversion;
- * `rr_operation_get_latest_conversion()` shows the progress.
- * `*out` is owned: free it with `rr_operation_free()` (which cancels it if it still runs).
- */
-rr_status rr_client_wait_for_conversion_async(const rr_client *client,
-                                              const char *conversion_id,
-                                              const rr_wait_options *options,
-                                              uint64_t timeout_ms,
-                                              rr_operation **out,
-                                              rr_error **err);
-
-/**
- * `rr_client_wait_for_sessions()` without blocking (ids copied): the operation gives wait
- * results.
- * `*out` is owned: free it with `rr_operation_free()` (which cancels it if it still runs).
- */
-rr_status rr_client_wait_for_sessions_async(const rr_client *client,
-                                            const char *const *session_ids,
-                                            size_t count,
-                                            const rr_wait_options *options,
-                                            uint64_t timeout_ms,
-                                            rr_operation **out,
-                                            rr_error **err);
-
-/**
- * `rr_client_open_session()` without blocking (`options` copied): the operation gives a
- * managed session; `rr_operation_get_latest_session()` shows the progress. Cancelling (or
- * freeing) the operation before it ends stops the session it started.
- * `*out` is owned: free it with `rr_operation_free()` (which cancels it if it still runs).
- */
-rr_status rr_client_open_session_async(const rr_client *client,
-                                       const rr_session_options *options,
-                                       uint64_t timeout_ms,
-                                       rr_operation **out,
-                                       rr_error **err);
-
-/**
  * Never blocks: `RR_STATUS_PENDING` while the operation runs; then `RR_STATUS_OK`, or its
  * failure's status with the error in `*err` (each poll reports it again).
  */
@@ -1845,21 +1917,133 @@ rr_status rr_operation_get_latest_conversion(const rr_operation *operation,
                                              rr_error **err);
 
 /**
- * Takes the session an ended operation gave (start, get, update, wait for session), owned:
- * free with `rr_session_free()`. `RR_STATUS_PENDING` while it runs; its failure if it failed;
- * `RR_STATUS_INVALID_INPUT` if it gives something else or was taken already.
+ * Frees an operation, cancelling it if it still runs (that does not block). A result not
+ * taken is dropped; a managed session not taken is stopped first (that blocks, up to 30 s).
+ * NULL does nothing.
+ *
+ * `operation` is NULL or an operation owned by the caller, not used again.
  */
-rr_status rr_operation_take_session(const rr_operation *operation,
-                                    rr_session **out,
-                                    rr_error **err);
+void rr_operation_free(rr_operation *operation);
 
 /**
- * Takes the conversion an ended operation gave (start, get, wait for conversion), owned: free
- * with `rr_conversion_free()`. Otherwise as `rr_operation_take_session()`.
+ * Starts session `session_id` (201), or returns it when it exists with the same settings
+ * (200); with other settings it is `RR_STATUS_CONFLICT`. `size` is `"Standard"` or
+ * `"Premium"`; `lease_minutes` at most 1440. `*out` is owned (free with `rr_session_free()`).
  */
-rr_status rr_operation_take_conversion(const rr_operation *operation,
-                                       rr_conversion **out,
+rr_status rr_client_start_session(const rr_client *client,
+                                  const char *session_id,
+                                  const char *size,
+                                  uint32_t lease_minutes,
+                                  uint64_t timeout_ms,
+                                  rr_session **out,
+                                  rr_error **err);
+
+/**
+ * `rr_client_start_session()` without blocking: the operation gives a session.
+ * `*out` is owned: free it with `rr_operation_free()` (which cancels it if it still runs).
+ */
+rr_status rr_client_start_session_async(const rr_client *client,
+                                        const char *session_id,
+                                        const char *size,
+                                        uint32_t lease_minutes,
+                                        uint64_t timeout_ms,
+                                        rr_operation **out,
+                                        rr_error **err);
+
+/**
+ * Reads session `session_id`. `*out` is owned (free with `rr_session_free()`).
+ */
+rr_status rr_client_get_session(const rr_client *client,
+                                const char *session_id,
+                                uint64_t timeout_ms,
+                                rr_session **out,
+                                rr_error **err);
+
+/**
+ * `rr_client_get_session()` without blocking: the operation gives a session.
+ * `*out` is owned: free it with `rr_operation_free()` (which cancels it if it still runs).
+ */
+rr_status rr_client_get_session_async(const rr_client *client,
+                                      const char *session_id,
+                                      uint64_t timeout_ms,
+                                      rr_operation **out,
+                                      rr_error **err);
+
+/**
+ * Sets the lease of session `session_id` to `lease_minutes` (counted from Ready; it must
+ * grow: a smaller lease is `RR_STATUS_UNPROCESSABLE`, the same lease succeeds). `*out` is the
+ * session after the change, owned (free with `rr_session_free()`).
+ */
+rr_status rr_client_update_session(const rr_client *client,
+                                   const char *session_id,
+                                   uint32_t lease_minutes,
+                                   uint64_t timeout_ms,
+                                   rr_session **out,
+                                   rr_error **err);
+
+/**
+ * `rr_client_update_session()` without blocking: the operation gives a session.
+ * `*out` is owned: free it with `rr_operation_free()` (which cancels it if it still runs).
+ */
+rr_status rr_client_update_session_async(const rr_client *client,
+                                         const char *session_id,
+                                         uint32_t lease_minutes,
+                                         uint64_t timeout_ms,
+                                         rr_operation **out,
+                                         rr_error **err);
+
+/**
+ * Stops session `session_id`. Stopping a session that already ended succeeds.
+ */
+rr_status rr_client_stop_session(const rr_client *client,
+                                 const char *session_id,
+                                 uint64_t timeout_ms,
+                                 rr_error **err);
+
+/**
+ * `rr_client_stop_session()` without blocking: the operation gives no value (poll it).
+ * `*out` is owned: free it with `rr_operation_free()` (which cancels it if it still runs).
+ */
+rr_status rr_client_stop_session_async(const rr_client *client,
+                                       const char *session_id,
+                                       uint64_t timeout_ms,
+                                       rr_operation **out,
                                        rr_error **err);
+
+/**
+ * Starts listing the sessions in Starting or Ready (nothing is sent until
+ * `rr_session_list_next()`). Free with `rr_session_list_free()`.
+ */
+rr_status rr_client_list_sessions(const rr_client *client,
+                                  rr_session_list **out,
+                                  rr_error **err);
+
+/**
+ * The next session (owned: free with `rr_session_free()`), reading the next page when needed
+ * (at most `timeout_ms`; 0: the request's own limits). At the end, `*out` is NULL and the
+ * status `RR_STATUS_OK`. After a failure the list is at its end.
+ */
+rr_status rr_session_list_next(rr_session_list *list,
+                               uint64_t timeout_ms,
+                               rr_session **out,
+                               rr_error **err);
+
+/**
+ * Frees a session list. NULL does nothing.
+ *
+ * `list` is NULL or a list owned by the caller, not used again.
+ */
+void rr_session_list_free(rr_session_list *list);
+
+/**
+ * Reads every page of the session list without blocking: the operation gives a session list
+ * read in full (`rr_operation_take_session_list()`).
+ * `*out` is owned: free it with `rr_operation_free()` (which cancels it if it still runs).
+ */
+rr_status rr_client_list_sessions_async(const rr_client *client,
+                                        uint64_t timeout_ms,
+                                        rr_operation **out,
+                                        rr_error **err);
 
 /**
  * Takes the session list (read in full) of `rr_client_list_sessions_async()`; free it with
@@ -1870,11 +2054,66 @@ rr_status rr_operation_take_session_list(const rr_operation *operation,
                                          rr_error **err);
 
 /**
- * Takes the conversion list (read in full) of `rr_client_list_conversions_async()`; free it
- * with `rr_conversion_list_free()`. As `rr_operation_take_session()`.
+ * Polls until session `session_id` is Ready (`*out`, owned), or fails with
+ * `RR_STATUS_SESSION_FAILED` (it reached Error, Expired or Stopped), `RR_STATUS_TIMEOUT`
+ * (`timeout_ms` passed; 0: 30 minutes), or `RR_STATUS_CANCELLED` (the options' token); the
+ * error carries the session as last seen. `options` is borrowed for the call (NULL: the
+ * defaults); its progress callback runs on this thread.
  */
-rr_status rr_operation_take_conversion_list(const rr_operation *operation,
-                                            rr_conversion_list **out,
+rr_status rr_client_wait_for_session(const rr_client *client,
+                                     const char *session_id,
+                                     const rr_wait_options *options,
+                                     uint64_t timeout_ms,
+                                     rr_session **out,
+                                     rr_error **err);
+
+/**
+ * `rr_client_wait_for_session()` without blocking (`options` copied): the operation gives
+ * the Ready session; `rr_operation_get_latest_session()` shows the progress. The options'
+ * progress callback, if any, runs on a runtime thread.
+ * `*out` is owned: free it with `rr_operation_free()` (which cancels it if it still runs).
+ */
+rr_status rr_client_wait_for_session_async(const rr_client *client,
+                                           const char *session_id,
+                                           const rr_wait_options *options,
+                                           uint64_t timeout_ms,
+                                           rr_operation **out,
+                                           rr_error **err);
+
+/**
+ * Takes the session an ended operation gave (start, get, update, wait for session), owned:
+ * free with `rr_session_free()`. `RR_STATUS_PENDING` while it runs; its failure if it failed;
+ * `RR_STATUS_INVALID_INPUT` if it gives something else or was taken already.
+ */
+rr_status rr_operation_take_session(const rr_operation *operation,
+                                    rr_session **out,
+                                    rr_error **err);
+
+/**
+ * Waits for many sessions at once, with one list request per interval (not one request per
+ * session). `session_ids` holds `count` ids (borrowed for the call). `*out` (owned, free with
+ * `rr_wait_results_free()`) has one outcome per id, in order. The call itself fails only for
+ * what concerns all ids (a bad id, a refused credential).
+ */
+rr_status rr_client_wait_for_sessions(const rr_client *client,
+                                      const char *const *session_ids,
+                                      size_t count,
+                                      const rr_wait_options *options,
+                                      uint64_t timeout_ms,
+                                      rr_wait_results **out,
+                                      rr_error **err);
+
+/**
+ * `rr_client_wait_for_sessions()` without blocking (ids copied): the operation gives wait
+ * results.
+ * `*out` is owned: free it with `rr_operation_free()` (which cancels it if it still runs).
+ */
+rr_status rr_client_wait_for_sessions_async(const rr_client *client,
+                                            const char *const *session_ids,
+                                            size_t count,
+                                            const rr_wait_options *options,
+                                            uint64_t timeout_ms,
+                                            rr_operation **out,
                                             rr_error **err);
 
 /**
@@ -1886,28 +2125,24 @@ rr_status rr_operation_take_wait_results(const rr_operation *operation,
                                          rr_error **err);
 
 /**
- * Takes the managed session of `rr_client_open_session_async()`; free it with
- * `rr_managed_session_free()` (which stops the session). If it is never taken, freeing the
- * operation stops the session. As `rr_operation_take_session()`.
- */
-rr_status rr_operation_take_managed_session(const rr_operation *operation,
-                                            rr_managed_session **out,
-                                            rr_error **err);
-
-/**
- * Frees an operation, cancelling it if it still runs (that does not block). A result not
- * taken is dropped; a managed session not taken is stopped first (that blocks, up to 30 s).
- * NULL does nothing.
- *
- * `operation` is NULL or an operation owned by the caller, not used again.
- */
-void rr_operation_free(rr_operation *operation);
-
-/**
  * The stable code string of a status (`"OK"`, `"NOT_FOUND"`, `"NULL_ARGUMENT"`, …), static;
  * `"UNKNOWN_STATUS"` for a value that is not a status. Never NULL.
  */
 const char *rr_status_code(uint32_t status);
+
+/**
+ * The name of a status value as this header spells it (`"RR_STATUS_NOT_FOUND"`), static;
+ * `"UNKNOWN_STATUS"` for a value that is not a status. Never NULL. The shared vocabulary
+ * (`rr_vocabulary_json()`) names the status of each error code this way.
+ */
+const char *rr_status_name(uint32_t status);
+
+/**
+ * The shared vocabulary as a JSON document (static, UTF-8): `{"version", "base_error",
+ * "errors": [{"code", "status", "retriable", "classes": {"c": "RR_STATUS_...", "cpp": ...}}],
+ * "operations", "models", "defaults"}`. Never NULL.
+ */
+const char *rr_vocabulary_json(void);
 
 /**
  * New wait options with every default. Free with `rr_wait_options_free()`.

@@ -31,6 +31,7 @@
 #include <iterator>
 #include <limits>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <sstream>
 #include <stdexcept>
@@ -96,6 +97,8 @@ enum class ConversionStatus : std::uint32_t {
 struct ErrorDetails {
     std::string code;
     std::string message;
+    std::vector<ErrorDetails> details;  ///< the errors this one is made of (often none)
+    std::optional<std::string> target;  ///< the part of the request at fault, if the service said
 };
 
 /// A rendering session as the service last described it.
@@ -120,17 +123,27 @@ struct Session {
     }
 };
 
-/// Where a conversion reads its input and writes its output. The SAS strings are sent, never
-/// read back (a conversion's settings never have them).
-struct ConversionSettings {
-    std::string input_storage_container_uri;
-    std::string relative_input_asset_path;
-    std::string output_storage_container_uri;
-    std::optional<std::string> input_blob_prefix;
-    std::optional<std::string> output_blob_prefix;
+/// Where a conversion reads its input. The SAS is sent, never read back (a conversion's
+/// settings never have it).
+struct ConversionInputSettings {
+    std::string storage_container_uri;  ///< https://{account}.blob.core.windows.net/{container}
+    std::string relative_input_asset_path;  ///< e.g. "box.fbx"
+    std::optional<std::string> blob_prefix;
+    std::optional<std::string> storage_container_read_list_sas;
+};
+
+/// Where a conversion writes its output. The SAS is sent, never read back.
+struct ConversionOutputSettings {
+    std::string storage_container_uri;
+    std::optional<std::string> blob_prefix;
     std::optional<std::string> output_asset_filename;  ///< must end in .arrAsset
-    std::optional<std::string> input_read_list_sas;
-    std::optional<std::string> output_write_sas;
+    std::optional<std::string> storage_container_write_sas;
+};
+
+/// Where a conversion reads its input and writes its output (nested as in every language).
+struct ConversionSettings {
+    ConversionInputSettings input_location;
+    ConversionOutputSettings output_location;
 };
 
 /// An asset conversion as the service last described it.
@@ -159,6 +172,7 @@ class VersionMismatch : public std::runtime_error {
 };
 
 namespace detail {
+ErrorDetails to_error_details(const rr_error_details* d);
 Session to_session(const rr_session* s);
 Conversion to_conversion(const rr_conversion* c);
 }  // namespace detail
@@ -181,10 +195,7 @@ class Error : public std::runtime_error {
         if (ra >= 0) d.retry_after = milliseconds(ra);
         if (const char* f = rr_error_field(e)) d.field = f;
         d.retriable = rr_error_is_retriable(e);
-        if (const char* sc = rr_error_service_code(e)) {
-            const char* sm = rr_error_service_message(e);
-            d.service_error = ErrorDetails{sc, sm ? sm : ""};
-        }
+        if (const rr_error_details* sd = rr_error_service_error(e)) d.service_error = detail::to_error_details(sd);
         if (const rr_session* s = rr_error_session(e)) d.session = detail::to_session(s);
         if (const rr_conversion* c = rr_error_conversion(e)) d.conversion = detail::to_conversion(c);
     }
@@ -202,7 +213,7 @@ class Error : public std::runtime_error {
     const std::optional<std::string>& field() const noexcept { return data_->field; }
     /// Whether the same call may succeed later (throttling, 5xx, broken connections).
     bool retriable() const noexcept { return data_->retriable; }
-    /// The service's own error code and message.
+    /// The service's own error: code, message, target and nested details.
     const std::optional<ErrorDetails>& service_error() const noexcept { return data_->service_error; }
     /// The session as last seen (a failed session, a session wait that timed out).
     const std::optional<Session>& session() const noexcept { return data_->session; }
@@ -244,7 +255,9 @@ class ServiceError : public Error { public: using Error::Error; };
 /// RR_STATUS_TRANSPORT_ERROR: no connection, reset, TLS, after the retries.
 class TransportError : public Error { public: using Error::Error; };
 /// RR_STATUS_TIMEOUT: a wait's deadline or a call's timeout passed.
-class TimeoutError : public Error { public: using Error::Error; };
+class WaitTimeoutError : public Error { public: using Error::Error; };
+/// The earlier name of WaitTimeoutError (the same class).
+using TimeoutError = WaitTimeoutError;
 /// RR_STATUS_CANCELLED.
 class CancelledError : public Error { public: using Error::Error; };
 /// RR_STATUS_SESSION_FAILED: session() is the session in Error, Expired or Stopped.
@@ -257,8 +270,11 @@ class ProtocolError : public Error { public: using Error::Error; };
 class NullArgumentError : public Error { public: using Error::Error; };
 /// RR_STATUS_INVALID_UTF8: a std::string that is not UTF-8 (field() names the argument).
 class InvalidUtf8Error : public Error { public: using Error::Error; };
-/// RR_STATUS_PANIC: a bug in the library.
-class PanicError : public Error { public: using Error::Error; };
+/// RR_STATUS_PANIC (code INTERNAL_ERROR in every language): a bug in the library, e.g. a panic
+/// caught at the boundary; the process lives on.
+class InternalError : public Error { public: using Error::Error; };
+/// The earlier name of InternalError (the same class).
+using PanicError = InternalError;
 
 namespace detail {
 
@@ -276,14 +292,14 @@ namespace detail {
         case Status::Throttled: throw ThrottledError(s, e);
         case Status::ServiceError: throw ServiceError(s, e);
         case Status::TransportError: throw TransportError(s, e);
-        case Status::Timeout: throw TimeoutError(s, e);
+        case Status::Timeout: throw WaitTimeoutError(s, e);
         case Status::Cancelled: throw CancelledError(s, e);
         case Status::SessionFailed: throw SessionFailedError(s, e);
         case Status::ConversionFailed: throw ConversionFailedError(s, e);
         case Status::ProtocolError: throw ProtocolError(s, e);
         case Status::NullArgument: throw NullArgumentError(s, e);
         case Status::InvalidUtf8: throw InvalidUtf8Error(s, e);
-        case Status::Panic: throw PanicError(s, e);
+        case Status::Panic: throw InternalError(s, e);
         default: throw Error(s, e);
     }
 }
@@ -322,6 +338,20 @@ struct Deleter {
 template <class T, void (*Free)(T*)>
 using Owned = std::unique_ptr<T, Deleter<T, Free>>;
 
+inline ErrorDetails to_error_details(const rr_error_details* d) {
+    ErrorDetails out;
+    out.code = str(get(rr_error_details_get_code, d));
+    out.message = str(get(rr_error_details_get_message, d));
+    out.target = opt_str(get(rr_error_details_get_target, d));
+    const std::size_t n = get(rr_error_details_get_details_count, d);
+    for (std::size_t i = 0; i < n; ++i) {
+        const rr_error_details* inner = nullptr;
+        call([&](rr_error** e) { return rr_error_details_get_detail(d, i, &inner, e); });
+        out.details.push_back(to_error_details(inner));
+    }
+    return out;
+}
+
 inline Session to_session(const rr_session* s) {
     Session out;
     out.id = str(get(rr_session_get_id, s));
@@ -340,19 +370,22 @@ inline Session to_session(const rr_session* s) {
     double tf = get(rr_session_get_teraflops, s);
     if (tf >= 0) out.teraflops = tf;
     out.created_on = opt_str(get(rr_session_get_created_on, s));
-    if (const char* code = get(rr_session_get_error_code, s))
-        out.error = ErrorDetails{code, str(get(rr_session_get_error_message, s))};
+    if (const rr_error_details* d = get(rr_session_get_error, s)) out.error = to_error_details(d);
     return out;
 }
 
 inline ConversionSettings to_settings(const rr_conversion_settings* s) {
     ConversionSettings out;
-    out.input_storage_container_uri = str(get(rr_conversion_settings_get_input_storage_container_uri, s));
-    out.relative_input_asset_path = str(get(rr_conversion_settings_get_relative_input_asset_path, s));
-    out.output_storage_container_uri = str(get(rr_conversion_settings_get_output_storage_container_uri, s));
-    out.input_blob_prefix = opt_str(get(rr_conversion_settings_get_input_blob_prefix, s));
-    out.output_blob_prefix = opt_str(get(rr_conversion_settings_get_output_blob_prefix, s));
-    out.output_asset_filename = opt_str(get(rr_conversion_settings_get_output_asset_filename, s));
+    const rr_conversion_input_settings* in = get(rr_conversion_settings_get_input_location, s);
+    out.input_location.storage_container_uri = str(get(rr_conversion_input_settings_get_storage_container_uri, in));
+    out.input_location.relative_input_asset_path =
+        str(get(rr_conversion_input_settings_get_relative_input_asset_path, in));
+    out.input_location.blob_prefix = opt_str(get(rr_conversion_input_settings_get_blob_prefix, in));
+    const rr_conversion_output_settings* o = get(rr_conversion_settings_get_output_location, s);
+    out.output_location.storage_container_uri = str(get(rr_conversion_output_settings_get_storage_container_uri, o));
+    out.output_location.blob_prefix = opt_str(get(rr_conversion_output_settings_get_blob_prefix, o));
+    out.output_location.output_asset_filename =
+        opt_str(get(rr_conversion_output_settings_get_output_asset_filename, o));
     return out;
 }
 
@@ -363,8 +396,7 @@ inline Conversion to_conversion(const rr_conversion* c) {
     out.status_text = str(get(rr_conversion_get_status_text, c));
     out.created_on = str(get(rr_conversion_get_created_on, c));
     out.output_asset_uri = opt_str(get(rr_conversion_get_output_asset_uri, c));
-    if (const char* code = get(rr_conversion_get_error_code, c))
-        out.error = ErrorDetails{code, str(get(rr_conversion_get_error_message, c))};
+    if (const rr_error_details* d = get(rr_conversion_get_error, c)) out.error = to_error_details(d);
     out.settings = to_settings(get(rr_conversion_get_settings, c));
     return out;
 }
@@ -382,24 +414,33 @@ inline Conversion take(rr_conversion* c) {
 
 using SettingsHandle = Owned<rr_conversion_settings, rr_conversion_settings_free>;
 
+/// Sets an optional string of a C settings handle when it has a value.
+template <class H>
+void set_opt(H* h, rr_status (*f)(H*, const char*, rr_error**), const std::optional<std::string>& v) {
+    if (v) call([&](rr_error** e) { return f(h, v->c_str(), e); });
+}
+
 inline SettingsHandle make_settings(const ConversionSettings& s) {
-    rr_conversion_settings* raw = nullptr;
+    const ConversionInputSettings& i = s.input_location;
+    rr_conversion_input_settings* in_raw = nullptr;
     call([&](rr_error** e) {
-        return rr_conversion_settings_new(s.input_storage_container_uri.c_str(),
-                                          s.relative_input_asset_path.c_str(),
-                                          s.output_storage_container_uri.c_str(), &raw, e);
+        return rr_conversion_input_settings_new(i.storage_container_uri.c_str(), i.relative_input_asset_path.c_str(),
+                                                &in_raw, e);
     });
-    SettingsHandle h(raw);
-    auto set = [&](rr_status (*f)(rr_conversion_settings*, const char*, rr_error**),
-                   const std::optional<std::string>& v) {
-        if (v) call([&](rr_error** e) { return f(h.get(), v->c_str(), e); });
-    };
-    set(rr_conversion_settings_set_input_blob_prefix, s.input_blob_prefix);
-    set(rr_conversion_settings_set_output_blob_prefix, s.output_blob_prefix);
-    set(rr_conversion_settings_set_output_asset_filename, s.output_asset_filename);
-    set(rr_conversion_settings_set_input_read_list_sas, s.input_read_list_sas);
-    set(rr_conversion_settings_set_output_write_sas, s.output_write_sas);
-    return h;
+    Owned<rr_conversion_input_settings, rr_conversion_input_settings_free> in(in_raw);
+    set_opt(in.get(), rr_conversion_input_settings_set_blob_prefix, i.blob_prefix);
+    set_opt(in.get(), rr_conversion_input_settings_set_storage_container_read_list_sas,
+            i.storage_container_read_list_sas);
+    const ConversionOutputSettings& o = s.output_location;
+    rr_conversion_output_settings* out_raw = nullptr;
+    call([&](rr_error** e) { return rr_conversion_output_settings_new(o.storage_container_uri.c_str(), &out_raw, e); });
+    Owned<rr_conversion_output_settings, rr_conversion_output_settings_free> out(out_raw);
+    set_opt(out.get(), rr_conversion_output_settings_set_blob_prefix, o.blob_prefix);
+    set_opt(out.get(), rr_conversion_output_settings_set_output_asset_filename, o.output_asset_filename);
+    set_opt(out.get(), rr_conversion_output_settings_set_storage_container_write_sas, o.storage_container_write_sas);
+    rr_conversion_settings* raw = nullptr;
+    call([&](rr_error** e) { return rr_conversion_settings_new(in.get(), out.get(), &raw, e); });
+    return SettingsHandle(raw);
 }
 
 /// Checks once that the library is the version of this header.
@@ -424,6 +465,57 @@ inline void check_version() {
 
 /// The version of the linked library ("0.1.0").
 inline std::string library_version() { return detail::str(rr_version()); }
+
+// ---------------------------------------------------------------------------------------------
+// Log stream
+
+/// How much a log record matters (the C API's rr_log_level).
+enum class LogLevel : std::uint32_t {
+    Error = RR_LOG_LEVEL_ERROR,
+    Warn = RR_LOG_LEVEL_WARN,  ///< every retry of a request
+    Info = RR_LOG_LEVEL_INFO,
+    Debug = RR_LOG_LEVEL_DEBUG,
+    Trace = RR_LOG_LEVEL_TRACE,
+};
+
+/// One record of the log stream (secrets are never in it).
+struct LogRecord {
+    LogLevel level = LogLevel::Info;
+    std::string target;   ///< e.g. "remote_rendering::retry"
+    std::string message;  ///< what happened, with its fields
+};
+
+/// Receives the log stream; runs on the thread that made the record (possibly several at
+/// once). An exception it throws is dropped.
+using Logger = std::function<void(const LogRecord&)>;
+
+namespace detail {
+
+inline void log_to(void* user_data, const rr_log_record* r) {
+    try {
+        LogRecord record{static_cast<LogLevel>(r->level), str(r->target), str(r->message)};
+        (*static_cast<const Logger*>(user_data))(record);
+    } catch (...) {
+        // An exception must not unwind into the library.
+    }
+}
+
+}  // namespace detail
+
+/// Sends the records at or above `max_level` to `logger`, replacing the one set before; an
+/// empty logger unsets it. When this returns, the logger set before is not running and is never
+/// called again (it is destroyed here). Must not be called from inside a logger.
+inline void set_logger(Logger logger, LogLevel max_level = LogLevel::Info) {
+    static std::mutex m;
+    static std::unique_ptr<Logger> current;
+    std::lock_guard<std::mutex> lock(m);
+    std::unique_ptr<Logger> next = logger ? std::make_unique<Logger>(std::move(logger)) : nullptr;
+    detail::call([&](rr_error** e) {
+        return rr_set_log_callback(next ? &detail::log_to : nullptr, next.get(),
+                                   static_cast<rr_log_level>(max_level), e);
+    });
+    current = std::move(next);  // the C call waited for the old logger's calls in flight
+}
 
 /// A new session id: "session-" and a random UUID.
 inline std::string new_session_id() {

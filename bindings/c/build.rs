@@ -28,10 +28,14 @@ fn main() {
 
     let mut config = cbindgen::Config::from_file(crate_dir.join("cbindgen.toml"))
         .expect("bindings/c/cbindgen.toml is readable");
+    // cbindgen writes no string constant, so the default size is written here (the binding's
+    // tests check it against the core's DEFAULT_SESSION_SIZE).
     config.after_includes = Some(format!(
         "\n/* The version of this header; rr_version() gives the library's. */\n\
          #define RR_VERSION_MAJOR {}\n#define RR_VERSION_MINOR {}\n#define RR_VERSION_PATCH {}\n\
-         #define RR_VERSION_STRING \"{}\"\n",
+         #define RR_VERSION_STRING \"{}\"\n\n\
+         /** The size a session gets when none is given. */\n\
+         #define RR_DEFAULT_SESSION_SIZE \"Standard\"\n",
         v("MAJOR"),
         v("MINOR"),
         v("PATCH"),

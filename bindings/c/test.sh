@@ -2,7 +2,8 @@
 # The C/C++ binding's whole check, as `make test` runs it (bash bindings/c/test.sh):
 #
 #   1. cargo builds the library (debug), which regenerates include/remote_rendering.h;
-#      the committed header must be unchanged by that
+#      the committed header must be unchanged by that; the binding's modules import each
+#      other in no circle
 #   2. the CMake package is configured, built and installed into target/c-build/install
 #   3. the test suite (GoogleTest, C API and C++ wrapper) and examples/cpp are built against
 #      that installed package (find_package(RemoteRendering)), and the example runs, linked
@@ -12,8 +13,9 @@
 #   5. the whole suite runs under AddressSanitizer with leak detection (zero leaks, zero errors)
 #   6. the suite runs with ctest; the last line is "c/c++: N passed, N failed"
 #
-# Needs: cargo, cmake (3.20+), g++/gcc, GoogleTest (Debian: apt-get install -y cmake g++
-# libgtest-dev); pkg-config for step 4's second half (skipped with a note without it).
+# Needs: cargo, cmake (3.20+), g++/gcc, GoogleTest and nlohmann/json (Debian: apt-get install -y
+# cmake g++ libgtest-dev nlohmann-json3-dev; the last is installed here when missing and apt-get
+# is there); pkg-config for step 4's second half (skipped with a note without it).
 # Everything is built under target/c-build.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -25,12 +27,18 @@ CARGO=${CARGO:-cargo}
 
 step() { printf '\n==> %s\n' "$*"; }
 
-for tool in "$CARGO" cmake gcc g++ readelf git; do
+for tool in "$CARGO" cmake gcc g++ readelf git tsort; do
   if ! command -v "$tool" >/dev/null 2>&1; then
     echo "bindings/c/test.sh: '$tool' is missing (Debian: apt-get install -y cmake g++ libgtest-dev)" >&2
     exit 1
   fi
 done
+
+if [ ! -f /usr/include/nlohmann/json.hpp ] && command -v apt-get >/dev/null 2>&1; then
+  step "apt-get install nlohmann-json3-dev (the vocabulary test reads JSON with it)"
+  SUDO=$([ "$(id -u)" = 0 ] || echo sudo)
+  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq nlohmann-json3-dev
+fi
 
 step "cargo build -p remote-rendering-c (regenerates include/remote_rendering.h)"
 "$CARGO" build -p remote-rendering-c --locked
@@ -45,6 +53,19 @@ if ! git diff --exit-code -- include/remote_rendering.h; then
   exit 1
 fi
 echo "include/remote_rendering.h is up to date"
+
+step "the binding's modules import each other in no circle (tsort of their crate:: imports)"
+edges=$(for f in bindings/c/src/*.rs; do
+  m=$(basename "$f" .rs)
+  [ "$m" = lib ] && continue
+  # `$crate::` inside a macro is the module itself; every other `crate::m` is an import of m.
+  grep -oE '(^|[^$])crate::[a-z_]+' "$f" | sed -E 's/.*crate:://' | sort -u | sed "s/^/$m /"
+done)
+if ! tsort <<<"$edges" >/dev/null; then
+  echo "the modules of bindings/c/src import each other in a circle (tsort names it above)" >&2
+  exit 1
+fi
+echo "$(wc -l <<<"$edges") imports between $(ls bindings/c/src/*.rs | wc -l) modules, no circle"
 
 step "CMake package: configure, build, install into $PREFIX"
 cmake -S bindings/c -B "$BUILD/package" -DRR_CARGO_PROFILE=debug -DRR_BUILD_WITH_CARGO=OFF \

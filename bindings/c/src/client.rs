@@ -1,24 +1,23 @@
-//! `rr_client_options`, `rr_client` and the blocking form of every operation.
+//! `rr_client_options`, `rr_client` (with its token provider) and new ids. The operations are
+//! in the modules of their resources (`sessions`, `conversions`, `lease`, `managed`), each
+//! with its blocking and its `_async` form side by side.
 //!
 //! A client owns its runtime (worker threads, 2 by default) and is safe to share: every call
 //! takes it as `const rr_client *`, from any number of threads at once. Blocking calls run the
 //! operation on the calling thread and return within `timeout_ms` (0: the operation's own
 //! limits, which always end it: the request timeout and retry budget, or a wait's deadline).
 
-use crate::calls::{expect, Plain, Reply, Request};
-use crate::error::rr_error;
-use crate::ffi::{
-    arg, boxed, cstring, ffi_call, free, get_str, get_value, out_ptr, set, text, Failure, Outcome,
-    UserData,
-};
-use crate::lease::{rr_managed_session, rr_session_options};
-use crate::models::{rr_conversion, rr_conversion_settings, rr_session};
+use crate::args::{arg, out_ptr, text, UserData};
+use crate::boundary::{ffi_call, get_str, get_value, set};
+use crate::call::{Call, Reply};
+use crate::cstr::cstring;
+use crate::error::{rr_error, Failure, Outcome};
+use crate::handle::{boxed, free};
 use crate::runtime::Runtime;
 use crate::status::rr_status;
-use crate::wait::{rr_wait_options, rr_wait_results, WaitSpec};
 use remote_rendering::{
     BoxFuture, Client, ClientBuilder, Credential, Error, ErrorKind, RetryPolicy, SecretString,
-    SessionSize, TokenProvider,
+    TokenProvider,
 };
 use std::ffi::{c_char, c_void, CString};
 use std::sync::Arc;
@@ -72,11 +71,12 @@ impl rr_client {
         self.rt.clone()
     }
 
-    /// Runs a request on the calling thread.
-    fn execute(&self, request: Request, timeout_ms: u64) -> Result<Reply, Error> {
-        let what = request.what();
+    /// Runs `call` on the calling thread: `timeout_ms` bounds a plain operation (0: its own
+    /// limits); a wait has its own deadline.
+    pub(crate) fn run(&self, call: Call, timeout_ms: u64) -> Result<Reply, Error> {
+        let what = call.what();
         self.rt
-            .block(0, what, request.run(self.core.clone(), timeout_ms))
+            .block(0, what, call.run(self.core.clone(), timeout_ms))
     }
 }
 
@@ -503,270 +503,7 @@ pub unsafe extern "C" fn rr_client_get_poll_interval_ms(
     })
 }
 
-// ---- the operations, blocking ----
-
-/// Starts session `session_id` (201), or returns it when it exists with the same settings
-/// (200); with other settings it is `RR_STATUS_CONFLICT`. `size` is `"Standard"` or
-/// `"Premium"`; `lease_minutes` at most 1440. `*out` is owned (free with `rr_session_free()`).
-#[no_mangle]
-pub unsafe extern "C" fn rr_client_start_session(
-    client: *const rr_client,
-    session_id: *const c_char,
-    size: *const c_char,
-    lease_minutes: u32,
-    timeout_ms: u64,
-    out: *mut *mut rr_session,
-    err: *mut *mut rr_error,
-) -> rr_status {
-    ffi_call!(err, {
-        let out = out_ptr(out, "out")?;
-        let client = arg(client, "client")?;
-        let request = start_session_request(session_id, size, lease_minutes)?;
-        let reply = client.execute(request.into(), timeout_ms)?;
-        *out = boxed(rr_session::new(expect(reply.session())?));
-        Ok(())
-    })
-}
-
-pub(crate) unsafe fn start_session_request(
-    session_id: *const c_char,
-    size: *const c_char,
-    lease_minutes: u32,
-) -> Outcome<Plain> {
-    Ok(Plain::StartSession {
-        id: text(session_id, "session_id")?.to_owned(),
-        size: SessionSize::parse(text(size, "size")?),
-        lease_minutes,
-    })
-}
-
-/// Reads session `session_id`. `*out` is owned (free with `rr_session_free()`).
-#[no_mangle]
-pub unsafe extern "C" fn rr_client_get_session(
-    client: *const rr_client,
-    session_id: *const c_char,
-    timeout_ms: u64,
-    out: *mut *mut rr_session,
-    err: *mut *mut rr_error,
-) -> rr_status {
-    ffi_call!(err, {
-        let out = out_ptr(out, "out")?;
-        let client = arg(client, "client")?;
-        let id = text(session_id, "session_id")?.to_owned();
-        let reply = client.execute(Plain::GetSession { id }.into(), timeout_ms)?;
-        *out = boxed(rr_session::new(expect(reply.session())?));
-        Ok(())
-    })
-}
-
-/// Sets the lease of session `session_id` to `lease_minutes` (counted from Ready; it must
-/// grow: a smaller lease is `RR_STATUS_UNPROCESSABLE`, the same lease succeeds). `*out` is the
-/// session after the change, owned (free with `rr_session_free()`).
-#[no_mangle]
-pub unsafe extern "C" fn rr_client_update_session(
-    client: *const rr_client,
-    session_id: *const c_char,
-    lease_minutes: u32,
-    timeout_ms: u64,
-    out: *mut *mut rr_session,
-    err: *mut *mut rr_error,
-) -> rr_status {
-    ffi_call!(err, {
-        let out = out_ptr(out, "out")?;
-        let client = arg(client, "client")?;
-        let id = text(session_id, "session_id")?.to_owned();
-        let reply = client.execute(
-            Plain::UpdateSession { id, lease_minutes }.into(),
-            timeout_ms,
-        )?;
-        *out = boxed(rr_session::new(expect(reply.session())?));
-        Ok(())
-    })
-}
-
-/// Stops session `session_id`. Stopping a session that already ended succeeds.
-#[no_mangle]
-pub unsafe extern "C" fn rr_client_stop_session(
-    client: *const rr_client,
-    session_id: *const c_char,
-    timeout_ms: u64,
-    err: *mut *mut rr_error,
-) -> rr_status {
-    ffi_call!(err, {
-        let client = arg(client, "client")?;
-        let id = text(session_id, "session_id")?.to_owned();
-        client.execute(Plain::StopSession { id }.into(), timeout_ms)?;
-        Ok(())
-    })
-}
-
-/// Starts conversion `conversion_id` with `settings` (borrowed for the call), or returns it
-/// when it exists with the same settings. `*out` is owned (free with `rr_conversion_free()`).
-#[no_mangle]
-pub unsafe extern "C" fn rr_client_start_conversion(
-    client: *const rr_client,
-    conversion_id: *const c_char,
-    settings: *const rr_conversion_settings,
-    timeout_ms: u64,
-    out: *mut *mut rr_conversion,
-    err: *mut *mut rr_error,
-) -> rr_status {
-    ffi_call!(err, {
-        let out = out_ptr(out, "out")?;
-        let client = arg(client, "client")?;
-        let request = start_conversion_request(conversion_id, settings)?;
-        let reply = client.execute(request.into(), timeout_ms)?;
-        *out = boxed(rr_conversion::new(expect(reply.conversion())?));
-        Ok(())
-    })
-}
-
-pub(crate) unsafe fn start_conversion_request(
-    conversion_id: *const c_char,
-    settings: *const rr_conversion_settings,
-) -> Outcome<Plain> {
-    let id = text(conversion_id, "conversion_id")?.to_owned();
-    let settings = arg(settings, "settings")?.inner.clone();
-    Ok(Plain::StartConversion { id, settings })
-}
-
-/// Reads conversion `conversion_id`. `*out` is owned (free with `rr_conversion_free()`).
-#[no_mangle]
-pub unsafe extern "C" fn rr_client_get_conversion(
-    client: *const rr_client,
-    conversion_id: *const c_char,
-    timeout_ms: u64,
-    out: *mut *mut rr_conversion,
-    err: *mut *mut rr_error,
-) -> rr_status {
-    ffi_call!(err, {
-        let out = out_ptr(out, "out")?;
-        let client = arg(client, "client")?;
-        let id = text(conversion_id, "conversion_id")?.to_owned();
-        let reply = client.execute(Plain::GetConversion { id }.into(), timeout_ms)?;
-        *out = boxed(rr_conversion::new(expect(reply.conversion())?));
-        Ok(())
-    })
-}
-
-/// Polls until session `session_id` is Ready (`*out`, owned), or fails with
-/// `RR_STATUS_SESSION_FAILED` (it reached Error, Expired or Stopped), `RR_STATUS_TIMEOUT`
-/// (`timeout_ms` passed; 0: 30 minutes), or `RR_STATUS_CANCELLED` (the options' token); the
-/// error carries the session as last seen. `options` is borrowed for the call (NULL: the
-/// defaults); its progress callback runs on this thread.
-#[no_mangle]
-pub unsafe extern "C" fn rr_client_wait_for_session(
-    client: *const rr_client,
-    session_id: *const c_char,
-    options: *const rr_wait_options,
-    timeout_ms: u64,
-    out: *mut *mut rr_session,
-    err: *mut *mut rr_error,
-) -> rr_status {
-    ffi_call!(err, {
-        let out = out_ptr(out, "out")?;
-        let client = arg(client, "client")?;
-        let id = text(session_id, "session_id")?.to_owned();
-        let wait = WaitSpec::new(options.as_ref(), timeout_ms);
-        let reply = client.execute(Request::WaitForSession { id, wait }, 0)?;
-        *out = boxed(rr_session::new(expect(reply.session())?));
-        Ok(())
-    })
-}
-
-/// Polls until conversion `conversion_id` Succeeded (`*out`, owned), or fails with
-/// `RR_STATUS_CONVERSION_FAILED` (Failed or Cancelled), `RR_STATUS_TIMEOUT` (`timeout_ms`
-/// passed; 0: 24 hours) or `RR_STATUS_CANCELLED`; the error carries the conversion as last
-/// seen. `options` as for `rr_client_wait_for_session()`.
-#[no_mangle]
-pub unsafe extern "C" fn rr_client_wait_for_conversion(
-    client: *const rr_client,
-    conversion_id: *const c_char,
-    options: *const rr_wait_options,
-    timeout_ms: u64,
-    out: *mut *mut rr_conversion,
-    err: *mut *mut rr_error,
-) -> rr_status {
-    ffi_call!(err, {
-        let out = out_ptr(out, "out")?;
-        let client = arg(client, "client")?;
-        let id = text(conversion_id, "conversion_id")?.to_owned();
-        let wait = WaitSpec::new(options.as_ref(), timeout_ms);
-        let reply = client.execute(Request::WaitForConversion { id, wait }, 0)?;
-        *out = boxed(rr_conversion::new(expect(reply.conversion())?));
-        Ok(())
-    })
-}
-
-pub(crate) unsafe fn parse_session_ids(
-    ids: *const *const c_char,
-    count: usize,
-) -> Outcome<Vec<String>> {
-    if count == 0 {
-        return Ok(Vec::new());
-    }
-    if ids.is_null() {
-        return Err(Failure::Null("session_ids"));
-    }
-    std::slice::from_raw_parts(ids, count)
-        .iter()
-        .map(|p| text(*p, "session_ids").map(str::to_owned))
-        .collect()
-}
-
-/// Waits for many sessions at once, with one list request per interval (not one request per
-/// session). `session_ids` holds `count` ids (borrowed for the call). `*out` (owned, free with
-/// `rr_wait_results_free()`) has one outcome per id, in order. The call itself fails only for
-/// what concerns all ids (a bad id, a refused credential).
-#[no_mangle]
-pub unsafe extern "C" fn rr_client_wait_for_sessions(
-    client: *const rr_client,
-    session_ids: *const *const c_char,
-    count: usize,
-    options: *const rr_wait_options,
-    timeout_ms: u64,
-    out: *mut *mut rr_wait_results,
-    err: *mut *mut rr_error,
-) -> rr_status {
-    ffi_call!(err, {
-        let out = out_ptr(out, "out")?;
-        let client = arg(client, "client")?;
-        let ids = parse_session_ids(session_ids, count)?;
-        let wait = WaitSpec::new(options.as_ref(), timeout_ms);
-        match client.execute(Request::WaitForSessions { ids, wait }, 0)? {
-            Reply::WaitResults(r) => *out = boxed(rr_wait_results::new(r)),
-            other => return Err(other.mismatch("wait results").1),
-        }
-        Ok(())
-    })
-}
-
-/// Starts a session, waits until it is Ready (at most `timeout_ms`; 0: 30 minutes) and keeps
-/// it alive if the options say so (`options` borrowed; NULL: the defaults). If anything fails
-/// on the way the session is stopped before the error returns. `*out` (free with
-/// `rr_managed_session_free()`, which stops the session) is owned.
-#[no_mangle]
-pub unsafe extern "C" fn rr_client_open_session(
-    client: *const rr_client,
-    options: *const rr_session_options,
-    timeout_ms: u64,
-    out: *mut *mut rr_managed_session,
-    err: *mut *mut rr_error,
-) -> rr_status {
-    ffi_call!(err, {
-        let out = out_ptr(out, "out")?;
-        let client = arg(client, "client")?;
-        let (spec, wait) = options
-            .as_ref()
-            .map_or_else(rr_session_options::default, Clone::clone)
-            .parts(timeout_ms);
-        match client.execute(Request::OpenSession { spec, wait }, 0)? {
-            Reply::Managed(m) => *out = boxed(rr_managed_session::new(*m, client.runtime())),
-            other => return Err(other.mismatch("a managed session").1),
-        }
-        Ok(())
-    })
-}
+// ---- ids and owned strings ----
 
 /// A new session id (`session-` and a random UUID), owned: free with `rr_string_free()`.
 #[no_mangle]

@@ -3,12 +3,12 @@
 //! account. Admin calls move its clock, inject faults, fail sessions and conversions, and
 //! count requests.
 
+use crate::args::{arg, opt_text, out, out_ptr, text};
+use crate::boundary::{ffi_call, get_str, set};
 use crate::client::rr_client_options;
-use crate::error::rr_error;
-use crate::ffi::{
-    arg, boxed, cstring, ffi_call, free, get_str, opt_ptr, opt_text, out, out_ptr, set, text,
-    Outcome,
-};
+use crate::cstr::{cstring, opt_ptr};
+use crate::error::{rr_error, Failure, Outcome};
+use crate::handle::{boxed, free};
 use crate::status::rr_status;
 use remote_rendering::{ClientBuilder, Error, ErrorKind};
 use remote_rendering_emulator::{
@@ -50,7 +50,7 @@ impl rr_emulator {
     }
 }
 
-fn refused(why: impl Into<String>) -> crate::ffi::Failure {
+fn refused(why: impl Into<String>) -> Failure {
     Error::new(ErrorKind::InvalidInput, why.into()).into()
 }
 

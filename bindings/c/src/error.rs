@@ -1,14 +1,43 @@
 //! `rr_error`: everything known about a failure (status, code string, message, HTTP status,
 //! MS-CV, retry-after, the service's error, the resource as last seen), owned by the caller and
 //! freed with `rr_error_free`. Its accessors cannot fail: given NULL they return NULL or zero.
+//! Also [`Failure`], what a call's body fails with before it becomes an `rr_error`.
 //!
 //! Messages never contain secrets: the core's messages never do, and a string argument that is
 //! NULL or not UTF-8 is named, never echoed.
 
-use crate::ffi::{cstring, ffi_value, free, opt_ptr, Failure};
-use crate::models::{rr_conversion, rr_session};
+use crate::cstr::{cstring, opt_ptr};
+use crate::handle::free;
+use crate::panic::ffi_value;
 use crate::status::{code_of, rr_status, status_of};
+use crate::views::{rr_conversion, rr_error_details, rr_session};
 use std::ffi::{c_char, CString};
+
+/// Why a call did not succeed, before it becomes a status (and an `rr_error`).
+pub(crate) enum Failure {
+    /// An error of the core (or one built with the core's kinds, e.g. a refused value).
+    Core(remote_rendering::Error),
+    /// An error reported before and kept (an operation's outcome, asked for again).
+    Reported(Box<rr_error>),
+    /// The parameter of this name was NULL.
+    Null(&'static str),
+    /// The parameter of this name was not valid UTF-8 (its bytes are never echoed: it may be a
+    /// secret).
+    Utf8(&'static str),
+    /// Code of this library panicked (the message of the panic).
+    Panic(String),
+    /// Not a failure: an operation is still running (`RR_STATUS_PENDING`, no `rr_error`).
+    Pending,
+}
+
+impl From<remote_rendering::Error> for Failure {
+    fn from(e: remote_rendering::Error) -> Self {
+        Failure::Core(e)
+    }
+}
+
+/// What an exported body returns.
+pub(crate) type Outcome<T = ()> = Result<T, Failure>;
 
 /// A failure: returned through the optional `rr_error **err` of every call; free it with
 /// `rr_error_free()`. Immutable, so it may be read from any thread.
@@ -24,6 +53,7 @@ pub struct rr_error {
     retriable: bool,
     service_code: Option<CString>,
     service_message: Option<CString>,
+    service_error: Option<Box<rr_error_details>>,
     session: Option<Box<rr_session>>,
     conversion: Option<Box<rr_conversion>>,
 }
@@ -41,6 +71,7 @@ impl rr_error {
             retriable: false,
             service_code: None,
             service_message: None,
+            service_error: None,
             session: None,
             conversion: None,
         }
@@ -62,6 +93,7 @@ impl rr_error {
             retriable: e.is_retriable(),
             service_code: service.map(|s| cstring(&s.code)),
             service_message: service.map(|s| cstring(&s.message)),
+            service_error: service.map(|s| Box::new(rr_error_details::new(s))),
             session: e.session().map(|s| Box::new(rr_session::new(s.clone()))),
             conversion: e
                 .conversion()
@@ -219,6 +251,20 @@ pub unsafe extern "C" fn rr_error_service_message(error: *const rr_error) -> *co
         error
             .as_ref()
             .map_or(std::ptr::null(), |e| opt_ptr(&e.service_message))
+    })
+}
+
+/// The service's own error in full (code, message, target, nested details), borrowed from the
+/// error; NULL when the service gave none.
+///
+/// `error` is NULL or a live error.
+#[no_mangle]
+pub unsafe extern "C" fn rr_error_service_error(error: *const rr_error) -> *const rr_error_details {
+    ffi_value!(std::ptr::null(), {
+        error
+            .as_ref()
+            .and_then(|e| e.service_error.as_deref())
+            .map_or(std::ptr::null(), |d| d as *const rr_error_details)
     })
 }
 

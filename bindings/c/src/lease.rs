@@ -1,22 +1,22 @@
-//! Keeping sessions alive and always stopping them: `rr_lease_options`, the `rr_lease_keeper`
-//! of `rr_client_keep_alive()`, and the `rr_managed_session` of `rr_client_open_session()`
-//! (started, Ready, kept alive, stopped when closed or freed), with `rr_session_options`.
+//! Keeping a session alive: `rr_lease_options` and the `rr_lease_keeper` of
+//! `rr_client_keep_alive()`, which renews the lease in the background and stops the session
+//! when freed (if its options say so). The managed session of `rr_client_open_session()` is in
+//! `managed`.
 //!
-//! Freeing a keeper (that stops on drop) or a managed session stops the session before the
-//! free returns (it blocks up to 30 s for the service to answer), so an engine that exits or
-//! fails still leaves no session running up a bill.
+//! Freeing a keeper (that stops on drop) stops the session before the free returns (it blocks
+//! up to 30 s for the service to answer), so an engine that exits or fails still leaves no
+//! session running up a bill.
 
+use crate::args::{arg, out_ptr, text};
+use crate::boundary::{ffi_call, get_str, get_value, set};
 use crate::client::rr_client;
-use crate::error::rr_error;
-use crate::ffi::{
-    arg, boxed, cstring, ffi_call, free, get_str, get_value, opt_text, out_const, out_ptr, set,
-    text, Outcome,
-};
-use crate::models::rr_session;
+use crate::cstr::cstring;
+use crate::error::{rr_error, Outcome};
+use crate::handle::{boxed, free};
 use crate::runtime::Runtime;
 use crate::status::rr_status;
-use crate::wait::{rr_wait_options, WaitSpec};
-use remote_rendering::{LeaseKeeper, LeaseOptions, ManagedSession, Session, SessionSize};
+use crate::views::rr_session;
+use remote_rendering::{LeaseKeeper, LeaseOptions, Session};
 use std::ffi::{c_char, CString};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
@@ -28,49 +28,8 @@ pub struct rr_lease_options {
     pub(crate) inner: LeaseOptions,
 }
 
-/// What `rr_client_open_session()` starts. Starts with the defaults: a new id, `"Standard"`,
-/// a 30-minute lease, kept alive with the default lease options, the default wait.
-#[derive(Clone)]
-pub struct rr_session_options {
-    spec: SessionSpec,
-    wait: Option<rr_wait_options>,
-}
-
-/// The owned settings of an open-session operation.
-#[derive(Clone, Debug)]
-pub(crate) struct SessionSpec {
-    pub(crate) id: Option<String>,
-    pub(crate) size: SessionSize,
-    pub(crate) lease_minutes: u32,
-    pub(crate) keep_alive: Option<LeaseOptions>,
-}
-
-impl Default for rr_session_options {
-    fn default() -> Self {
-        let core = remote_rendering::SessionOptions::default();
-        rr_session_options {
-            spec: SessionSpec {
-                id: core.id,
-                size: core.size,
-                lease_minutes: core.lease_minutes,
-                keep_alive: core.keep_alive,
-            },
-            wait: None,
-        }
-    }
-}
-
-impl rr_session_options {
-    /// The spec and the wait of these options, the wait bounded by `timeout_ms`.
-    pub(crate) fn parts(&self, timeout_ms: u64) -> (SessionSpec, WaitSpec) {
-        (
-            self.spec.clone(),
-            WaitSpec::new(self.wait.as_ref(), timeout_ms),
-        )
-    }
-}
-
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+/// A lock that a panic elsewhere does not poison.
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
@@ -149,7 +108,18 @@ pub unsafe extern "C" fn rr_lease_options_set_check_interval_ms(
     })
 }
 
-/// Whether freeing (or closing) the keeper stops the session (default true).
+/// Whether closing (or freeing) the keeper stops the session (default true); the vocabulary's
+/// name of the setting.
+#[no_mangle]
+pub unsafe extern "C" fn rr_lease_options_set_stop_on_close(
+    options: *mut rr_lease_options,
+    stop_on_close: bool,
+    err: *mut *mut rr_error,
+) -> rr_status {
+    rr_lease_options_set_stop_on_drop(options, stop_on_close, err)
+}
+
+/// The earlier name of `rr_lease_options_set_stop_on_close()` (the same setting).
 #[no_mangle]
 pub unsafe extern "C" fn rr_lease_options_set_stop_on_drop(
     options: *mut rr_lease_options,
@@ -194,96 +164,6 @@ pub unsafe extern "C" fn rr_lease_options_set_cost_rates(
             standard_per_hour: given(standard_per_hour),
             premium_per_hour: given(premium_per_hour),
         });
-        Ok(())
-    })
-}
-
-// ---- rr_session_options ----
-
-/// New session options with the defaults. Free with `rr_session_options_free()`.
-#[no_mangle]
-pub unsafe extern "C" fn rr_session_options_new(
-    out: *mut *mut rr_session_options,
-    err: *mut *mut rr_error,
-) -> rr_status {
-    ffi_call!(err, {
-        let out = out_ptr(out, "out")?;
-        *out = boxed(rr_session_options::default());
-        Ok(())
-    })
-}
-
-/// Frees session options. NULL does nothing.
-///
-/// `options` is NULL or options owned by the caller, not used again.
-#[no_mangle]
-pub unsafe extern "C" fn rr_session_options_free(options: *mut rr_session_options) {
-    free(options)
-}
-
-/// The session's id; NULL picks a new one (`session-` and a UUID).
-#[no_mangle]
-pub unsafe extern "C" fn rr_session_options_set_session_id(
-    options: *mut rr_session_options,
-    session_id: *const c_char,
-    err: *mut *mut rr_error,
-) -> rr_status {
-    set(options, "options", err, |o| -> Outcome {
-        o.spec.id = opt_text(session_id, "session_id")?.map(str::to_owned);
-        Ok(())
-    })
-}
-
-/// The size: `"Standard"` or `"Premium"` (any case; another name is sent as given).
-#[no_mangle]
-pub unsafe extern "C" fn rr_session_options_set_size(
-    options: *mut rr_session_options,
-    size: *const c_char,
-    err: *mut *mut rr_error,
-) -> rr_status {
-    set(options, "options", err, |o| -> Outcome {
-        o.spec.size = SessionSize::parse(text(size, "size")?);
-        Ok(())
-    })
-}
-
-/// The first lease in minutes (at most 1440).
-#[no_mangle]
-pub unsafe extern "C" fn rr_session_options_set_lease_minutes(
-    options: *mut rr_session_options,
-    lease_minutes: u32,
-    err: *mut *mut rr_error,
-) -> rr_status {
-    set(options, "options", err, |o| -> Outcome {
-        o.spec.lease_minutes = lease_minutes;
-        Ok(())
-    })
-}
-
-/// Keep the lease renewed with these options (copied) while the session is open; NULL lets
-/// the lease run out.
-#[no_mangle]
-pub unsafe extern "C" fn rr_session_options_set_keep_alive(
-    options: *mut rr_session_options,
-    keep_alive: *const rr_lease_options,
-    err: *mut *mut rr_error,
-) -> rr_status {
-    set(options, "options", err, |o| -> Outcome {
-        o.spec.keep_alive = keep_alive.as_ref().map(|k| k.inner.clone());
-        Ok(())
-    })
-}
-
-/// How to wait for Ready (copied; NULL: the defaults). The deadline is the open call's
-/// `timeout_ms`.
-#[no_mangle]
-pub unsafe extern "C" fn rr_session_options_set_wait(
-    options: *mut rr_session_options,
-    wait: *const rr_wait_options,
-    err: *mut *mut rr_error,
-) -> rr_status {
-    set(options, "options", err, |o| -> Outcome {
-        o.wait = wait.as_ref().cloned();
         Ok(())
     })
 }
@@ -485,100 +365,4 @@ pub unsafe extern "C" fn rr_lease_keeper_detach(
 #[no_mangle]
 pub unsafe extern "C" fn rr_lease_keeper_free(keeper: *mut rr_lease_keeper) {
     free(keeper)
-}
-
-// ---- rr_managed_session ----
-
-/// A session that is Ready, kept alive if asked, and stopped when closed or freed. Made by
-/// `rr_client_open_session()` or `rr_operation_take_managed_session()`. Thread-safe.
-pub struct rr_managed_session {
-    // Dropped before the runtime it stops the session on.
-    managed: Mutex<Option<ManagedSession>>,
-    extensions: Mutex<u32>,
-    session: rr_session,
-    rt: Arc<Runtime>,
-}
-
-impl rr_managed_session {
-    pub(crate) fn new(managed: ManagedSession, rt: Arc<Runtime>) -> rr_managed_session {
-        rr_managed_session {
-            session: rr_session::new(managed.session().clone()),
-            managed: Mutex::new(Some(managed)),
-            extensions: Mutex::new(0),
-            rt,
-        }
-    }
-}
-
-/// The session as it was when it became Ready, borrowed from the managed session.
-#[no_mangle]
-pub unsafe extern "C" fn rr_managed_session_get_session(
-    managed: *const rr_managed_session,
-    out: *mut *const rr_session,
-    err: *mut *mut rr_error,
-) -> rr_status {
-    ffi_call!(err, {
-        let out = out_const(out, "out")?;
-        let m = arg(managed, "managed")?;
-        *out = &m.session as *const rr_session;
-        Ok(())
-    })
-}
-
-/// The session's id, borrowed from the managed session.
-#[no_mangle]
-pub unsafe extern "C" fn rr_managed_session_get_id(
-    managed: *const rr_managed_session,
-    out: *mut *const c_char,
-    err: *mut *mut rr_error,
-) -> rr_status {
-    get_str(managed, "managed", out, err, |m| m.session.id_ptr())
-}
-
-/// How many times the lease was extended (0 without keep-alive).
-#[no_mangle]
-pub unsafe extern "C" fn rr_managed_session_get_extensions(
-    managed: *const rr_managed_session,
-    out: *mut u32,
-    err: *mut *mut rr_error,
-) -> rr_status {
-    get_value(managed, "managed", out, err, |m| {
-        match lock(&m.managed)
-            .as_ref()
-            .and_then(|s| s.keeper().map(LeaseKeeper::extensions))
-        {
-            Some(n) => n,
-            None => *lock(&m.extensions),
-        }
-    })
-}
-
-/// Stops the session, blocking until the service acknowledged it or `timeout_ms` passed (0:
-/// the request's own limits). A second close does nothing.
-#[no_mangle]
-pub unsafe extern "C" fn rr_managed_session_close(
-    managed: *const rr_managed_session,
-    timeout_ms: u64,
-    err: *mut *mut rr_error,
-) -> rr_status {
-    ffi_call!(err, {
-        let m = arg(managed, "managed")?;
-        let taken = lock(&m.managed).take();
-        if let Some(s) = taken {
-            if let Some(k) = s.keeper() {
-                *lock(&m.extensions) = k.extensions();
-            }
-            m.rt.block(timeout_ms, "close the session", s.close())?;
-        }
-        Ok(())
-    })
-}
-
-/// Frees a managed session, stopping the session first unless it was closed (blocks up to
-/// 30 s). NULL does nothing.
-///
-/// `managed` is NULL or a managed session owned by the caller, not used again.
-#[no_mangle]
-pub unsafe extern "C" fn rr_managed_session_free(managed: *mut rr_managed_session) {
-    free(managed)
 }

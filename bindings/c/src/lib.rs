@@ -8,28 +8,48 @@
 //! boundary ([`ffi`]); the one mapping from the core's error kinds to statuses is in
 //! [`status`].
 //!
-//! Modules, one job each: [`client`] (options, the client, blocking operations), [`calls`]
-//! (each operation described once, run blocking or as a task), [`operation`] (the
-//! non-blocking form), [`list`], [`wait`], [`lease`], [`models`], [`error`], [`emulator`],
-//! [`runtime`], [`defaults`].
+//! Modules, one job each, grouped by resource (each resource's blocking and `_async` exports
+//! side by side): [`sessions`], [`conversions`], [`lease`] (keep-alive), [`managed`] (open
+//! session), [`client`] (options, the client, ids), [`emulator`]; the handles' types in
+//! [`views`] with their getters in [`models`], [`conversion_settings`] and
+//! [`error_details`]; waiting in [`wait`]; the log stream in [`log`] (on the core's);
+//! the shared vocabulary in [`vocabulary`];
+//! and the plumbing under them: [`call`] (an operation described once, run blocking or as a
+//! task), [`operation`] (the task's handle), [`list`], [`runtime`], [`boundary`] (the panic
+//! boundary and the getter/setter bodies), [`args`], [`error`], [`status`], [`handle`],
+//! [`cstr`], [`panic`], and [`defaults`]; [`testing`] holds the hidden hooks of the tests. The modules' `crate::` imports form no circle
+//! (`bindings/c/test.sh` checks it with `tsort`).
 
 #![allow(non_camel_case_types)]
 // The exported functions' contract (every pointer NULL or valid, borrowed for the call) is
 // stated once, at the top of the header their doc comments are copied into, not per function.
 #![allow(clippy::missing_safety_doc)]
 
-mod calls;
+mod args;
+mod boundary;
+mod call;
 mod client;
+mod conversion_settings;
+mod conversions;
+mod cstr;
 pub mod defaults;
 mod emulator;
 mod error;
-mod ffi;
+mod error_details;
+mod handle;
 mod lease;
 mod list;
+mod log;
+mod managed;
 mod models;
 mod operation;
+mod panic;
 mod runtime;
+mod sessions;
 mod status;
+mod testing;
+mod views;
+mod vocabulary;
 mod wait;
 
 use std::ffi::c_char;
@@ -48,13 +68,13 @@ const _: () = {
     const fn thread_safe<T: Send + Sync>() {}
     thread_safe::<client::rr_client>();
     thread_safe::<error::rr_error>();
-    thread_safe::<models::rr_session>();
-    thread_safe::<models::rr_conversion>();
+    thread_safe::<views::rr_session>();
+    thread_safe::<views::rr_conversion>();
     thread_safe::<wait::rr_wait_results>();
     thread_safe::<wait::rr_cancel_token>();
     thread_safe::<operation::rr_operation>();
     thread_safe::<lease::rr_lease_keeper>();
-    thread_safe::<lease::rr_managed_session>();
+    thread_safe::<managed::rr_managed_session>();
     thread_safe::<emulator::rr_emulator>();
 };
 

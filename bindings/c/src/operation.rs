@@ -1,26 +1,28 @@
-//! The non-blocking form, for a frame loop that must never block: `rr_client_*_async` starts
-//! an operation on the client's runtime and returns an `rr_operation` at once; the loop polls
-//! it each frame (`rr_operation_poll`, which never blocks), reads a wait's progress
-//! (`rr_operation_get_latest_session`), cancels it, and takes its result.
+//! The non-blocking form, for a frame loop that must never block: `rr_client_*_async` (in the
+//! module of its resource) starts an operation on the client's runtime and returns an
+//! `rr_operation` at once; the loop polls it each frame (`rr_operation_poll`, which never
+//! blocks), reads a wait's progress (`rr_operation_get_latest_session`), cancels it, and takes
+//! its result (`rr_operation_take_*`, with the resource it gives). A panic inside the task is
+//! caught and becomes the operation's `RR_STATUS_PANIC`, so no operation stays pending forever.
 //!
 //! Polling was chosen over completion callbacks: an engine's objects belong to its main
 //! thread, so a callback on a runtime thread would only hand the result back to that thread;
 //! with polling, nothing of the engine ever runs on a thread it does not own.
 
-use crate::calls::{Mismatch, Plain, Reply, Request};
-use crate::client::{
-    parse_session_ids, rr_client, start_conversion_request, start_session_request,
-};
-use crate::error::rr_error;
-use crate::ffi::{arg, boxed, ffi_call, free, out_ptr, text, Failure, Outcome};
-use crate::lease::{rr_managed_session, rr_session_options};
-use crate::list::{rr_conversion_list, rr_session_list};
-use crate::models::{rr_conversion, rr_conversion_settings, rr_session};
+use crate::args::{arg, out_ptr};
+use crate::boundary::ffi_call;
+use crate::call::{Call, Mismatch, Reply};
+use crate::client::rr_client;
+use crate::error::{rr_error, Failure, Outcome};
+use crate::handle::{boxed, free};
+use crate::panic::panic_message;
 use crate::runtime::Runtime;
 use crate::status::rr_status;
-use crate::wait::{rr_wait_options, rr_wait_results, Latest, WaitSpec};
+use crate::views::{rr_conversion, rr_session};
+use crate::wait::Latest;
+use futures_util::FutureExt;
 use remote_rendering::{CancellationToken, Error, ErrorKind};
-use std::ffi::c_char;
+use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -54,6 +56,13 @@ pub struct rr_operation {
     rt: Arc<Runtime>,
 }
 
+impl rr_operation {
+    /// The runtime of the operation, for the handles made from its result.
+    pub(crate) fn runtime(&self) -> Arc<Runtime> {
+        self.rt.clone()
+    }
+}
+
 impl Drop for rr_operation {
     fn drop(&mut self) {
         // A running operation ends early (a wait as Cancelled; an open session is stopped),
@@ -64,7 +73,7 @@ impl Drop for rr_operation {
 }
 
 /// Starts `request` as a task and returns its handle.
-fn start(client: &rr_client, mut request: Request, timeout_ms: u64) -> rr_operation {
+fn start(client: &rr_client, mut request: Call, timeout_ms: u64) -> rr_operation {
     let latest = Arc::new(Latest::default());
     // A wait is given the operation's token and ends by itself when it fires (an open
     // session then stops what it started: it must not be dropped mid-stop). Any other
@@ -90,16 +99,28 @@ fn start(client: &rr_client, mut request: Request, timeout_ms: u64) -> rr_operat
     let core = client.core().clone();
     client.runtime().spawn(async move {
         let run = request.run(core, timeout_ms);
-        let result = if race_cancel {
-            tokio::select! {
-                biased;
-                r = run => r,
-                _ = task_cancel.cancelled() => Err(Error::new(ErrorKind::Cancelled, format!("{what}: cancelled"))),
+        let ran = AssertUnwindSafe(async move {
+            if race_cancel {
+                tokio::select! {
+                    biased;
+                    r = run => r,
+                    _ = task_cancel.cancelled() => Err(Error::new(ErrorKind::Cancelled, format!("{what}: cancelled"))),
+                }
+            } else {
+                run.await
             }
-        } else {
-            run.await
+        })
+        .catch_unwind()
+        .await;
+        let result = match ran {
+            Ok(r) => r.map_err(|e| rr_error::from_core(&e)),
+            // A panic must not leave the operation pending forever: it is the outcome.
+            Err(payload) => {
+                let message = panic_message(payload.as_ref());
+                let _ = std::panic::catch_unwind(AssertUnwindSafe(move || drop(payload)));
+                Err(rr_error::from_failure(Failure::Panic(message)))
+            }
         };
-        let result = result.map_err(|e| rr_error::from_core(&e));
         *task_shared.lock() = State::Done(result);
         task_shared.ended.notify_all();
     });
@@ -111,12 +132,15 @@ fn start(client: &rr_client, mut request: Request, timeout_ms: u64) -> rr_operat
 }
 
 /// The body of every `rr_client_*_async`: builds the request, starts it, hands out the handle.
-unsafe fn start_async(
+///
+/// # Safety
+/// The pointers are NULL or valid, as for every export.
+pub(crate) unsafe fn start_async(
     client: *const rr_client,
     out: *mut *mut rr_operation,
     err: *mut *mut rr_error,
     timeout_ms: u64,
-    request: impl FnOnce() -> Outcome<Request>,
+    request: impl FnOnce() -> Outcome<Call>,
 ) -> rr_status {
     ffi_call!(err, {
         let out = out_ptr(out, "out")?;
@@ -124,215 +148,6 @@ unsafe fn start_async(
         let request = request()?;
         *out = boxed(start(client, request, timeout_ms));
         Ok(())
-    })
-}
-
-/// `rr_client_start_session()` without blocking: the operation gives a session.
-/// `*out` is owned: free it with `rr_operation_free()` (which cancels it if it still runs).
-#[no_mangle]
-pub unsafe extern "C" fn rr_client_start_session_async(
-    client: *const rr_client,
-    session_id: *const c_char,
-    size: *const c_char,
-    lease_minutes: u32,
-    timeout_ms: u64,
-    out: *mut *mut rr_operation,
-    err: *mut *mut rr_error,
-) -> rr_status {
-    start_async(client, out, err, timeout_ms, || {
-        Ok(start_session_request(session_id, size, lease_minutes)?.into())
-    })
-}
-
-/// `rr_client_get_session()` without blocking: the operation gives a session.
-/// `*out` is owned: free it with `rr_operation_free()` (which cancels it if it still runs).
-#[no_mangle]
-pub unsafe extern "C" fn rr_client_get_session_async(
-    client: *const rr_client,
-    session_id: *const c_char,
-    timeout_ms: u64,
-    out: *mut *mut rr_operation,
-    err: *mut *mut rr_error,
-) -> rr_status {
-    start_async(client, out, err, timeout_ms, || {
-        let id = text(session_id, "session_id")?.to_owned();
-        Ok(Plain::GetSession { id }.into())
-    })
-}
-
-/// `rr_client_update_session()` without blocking: the operation gives a session.
-/// `*out` is owned: free it with `rr_operation_free()` (which cancels it if it still runs).
-#[no_mangle]
-pub unsafe extern "C" fn rr_client_update_session_async(
-    client: *const rr_client,
-    session_id: *const c_char,
-    lease_minutes: u32,
-    timeout_ms: u64,
-    out: *mut *mut rr_operation,
-    err: *mut *mut rr_error,
-) -> rr_status {
-    start_async(client, out, err, timeout_ms, || {
-        let id = text(session_id, "session_id")?.to_owned();
-        Ok(Plain::UpdateSession { id, lease_minutes }.into())
-    })
-}
-
-/// `rr_client_stop_session()` without blocking: the operation gives no value (poll it).
-/// `*out` is owned: free it with `rr_operation_free()` (which cancels it if it still runs).
-#[no_mangle]
-pub unsafe extern "C" fn rr_client_stop_session_async(
-    client: *const rr_client,
-    session_id: *const c_char,
-    timeout_ms: u64,
-    out: *mut *mut rr_operation,
-    err: *mut *mut rr_error,
-) -> rr_status {
-    start_async(client, out, err, timeout_ms, || {
-        let id = text(session_id, "session_id")?.to_owned();
-        Ok(Plain::StopSession { id }.into())
-    })
-}
-
-/// Reads every page of the session list without blocking: the operation gives a session list
-/// read in full (`rr_operation_take_session_list()`).
-/// `*out` is owned: free it with `rr_operation_free()` (which cancels it if it still runs).
-#[no_mangle]
-pub unsafe extern "C" fn rr_client_list_sessions_async(
-    client: *const rr_client,
-    timeout_ms: u64,
-    out: *mut *mut rr_operation,
-    err: *mut *mut rr_error,
-) -> rr_status {
-    start_async(client, out, err, timeout_ms, || {
-        Ok(Plain::ListSessions.into())
-    })
-}
-
-/// `rr_client_start_conversion()` without blocking (`settings` copied): the operation gives a
-/// conversion.
-/// `*out` is owned: free it with `rr_operation_free()` (which cancels it if it still runs).
-#[no_mangle]
-pub unsafe extern "C" fn rr_client_start_conversion_async(
-    client: *const rr_client,
-    conversion_id: *const c_char,
-    settings: *const rr_conversion_settings,
-    timeout_ms: u64,
-    out: *mut *mut rr_operation,
-    err: *mut *mut rr_error,
-) -> rr_status {
-    start_async(client, out, err, timeout_ms, || {
-        Ok(start_conversion_request(conversion_id, settings)?.into())
-    })
-}
-
-/// `rr_client_get_conversion()` without blocking: the operation gives a conversion.
-/// `*out` is owned: free it with `rr_operation_free()` (which cancels it if it still runs).
-#[no_mangle]
-pub unsafe extern "C" fn rr_client_get_conversion_async(
-    client: *const rr_client,
-    conversion_id: *const c_char,
-    timeout_ms: u64,
-    out: *mut *mut rr_operation,
-    err: *mut *mut rr_error,
-) -> rr_status {
-    start_async(client, out, err, timeout_ms, || {
-        let id = text(conversion_id, "conversion_id")?.to_owned();
-        Ok(Plain::GetConversion { id }.into())
-    })
-}
-
-/// Reads every page of the conversion list without blocking: the operation gives a conversion
-/// list read in full (`rr_operation_take_conversion_list()`).
-/// `*out` is owned: free it with `rr_operation_free()` (which cancels it if it still runs).
-#[no_mangle]
-pub unsafe extern "C" fn rr_client_list_conversions_async(
-    client: *const rr_client,
-    timeout_ms: u64,
-    out: *mut *mut rr_operation,
-    err: *mut *mut rr_error,
-) -> rr_status {
-    start_async(client, out, err, timeout_ms, || {
-        Ok(Plain::ListConversions.into())
-    })
-}
-
-/// `rr_client_wait_for_session()` without blocking (`options` copied): the operation gives
-/// the Ready session; `rr_operation_get_latest_session()` shows the progress. The options'
-/// progress callback, if any, runs on a runtime thread.
-/// `*out` is owned: free it with `rr_operation_free()` (which cancels it if it still runs).
-#[no_mangle]
-pub unsafe extern "C" fn rr_client_wait_for_session_async(
-    client: *const rr_client,
-    session_id: *const c_char,
-    options: *const rr_wait_options,
-    timeout_ms: u64,
-    out: *mut *mut rr_operation,
-    err: *mut *mut rr_error,
-) -> rr_status {
-    start_async(client, out, err, 0, || {
-        let id = text(session_id, "session_id")?.to_owned();
-        let wait = WaitSpec::new(options.as_ref(), timeout_ms);
-        Ok(Request::WaitForSession { id, wait })
-    })
-}
-
-/// `rr_client_wait_for_conversion()` without blocking: the operation gives the conversion;
-/// `rr_operation_get_latest_conversion()` shows the progress.
-/// `*out` is owned: free it with `rr_operation_free()` (which cancels it if it still runs).
-#[no_mangle]
-pub unsafe extern "C" fn rr_client_wait_for_conversion_async(
-    client: *const rr_client,
-    conversion_id: *const c_char,
-    options: *const rr_wait_options,
-    timeout_ms: u64,
-    out: *mut *mut rr_operation,
-    err: *mut *mut rr_error,
-) -> rr_status {
-    start_async(client, out, err, 0, || {
-        let id = text(conversion_id, "conversion_id")?.to_owned();
-        let wait = WaitSpec::new(options.as_ref(), timeout_ms);
-        Ok(Request::WaitForConversion { id, wait })
-    })
-}
-
-/// `rr_client_wait_for_sessions()` without blocking (ids copied): the operation gives wait
-/// results.
-/// `*out` is owned: free it with `rr_operation_free()` (which cancels it if it still runs).
-#[no_mangle]
-pub unsafe extern "C" fn rr_client_wait_for_sessions_async(
-    client: *const rr_client,
-    session_ids: *const *const c_char,
-    count: usize,
-    options: *const rr_wait_options,
-    timeout_ms: u64,
-    out: *mut *mut rr_operation,
-    err: *mut *mut rr_error,
-) -> rr_status {
-    start_async(client, out, err, 0, || {
-        let ids = parse_session_ids(session_ids, count)?;
-        let wait = WaitSpec::new(options.as_ref(), timeout_ms);
-        Ok(Request::WaitForSessions { ids, wait })
-    })
-}
-
-/// `rr_client_open_session()` without blocking (`options` copied): the operation gives a
-/// managed session; `rr_operation_get_latest_session()` shows the progress. Cancelling (or
-/// freeing) the operation before it ends stops the session it started.
-/// `*out` is owned: free it with `rr_operation_free()` (which cancels it if it still runs).
-#[no_mangle]
-pub unsafe extern "C" fn rr_client_open_session_async(
-    client: *const rr_client,
-    options: *const rr_session_options,
-    timeout_ms: u64,
-    out: *mut *mut rr_operation,
-    err: *mut *mut rr_error,
-) -> rr_status {
-    start_async(client, out, err, 0, || {
-        let (spec, wait) = options
-            .as_ref()
-            .map_or_else(rr_session_options::default, Clone::clone)
-            .parts(timeout_ms);
-        Ok(Request::OpenSession { spec, wait })
     })
 }
 
@@ -449,7 +264,10 @@ pub unsafe extern "C" fn rr_operation_get_latest_conversion(
 }
 
 /// Takes the result out of an ended operation with `pick`; never blocks.
-fn take<T>(op: &rr_operation, pick: impl FnOnce(Reply) -> Result<T, Mismatch>) -> Outcome<T> {
+pub(crate) fn take<T>(
+    op: &rr_operation,
+    pick: impl FnOnce(Reply) -> Result<T, Mismatch>,
+) -> Outcome<T> {
     let mut state = op.shared.lock();
     match std::mem::replace(&mut *state, State::Taken) {
         State::Done(Ok(reply)) => match pick(reply) {
@@ -475,120 +293,6 @@ fn take<T>(op: &rr_operation, pick: impl FnOnce(Reply) -> Result<T, Mismatch>) -
             Err(failure)
         }
     }
-}
-
-/// Takes the session an ended operation gave (start, get, update, wait for session), owned:
-/// free with `rr_session_free()`. `RR_STATUS_PENDING` while it runs; its failure if it failed;
-/// `RR_STATUS_INVALID_INPUT` if it gives something else or was taken already.
-#[no_mangle]
-pub unsafe extern "C" fn rr_operation_take_session(
-    operation: *const rr_operation,
-    out: *mut *mut rr_session,
-    err: *mut *mut rr_error,
-) -> rr_status {
-    ffi_call!(err, {
-        let out = out_ptr(out, "out")?;
-        let op = arg(operation, "operation")?;
-        *out = boxed(rr_session::new(take(op, Reply::session)?));
-        Ok(())
-    })
-}
-
-/// Takes the conversion an ended operation gave (start, get, wait for conversion), owned: free
-/// with `rr_conversion_free()`. Otherwise as `rr_operation_take_session()`.
-#[no_mangle]
-pub unsafe extern "C" fn rr_operation_take_conversion(
-    operation: *const rr_operation,
-    out: *mut *mut rr_conversion,
-    err: *mut *mut rr_error,
-) -> rr_status {
-    ffi_call!(err, {
-        let out = out_ptr(out, "out")?;
-        let op = arg(operation, "operation")?;
-        *out = boxed(rr_conversion::new(take(op, Reply::conversion)?));
-        Ok(())
-    })
-}
-
-/// Takes the session list (read in full) of `rr_client_list_sessions_async()`; free it with
-/// `rr_session_list_free()`. As `rr_operation_take_session()`.
-#[no_mangle]
-pub unsafe extern "C" fn rr_operation_take_session_list(
-    operation: *const rr_operation,
-    out: *mut *mut rr_session_list,
-    err: *mut *mut rr_error,
-) -> rr_status {
-    ffi_call!(err, {
-        let out = out_ptr(out, "out")?;
-        let op = arg(operation, "operation")?;
-        let items = take(op, |r| match r {
-            Reply::Sessions(s) => Ok(s),
-            other => Err(other.mismatch("a session list")),
-        })?;
-        *out = boxed(rr_session_list::read(items, op.rt.clone()));
-        Ok(())
-    })
-}
-
-/// Takes the conversion list (read in full) of `rr_client_list_conversions_async()`; free it
-/// with `rr_conversion_list_free()`. As `rr_operation_take_session()`.
-#[no_mangle]
-pub unsafe extern "C" fn rr_operation_take_conversion_list(
-    operation: *const rr_operation,
-    out: *mut *mut rr_conversion_list,
-    err: *mut *mut rr_error,
-) -> rr_status {
-    ffi_call!(err, {
-        let out = out_ptr(out, "out")?;
-        let op = arg(operation, "operation")?;
-        let items = take(op, |r| match r {
-            Reply::Conversions(c) => Ok(c),
-            other => Err(other.mismatch("a conversion list")),
-        })?;
-        *out = boxed(rr_conversion_list::read(items, op.rt.clone()));
-        Ok(())
-    })
-}
-
-/// Takes the wait results of `rr_client_wait_for_sessions_async()`; free them with
-/// `rr_wait_results_free()`. As `rr_operation_take_session()`.
-#[no_mangle]
-pub unsafe extern "C" fn rr_operation_take_wait_results(
-    operation: *const rr_operation,
-    out: *mut *mut rr_wait_results,
-    err: *mut *mut rr_error,
-) -> rr_status {
-    ffi_call!(err, {
-        let out = out_ptr(out, "out")?;
-        let op = arg(operation, "operation")?;
-        let results = take(op, |r| match r {
-            Reply::WaitResults(w) => Ok(w),
-            other => Err(other.mismatch("wait results")),
-        })?;
-        *out = boxed(rr_wait_results::new(results));
-        Ok(())
-    })
-}
-
-/// Takes the managed session of `rr_client_open_session_async()`; free it with
-/// `rr_managed_session_free()` (which stops the session). If it is never taken, freeing the
-/// operation stops the session. As `rr_operation_take_session()`.
-#[no_mangle]
-pub unsafe extern "C" fn rr_operation_take_managed_session(
-    operation: *const rr_operation,
-    out: *mut *mut rr_managed_session,
-    err: *mut *mut rr_error,
-) -> rr_status {
-    ffi_call!(err, {
-        let out = out_ptr(out, "out")?;
-        let op = arg(operation, "operation")?;
-        let managed = take(op, |r| match r {
-            Reply::Managed(m) => Ok(m),
-            other => Err(other.mismatch("a managed session")),
-        })?;
-        *out = boxed(rr_managed_session::new(*managed, op.rt.clone()));
-        Ok(())
-    })
 }
 
 /// Frees an operation, cancelling it if it still runs (that does not block). A result not

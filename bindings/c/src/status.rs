@@ -3,7 +3,7 @@
 //! Values are explicit and never renumbered: a new core kind gets a new number at the end of
 //! the kinds' range; a status is never reused.
 
-use crate::ffi::ffi_value;
+use crate::panic::ffi_value;
 use remote_rendering::ErrorKind;
 use std::ffi::{c_char, CString};
 use std::sync::OnceLock;
@@ -137,8 +137,33 @@ fn codes() -> &'static Vec<(u32, CString)> {
 /// `"UNKNOWN_STATUS"` for a value that is not a status. Never NULL.
 #[no_mangle]
 pub extern "C" fn rr_status_code(status: u32) -> *const c_char {
-    ffi_value!(c"PANIC".as_ptr(), {
+    ffi_value!(c"INTERNAL_ERROR".as_ptr(), {
         codes()
+            .iter()
+            .find(|(s, _)| *s == status)
+            .map_or(c"UNKNOWN_STATUS".as_ptr(), |(_, c)| c.as_ptr())
+    })
+}
+
+fn names() -> &'static Vec<(u32, CString)> {
+    static NAMES: OnceLock<Vec<(u32, CString)>> = OnceLock::new();
+    NAMES.get_or_init(|| {
+        KINDS
+            .iter()
+            .map(|(_, s)| *s)
+            .chain(OWN.iter().map(|(s, _)| *s))
+            .map(|s| (s as u32, CString::new(format!("{s:?}")).expect("no NUL")))
+            .collect()
+    })
+}
+
+/// The name of a status value as this header spells it (`"RR_STATUS_NOT_FOUND"`), static;
+/// `"UNKNOWN_STATUS"` for a value that is not a status. Never NULL. The shared vocabulary
+/// (`rr_vocabulary_json()`) names the status of each error code this way.
+#[no_mangle]
+pub extern "C" fn rr_status_name(status: u32) -> *const c_char {
+    ffi_value!(c"RR_STATUS_PANIC".as_ptr(), {
+        names()
             .iter()
             .find(|(s, _)| *s == status)
             .map_or(c"UNKNOWN_STATUS".as_ptr(), |(_, c)| c.as_ptr())

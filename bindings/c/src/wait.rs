@@ -4,12 +4,12 @@
 //! A wait's deadline is the `timeout_ms` argument of the wait call itself (0: the core's
 //! default, 30 minutes for sessions and 24 hours for conversions).
 
-use crate::error::rr_error;
-use crate::ffi::{
-    arg, boxed, ffi_call, free, get_value, out_const, out_ptr, set, Outcome, UserData,
-};
-use crate::models::{rr_conversion, rr_session};
+use crate::args::{arg, out_const, out_ptr, UserData};
+use crate::boundary::{ffi_call, get_value, set};
+use crate::error::{rr_error, Outcome};
+use crate::handle::{boxed, free};
 use crate::status::rr_status;
+use crate::views::{rr_conversion, rr_session};
 use remote_rendering::{CancellationToken, Conversion, Session, WaitOptions};
 use std::ffi::c_void;
 use std::sync::{Arc, Mutex};

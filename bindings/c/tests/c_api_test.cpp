@@ -53,15 +53,35 @@ struct ConversionBox {
     }
 };
 
-rr_conversion_settings* settings(bool with_sas = true) {
-    rr_conversion_settings* s = nullptr;
-    EXPECT_EQ(rr_conversion_settings_new("https://store.blob.core.windows.net/input", "box.fbx",
-                                         "https://store.blob.core.windows.net/output", &s, nullptr),
+/// Settings of a conversion built as C code does: an input and an output location (freed
+/// here: the settings copy them), with optional folders and file name.
+rr_conversion_settings* settings(bool with_sas = true, const char* input_prefix = nullptr,
+                                 const char* output_prefix = nullptr, const char* filename = nullptr) {
+    rr_conversion_input_settings* in = nullptr;
+    EXPECT_EQ(rr_conversion_input_settings_new("https://store.blob.core.windows.net/input", "box.fbx", &in, nullptr),
+              RR_STATUS_OK);
+    rr_conversion_output_settings* out = nullptr;
+    EXPECT_EQ(rr_conversion_output_settings_new("https://store.blob.core.windows.net/output", &out, nullptr),
               RR_STATUS_OK);
     if (with_sas) {
-        EXPECT_EQ(rr_conversion_settings_set_input_read_list_sas(s, "sv=2024&sig=READSECRET", nullptr), RR_STATUS_OK);
-        EXPECT_EQ(rr_conversion_settings_set_output_write_sas(s, "sv=2024&sig=WRITESECRET", nullptr), RR_STATUS_OK);
+        EXPECT_EQ(rr_conversion_input_settings_set_storage_container_read_list_sas(in, "sv=2024&sig=READSECRET", nullptr),
+                  RR_STATUS_OK);
+        EXPECT_EQ(rr_conversion_output_settings_set_storage_container_write_sas(out, "sv=2024&sig=WRITESECRET", nullptr),
+                  RR_STATUS_OK);
     }
+    if (input_prefix) {
+        EXPECT_EQ(rr_conversion_input_settings_set_blob_prefix(in, input_prefix, nullptr), RR_STATUS_OK);
+    }
+    if (output_prefix) {
+        EXPECT_EQ(rr_conversion_output_settings_set_blob_prefix(out, output_prefix, nullptr), RR_STATUS_OK);
+    }
+    if (filename) {
+        EXPECT_EQ(rr_conversion_output_settings_set_output_asset_filename(out, filename, nullptr), RR_STATUS_OK);
+    }
+    rr_conversion_settings* s = nullptr;
+    EXPECT_EQ(rr_conversion_settings_new(in, out, &s, nullptr), RR_STATUS_OK);
+    rr_conversion_input_settings_free(in);
+    rr_conversion_output_settings_free(out);
     return s;
 }
 
@@ -481,31 +501,46 @@ TEST_F(CApi, SessionFailedCarriesTheSessionAndTheServiceError) {
     EXPECT_STREQ(code, "ServerCrash");
     ASSERT_EQ(rr_session_get_error_message(failed, &code, nullptr), RR_STATUS_OK);
     EXPECT_STREQ(code, "the VM died");
+    const rr_error_details* details = nullptr;
+    ASSERT_EQ(rr_session_get_error(failed, &details, nullptr), RR_STATUS_OK);
+    ASSERT_NE(details, nullptr);
+    ASSERT_EQ(rr_error_details_get_code(details, &code, nullptr), RR_STATUS_OK);
+    EXPECT_STREQ(code, "ServerCrash");
+    ASSERT_EQ(rr_error_details_get_message(details, &code, nullptr), RR_STATUS_OK);
+    EXPECT_STREQ(code, "the VM died");
+    ASSERT_EQ(rr_error_details_get_target(details, &code, nullptr), RR_STATUS_OK);
+    EXPECT_EQ(code, nullptr) << "the emulator names no target";
+    size_t n = 99;
+    ASSERT_EQ(rr_error_details_get_details_count(details, &n, nullptr), RR_STATUS_OK);
+    EXPECT_EQ(n, 0u);
+    EXPECT_EQ(rr_error_details_get_detail(details, 0, &details, nullptr), RR_STATUS_INVALID_INPUT);
+    EXPECT_EQ(details, nullptr) << "an out-parameter is NULL when the call fails";
     EXPECT_EQ(rr_emulator_fail_session(emu, "nobody", nullptr, nullptr, err.out()), RR_STATUS_INVALID_INPUT);
 }
 
 TEST_F(CApi, ConversionLifecycleAndSettings) {
-    rr_conversion_settings* st = settings();
-    ASSERT_EQ(rr_conversion_settings_set_input_blob_prefix(st, "models", nullptr), RR_STATUS_OK);
-    ASSERT_EQ(rr_conversion_settings_set_output_blob_prefix(st, "converted", nullptr), RR_STATUS_OK);
-    ASSERT_EQ(rr_conversion_settings_set_output_asset_filename(st, "box.arrAsset", nullptr), RR_STATUS_OK);
+    rr_conversion_settings* st = settings(true, "models", "converted", "box.arrAsset");
     ConversionBox c;
     ASSERT_EQ(rr_client_start_conversion(client, "c-conv", st, 0, c.out(), nullptr), RR_STATUS_OK);
     EXPECT_EQ(c.status(), RR_CONVERSION_STATUS_NOT_STARTED);
     const rr_conversion_settings* echoed = nullptr;
     ASSERT_EQ(rr_conversion_get_settings(c.c, &echoed, nullptr), RR_STATUS_OK);
+    const rr_conversion_input_settings* in = nullptr;
+    ASSERT_EQ(rr_conversion_settings_get_input_location(echoed, &in, nullptr), RR_STATUS_OK);
+    const rr_conversion_output_settings* out = nullptr;
+    ASSERT_EQ(rr_conversion_settings_get_output_location(echoed, &out, nullptr), RR_STATUS_OK);
     const char* v = nullptr;
-    ASSERT_EQ(rr_conversion_settings_get_input_storage_container_uri(echoed, &v, nullptr), RR_STATUS_OK);
+    ASSERT_EQ(rr_conversion_input_settings_get_storage_container_uri(in, &v, nullptr), RR_STATUS_OK);
     EXPECT_STREQ(v, "https://store.blob.core.windows.net/input");
-    ASSERT_EQ(rr_conversion_settings_get_relative_input_asset_path(echoed, &v, nullptr), RR_STATUS_OK);
+    ASSERT_EQ(rr_conversion_input_settings_get_relative_input_asset_path(in, &v, nullptr), RR_STATUS_OK);
     EXPECT_STREQ(v, "box.fbx");
-    ASSERT_EQ(rr_conversion_settings_get_input_blob_prefix(echoed, &v, nullptr), RR_STATUS_OK);
+    ASSERT_EQ(rr_conversion_input_settings_get_blob_prefix(in, &v, nullptr), RR_STATUS_OK);
     EXPECT_STREQ(v, "models/") << "the service adds the slash";
-    ASSERT_EQ(rr_conversion_settings_get_output_storage_container_uri(echoed, &v, nullptr), RR_STATUS_OK);
+    ASSERT_EQ(rr_conversion_output_settings_get_storage_container_uri(out, &v, nullptr), RR_STATUS_OK);
     EXPECT_STREQ(v, "https://store.blob.core.windows.net/output");
-    ASSERT_EQ(rr_conversion_settings_get_output_blob_prefix(echoed, &v, nullptr), RR_STATUS_OK);
+    ASSERT_EQ(rr_conversion_output_settings_get_blob_prefix(out, &v, nullptr), RR_STATUS_OK);
     EXPECT_STREQ(v, "converted/");
-    ASSERT_EQ(rr_conversion_settings_get_output_asset_filename(echoed, &v, nullptr), RR_STATUS_OK);
+    ASSERT_EQ(rr_conversion_output_settings_get_output_asset_filename(out, &v, nullptr), RR_STATUS_OK);
     EXPECT_STREQ(v, "box.arrAsset");
     ASSERT_EQ(rr_conversion_get_created_on(c.c, &v, nullptr), RR_STATUS_OK);
     EXPECT_NE(v, nullptr);

@@ -3,6 +3,7 @@
 // leaves the scope), waits with progress, the non-blocking form driven from a frame loop, a
 // client shared by threads, and the version check.
 #include <set>
+#include <type_traits>
 #include <vector>
 
 #include "fixtures.hpp"
@@ -44,14 +45,14 @@ TEST(CppBasics, EveryStatusThrowsItsOwnClass) {
         } catch (const rr::ThrottledError&) { return "ThrottledError";
         } catch (const rr::ServiceError&) { return "ServiceError";
         } catch (const rr::TransportError&) { return "TransportError";
-        } catch (const rr::TimeoutError&) { return "TimeoutError";
+        } catch (const rr::WaitTimeoutError&) { return "WaitTimeoutError";
         } catch (const rr::CancelledError&) { return "CancelledError";
         } catch (const rr::SessionFailedError&) { return "SessionFailedError";
         } catch (const rr::ConversionFailedError&) { return "ConversionFailedError";
         } catch (const rr::ProtocolError&) { return "ProtocolError";
         } catch (const rr::NullArgumentError&) { return "NullArgumentError";
         } catch (const rr::InvalidUtf8Error&) { return "InvalidUtf8Error";
-        } catch (const rr::PanicError&) { return "PanicError";
+        } catch (const rr::InternalError&) { return "InternalError";
         } catch (const rr::Error& e) { return "Error:" + e.code();
         }
         return "nothing";
@@ -65,15 +66,65 @@ TEST(CppBasics, EveryStatusThrowsItsOwnClass) {
     EXPECT_EQ(thrown(RR_STATUS_THROTTLED), "ThrottledError");
     EXPECT_EQ(thrown(RR_STATUS_SERVICE_ERROR), "ServiceError");
     EXPECT_EQ(thrown(RR_STATUS_TRANSPORT_ERROR), "TransportError");
-    EXPECT_EQ(thrown(RR_STATUS_TIMEOUT), "TimeoutError");
+    EXPECT_EQ(thrown(RR_STATUS_TIMEOUT), "WaitTimeoutError");
     EXPECT_EQ(thrown(RR_STATUS_CANCELLED), "CancelledError");
     EXPECT_EQ(thrown(RR_STATUS_SESSION_FAILED), "SessionFailedError");
     EXPECT_EQ(thrown(RR_STATUS_CONVERSION_FAILED), "ConversionFailedError");
     EXPECT_EQ(thrown(RR_STATUS_PROTOCOL_ERROR), "ProtocolError");
     EXPECT_EQ(thrown(RR_STATUS_NULL_ARGUMENT), "NullArgumentError");
     EXPECT_EQ(thrown(RR_STATUS_INVALID_UTF8), "InvalidUtf8Error");
-    EXPECT_EQ(thrown(RR_STATUS_PANIC), "PanicError");
+    EXPECT_EQ(thrown(RR_STATUS_PANIC), "InternalError");
     EXPECT_EQ(thrown(RR_STATUS_OTHER_ERROR), "Error:OTHER_ERROR");
+    // The earlier names stay as aliases of the same classes.
+    static_assert(std::is_same_v<rr::TimeoutError, rr::WaitTimeoutError>);
+    static_assert(std::is_same_v<rr::PanicError, rr::InternalError>);
+}
+
+/// A client of `server` with a ready access token (no STS exchange) and one attempt.
+rr::Client canned_client(const CannedServer& server) {
+    rr::ClientOptions o;
+    o.endpoint = server.endpoint();
+    o.sts_endpoint = server.endpoint();
+    o.account_id = "00000000-0000-4000-8000-000000000001";
+    o.access_token = "ready-token";
+    rr::RetryPolicy once;
+    once.max_attempts = 1;
+    o.retry = once;
+    return rr::Client(o);
+}
+
+TEST(CppErrorDetails, TheServicesTargetAndNestedDetailsArrive) {
+    CannedServer server("409 Conflict",
+                        R"({"error":{"code":"Conflict","message":"the id exists","target":"sessionId",)"
+                        R"("details":[{"code":"SessionExists","message":"other settings","target":"size"}]}})");
+    try {
+        canned_client(server).get_session("any");
+        FAIL() << "no exception";
+    } catch (const rr::ConflictError& e) {
+        ASSERT_TRUE(e.service_error());
+        const rr::ErrorDetails& d = *e.service_error();
+        EXPECT_EQ(d.code, "Conflict");
+        EXPECT_EQ(d.message, "the id exists");
+        EXPECT_EQ(d.target, "sessionId");
+        ASSERT_EQ(d.details.size(), 1u);
+        EXPECT_EQ(d.details[0].code, "SessionExists");
+        EXPECT_EQ(d.details[0].target, "size");
+        EXPECT_TRUE(d.details[0].details.empty());
+    }
+}
+
+TEST(CppErrorDetails, ASessionsErrorHasItsTargetAndDetails) {
+    CannedServer server("200 OK",
+                        R"({"id":"s1","status":"Error","size":"Standard","error":{"code":"StartFailed",)"
+                        R"("message":"no capacity","target":"size","details":[{"code":"NoCapacity","message":"none"}]}})");
+    rr::Session s = canned_client(server).get_session("s1");
+    EXPECT_EQ(s.status, rr::SessionStatus::Error);
+    ASSERT_TRUE(s.error);
+    EXPECT_EQ(s.error->code, "StartFailed");
+    EXPECT_EQ(s.error->target, "size");
+    ASSERT_EQ(s.error->details.size(), 1u);
+    EXPECT_EQ(s.error->details[0].code, "NoCapacity");
+    EXPECT_FALSE(s.error->details[0].target);
 }
 
 TEST_F(Cpp, SessionLifecycle) {
@@ -143,8 +194,8 @@ TEST_F(Cpp, EveryServiceErrorHasItsClass) {
     EXPECT_THROW(client.update_session("cpp-errors", 10), rr::UnprocessableError);
 
     rr::ConversionSettings no_sas = conversion_settings();
-    no_sas.input_read_list_sas.reset();
-    no_sas.output_write_sas.reset();
+    no_sas.input_location.storage_container_read_list_sas.reset();
+    no_sas.output_location.storage_container_write_sas.reset();
     try {
         client.start_conversion("cpp-forbidden", no_sas);
         FAIL() << "no exception";
@@ -176,7 +227,7 @@ TEST_F(Cpp, EveryServiceErrorHasItsClass) {
     emu.set_faults("reset=1@get_session");
     EXPECT_THROW(once.get_session("cpp-errors"), rr::TransportError);
     emu.set_faults("delay:3s=1@get_session");
-    EXPECT_THROW(once.get_session("cpp-errors", 150ms), rr::TimeoutError);
+    EXPECT_THROW(once.get_session("cpp-errors", 150ms), rr::WaitTimeoutError);
     emu.clear_faults();
 
     GarbageServer garbage;
@@ -222,7 +273,7 @@ TEST_F(Cpp, WaitsReportProgressAndFailures) {
     try {
         client.wait_for_session("cpp-slow", quick);
         FAIL() << "no exception";
-    } catch (const rr::TimeoutError& e) {
+    } catch (const rr::WaitTimeoutError& e) {
         ASSERT_TRUE(e.session());
         EXPECT_EQ(e.session()->status, rr::SessionStatus::Starting);
     }
@@ -260,13 +311,15 @@ TEST_F(Cpp, WaitsReportProgressAndFailures) {
 
 TEST_F(Cpp, Conversions) {
     rr::ConversionSettings settings = conversion_settings();
-    settings.output_asset_filename = "box.arrAsset";
-    settings.input_blob_prefix = "in";
+    settings.output_location.output_asset_filename = "box.arrAsset";
+    settings.input_location.blob_prefix = "in";
     rr::Conversion c = client.start_conversion("cpp-conv", settings);
     EXPECT_EQ(c.status, rr::ConversionStatus::NotStarted);
-    EXPECT_EQ(c.settings.relative_input_asset_path, "box.fbx");
-    EXPECT_EQ(c.settings.input_blob_prefix, "in/");
-    EXPECT_FALSE(c.settings.input_read_list_sas) << "never echoed";
+    EXPECT_EQ(c.settings.input_location.relative_input_asset_path, "box.fbx");
+    EXPECT_EQ(c.settings.input_location.blob_prefix, "in/");
+    EXPECT_EQ(c.settings.output_location.output_asset_filename, "box.arrAsset");
+    EXPECT_FALSE(c.settings.input_location.storage_container_read_list_sas) << "never echoed";
+    EXPECT_FALSE(c.settings.output_location.storage_container_write_sas) << "never echoed";
     EXPECT_EQ(client.get_conversion("cpp-conv").id, "cpp-conv");
     std::vector<rr::ConversionStatus> seen;
     rr::WaitOptions<rr::Conversion> w;
@@ -410,7 +463,7 @@ TEST_F(Cpp, ManagedSessionIsStoppedEvenWhenTheEngineThrows) {
     late.session_id = "cpp-managed-late";
     late.keep_alive.reset();
     late.wait.timeout = 100ms;
-    EXPECT_THROW(client.open_session(late), rr::TimeoutError);
+    EXPECT_THROW(client.open_session(late), rr::WaitTimeoutError);
     EXPECT_EQ(client.get_session("cpp-managed-late").status, rr::SessionStatus::Stopped);
 }
 

@@ -54,11 +54,11 @@ inline rr::ClientOptions quick_options(const rr::Emulator& emu) {
 /// Settings of a conversion on storage the emulator accepts (SAS given).
 inline rr::ConversionSettings conversion_settings(const std::string& input = "box.fbx") {
     rr::ConversionSettings s;
-    s.input_storage_container_uri = "https://store.blob.core.windows.net/input";
-    s.relative_input_asset_path = input;
-    s.output_storage_container_uri = "https://store.blob.core.windows.net/output";
-    s.input_read_list_sas = "sv=2024&sig=READSECRET";
-    s.output_write_sas = "sv=2024&sig=WRITESECRET";
+    s.input_location.storage_container_uri = "https://store.blob.core.windows.net/input";
+    s.input_location.relative_input_asset_path = input;
+    s.input_location.storage_container_read_list_sas = "sv=2024&sig=READSECRET";
+    s.output_location.storage_container_uri = "https://store.blob.core.windows.net/output";
+    s.output_location.storage_container_write_sas = "sv=2024&sig=WRITESECRET";
     return s;
 }
 
@@ -124,10 +124,13 @@ struct ErrorBox {
     }
 };
 
-/// A loopback HTTP server that answers every request with 200 and a body that is not JSON.
-class GarbageServer {
+/// A loopback HTTP server that answers every request with one canned reply: by default 200 and
+/// a body that is not JSON (for PROTOCOL_ERROR), or the status and JSON body a test gives.
+class CannedServer {
   public:
-    GarbageServer() {
+    explicit CannedServer(std::string status = "200 OK", std::string body = "not json!")
+        : reply_("HTTP/1.1 " + status + "\r\nContent-Type: application/json\r\nContent-Length: " +
+                 std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body) {
         fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
         sockaddr_in addr{};
         addr.sin_family = AF_INET;
@@ -142,7 +145,7 @@ class GarbageServer {
         port_ = ntohs(addr.sin_port);
         thread_ = std::thread([this] { serve(); });
     }
-    ~GarbageServer() {
+    ~CannedServer() {
         stop_ = true;
         ::shutdown(fd_, SHUT_RDWR);
         ::close(fd_);
@@ -157,18 +160,18 @@ class GarbageServer {
             if (c < 0) return;
             char buf[4096];
             ::recv(c, buf, sizeof buf, 0);
-            const char reply[] =
-                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 9\r\n"
-                "Connection: close\r\n\r\nnot json!";
-            ::send(c, reply, sizeof reply - 1, MSG_NOSIGNAL);
+            ::send(c, reply_.data(), reply_.size(), MSG_NOSIGNAL);
             ::close(c);
         }
     }
+    std::string reply_;
     int fd_ = -1;
     unsigned short port_ = 0;
     std::atomic<bool> stop_{false};
     std::thread thread_;
 };
+
+using GarbageServer = CannedServer;
 
 }  // namespace rr_test
 

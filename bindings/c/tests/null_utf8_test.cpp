@@ -37,11 +37,15 @@ class Valid {
         EXPECT_EQ(rr_client_options_set_poll_interval_ms(client_options, 10, nullptr), RR_STATUS_OK);
         EXPECT_EQ(rr_client_new(client_options, &client, nullptr), RR_STATUS_OK);
         EXPECT_EQ(rr_client_start_session(client, "valid-id", "Standard", 30, 0, &session, nullptr), RR_STATUS_OK);
-        EXPECT_EQ(rr_conversion_settings_new("https://s.blob.core.windows.net/in", "m.fbx",
-                                             "https://s.blob.core.windows.net/out", &settings, nullptr),
+        EXPECT_EQ(rr_conversion_input_settings_new("https://s.blob.core.windows.net/in", "m.fbx", &input, nullptr),
                   RR_STATUS_OK);
-        EXPECT_EQ(rr_conversion_settings_set_input_read_list_sas(settings, "sig=R", nullptr), RR_STATUS_OK);
-        EXPECT_EQ(rr_conversion_settings_set_output_write_sas(settings, "sig=W", nullptr), RR_STATUS_OK);
+        EXPECT_EQ(rr_conversion_input_settings_set_storage_container_read_list_sas(input, "sig=R", nullptr),
+                  RR_STATUS_OK);
+        EXPECT_EQ(rr_conversion_output_settings_new("https://s.blob.core.windows.net/out", &output, nullptr),
+                  RR_STATUS_OK);
+        EXPECT_EQ(rr_conversion_output_settings_set_storage_container_write_sas(output, "sig=W", nullptr),
+                  RR_STATUS_OK);
+        EXPECT_EQ(rr_conversion_settings_new(input, output, &settings, nullptr), RR_STATUS_OK);
         EXPECT_EQ(rr_client_start_conversion(client, "valid-id", settings, 0, &conversion, nullptr), RR_STATUS_OK);
         EXPECT_EQ(rr_client_list_sessions(client, &session_list, nullptr), RR_STATUS_OK);
         EXPECT_EQ(rr_client_list_conversions(client, &conversion_list, nullptr), RR_STATUS_OK);
@@ -54,6 +58,14 @@ class Valid {
         EXPECT_EQ(rr_client_keep_alive(client, "valid-id", nullptr, &keeper, nullptr), RR_STATUS_OK);
         EXPECT_EQ(rr_client_open_session(client, session_options, 10000, &managed, nullptr), RR_STATUS_OK);
         EXPECT_EQ(rr_client_get_session_async(client, "valid-id", 0, &operation, nullptr), RR_STATUS_OK);
+        // A session in Error, for the error details of the service.
+        EXPECT_EQ(rr_client_start_session(client, "failed-id", "Standard", 30, 0, &failed, nullptr), RR_STATUS_OK);
+        EXPECT_EQ(rr_emulator_fail_session(emu, "failed-id", "ServerCrash", "the VM died", nullptr), RR_STATUS_OK);
+        rr_session_free(failed);
+        failed = nullptr;
+        EXPECT_EQ(rr_client_get_session(client, "failed-id", 0, &failed, nullptr), RR_STATUS_OK);
+        EXPECT_EQ(rr_session_get_error(failed, &error_details, nullptr), RR_STATUS_OK);
+        EXPECT_NE(error_details, nullptr);
     }
 
     ~Valid() {
@@ -69,6 +81,9 @@ class Valid {
         rr_session_list_free(session_list);
         rr_conversion_free(conversion);
         rr_conversion_settings_free(settings);
+        rr_conversion_output_settings_free(output);
+        rr_conversion_input_settings_free(input);
+        rr_session_free(failed);
         rr_session_free(session);
         rr_client_free(client);
         rr_client_options_free(client_options);
@@ -84,6 +99,11 @@ class Valid {
     const rr_conversion* get(Tag<const rr_conversion*>) { return conversion; }
     rr_conversion_settings* get(Tag<rr_conversion_settings*>) { return settings; }
     const rr_conversion_settings* get(Tag<const rr_conversion_settings*>) { return settings; }
+    rr_conversion_input_settings* get(Tag<rr_conversion_input_settings*>) { return input; }
+    const rr_conversion_input_settings* get(Tag<const rr_conversion_input_settings*>) { return input; }
+    rr_conversion_output_settings* get(Tag<rr_conversion_output_settings*>) { return output; }
+    const rr_conversion_output_settings* get(Tag<const rr_conversion_output_settings*>) { return output; }
+    const rr_error_details* get(Tag<const rr_error_details*>) { return error_details; }
     rr_session_list* get(Tag<rr_session_list*>) { return session_list; }
     rr_conversion_list* get(Tag<rr_conversion_list*>) { return conversion_list; }
     rr_wait_options* get(Tag<rr_wait_options*>) { return wait_options; }
@@ -126,6 +146,10 @@ class Valid {
     rr_client* client = nullptr;
     rr_session* session = nullptr;
     rr_conversion_settings* settings = nullptr;
+    rr_conversion_input_settings* input = nullptr;
+    rr_conversion_output_settings* output = nullptr;
+    rr_session* failed = nullptr;
+    const rr_error_details* error_details = nullptr;
     rr_conversion* conversion = nullptr;
     rr_session_list* session_list = nullptr;
     rr_conversion_list* conversion_list = nullptr;
@@ -303,17 +327,32 @@ TEST_F(EveryEntryPoint, Resources) {
     check("rr_conversion_get_error_message", rr_conversion_get_error_message);
     check("rr_conversion_get_settings", rr_conversion_get_settings);
     check("rr_conversion_settings_new", rr_conversion_settings_new);
-    check("rr_conversion_settings_set_input_read_list_sas", rr_conversion_settings_set_input_read_list_sas);
-    check("rr_conversion_settings_set_output_write_sas", rr_conversion_settings_set_output_write_sas);
-    check("rr_conversion_settings_set_input_blob_prefix", rr_conversion_settings_set_input_blob_prefix);
-    check("rr_conversion_settings_set_output_blob_prefix", rr_conversion_settings_set_output_blob_prefix);
-    check("rr_conversion_settings_set_output_asset_filename", rr_conversion_settings_set_output_asset_filename);
-    check("rr_conversion_settings_get_input_storage_container_uri", rr_conversion_settings_get_input_storage_container_uri);
-    check("rr_conversion_settings_get_input_blob_prefix", rr_conversion_settings_get_input_blob_prefix);
-    check("rr_conversion_settings_get_relative_input_asset_path", rr_conversion_settings_get_relative_input_asset_path);
-    check("rr_conversion_settings_get_output_storage_container_uri", rr_conversion_settings_get_output_storage_container_uri);
-    check("rr_conversion_settings_get_output_blob_prefix", rr_conversion_settings_get_output_blob_prefix);
-    check("rr_conversion_settings_get_output_asset_filename", rr_conversion_settings_get_output_asset_filename);
+    check("rr_conversion_settings_get_input_location", rr_conversion_settings_get_input_location);
+    check("rr_conversion_settings_get_output_location", rr_conversion_settings_get_output_location);
+    check("rr_conversion_input_settings_new", rr_conversion_input_settings_new);
+    check("rr_conversion_input_settings_set_blob_prefix", rr_conversion_input_settings_set_blob_prefix);
+    check("rr_conversion_input_settings_set_storage_container_read_list_sas",
+          rr_conversion_input_settings_set_storage_container_read_list_sas);
+    check("rr_conversion_input_settings_get_storage_container_uri", rr_conversion_input_settings_get_storage_container_uri);
+    check("rr_conversion_input_settings_get_relative_input_asset_path",
+          rr_conversion_input_settings_get_relative_input_asset_path);
+    check("rr_conversion_input_settings_get_blob_prefix", rr_conversion_input_settings_get_blob_prefix);
+    check("rr_conversion_output_settings_new", rr_conversion_output_settings_new);
+    check("rr_conversion_output_settings_set_blob_prefix", rr_conversion_output_settings_set_blob_prefix);
+    check("rr_conversion_output_settings_set_output_asset_filename", rr_conversion_output_settings_set_output_asset_filename);
+    check("rr_conversion_output_settings_set_storage_container_write_sas",
+          rr_conversion_output_settings_set_storage_container_write_sas);
+    check("rr_conversion_output_settings_get_storage_container_uri", rr_conversion_output_settings_get_storage_container_uri);
+    check("rr_conversion_output_settings_get_blob_prefix", rr_conversion_output_settings_get_blob_prefix);
+    check("rr_conversion_output_settings_get_output_asset_filename", rr_conversion_output_settings_get_output_asset_filename);
+    check("rr_session_get_error", rr_session_get_error);
+    check("rr_conversion_get_error", rr_conversion_get_error);
+    check("rr_error_details_get_code", rr_error_details_get_code);
+    check("rr_error_details_get_message", rr_error_details_get_message);
+    check("rr_error_details_get_target", rr_error_details_get_target);
+    check("rr_error_details_get_details_count", rr_error_details_get_details_count);
+    // Index 0 of a detail-less error is refused, but only after the NULL checks.
+    check("rr_error_details_get_detail", rr_error_details_get_detail);
 }
 
 TEST_F(EveryEntryPoint, WaitsLeasesAndManagedSessions) {
@@ -334,6 +373,7 @@ TEST_F(EveryEntryPoint, WaitsLeasesAndManagedSessions) {
     check("rr_lease_options_set_max_total_minutes", rr_lease_options_set_max_total_minutes);
     check("rr_lease_options_set_check_interval_ms", rr_lease_options_set_check_interval_ms);
     check("rr_lease_options_set_stop_on_drop", rr_lease_options_set_stop_on_drop);
+    check("rr_lease_options_set_stop_on_close", rr_lease_options_set_stop_on_close);
     check("rr_lease_options_set_budget", rr_lease_options_set_budget);
     check("rr_lease_options_set_cost_rates", rr_lease_options_set_cost_rates);
     check("rr_session_options_new", rr_session_options_new);
@@ -436,6 +476,9 @@ TEST(EveryEntryPointAlone, TokenSinkRefusesNullAndInvalidUtf8) {
 TEST(EveryEntryPointAlone, FunctionsThatCannotFailAreNullSafe) {
     EXPECT_STREQ(rr_version(), RR_VERSION_STRING);
     EXPECT_STREQ(rr_status_code(RR_STATUS_NULL_ARGUMENT), "NULL_ARGUMENT");
+    EXPECT_STREQ(rr_status_name(RR_STATUS_NULL_ARGUMENT), "RR_STATUS_NULL_ARGUMENT");
+    EXPECT_STREQ(rr_status_name(4242), "UNKNOWN_STATUS");
+    EXPECT_EQ(std::string(rr_vocabulary_json()).rfind("{", 0), 0u) << "a static JSON object";
     EXPECT_EQ(rr_error_status(nullptr), RR_STATUS_NULL_ARGUMENT);
     EXPECT_EQ(rr_error_code(nullptr), nullptr);
     EXPECT_EQ(rr_error_message(nullptr), nullptr);
@@ -448,6 +491,9 @@ TEST(EveryEntryPointAlone, FunctionsThatCannotFailAreNullSafe) {
     EXPECT_EQ(rr_error_service_message(nullptr), nullptr);
     EXPECT_EQ(rr_error_session(nullptr), nullptr);
     EXPECT_EQ(rr_error_conversion(nullptr), nullptr);
+    EXPECT_EQ(rr_error_service_error(nullptr), nullptr);
+    // Both pointers of rr_set_log_callback may be NULL (a NULL callback unsets it).
+    EXPECT_EQ(rr_set_log_callback(nullptr, nullptr, RR_LOG_LEVEL_WARN, nullptr), RR_STATUS_OK);
     rr_error_free(nullptr);
     rr_string_free(nullptr);
     rr_client_options_free(nullptr);
@@ -463,6 +509,8 @@ TEST(EveryEntryPointAlone, FunctionsThatCannotFailAreNullSafe) {
     rr_session_free(nullptr);
     rr_conversion_free(nullptr);
     rr_conversion_settings_free(nullptr);
+    rr_conversion_input_settings_free(nullptr);
+    rr_conversion_output_settings_free(nullptr);
     rr_operation_free(nullptr);
     rr_wait_options_free(nullptr);
     rr_cancel_token_free(nullptr);

@@ -1,0 +1,284 @@
+// The C and C++ surface walked against the one vocabulary of the core (rr_vocabulary_json()):
+// every error code has the C status and the C++ class the table names, every default is a
+// header constant of the same value, every model field is readable in C (a getter or setter of
+// its handle, named as in the header) and in C++ (a member, listed below so that the list only
+// compiles while the members exist), and every operation is a C function taking its
+// parameters. A code, default, field or operation the table gains and this surface lacks
+// fails here.
+#include <cxxabi.h>
+
+#include <cctype>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <set>
+#include <vector>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <typeinfo>
+
+#include "fixtures.hpp"
+
+namespace {
+
+using json = nlohmann::json;
+using namespace rr_test;
+
+const json& vocabulary() {
+    static const json v = json::parse(rr_vocabulary_json());
+    return v;
+}
+
+/// The installed header's text (its path is given by the build).
+const std::string& header() {
+    static const std::string text = [] {
+        std::ifstream in(RR_HEADER_PATH);
+        std::stringstream s;
+        s << in.rdbuf();
+        return s.str();
+    }();
+    return text;
+}
+
+std::string demangled(const std::type_info& t) {
+    int status = 0;
+    char* name = abi::__cxa_demangle(t.name(), nullptr, nullptr, &status);
+    std::string out = status == 0 && name ? name : t.name();
+    std::free(name);
+    return out;
+}
+
+/// Every status value of the library by the name the header spells it.
+std::map<std::string, std::uint32_t> statuses() {
+    std::map<std::string, std::uint32_t> out;
+    for (std::uint32_t v = 0; v < 1000; ++v) {
+        std::string name = rr_status_name(v);
+        if (name != "UNKNOWN_STATUS") out[name] = v;
+    }
+    return out;
+}
+
+TEST(Vocabulary, IsTheLibrarysVersion) {
+    EXPECT_EQ(vocabulary().at("version").get<std::string>(), RR_VERSION_STRING);
+    EXPECT_EQ(vocabulary().at("base_error").at("c").get<std::string>(), "rr_status");
+    EXPECT_NE(header().find("enum rr_status"), std::string::npos);
+}
+
+TEST(Vocabulary, EveryErrorCodeIsTheCStatusTheTableNames) {
+    const auto by_name = statuses();
+    ASSERT_FALSE(vocabulary().at("errors").empty());
+    std::set<std::uint32_t> named;
+    for (const json& e : vocabulary().at("errors")) {
+        const std::string code = e.at("code");
+        const std::string c = e.at("classes").at("c");
+        ASSERT_TRUE(by_name.count(c)) << code << ": the library has no status " << c;
+        const std::uint32_t status = by_name.at(c);
+        EXPECT_NE(header().find(c + " = " + std::to_string(status)), std::string::npos)
+            << c << " is not in the header with the value " << status;
+        EXPECT_EQ(std::string(rr_status_code(status)), code) << c;
+        named.insert(status);
+    }
+    // The other way round: every error status but the C-only ones is a code of the table.
+    const std::set<std::string> c_only = {"RR_STATUS_OK", "RR_STATUS_PENDING", "RR_STATUS_OTHER_ERROR",
+                                          "RR_STATUS_NULL_ARGUMENT", "RR_STATUS_INVALID_UTF8"};
+    for (const auto& [name, status] : by_name) {
+        if (!c_only.count(name)) {
+            EXPECT_TRUE(named.count(status)) << name << " is not in the table";
+        }
+    }
+}
+
+TEST(Vocabulary, EveryErrorCodeThrowsTheCppClassTheTableNames) {
+    const auto by_name = statuses();
+    const std::string ns = "remote_rendering::";
+    EXPECT_EQ(demangled(typeid(rr::Error)), ns + vocabulary().at("base_error").at("cpp").get<std::string>());
+    for (const json& e : vocabulary().at("errors")) {
+        const std::uint32_t status = by_name.at(e.at("classes").at("c").get<std::string>());
+        try {
+            rr::detail::throw_error(static_cast<rr_status>(status), nullptr);
+            ADD_FAILURE() << "nothing thrown";
+        } catch (const rr::Error& thrown) {
+            EXPECT_EQ(demangled(typeid(thrown)), ns + e.at("classes").at("cpp").get<std::string>())
+                << e.at("code");
+            EXPECT_EQ(thrown.code(), e.at("code").get<std::string>());
+        }
+    }
+}
+
+/// The header constant of a default of the table: `RR_DEFAULT_<NAME>`, or `RR_<NAME>` for a
+/// limit (`RR_MAX_LEASE_MINUTES`); a duration is in milliseconds, with `_MS`.
+std::string constant_name(const std::string& name, const json& value) {
+    std::string upper;
+    for (char c : name) upper += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (value.is_object() && value.contains("ms")) upper += "_MS";
+    const std::string as_default = "RR_DEFAULT_" + upper;
+    return header().find("#define " + as_default + " ") != std::string::npos ? as_default : "RR_" + upper;
+}
+
+std::string declaration(const std::string& function);
+
+/// The value of `#define NAME value` in the header, as JSON; null when it is not there.
+json header_constant(const std::string& name) {
+    const std::string needle = "#define " + name + " ";
+    const size_t at = header().find(needle);
+    if (at == std::string::npos) return nullptr;
+    const size_t from = at + needle.size();
+    const std::string text = header().substr(from, header().find('\n', from) - from);
+    return json::parse(text, nullptr, false);
+}
+
+TEST(Vocabulary, EveryDefaultIsAHeaderConstantOfTheSameValue) {
+    ASSERT_FALSE(vocabulary().at("defaults").empty());
+    for (const json& d : vocabulary().at("defaults")) {
+        const std::string name = d.at("name");
+        const json& value = d.at("value");
+        const std::string constant = constant_name(name, value);
+        const json in_header = header_constant(constant);
+        ASSERT_FALSE(in_header.is_null()) << "the header has no " << constant << " for the default " << name;
+        EXPECT_EQ(in_header, value.is_object() ? value.at("ms") : value) << constant;
+    }
+    // A few by their macros, so that the header's constants are usable as written.
+    EXPECT_STREQ(RR_DEFAULT_SESSION_SIZE, "Standard");
+    EXPECT_EQ(RR_DEFAULT_LEASE_MINUTES, 30);
+    EXPECT_EQ(RR_MAX_LEASE_MINUTES, 1440);
+    EXPECT_EQ(RR_DEFAULT_POLL_INTERVAL_MS, 5000);
+}
+
+/// The C functions that read or write a model's fields: `<prefix><field>...(`.
+const std::map<std::string, std::vector<std::string>> kModelFunctions = {
+    {"Session", {"rr_session_get_"}},
+    {"Conversion", {"rr_conversion_get_"}},
+    {"ConversionSettings", {"rr_conversion_settings_get_"}},
+    {"ConversionInputSettings", {"rr_conversion_input_settings_get_", "rr_conversion_input_settings_set_"}},
+    {"ConversionOutputSettings", {"rr_conversion_output_settings_get_", "rr_conversion_output_settings_set_"}},
+    {"ErrorDetails", {"rr_error_details_get_"}},
+};
+
+TEST(Vocabulary, EveryModelFieldIsReadableInC) {
+    for (const json& m : vocabulary().at("models")) {
+        const std::string model = m.at("name");
+        for (const json& f : m.at("fields")) {
+            const std::string field = f;
+            bool found = false;
+            if (model == "CostRates") {
+                // Not a handle: the parameters of rr_lease_options_set_cost_rates().
+                found = declaration("rr_lease_options_set_cost_rates").find(" " + field + ",") != std::string::npos;
+            } else {
+                ASSERT_TRUE(kModelFunctions.count(model)) << "no C handle for the model " << model;
+                for (const std::string& prefix : kModelFunctions.at(model)) {
+                    found = found || header().find(prefix + field) != std::string::npos;
+                }
+            }
+            EXPECT_TRUE(found) << model << "." << field << " has no C getter or setter";
+        }
+    }
+}
+
+#define RR_FIELD(T, f) #f, [] { (void)sizeof(std::declval<T>().f); }
+using Fields = std::map<std::string, std::map<std::string, void (*)()>>;
+/// The C++ members of each model (the list compiles only while each member exists).
+const Fields& cpp_fields() {
+    static const Fields f = {
+        {"Session",
+         {{RR_FIELD(rr::Session, id)}, {RR_FIELD(rr::Session, status)}, {RR_FIELD(rr::Session, size)},
+          {RR_FIELD(rr::Session, lease_minutes)}, {RR_FIELD(rr::Session, elapsed_minutes)},
+          {RR_FIELD(rr::Session, hostname)}, {RR_FIELD(rr::Session, handshake_port)},
+          {RR_FIELD(rr::Session, arr_inspector_port)}, {RR_FIELD(rr::Session, teraflops)},
+          {RR_FIELD(rr::Session, created_on)}, {RR_FIELD(rr::Session, error)}}},
+        {"Conversion",
+         {{RR_FIELD(rr::Conversion, id)}, {RR_FIELD(rr::Conversion, status)}, {RR_FIELD(rr::Conversion, settings)},
+          {RR_FIELD(rr::Conversion, output_asset_uri)}, {RR_FIELD(rr::Conversion, error)},
+          {RR_FIELD(rr::Conversion, created_on)}}},
+        {"ConversionSettings",
+         {{RR_FIELD(rr::ConversionSettings, input_location)}, {RR_FIELD(rr::ConversionSettings, output_location)}}},
+        {"ConversionInputSettings",
+         {{RR_FIELD(rr::ConversionInputSettings, storage_container_uri)},
+          {RR_FIELD(rr::ConversionInputSettings, relative_input_asset_path)},
+          {RR_FIELD(rr::ConversionInputSettings, blob_prefix)},
+          {RR_FIELD(rr::ConversionInputSettings, storage_container_read_list_sas)}}},
+        {"ConversionOutputSettings",
+         {{RR_FIELD(rr::ConversionOutputSettings, storage_container_uri)},
+          {RR_FIELD(rr::ConversionOutputSettings, blob_prefix)},
+          {RR_FIELD(rr::ConversionOutputSettings, output_asset_filename)},
+          {RR_FIELD(rr::ConversionOutputSettings, storage_container_write_sas)}}},
+        {"ErrorDetails",
+         {{RR_FIELD(rr::ErrorDetails, code)}, {RR_FIELD(rr::ErrorDetails, message)},
+          {RR_FIELD(rr::ErrorDetails, details)}, {RR_FIELD(rr::ErrorDetails, target)}}},
+        {"CostRates",
+         {{RR_FIELD(rr::CostRates, standard_per_hour)}, {RR_FIELD(rr::CostRates, premium_per_hour)}}},
+    };
+    return f;
+}
+
+TEST(Vocabulary, EveryModelFieldIsACppMember) {
+    for (const json& m : vocabulary().at("models")) {
+        const std::string model = m.at("name");
+        ASSERT_TRUE(cpp_fields().count(model)) << "no C++ struct for the model " << model;
+        const auto& members = cpp_fields().at(model);
+        for (const json& f : m.at("fields")) {
+            EXPECT_TRUE(members.count(f.get<std::string>())) << "rr::" << model << " has no member " << f;
+        }
+        EXPECT_EQ(members.size(), m.at("fields").size()) << model << ": a member the table does not name";
+    }
+}
+
+/// The declaration of `function` in the header (up to its `;`), or "" when there is none.
+std::string declaration(const std::string& function) {
+    const size_t at = header().find(" " + function + "(");
+    return at == std::string::npos ? "" : header().substr(at, header().find(';', at) - at);
+}
+
+/// Whether a declaration has a parameter named `p` (`T p,`, `T *p,` or the last, `T p)`).
+bool has_param(const std::string& decl, const std::string& p) {
+    for (const char* before : {" ", "*"})
+        for (const char* after : {",", ")"})
+            if (decl.find(before + p + after) != std::string::npos) return true;
+    return false;
+}
+
+/// C spellings of client options that are one value in other languages. They belong in the
+/// table's per-language names; until then they are named here.
+const std::map<std::string, std::string> kClientSpellings = {
+    {"credential", "account_key"},      // or access_token, entra_token_provider
+    {"ca_cert", "root_certificate_pem"},  // rr_client_options_add_root_certificate_pem
+};
+
+/// Whether the C surface takes `param` of `op`: as a parameter of the operation's function, or
+/// through a setter of the options it takes (`rr_*_options_set_<param>`). Durations are in
+/// milliseconds (`_ms`), the progress callback is per resource (`_set_session_progress`).
+bool takes(const std::string& op, const std::string& param) {
+    std::string spelled = param;
+    if (op == "client" && kClientSpellings.count(param)) spelled = kClientSpellings.at(param);
+    const std::vector<std::string> spellings = {spelled, spelled + "_ms"};
+    const std::string decl = declaration(op == "client" ? "rr_client_new" : "rr_client_" + op);
+    for (const std::string& p : spellings) {
+        if (has_param(decl, p)) return true;
+        if (header().find("_options_set_" + p + "(") != std::string::npos) return true;
+        if (op == "client" && header().find("rr_client_options_add_" + p + "(") != std::string::npos) return true;
+    }
+    if (param == "on_progress") return header().find("rr_wait_options_set_session_progress(") != std::string::npos;
+    if (op == "client") {
+        // A parameter of a client option setter (e.g. max_attempts of rr_client_options_set_retry).
+        for (size_t at = header().find("rr_client_options_set_"); at != std::string::npos;
+             at = header().find("rr_client_options_set_", at + 1)) {
+            if (has_param(header().substr(at, header().find(';', at) - at), spelled)) return true;
+        }
+    }
+    return false;
+}
+
+TEST(Vocabulary, EveryOperationIsACFunctionTakingItsParameters) {
+    ASSERT_FALSE(vocabulary().at("operations").empty());
+    for (const json& op : vocabulary().at("operations")) {
+        const std::string name = op.at("name");
+        const std::string function = name == "client" ? "rr_client_new" : "rr_client_" + name;
+        EXPECT_FALSE(declaration(function).empty()) << "the header has no " << function;
+        for (const json& p : op.at("params")) {
+            std::string param = p.at("name");
+            if (p.contains("names") && p.at("names").contains("c")) param = p.at("names").at("c");
+            EXPECT_TRUE(takes(name, param)) << function << " does not take " << param;
+        }
+    }
+}
+
+}  // namespace

@@ -106,7 +106,8 @@ test-dashboard:
 
 # C ABI, the generated header (committed, must be up to date), the C++ wrapper, the CMake
 # package and pkg-config file, examples/cpp, GoogleTest under ctest and again under
-# AddressSanitizer. Needs Debian's cmake, g++ and libgtest-dev (pkg-config optional).
+# AddressSanitizer. Needs Debian's cmake, g++, libgtest-dev and nlohmann-json3-dev (the last installed
+# by the script when missing; pkg-config optional).
 test-c:
 	bash bindings/c/test.sh
 

@@ -192,7 +192,11 @@ export declare class ServiceError extends RemoteRenderingError {}
 /** `TRANSPORT_ERROR`: no connection, a reset, a TLS failure or a request timeout, after the retries. */
 export declare class TransportError extends RemoteRenderingError {}
 /** `TIMEOUT`: a wait passed its deadline; `session` or `conversion` is the last state seen. */
-export declare class TimeoutError extends RemoteRenderingError {}
+export declare class WaitTimeoutError extends RemoteRenderingError {}
+/** The former name of `WaitTimeoutError`: the same class. */
+export declare const TimeoutError: typeof WaitTimeoutError
+/** The former name of `WaitTimeoutError`: the same class. */
+export type TimeoutError = WaitTimeoutError
 /** `CANCELLED`: the caller's `AbortSignal` aborted the call. */
 export declare class AbortError extends RemoteRenderingError {}
 /** `SESSION_FAILED`: a waited-on session reached `Error`, `Expired` or `Stopped` (`session` is it). */
@@ -201,6 +205,8 @@ export declare class SessionFailedError extends RemoteRenderingError {}
 export declare class ConversionFailedError extends RemoteRenderingError {}
 /** `PROTOCOL_ERROR`: an answer that cannot be read, an unexpected status, or a `@nextLink` to another host. */
 export declare class ProtocolError extends RemoteRenderingError {}
+/** `INTERNAL_ERROR`: a bug in this library (e.g. a panic caught at the boundary); please report it. */
+export declare class InternalError extends RemoteRenderingError {}
 
 /** A Ready session; `await using` (or `close()`) stops it. */
 export declare class ManagedSession implements AsyncDisposable {
@@ -247,7 +253,7 @@ export declare class RemoteRenderingClient implements AsyncDisposable {
   stopSession(sessionId: string, options?: CallOptions): Promise<void>
   /** The account's Starting and Ready sessions, fetched page by page as you iterate. */
   listSessions(options?: CallOptions): AsyncIterableIterator<Session>
-  /** Polls a session until Ready; rejects with `SessionFailedError` when it ends instead, `TimeoutError` at the deadline. */
+  /** Polls a session until Ready; rejects with `SessionFailedError` when it ends instead, `WaitTimeoutError` at the deadline. */
   waitForSession(sessionId: string, options?: WaitOptions<Session>): Promise<Session>
   /** Waits for many sessions with one list request per interval; each entry is the Ready session or its error. */
   waitForSessions(sessionIds: string[], options?: WaitOptions<Session>): Promise<Array<Session | RemoteRenderingError>>
@@ -261,7 +267,7 @@ export declare class RemoteRenderingClient implements AsyncDisposable {
   getConversion(conversionId: string, options?: CallOptions): Promise<Conversion>
   /** The account's conversions, fetched page by page as you iterate. */
   listConversions(options?: CallOptions): AsyncIterableIterator<Conversion>
-  /** Polls a conversion until Succeeded; rejects with `ConversionFailedError` when it fails, `TimeoutError` at the deadline. */
+  /** Polls a conversion until Succeeded; rejects with `ConversionFailedError` when it fails, `WaitTimeoutError` at the deadline. */
   waitForConversion(conversionId: string, options?: WaitOptions<Conversion>): Promise<Conversion>
   /** Releases the client's connections; calls after it fail. */
   close(): Promise<void>

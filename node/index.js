@@ -26,6 +26,8 @@ class RemoteRenderingError extends Error {
   }
 }
 
+// One class per code of the core's error table; TIMEOUT's class was called TimeoutError before,
+// and that name stays exported as an alias of the same class.
 const kinds = [
   ['InvalidInputError', 'INVALID_INPUT'],
   ['AuthenticationError', 'UNAUTHORIZED'],
@@ -36,11 +38,12 @@ const kinds = [
   ['ThrottledError', 'THROTTLED'],
   ['ServiceError', 'SERVICE_ERROR'],
   ['TransportError', 'TRANSPORT_ERROR'],
-  ['TimeoutError', 'TIMEOUT'],
+  ['WaitTimeoutError', 'TIMEOUT'],
   ['AbortError', 'CANCELLED'],
   ['SessionFailedError', 'SESSION_FAILED'],
   ['ConversionFailedError', 'CONVERSION_FAILED'],
   ['ProtocolError', 'PROTOCOL_ERROR'],
+  ['InternalError', 'INTERNAL_ERROR'],
 ]
 const errorClasses = {}
 const byCode = {}
@@ -51,35 +54,36 @@ for (const [name, code] of kinds) {
   byCode[code] = cls
 }
 
-function errorFromPayload(p, cause) {
-  p = { ...p, field: camel(p.field) }
-  const cls = byCode[p.code] ?? RemoteRenderingError
-  return new cls(p.message, {
-    ...p,
-    retryAfter: p.retryAfter == null ? undefined : p.retryAfter * 1000,
-    details: p.details ? errorDetails(p.details) : undefined,
-    session: p.session ? toSession(p.session) : undefined,
-    conversion: p.conversion ? toConversion(p.conversion) : undefined,
-    cause,
+/**
+ * An error the addon built (an Error whose properties are the error's data) as its class, chosen
+ * by `code`. A code this layer does not know (a newer core) stays a RemoteRenderingError with it.
+ */
+function fromAddon(e) {
+  const cls = byCode[e.code] ?? RemoteRenderingError
+  return new cls(e.message, {
+    code: e.code,
+    status: e.status,
+    msCv: e.msCv,
+    retryAfter: e.retryAfter,
+    field: e.field,
+    retriable: e.retriable,
+    details: e.details ? errorDetails(e.details) : undefined,
+    session: e.session ? toSession(e.session) : undefined,
+    conversion: e.conversion ? toConversion(e.conversion) : undefined,
   })
 }
-
-/** The core names fields in snake_case; JS callers know them in camelCase. */
-const camel = (name) => (name == null ? name : name.replace(/_([a-z])/g, (_, c) => c.toUpperCase()))
 
 /** Any error out of the addon as one of ours: never an untyped throw. */
 function fromNative(e, signal) {
   if (e instanceof RemoteRenderingError) return e
-  const text = String(e && e.message)
-  if (text.startsWith('RRERR:')) {
-    const payload = JSON.parse(text.slice(6))
-    payload.field = camel(payload.field)
-    const err = errorFromPayload(payload)
+  // The addon's own errors carry `retriable`; napi's argument checks do not.
+  if (e && typeof e === 'object' && typeof e.code === 'string' && typeof e.retriable === 'boolean') {
+    const err = fromAddon(e)
     if (err instanceof errorClasses.AbortError && signal && signal.aborted) err.cause = signal.reason
     return err
   }
   // The addon refused an argument (a wrong type): the caller's input.
-  return new errorClasses.InvalidInputError(text, { code: 'INVALID_INPUT', cause: e })
+  return new errorClasses.InvalidInputError(String(e && e.message), { code: 'INVALID_INPUT', cause: e })
 }
 
 function invalid(field, rule) {
@@ -159,7 +163,8 @@ function toConversion(w) {
   return Object.freeze(c)
 }
 
-const ms = (v) => (v == null ? undefined : v / 1000)
+/** Milliseconds as the emulator's options take them (seconds). */
+const seconds = (v) => (v == null ? undefined : v / 1000)
 
 function progress(cb, convert) {
   return typeof cb === 'function' ? (w) => cb(convert(w)) : undefined
@@ -264,7 +269,7 @@ function leaseOptions(o = {}, stopOnDispose = true) {
     stepMinutes: o.stepMinutes,
     marginMinutes: o.marginMinutes,
     maxTotalMinutes: o.maxTotalMinutes,
-    checkInterval: ms(o.checkInterval),
+    checkInterval: o.checkInterval,
     stopOnDrop: o.stopOnDispose ?? stopOnDispose,
     budget: o.budget,
     costRates: o.costRates == null ? undefined : { standardPerHour: o.costRates.standardPerHour, premiumPerHour: o.costRates.premiumPerHour },
@@ -283,8 +288,8 @@ function nativeOptions(o) {
     endpoint: o.endpoint,
     region: o.region,
     stsEndpoint: o.stsEndpoint,
-    pollInterval: ms(o.pollInterval),
-    requestTimeout: ms(o.requestTimeout),
+    pollInterval: o.pollInterval,
+    requestTimeout: o.requestTimeout,
     maxAttempts: o.maxAttempts,
     caCertPem: o.caCert == null ? undefined : readCa(o.caCert),
   }
@@ -361,7 +366,7 @@ class RemoteRenderingClient {
   async waitForSession(sessionId, { pollInterval, timeout, signal, onProgress } = {}) {
     need('sessionId', sessionId, 'string')
     const w = await call(signal, (t) =>
-      this.#native.waitForSession(sessionId, ms(pollInterval), ms(timeout), progress(onProgress, toSession), t),
+      this.#native.waitForSession(sessionId, pollInterval, timeout, progress(onProgress, toSession), t),
     )
     return toSession(w)
   }
@@ -369,20 +374,20 @@ class RemoteRenderingClient {
   async waitForSessions(sessionIds, { pollInterval, timeout, signal, onProgress } = {}) {
     need('sessionIds', sessionIds, 'strings')
     const raw = await call(signal, (t) =>
-      this.#native.waitForSessions(sessionIds, ms(pollInterval), ms(timeout), progress(onProgress, toSession), t),
+      this.#native.waitForSessions(sessionIds, pollInterval, timeout, progress(onProgress, toSession), t),
     )
     // Aborted mid-wait, the core reports each session as cancelled: the call was aborted.
     if (signal?.aborted) {
       throw new errorClasses.AbortError('the operation was aborted', { code: 'CANCELLED', cause: signal.reason })
     }
-    return raw.map((r) => (r.ok ? toSession(r.value) : errorFromPayload(JSON.parse(r.error))))
+    return raw.map((r) => (r.ok ? toSession(r.value) : fromNative(r.error)))
   }
 
   /** Starts a session, waits for Ready and keeps it alive; `await using` stops it. */
   async session({ size = 'Standard', leaseMinutes = 30, keepAlive = true, sessionId, timeout, pollInterval, onProgress, signal } = {}) {
     const lease = keepAlive === false ? undefined : leaseOptions(keepAlive === true ? {} : keepAlive, false)
     const m = await call(signal, (t) =>
-      this.#native.openSession(sessionId, String(size), leaseMinutes, lease, ms(pollInterval), ms(timeout), progress(onProgress, toSession), t),
+      this.#native.openSession(sessionId, String(size), leaseMinutes, lease, pollInterval, timeout, progress(onProgress, toSession), t),
     )
     return new ManagedSession(m, this)
   }
@@ -415,7 +420,7 @@ class RemoteRenderingClient {
   async waitForConversion(conversionId, { pollInterval, timeout, signal, onProgress } = {}) {
     need('conversionId', conversionId, 'string')
     const w = await call(signal, (t) =>
-      this.#native.waitForConversion(conversionId, ms(pollInterval), ms(timeout), progress(onProgress, toConversion), t),
+      this.#native.waitForConversion(conversionId, pollInterval, timeout, progress(onProgress, toConversion), t),
     )
     return toConversion(w)
   }
@@ -452,9 +457,9 @@ class Emulator {
   static async start(options = {}) {
     const o = {
       ...options,
-      startupDelay: ms(options.startupDelay),
-      conversionDuration: ms(options.conversionDuration),
-      tokenLifetime: ms(options.tokenLifetime),
+      startupDelay: seconds(options.startupDelay),
+      conversionDuration: seconds(options.conversionDuration),
+      tokenLifetime: seconds(options.tokenLifetime),
     }
     try {
       return new Emulator(new native.NativeEmulator(o))
@@ -540,6 +545,19 @@ class Emulator {
   }
 }
 
+/**
+ * Panics inside the addon, blocking (`false`, throws) or async (`true`, rejects): a test hook
+ * proving that a panic arrives as an InternalError and the process lives on. Not public API.
+ */
+function _panicForTest(async = false) {
+  if (async) return call(undefined, () => native._panicForTestAsync())
+  try {
+    native._panicForTest()
+  } catch (e) {
+    throw fromNative(e)
+  }
+}
+
 const SessionStatus = Object.freeze({ Starting: 'Starting', Ready: 'Ready', Stopped: 'Stopped', Expired: 'Expired', Error: 'Error' })
 const SessionSize = Object.freeze({ Standard: 'Standard', Premium: 'Premium' })
 const ConversionStatus = Object.freeze({
@@ -557,8 +575,11 @@ module.exports = {
   Emulator,
   RemoteRenderingError,
   ...errorClasses,
+  TimeoutError: errorClasses.WaitTimeoutError,
   SessionStatus,
   SessionSize,
   ConversionStatus,
   version: require('./package.json').version,
 }
+// A test hook, not public API: not enumerable, so not an ESM export nor in the typings.
+Object.defineProperty(module.exports, '_panicForTest', { value: _panicForTest, enumerable: false })

@@ -841,3 +841,5 @@ module.exports.NativeEmulator = nativeBinding.NativeEmulator
 module.exports.NativeLeaseKeeper = nativeBinding.NativeLeaseKeeper
 module.exports.NativeManagedSession = nativeBinding.NativeManagedSession
 module.exports.NativeStream = nativeBinding.NativeStream
+module.exports._panicForTest = nativeBinding._panicForTest
+module.exports._panicForTestAsync = nativeBinding._panicForTestAsync

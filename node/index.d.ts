@@ -128,12 +128,17 @@ export interface WaitOptions<T> extends CallOptions {
 
 /** The options of a lease keeper (`keepAlive`): it extends the lease in fixed steps from the server's `elapsedMinutes`, up to a cap. */
 export interface LeaseOptions {
+  /** Minutes added per extension (default 10). */
   stepMinutes?: number
+  /** Extend when fewer than this many minutes are left (default 5). */
   marginMinutes?: number
+  /** The lease is never extended past this many minutes in total (default 240). */
   maxTotalMinutes?: number
   /** ms (default 60000). */
   checkInterval?: number
-  /** Stop the session when the keeper is disposed (default true). */
+  /** Stop the session when the keeper is closed or disposed (default true). */
+  stopOnClose?: boolean
+  /** The former name of `stopOnClose` (the same option). */
   stopOnDispose?: boolean
   /**
    * The most the session may cost, in the currency of `costRates` (default: none). The lease is
@@ -149,13 +154,16 @@ export interface CostRates {
   premiumPerHour?: number
 }
 
-/** The options of `client.session(...)`: start a session, wait until Ready and keep its lease alive. */
-export interface SessionOptions extends WaitOptions<Session> {
-  size?: SessionSize
-  leaseMinutes?: number
-  /** Keep the lease renewed (default true), or the keeper's options. */
-  keepAlive?: boolean | Omit<LeaseOptions, 'stopOnDispose'>
+/** The options of `client.openSession(...)`: start a session, wait until Ready and keep its lease alive. */
+export interface SessionOptions extends WaitOptions<Session>, Omit<LeaseOptions, 'stopOnClose' | 'stopOnDispose'> {
+  /** Default: a new random id. */
   sessionId?: string
+  /** Default `Standard`. */
+  size?: SessionSize
+  /** Default 30. */
+  leaseMinutes?: number
+  /** Keep the lease renewed (default true); an object of the keeper's options is still accepted. */
+  keepAlive?: boolean | Omit<LeaseOptions, 'stopOnClose' | 'stopOnDispose'>
 }
 
 /** The base class of every error the package throws; `code` is the core's stable code string, the same in every language. */
@@ -222,7 +230,7 @@ export declare class ManagedSession implements AsyncDisposable {
   [Symbol.asyncDispose](): Promise<void>
 }
 
-/** Keeps a session's lease extended in the background (from `client.keepAlive`); disposing it stops the session unless `stopOnDispose` is false. */
+/** Keeps a session's lease extended in the background (from `client.keepAlive`); disposing it stops the session unless `stopOnClose` is false. */
 export declare class LeaseKeeper implements AsyncDisposable {
   readonly sessionId: string
   readonly extensions: number
@@ -230,7 +238,7 @@ export declare class LeaseKeeper implements AsyncDisposable {
   /** Whether the keeper stopped the session because the next extension would pass the budget. */
   readonly stoppedByBudget: boolean
   readonly latest: Session | undefined
-  /** Stops extending the lease, and stops the session unless `stopOnDispose` is false. */
+  /** Stops extending the lease, and stops the session unless `stopOnClose` is false. */
   close(): Promise<void>
   /** Stops extending the lease and leaves the session running. */
   detach(): Promise<void>
@@ -258,6 +266,8 @@ export declare class RemoteRenderingClient implements AsyncDisposable {
   /** Waits for many sessions with one list request per interval; each entry is the Ready session or its error. */
   waitForSessions(sessionIds: string[], options?: WaitOptions<Session>): Promise<Array<Session | RemoteRenderingError>>
   /** Starts a session, waits until Ready and keeps its lease alive; the session is stopped when the result is disposed, and also when the wait fails. */
+  openSession(options?: SessionOptions): Promise<ManagedSession>
+  /** The same function as `openSession` (its former name). */
   session(options?: SessionOptions): Promise<ManagedSession>
   /** Starts a lease keeper for a session. */
   keepAlive(sessionId: string, options?: LeaseOptions): LeaseKeeper

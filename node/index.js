@@ -264,16 +264,27 @@ class LeaseKeeper {
   }
 }
 
-function leaseOptions(o = {}, stopOnDispose = true) {
+/** The keeper's options as the addon takes them; an option left out takes the core's default. */
+function leaseOptions(o = {}, stopOnClose = true) {
   return {
     stepMinutes: o.stepMinutes,
     marginMinutes: o.marginMinutes,
     maxTotalMinutes: o.maxTotalMinutes,
     checkInterval: o.checkInterval,
-    stopOnDrop: o.stopOnDispose ?? stopOnDispose,
+    stopOnDrop: o.stopOnClose ?? o.stopOnDispose ?? stopOnClose,
     budget: o.budget,
     costRates: o.costRates == null ? undefined : { standardPerHour: o.costRates.standardPerHour, premiumPerHour: o.costRates.premiumPerHour },
   }
+}
+
+/** The keeper's options of `openSession`: given flat (the table's names) or as a `keepAlive` object. */
+const LEASE_KEYS = ['stepMinutes', 'marginMinutes', 'maxTotalMinutes', 'checkInterval', 'budget', 'costRates']
+function sessionLease(options, keepAlive) {
+  if (keepAlive === false) return undefined
+  const nested = keepAlive !== null && typeof keepAlive === 'object' ? keepAlive : {}
+  const merged = {}
+  for (const k of LEASE_KEYS) merged[k] = options[k] ?? nested[k]
+  return leaseOptions(merged, false)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -384,8 +395,9 @@ class RemoteRenderingClient {
   }
 
   /** Starts a session, waits for Ready and keeps it alive; `await using` stops it. */
-  async session({ size = 'Standard', leaseMinutes = 30, keepAlive = true, sessionId, timeout, pollInterval, onProgress, signal } = {}) {
-    const lease = keepAlive === false ? undefined : leaseOptions(keepAlive === true ? {} : keepAlive, false)
+  async openSession(options = {}) {
+    const { sessionId, size = 'Standard', leaseMinutes = 30, keepAlive = true, timeout, pollInterval, onProgress, signal } = options
+    const lease = sessionLease(options, keepAlive)
     const m = await call(signal, (t) =>
       this.#native.openSession(sessionId, String(size), leaseMinutes, lease, pollInterval, timeout, progress(onProgress, toSession), t),
     )
@@ -432,6 +444,9 @@ class RemoteRenderingClient {
     return this.close()
   }
 }
+
+// `session(...)`: the former name of `openSession`, kept as the same function.
+RemoteRenderingClient.prototype.session = RemoteRenderingClient.prototype.openSession
 
 // ---------------------------------------------------------------------------------------------
 // The embedded emulator

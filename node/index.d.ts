@@ -20,6 +20,20 @@ export declare const ConversionStatus: Readonly<{
   Failed: 'Failed'
   Cancelled: 'Cancelled'
 }>
+/** A record of the core's log. Secrets (keys, tokens, SAS strings) are never in it. */
+export interface LogRecord {
+  readonly level: 'error' | 'warn' | 'info' | 'debug' | 'trace'
+  /** Where it comes from: every retry is a `warn` from `remote_rendering::retry`. */
+  readonly target: string
+  readonly message: string
+}
+/**
+ * Sends the core's log records to `logger`, up to `level` (default `info`); `setLogger(null)`
+ * stops them, and none arrives after it returns. Records never wait for the JS thread (a busy
+ * one drops them) and the logger never keeps the process alive. `REMOTE_RENDERING_LOG=warn` in
+ * the environment prints them to stderr instead, for quick debugging.
+ */
+export declare function setLogger(logger: ((record: LogRecord) => void) | null, options?: { level?: LogRecord['level'] }): void
 /** The package's version (the same in every language of this project). */
 export declare const version: string
 

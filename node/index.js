@@ -560,6 +560,45 @@ class Emulator {
   }
 }
 
+// ---------------------------------------------------------------------------------------------
+// The log stream
+
+const LEVELS = ['error', 'warn', 'info', 'debug', 'trace']
+let logger = null
+
+/** Hands a record of the core to the logger set now; records queued for an older one are dropped. */
+function deliver(record) {
+  const current = logger
+  if (current !== null) current(Object.freeze({ level: record.level, target: record.target, message: record.message }))
+}
+
+/**
+ * Sends the core's log records (`{ level, target, message }`, secrets never in them) to `fn`, up
+ * to `level` (default `info`); `setLogger(null)` stops them, and none arrives after it returns.
+ * Every retry is a `warn` record with target `remote_rendering::retry`.
+ */
+function setLogger(fn, { level = 'info' } = {}) {
+  if (fn !== null && fn !== undefined && typeof fn !== 'function') throw invalid('logger', 'must be a function, or null to stop')
+  if (!LEVELS.includes(level)) throw invalid('level', `must be one of ${LEVELS.join(', ')}, got ${JSON.stringify(level)}`)
+  logger = typeof fn === 'function' ? fn : null
+  try {
+    native.setLogSink(logger === null ? null : deliver, level)
+  } catch (e) {
+    throw fromNative(e)
+  }
+}
+
+/** `REMOTE_RENDERING_LOG=warn` (or any level): the records up to that level on stderr, for quick debugging. */
+function stderrLogger(record) {
+  process.stderr.write(`remote-rendering ${record.level.toUpperCase()} ${record.target}: ${record.message}\n`)
+}
+const envLevel = process.env.REMOTE_RENDERING_LOG
+if (envLevel) {
+  const level = envLevel.trim().toLowerCase()
+  if (LEVELS.includes(level)) setLogger(stderrLogger, { level })
+  else process.emitWarning(`REMOTE_RENDERING_LOG=${envLevel}: not a level (${LEVELS.join(', ')}); nothing is logged`)
+}
+
 /**
  * Panics inside the addon, blocking (`false`, throws) or async (`true`, rejects): a test hook
  * proving that a panic arrives as an InternalError and the process lives on. Not public API.
@@ -594,6 +633,7 @@ module.exports = {
   SessionStatus,
   SessionSize,
   ConversionStatus,
+  setLogger,
   version: require('./package.json').version,
 }
 // A test hook, not public API: not enumerable, so not an ESM export nor in the typings.

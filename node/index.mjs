@@ -29,6 +29,7 @@ export const {
   SessionStatus,
   SessionSize,
   ConversionStatus,
+  setLogger,
   version,
 } = rr
 export default rr

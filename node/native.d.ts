@@ -133,3 +133,18 @@ export interface NativeLeaseOptions {
   budget?: number
   costRates?: NativeCostRates
 }
+
+/** One record of the core's log: secrets are never in it. */
+export interface NativeLogRecord {
+  /** `error`, `warn`, `info`, `debug` or `trace`. */
+  level: string
+  /** Where it comes from, e.g. `remote_rendering::retry`. */
+  target: string
+  message: string
+}
+
+/**
+ * Sets (or, with `null`, unsets) the function the core's log records go to, with the most
+ * detailed level delivered.
+ */
+export declare function setLogSink(sink: Sink | undefined | null, maxLevel: string): void

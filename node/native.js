@@ -843,3 +843,4 @@ module.exports.NativeManagedSession = nativeBinding.NativeManagedSession
 module.exports.NativeStream = nativeBinding.NativeStream
 module.exports._panicForTest = nativeBinding._panicForTest
 module.exports._panicForTestAsync = nativeBinding._panicForTestAsync
+module.exports.setLogSink = nativeBinding.setLogSink

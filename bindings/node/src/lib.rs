@@ -679,3 +679,5 @@ pub async fn panic_for_test_async() -> Outcome<()> {
 
 mod emulator;
 pub use emulator::NativeEmulator;
+mod log;
+mod log_sink;

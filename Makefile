@@ -110,11 +110,14 @@ test-dashboard:
 test-c:
 	bash bindings/c/test.sh
 
-# fmt and clippy ship with rustup's default profile; a toolchain without them skips the check
+# fmt and clippy ship with rustup's default profile (cargo-hakari, which checks that workspace-hack/
+# still unifies the features, is `cargo install cargo-hakari`); a toolchain without them skips the check
 # with a note instead of failing the build.
 lint:
 	@if $(CARGO) fmt --version >/dev/null 2>&1; then $(CARGO) fmt --all --check; \
 	  else echo "note: rustfmt not installed, skipping the format check"; fi
+	@if $(CARGO) hakari --version >/dev/null 2>&1; then $(CARGO) hakari verify; \
+	  else echo "note: cargo-hakari not installed, skipping the check of workspace-hack/"; fi
 	@if $(CARGO) clippy --version >/dev/null 2>&1; then $(CARGO) clippy --workspace --all-targets --locked -- -D warnings; \
 	  else echo "note: clippy not installed, skipping lints"; fi
 

@@ -52,7 +52,7 @@ pub async fn run(g: &Global, interrupt: &CancellationToken) -> Result<u8, Error>
         let extended = client.update_session(&id, 20).await?;
         eprintln!(
             "extended the lease to {} minutes",
-            extended.max_lease_time_minutes.unwrap_or(0)
+            extended.lease_minutes.unwrap_or(0)
         );
         let listed = client.list_sessions_all().await?;
         eprintln!("{} session(s) starting or ready", listed.len());

@@ -30,7 +30,7 @@ impl Filter {
             }
         }
         if let Some(age) = self.older_than {
-            let Some(created) = &s.creation_time else {
+            let Some(created) = &s.created_on else {
                 return false;
             };
             let lived = now - created.instant();

@@ -78,7 +78,7 @@ pub fn show_session(g: &Global, rates: &CostRates, s: &Session) {
         format!("status      {}", s.status),
         format!("size        {}", s.size),
     ];
-    if let (Some(e), Some(l)) = (s.elapsed_time_minutes, s.max_lease_time_minutes) {
+    if let (Some(e), Some(l)) = (s.elapsed_minutes, s.lease_minutes) {
         lines.push(format!("lease       {e} of {l} minutes used"));
     }
     if !rates.is_empty() {
@@ -104,7 +104,7 @@ pub fn show_session(g: &Global, rates: &CostRates, s: &Session) {
     if let Some(t) = s.teraflops {
         lines.push(format!("teraflops   {t}"));
     }
-    if let Some(c) = &s.creation_time {
+    if let Some(c) = &s.created_on {
         lines.push(format!("created     {c}"));
     }
     if let Some(e) = &s.error {
@@ -149,8 +149,8 @@ pub fn list_sessions(g: &Global, rates: &CostRates, sessions: &[Session]) {
             x.size.as_str(),
             format!(
                 "{} ({})",
-                x.max_lease_time_minutes.unwrap_or(0),
-                x.elapsed_time_minutes.unwrap_or(0)
+                x.lease_minutes.unwrap_or(0),
+                x.elapsed_minutes.unwrap_or(0)
             ),
             x.hostname.as_deref().unwrap_or("-")
         );
@@ -184,14 +184,14 @@ pub fn show_conversion(g: &Global, c: &Conversion) {
                 o.output_asset_filename.as_deref().unwrap_or("")
             )
         ),
-        format!("created     {}", c.creation_time),
+        format!("created     {}", c.created_on),
     ];
-    if let Some(out) = &c.output {
-        lines.push(format!("asset       {}", out.output_asset_uri));
+    if let Some(out) = &c.output_asset_uri {
+        lines.push(format!("asset       {out}"));
     }
     if let Some(e) = &c.error {
         lines.push(format!("error       {}: {}", e.code, e.message));
-        for d in e.details.iter().flatten() {
+        for d in &e.details {
             lines.push(format!("            {}", d.message));
         }
     }
@@ -208,11 +208,7 @@ pub fn list_conversions(g: &Global, all: &[Conversion]) {
     }
     println!("{:<48} {:<10} OUTPUT", "ID", "STATUS");
     for c in all {
-        let out = c
-            .output
-            .as_ref()
-            .map(|o| o.output_asset_uri.as_str())
-            .unwrap_or("-");
+        let out = c.output_asset_uri.as_deref().unwrap_or("-");
         println!("{:<48} {:<10} {out}", c.id, c.status.as_str());
     }
 }

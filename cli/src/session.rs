@@ -265,8 +265,8 @@ async fn keep(
                     let mut status = format!(
                         "{}, {} of {} minutes of the lease used",
                         s.status,
-                        s.elapsed_time_minutes.unwrap_or(0),
-                        s.max_lease_time_minutes.unwrap_or(0)
+                        s.elapsed_minutes.unwrap_or(0),
+                        s.lease_minutes.unwrap_or(0)
                     );
                     if let Ok(c) = rates.session_cost(&s) {
                         status.push_str(&format!(", cost {} of {}", money(c.accrued), money(c.projected)));

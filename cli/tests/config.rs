@@ -91,7 +91,7 @@ async fn the_scripts_config_in_the_working_directory_is_read() {
     // vmSize and maxLeaseTime are the defaults of `session start`.
     let s = session(&emu, "s-cfg").await;
     assert_eq!(s.size, SessionSize::Premium);
-    assert_eq!(s.max_lease_time_minutes, Some(30));
+    assert_eq!(s.lease_minutes, Some(30));
     let out = run(arrctl(dir.path(), &["session", "list", "--output", "json"]));
     out.expect_code(0);
     assert_eq!(out.json()[0]["id"], "s-cfg");
@@ -112,7 +112,7 @@ async fn flags_override_the_configs_size_and_lease() {
     .await;
     let s = session(&emu, "s-flags").await;
     assert_eq!(s.size, SessionSize::Standard);
-    assert_eq!(s.max_lease_time_minutes, Some(60));
+    assert_eq!(s.lease_minutes, Some(60));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -136,7 +136,7 @@ async fn a_config_file_given_with_config_is_read() {
     out.expect_code(0);
     let s = session(&emu, "s-file").await;
     assert_eq!(s.size, SessionSize::Premium);
-    assert_eq!(s.max_lease_time_minutes, Some(30));
+    assert_eq!(s.lease_minutes, Some(30));
 
     // --config wins over ./arrconfig.json, which is not even read then.
     std::fs::write(dir.path().join("arrconfig.json"), "this is not json").unwrap();
@@ -192,7 +192,7 @@ async fn placeholders_count_as_unset() {
     let s = session(&emu, "s-env").await;
     assert_eq!(s.size, SessionSize::Standard);
     assert_eq!(
-        s.max_lease_time_minutes,
+        s.lease_minutes,
         Some(i64::from(
             remote_rendering::SessionOptions::default().lease_minutes
         ))
@@ -265,7 +265,7 @@ async fn the_environment_overrides_the_file() {
     // And the file's defaults still apply.
     let s = session(&emu, "s-env-urls").await;
     assert_eq!(s.size, SessionSize::Premium);
-    assert_eq!(s.max_lease_time_minutes, Some(30));
+    assert_eq!(s.lease_minutes, Some(30));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -496,7 +496,7 @@ async fn the_older_format_of_the_scripts_is_read() {
     started(&emu, dir.path(), "s-older", &[], &[]).await;
     let s = session(&emu, "s-older").await;
     assert_eq!(s.size, SessionSize::Premium);
-    assert_eq!(s.max_lease_time_minutes, Some(45));
+    assert_eq!(s.lease_minutes, Some(45));
 
     // (A region alone expanding to both URLs is checked without the network in settings.rs.)
 }

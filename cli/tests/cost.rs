@@ -173,7 +173,7 @@ async fn start_refuses_a_lease_over_the_budget_before_sending_anything() {
         ],
     ))
     .expect_code(0);
-    assert_eq!(session(&emu, "s-b").await.max_lease_time_minutes, Some(50));
+    assert_eq!(session(&emu, "s-b").await.lease_minutes, Some(50));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -224,7 +224,7 @@ async fn keep_alive_with_a_budget_extends_while_it_pays_then_stops_the_session()
     );
     let s = session(&emu, "s-budget").await;
     assert_eq!(s.status, SessionStatus::Stopped);
-    assert_eq!(s.max_lease_time_minutes, Some(20));
-    assert!(s.elapsed_time_minutes.unwrap() < 20, "{s:?}");
+    assert_eq!(s.lease_minutes, Some(20));
+    assert!(s.elapsed_minutes.unwrap() < 20, "{s:?}");
     assert_eq!(emu.stats().route("update_session"), 1);
 }

@@ -38,7 +38,7 @@ async fn start_takes_id_size_and_lease_in_minutes() {
     );
     let s = session(&emu, "s-prem").await;
     assert_eq!(s.size, SessionSize::Premium);
-    assert_eq!(s.max_lease_time_minutes, Some(30));
+    assert_eq!(s.lease_minutes, Some(30));
     assert_eq!(s.status, SessionStatus::Starting);
 }
 
@@ -63,7 +63,7 @@ async fn start_takes_a_timespan_lease_and_defaults_to_standard() {
     // JSON mode prints nothing but the result on stdout, and no chatter on stderr either.
     assert!(!out.stderr.contains("started session"), "{}", out.stderr);
     let s = session(&emu, "s-span").await;
-    assert_eq!(s.max_lease_time_minutes, Some(45));
+    assert_eq!(s.lease_minutes, Some(45));
     assert_eq!(s.size, SessionSize::Standard);
 }
 
@@ -81,7 +81,7 @@ async fn start_without_lease_or_size_uses_standard_and_the_cores_lease() {
     assert_eq!(s.size, SessionSize::Standard);
     // The default of every language (30 minutes), not the scripts' 4 hours.
     assert_eq!(
-        s.max_lease_time_minutes,
+        s.lease_minutes,
         Some(i64::from(
             remote_rendering::SessionOptions::default().lease_minutes
         ))
@@ -399,10 +399,7 @@ async fn extend_sets_the_lease() {
         "{}",
         out.stdout
     );
-    assert_eq!(
-        session(&emu, "s-ext").await.max_lease_time_minutes,
-        Some(60)
-    );
+    assert_eq!(session(&emu, "s-ext").await.lease_minutes, Some(60));
     let out = run(arrctl_at(
         &emu,
         dir.path(),
@@ -434,10 +431,7 @@ async fn extend_to_a_shorter_lease_is_refused() {
     out.expect_code(8);
     assert!(out.stdout.is_empty(), "{}", out.stdout);
     assert!(out.stderr.contains("422"), "{}", out.stderr);
-    assert_eq!(
-        session(&emu, "s-shrink").await.max_lease_time_minutes,
-        Some(60)
-    );
+    assert_eq!(session(&emu, "s-shrink").await.lease_minutes, Some(60));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

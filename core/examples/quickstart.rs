@@ -66,7 +66,7 @@ async fn run() -> remote_rendering::Result<()> {
         println!(
             "{} lease extended to {} minutes",
             t(),
-            extended.max_lease_time_minutes.unwrap_or(0)
+            extended.lease_minutes.unwrap_or(0)
         );
         for s in client.list_sessions_all().await? {
             println!(
@@ -74,8 +74,8 @@ async fn run() -> remote_rendering::Result<()> {
                 t(),
                 s.id,
                 s.status,
-                s.elapsed_time_minutes.unwrap_or(0),
-                s.max_lease_time_minutes.unwrap_or(0)
+                s.elapsed_minutes.unwrap_or(0),
+                s.lease_minutes.unwrap_or(0)
             );
         }
         Ok::<_, remote_rendering::Error>(())
@@ -112,7 +112,7 @@ async fn run() -> remote_rendering::Result<()> {
     println!(
         "{} converted: {}",
         t(),
-        done.output.map(|o| o.output_asset_uri).unwrap_or_default()
+        done.output_asset_uri.unwrap_or_default()
     );
     Ok(())
 }

@@ -2,19 +2,19 @@
 
 use crate::config::{ClientBuilder, ClientConfig};
 use crate::error::{Error, ErrorKind, Result};
+use crate::model::{Conversion, ConversionSettings, Session, SessionSize};
 use crate::transport::{Reply, Transport};
 use futures_util::stream::{self, Stream, TryStreamExt};
 use remote_rendering_models::{
-    check_resource_id, Conversion, ConversionList, ConversionSettings, CreateConversionSettings,
-    CreateSessionSettings, Session, SessionList, SessionSize, UpdateSessionSettings,
+    self as wire, check_resource_id, ConversionList, CreateConversionSettings,
+    CreateSessionSettings, SessionList, UpdateSessionSettings,
 };
 use reqwest::{Method, Url};
 use std::fmt;
 use std::ops::Deref;
 use std::sync::Arc;
 
-/// The largest lease the service accepts, in minutes.
-pub const MAX_LEASE_MINUTES: u32 = 1440;
+pub use crate::vocabulary::MAX_LEASE_MINUTES;
 
 /// A result with the service's correlation vector (`MS-CV`) and HTTP status.
 #[derive(Clone, Debug, PartialEq)]
@@ -46,13 +46,15 @@ impl<T> Response<T> {
         self.retry_after
     }
 
-    fn parse(reply: Reply, what: &str) -> Result<Response<T>>
+    /// Reads the wire type `W` and gives the public model built from it.
+    fn parse<W>(reply: Reply, what: &str) -> Result<Response<T>>
     where
-        T: serde::de::DeserializeOwned,
+        W: serde::de::DeserializeOwned,
+        T: From<W>,
     {
-        let value = reply.json(what)?;
+        let value: W = reply.json(what)?;
         Ok(Response {
-            value,
+            value: T::from(value),
             ms_cv: reply.ms_cv,
             status: reply.status,
             retry_after: reply.retry_after,
@@ -97,13 +99,7 @@ pub(crate) fn check_id(field: &'static str, id: &str) -> Result<()> {
 }
 
 fn check_lease(lease_minutes: u32) -> Result<()> {
-    if lease_minutes > MAX_LEASE_MINUTES {
-        return Err(Error::invalid_input(
-            "lease_minutes",
-            format!("must be at most {MAX_LEASE_MINUTES} (24 hours), got {lease_minutes}"),
-        ));
-    }
-    Ok(())
+    crate::vocabulary::check_lease_minutes("lease_minutes", lease_minutes.into()).map(drop)
 }
 
 fn check_conversion_settings(s: &ConversionSettings) -> Result<()> {
@@ -202,7 +198,7 @@ impl Client {
         .expect("settings serialise");
         let url = self.inner.arr_url(&["sessions", id]);
         let reply = self.inner.arr(&what, Method::PUT, url, Some(&body)).await?;
-        Response::parse(reply, &what)
+        Response::parse::<wire::Session>(reply, &what)
     }
 
     /// GET a session.
@@ -218,7 +214,7 @@ impl Client {
                 None,
             )
             .await?;
-        Response::parse(reply, &what)
+        Response::parse::<wire::Session>(reply, &what)
     }
 
     /// PATCH a session's lease to `lease_minutes` (counted from `Ready`; it must grow).
@@ -237,12 +233,12 @@ impl Client {
         .expect("settings serialise");
         let url = self.inner.arr_url(&["sessions", id]);
         match self.inner.arr(&what, Method::PATCH, url, Some(&body)).await {
-            Ok(reply) => Response::parse(reply, &what),
+            Ok(reply) => Response::parse::<wire::Session>(reply, &what),
             Err(e) if e.kind() == ErrorKind::Unprocessable => {
                 // Only a lease that is already where we asked counts as our own success.
                 match self.get_session(id).await {
                     Ok(s)
-                        if s.value.max_lease_time_minutes == Some(lease_minutes.into())
+                        if s.value.lease_minutes == Some(lease_minutes.into())
                             && !s.value.status.is_terminal() =>
                     {
                         Ok(s)
@@ -282,7 +278,10 @@ impl Client {
             self.inner.arr_url(&["sessions"]),
             move |reply: Reply| {
                 let page: SessionList = reply.json("list sessions")?;
-                Ok((page.sessions, page.next_link))
+                Ok((
+                    page.sessions.into_iter().map(Session::from).collect(),
+                    page.next_link,
+                ))
             },
         )
         .map_ok(|items| stream::iter(items.into_iter().map(Ok)))
@@ -315,7 +314,7 @@ impl Client {
                 Some(&body),
             )
             .await?;
-        Response::parse(reply, &what)
+        Response::parse::<wire::Conversion>(reply, &what)
     }
 
     /// GET a conversion.
@@ -331,7 +330,7 @@ impl Client {
                 None,
             )
             .await?;
-        Response::parse(reply, &what)
+        Response::parse::<wire::Conversion>(reply, &what)
     }
 
     /// The account's conversions (every status), page by page.
@@ -341,7 +340,10 @@ impl Client {
             self.inner.arr_url(&["conversions"]),
             |reply: Reply| {
                 let page: ConversionList = reply.json("list conversions")?;
-                Ok((page.conversions, page.next_link))
+                Ok((
+                    page.conversions.into_iter().map(Conversion::from).collect(),
+                    page.next_link,
+                ))
             },
         )
         .map_ok(|items| stream::iter(items.into_iter().map(Ok)))

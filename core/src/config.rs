@@ -8,17 +8,10 @@ use reqwest::Url;
 use std::net::IpAddr;
 use std::time::Duration;
 
-/// The one poll interval every language uses unless told otherwise. The service documents
-/// that it throttles callers that poll more often than every few seconds.
-pub const DEFAULT_POLL_INTERVAL: Duration = Duration::from_secs(5);
-/// How long [`Client::wait_for_session`](crate::Client::wait_for_session) waits by default.
-pub const DEFAULT_SESSION_WAIT_TIMEOUT: Duration = Duration::from_secs(30 * 60);
-/// How long [`Client::wait_for_conversion`](crate::Client::wait_for_conversion) waits by default.
-pub const DEFAULT_CONVERSION_WAIT_TIMEOUT: Duration = Duration::from_secs(24 * 3600);
-/// Time limit of one HTTP request (connect, send, answer).
-pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
-/// An access token is refreshed when less than this is left of its life.
-pub const TOKEN_REFRESH_MARGIN: Duration = Duration::from_secs(5 * 60);
+pub use crate::vocabulary::{
+    DEFAULT_CONVERSION_WAIT_TIMEOUT, DEFAULT_POLL_INTERVAL, DEFAULT_REQUEST_TIMEOUT,
+    DEFAULT_SESSION_WAIT_TIMEOUT, TOKEN_REFRESH_MARGIN,
+};
 
 /// The regions the service ran in (informative: any region name is accepted).
 pub const KNOWN_REGIONS: &[&str] = &[

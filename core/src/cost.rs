@@ -8,7 +8,7 @@
 //! [`LeaseOptions::budget`]: crate::LeaseOptions::budget
 
 use crate::error::{Error, Result};
-use remote_rendering_models::{Session, SessionSize};
+use crate::model::{Session, SessionSize};
 use serde::Serialize;
 
 /// What one hour of a session costs, per size, in the caller's currency. A size without a rate
@@ -118,8 +118,8 @@ impl CostRates {
         let minutes = |m: Option<i64>| m.unwrap_or(0).max(0) as f64;
         Ok(SessionCost {
             rate_per_hour: rate,
-            accrued: rate * minutes(session.elapsed_time_minutes) / 60.0,
-            projected: rate * minutes(session.max_lease_time_minutes) / 60.0,
+            accrued: rate * minutes(session.elapsed_minutes) / 60.0,
+            projected: rate * minutes(session.lease_minutes) / 60.0,
         })
     }
 

@@ -3,7 +3,7 @@
 //! The stable code strings of [`ErrorKind::code`] are the vocabulary every binding reuses
 //! (Python `.code`, JS `error.code`, the C status names); they never change meaning.
 
-use remote_rendering_models::{Conversion, ServiceError, Session};
+use crate::model::{Conversion, ErrorDetails, Session};
 use std::fmt;
 use std::time::Duration;
 
@@ -39,6 +39,8 @@ pub enum ErrorKind {
     ConversionFailed,
     /// The service answered something this client cannot read.
     Protocol,
+    /// A bug in this library, e.g. a panic caught at a language boundary (never an abort).
+    Internal,
 }
 
 impl ErrorKind {
@@ -58,10 +60,11 @@ impl ErrorKind {
         ErrorKind::SessionFailed,
         ErrorKind::ConversionFailed,
         ErrorKind::Protocol,
+        ErrorKind::Internal,
     ];
 
     /// The stable code string of this kind, shared by every language.
-    pub fn code(self) -> &'static str {
+    pub const fn code(self) -> &'static str {
         match self {
             ErrorKind::InvalidInput => "INVALID_INPUT",
             ErrorKind::Unauthorized => "UNAUTHORIZED",
@@ -77,6 +80,7 @@ impl ErrorKind {
             ErrorKind::SessionFailed => "SESSION_FAILED",
             ErrorKind::ConversionFailed => "CONVERSION_FAILED",
             ErrorKind::Protocol => "PROTOCOL_ERROR",
+            ErrorKind::Internal => "INTERNAL_ERROR",
         }
     }
 
@@ -109,7 +113,7 @@ struct Inner {
     message: String,
     field: Option<&'static str>,
     status: Option<u16>,
-    service: Option<ServiceError>,
+    service: Option<ErrorDetails>,
     ms_cv: Option<String>,
     retry_after: Option<Duration>,
     session: Option<Box<Session>>,
@@ -153,7 +157,7 @@ impl Error {
         self
     }
 
-    pub(crate) fn with_service(mut self, service: Option<ServiceError>) -> Self {
+    pub(crate) fn with_service(mut self, service: Option<ErrorDetails>) -> Self {
         self.0.service = service;
         self
     }
@@ -226,7 +230,7 @@ impl Error {
     }
 
     /// The service's error (`code`, `message`, `details`), from the body or the failed resource.
-    pub fn service_error(&self) -> Option<&ServiceError> {
+    pub fn service_error(&self) -> Option<&ErrorDetails> {
         self.0.service.as_ref()
     }
 
@@ -340,7 +344,9 @@ mod tests {
     fn display_names_status_service_code_and_ms_cv() {
         let e = Error::new(ErrorKind::Conflict, "session s1 exists with other settings")
             .with_status(409)
-            .with_service(Some(ServiceError::new("Conflict", "exists")))
+            .with_service(Some(
+                remote_rendering_models::ServiceError::new("Conflict", "exists").into(),
+            ))
             .with_ms_cv(Some("abc.0".into()));
         assert_eq!(
             e.to_string(),

@@ -13,8 +13,9 @@
 use crate::client::{check_id, new_session_id, Client, MAX_LEASE_MINUTES};
 use crate::cost::{check_budget, CostRates};
 use crate::error::{Error, ErrorKind, Result};
+use crate::model::{Session, SessionSize, SessionStatus};
+use crate::vocabulary;
 use crate::wait::WaitOptions;
-use remote_rendering_models::{Session, SessionSize, SessionStatus};
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -46,10 +47,10 @@ pub struct LeaseOptions {
 impl Default for LeaseOptions {
     fn default() -> Self {
         LeaseOptions {
-            step_minutes: 10,
-            margin_minutes: 5,
-            max_total_minutes: 240,
-            check_interval: Duration::from_secs(60),
+            step_minutes: vocabulary::DEFAULT_LEASE_STEP_MINUTES,
+            margin_minutes: vocabulary::DEFAULT_LEASE_MARGIN_MINUTES,
+            max_total_minutes: vocabulary::DEFAULT_LEASE_MAX_TOTAL_MINUTES,
+            check_interval: vocabulary::DEFAULT_LEASE_CHECK_INTERVAL,
             stop_on_drop: true,
             budget: None,
             cost_rates: None,
@@ -370,8 +371,8 @@ async fn keep(
                     state.finished.store(true, Ordering::SeqCst);
                     return;
                 }
-                let lease = s.max_lease_time_minutes.unwrap_or(0);
-                let elapsed = s.elapsed_time_minutes.unwrap_or(0);
+                let lease = s.lease_minutes.unwrap_or(0);
+                let elapsed = s.elapsed_minutes.unwrap_or(0);
                 let due = s.status == SessionStatus::Ready
                     && elapsed + i64::from(options.margin_minutes) >= lease;
                 if due && lease < cap {
@@ -468,8 +469,8 @@ impl Default for SessionOptions {
     fn default() -> Self {
         SessionOptions {
             id: None,
-            size: SessionSize::Standard,
-            lease_minutes: 30,
+            size: vocabulary::DEFAULT_SESSION_SIZE,
+            lease_minutes: vocabulary::DEFAULT_LEASE_MINUTES,
             keep_alive: Some(LeaseOptions::default()),
             wait: WaitOptions::default(),
         }

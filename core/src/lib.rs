@@ -31,6 +31,8 @@
 //! * Keeping alive and always stopping: [`Client::keep_alive`], [`Client::open_session`], with
 //!   an optional budget at [`CostRates`].
 //! * Errors: one [`Error`] with an [`ErrorKind`] and its stable code string.
+//! * The surface every language shares (codes, class names, operations, parameters, defaults,
+//!   model fields): [`vocabulary`]; the log stream every binding forwards: [`log`].
 //!
 //! The crate builds no runtime of its own: its futures run on the caller's tokio runtime.
 
@@ -43,9 +45,21 @@ mod cost;
 mod credential;
 mod error;
 mod lease;
+pub mod log;
+mod model;
 mod retry;
+#[doc(hidden)]
+pub mod testing;
 mod transport;
+pub mod vocabulary;
 mod wait;
+
+/// The service's wire types, under the service's names (the public models are built from them).
+pub mod wire {
+    pub use remote_rendering_models::{
+        Conversion, ConversionList, ConversionOutput, ServiceError, Session, SessionList,
+    };
+}
 
 pub use client::{new_conversion_id, new_session_id, Client, Response, MAX_LEASE_MINUTES};
 pub use config::{
@@ -56,10 +70,9 @@ pub use cost::{check_budget, CostRates, SessionCost};
 pub use credential::{BoxFuture, Credential, TokenProvider};
 pub use error::{Error, ErrorKind, Result};
 pub use lease::{LeaseKeeper, LeaseOptions, ManagedSession, SessionOptions};
-pub use remote_rendering_models::{
-    Conversion, ConversionInputSettings, ConversionOutput, ConversionOutputSettings,
-    ConversionSettings, ConversionStatus, SecretString, ServiceError, Session, SessionSize,
-    SessionStatus, Timestamp,
+pub use model::{
+    Conversion, ConversionInputSettings, ConversionOutputSettings, ConversionSettings,
+    ConversionStatus, ErrorDetails, SecretString, Session, SessionSize, SessionStatus, Timestamp,
 };
 pub use retry::RetryPolicy;
 pub use tokio_util::sync::CancellationToken;

@@ -32,7 +32,7 @@ impl Reply {
     pub fn into_error(self, what: &str) -> Error {
         let service = serde_json::from_slice::<ErrorResponse>(&self.body)
             .ok()
-            .map(|r| r.error);
+            .map(|r| crate::model::ErrorDetails::from(r.error));
         let kind = ErrorKind::from_status(self.status);
         let reason = match (&service, kind) {
             (Some(e), _) => e.message.clone(),

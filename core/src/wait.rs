@@ -6,7 +6,7 @@
 use crate::client::{check_id, Client, Response};
 use crate::config::{DEFAULT_CONVERSION_WAIT_TIMEOUT, DEFAULT_SESSION_WAIT_TIMEOUT};
 use crate::error::{Error, ErrorKind, Result};
-use remote_rendering_models::{Conversion, ConversionStatus, Session, SessionStatus};
+use crate::model::{Conversion, ConversionStatus, Session, SessionStatus};
 use std::collections::HashMap;
 use std::fmt;
 use std::future::Future;

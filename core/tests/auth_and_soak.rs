@@ -756,7 +756,7 @@ async fn lifecycle(c: Client, id: String) -> std::result::Result<(), String> {
         .update_session(&id, 65)
         .await
         .map_err(|e| fail("update", e))?;
-    if updated.max_lease_time_minutes != Some(65) {
+    if updated.lease_minutes != Some(65) {
         return Err(format!("{id}: updated to {:?}", *updated));
     }
     c.stop_session(&id).await.map_err(|e| fail("stop", e))?;
@@ -827,7 +827,7 @@ async fn two_hundred_session_lifecycles_survive_injected_faults() {
     for id in &ids {
         let s = within("get", client.get_session(id)).await.unwrap();
         assert_eq!(s.status, SessionStatus::Stopped, "{id}");
-        assert_eq!(s.max_lease_time_minutes, Some(65), "{id}");
+        assert_eq!(s.lease_minutes, Some(65), "{id}");
     }
 
     let create = &stats.by_route["create_session"];

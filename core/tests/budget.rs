@@ -41,7 +41,7 @@ async fn until_finished(keeper: &LeaseKeeper, leases: &mut Vec<i64>) {
     tokio::time::timeout(Duration::from_secs(10), async {
         loop {
             if let Some(s) = keeper.latest() {
-                let l = s.max_lease_time_minutes.unwrap_or(0);
+                let l = s.lease_minutes.unwrap_or(0);
                 if leases.last() != Some(&l) {
                     leases.push(l);
                 }
@@ -73,9 +73,9 @@ async fn the_keeper_stops_the_session_when_the_next_extension_would_pass_the_bud
     assert_eq!(env.requests("stop_session"), 1);
     let last = keeper.latest().unwrap();
     assert_eq!(last.status, SessionStatus::Stopped, "{last:?}");
-    assert_eq!(last.max_lease_time_minutes, Some(4));
+    assert_eq!(last.lease_minutes, Some(4));
     assert!(
-        last.elapsed_time_minutes.unwrap() < 4,
+        last.elapsed_minutes.unwrap() < 4,
         "stopped before the lease ran out"
     );
     assert!(leases.iter().all(|l| *l <= 4), "{leases:?}");

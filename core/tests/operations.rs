@@ -18,7 +18,7 @@ async fn a_session_lifecycle_through_every_session_operation() {
         .unwrap();
     assert_eq!(started.status(), 201);
     assert_eq!(started.status, SessionStatus::Starting);
-    assert_eq!(started.max_lease_time_minutes, Some(10));
+    assert_eq!(started.lease_minutes, Some(10));
     let cv = started.ms_cv().unwrap();
     assert!(cv.ends_with(".0") && cv.len() == 24, "{cv}");
 
@@ -33,7 +33,7 @@ async fn a_session_lifecycle_through_every_session_operation() {
     assert!(got.hostname.is_none());
 
     let updated = c.update_session("ops-1", 15).await.unwrap();
-    assert_eq!(updated.max_lease_time_minutes, Some(15));
+    assert_eq!(updated.lease_minutes, Some(15));
 
     env.advance(60);
     let ready = c.get_session("ops-1").await.unwrap();
@@ -104,7 +104,7 @@ async fn a_conversion_through_every_conversion_operation() {
         .unwrap();
     assert_eq!(done.status, ConversionStatus::Succeeded);
     assert_eq!(
-        done.output.unwrap().output_asset_uri,
+        done.output_asset_uri.unwrap(),
         "https://sdktest.blob.core.windows.net/output/Output/box.arrAsset"
     );
     let all = c.list_conversions_all().await.unwrap();
@@ -284,10 +284,7 @@ async fn service_errors_map_to_their_kinds_with_status_code_and_ms_cv() {
     // Asking for the lease it already has is success: a retried PATCH whose first attempt was
     // applied (the service then answers 422) must not fail.
     assert_eq!(
-        c.update_session("neg", 5)
-            .await
-            .unwrap()
-            .max_lease_time_minutes,
+        c.update_session("neg", 5).await.unwrap().lease_minutes,
         Some(5)
     );
 

@@ -119,8 +119,8 @@ async fn wait_for_session_returns_the_ready_session_once_the_startup_delay_has_p
 
     assert_eq!(ready.id, "w-ready");
     assert_eq!(ready.status, SessionStatus::Ready);
-    assert_eq!(ready.elapsed_time_minutes, Some(0));
-    assert_eq!(ready.max_lease_time_minutes, Some(10));
+    assert_eq!(ready.elapsed_minutes, Some(0));
+    assert_eq!(ready.lease_minutes, Some(10));
     assert!(ready
         .hostname
         .as_deref()
@@ -228,12 +228,8 @@ async fn wait_for_session_fails_with_the_session_when_its_lease_expired() {
     assert_eq!(e.kind(), ErrorKind::SessionFailed);
     let s = e.session().unwrap();
     assert_eq!(s.status, SessionStatus::Expired);
-    assert_eq!(s.max_lease_time_minutes, Some(1));
-    assert_eq!(
-        s.elapsed_time_minutes,
-        Some(1),
-        "elapsed stops at the lease"
-    );
+    assert_eq!(s.lease_minutes, Some(1));
+    assert_eq!(s.elapsed_minutes, Some(1), "elapsed stops at the lease");
 }
 
 #[tokio::test]
@@ -433,7 +429,7 @@ async fn wait_for_conversion_returns_the_succeeded_conversion() {
     assert_eq!(done.status, ConversionStatus::Succeeded);
     assert!(done.error.is_none());
     assert_eq!(
-        done.output.unwrap().output_asset_uri,
+        done.output_asset_uri.unwrap(),
         "https://sdktest.blob.core.windows.net/output/Output/box.arrAsset"
     );
     let seen = seen.lock().unwrap().clone();
@@ -473,7 +469,7 @@ async fn wait_for_conversion_fails_when_the_input_is_missing_from_storage() {
     let conv = e.conversion().expect("the failed conversion is carried");
     assert_eq!(conv.id, "c-lacks");
     assert_eq!(conv.status, ConversionStatus::Failed);
-    assert!(conv.output.is_none());
+    assert!(conv.output_asset_uri.is_none());
     let service = e.service_error().unwrap();
     assert_eq!(service.code, "InputContainerError");
     assert_eq!(conv.error.as_ref(), Some(service));
@@ -523,7 +519,7 @@ async fn wait_for_conversion_fails_when_the_conversion_is_cancelled() {
     let conv = e.conversion().unwrap();
     assert_eq!(conv.id, "c-cancel");
     assert_eq!(conv.status, ConversionStatus::Cancelled);
-    assert!(conv.output.is_none());
+    assert!(conv.output_asset_uri.is_none());
 }
 
 #[tokio::test]
@@ -823,7 +819,7 @@ async fn lease_keeper_extends_in_fixed_steps_up_to_the_cap_then_the_session_expi
     within(Duration::from_secs(5), "the keeper to finish", async {
         loop {
             if let Some(s) = keeper.latest() {
-                let lease = s.max_lease_time_minutes.unwrap();
+                let lease = s.lease_minutes.unwrap();
                 if leases.last() != Some(&lease) {
                     leases.push(lease);
                 }
@@ -844,8 +840,8 @@ async fn lease_keeper_extends_in_fixed_steps_up_to_the_cap_then_the_session_expi
     );
     let last = keeper.latest().unwrap();
     assert_eq!(last.status, SessionStatus::Expired);
-    assert_eq!(last.max_lease_time_minutes, Some(6));
-    assert_eq!(last.elapsed_time_minutes, Some(6));
+    assert_eq!(last.lease_minutes, Some(6));
+    assert_eq!(last.elapsed_minutes, Some(6));
     assert_eq!(status_of(c, "lease-steps").await, SessionStatus::Expired);
     // Closing a keeper whose session ended is harmless.
     keeper.close().await.unwrap();
@@ -890,7 +886,7 @@ async fn lease_keeper_goes_by_the_servers_elapsed_minutes_not_local_time() {
     assert_eq!(keeper.extensions(), 0);
     let seen = keeper.latest().unwrap();
     assert_eq!(seen.status, SessionStatus::Starting);
-    assert_eq!(seen.elapsed_time_minutes, Some(0));
+    assert_eq!(seen.elapsed_minutes, Some(0));
 
     // Once Ready, the keeper extends when the server's elapsed minutes come near the lease.
     within(Duration::from_secs(6), "the first extension", async {
@@ -901,8 +897,8 @@ async fn lease_keeper_goes_by_the_servers_elapsed_minutes_not_local_time() {
     .await;
     let extended = keeper.latest().unwrap();
     assert_eq!(extended.status, SessionStatus::Ready);
-    assert_eq!(extended.max_lease_time_minutes, Some(4));
-    assert!(extended.elapsed_time_minutes.unwrap() >= 1, "{extended:?}");
+    assert_eq!(extended.lease_minutes, Some(4));
+    assert!(extended.elapsed_minutes.unwrap() >= 1, "{extended:?}");
     keeper.close().await.unwrap();
     assert_eq!(status_of(c, "lease-starting").await, SessionStatus::Stopped);
 }
@@ -1177,7 +1173,7 @@ async fn open_session_returns_a_ready_session_with_a_keeper_and_close_stops_it()
     assert_eq!(managed.id(), "managed-1");
     let s = managed.session();
     assert_eq!(s.status, SessionStatus::Ready);
-    assert_eq!(s.max_lease_time_minutes, Some(30));
+    assert_eq!(s.lease_minutes, Some(30));
     assert!(s.hostname.is_some());
     let keeper = managed.keeper().expect("kept alive");
     assert_eq!(keeper.session_id(), "managed-1");

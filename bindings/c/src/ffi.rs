@@ -304,7 +304,7 @@ mod tests {
         let (status, e) = call(|| panic!("boom in a body"));
         assert_eq!(status, rr_status::RR_STATUS_PANIC);
         let (code, message, _) = e.expect("an error");
-        assert_eq!(code, "PANIC");
+        assert_eq!(code, "INTERNAL_ERROR");
         assert!(message.contains("boom in a body"), "{message}");
     }
 

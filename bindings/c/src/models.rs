@@ -73,7 +73,7 @@ impl rr_session {
             status_text: cstring(inner.status.as_str()),
             size: cstring(inner.size.as_str()),
             hostname: inner.hostname.as_deref().map(cstring),
-            created_on: inner.creation_time.as_ref().map(|t| cstring(t.as_str())),
+            created_on: inner.created_on.as_ref().map(|t| cstring(t.as_str())),
             error_code: inner.error.as_ref().map(|e| cstring(&e.code)),
             error_message: inner.error.as_ref().map(|e| cstring(&e.message)),
             inner,
@@ -116,8 +116,8 @@ impl rr_conversion {
         rr_conversion {
             id: cstring(&inner.id),
             status_text: cstring(inner.status.as_str()),
-            created_on: cstring(inner.creation_time.as_str()),
-            output_asset_uri: inner.output.as_ref().map(|o| cstring(&o.output_asset_uri)),
+            created_on: cstring(inner.created_on.as_str()),
+            output_asset_uri: inner.output_asset_uri.as_deref().map(cstring),
             error_code: inner.error.as_ref().map(|e| cstring(&e.code)),
             error_message: inner.error.as_ref().map(|e| cstring(&e.message)),
             settings: rr_conversion_settings::new(inner.settings.clone()),
@@ -295,7 +295,7 @@ pub unsafe extern "C" fn rr_session_get_lease_minutes(
     err: *mut *mut rr_error,
 ) -> rr_status {
     get_value(session, "session", out, err, |s| {
-        s.inner.max_lease_time_minutes.unwrap_or(-1)
+        s.inner.lease_minutes.unwrap_or(-1)
     })
 }
 
@@ -308,7 +308,7 @@ pub unsafe extern "C" fn rr_session_get_elapsed_minutes(
     err: *mut *mut rr_error,
 ) -> rr_status {
     get_value(session, "session", out, err, |s| {
-        s.inner.elapsed_time_minutes.unwrap_or(-1)
+        s.inner.elapsed_minutes.unwrap_or(-1)
     })
 }
 

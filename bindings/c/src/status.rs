@@ -82,6 +82,8 @@ const KINDS: &[(ErrorKind, rr_status)] = &[
         rr_status::RR_STATUS_CONVERSION_FAILED,
     ),
     (ErrorKind::Protocol, rr_status::RR_STATUS_PROTOCOL_ERROR),
+    // A panic caught at the boundary is the core's INTERNAL_ERROR; the status keeps its name.
+    (ErrorKind::Internal, rr_status::RR_STATUS_PANIC),
 ];
 
 /// The statuses that are not core kinds, with their code strings.
@@ -91,7 +93,6 @@ const OWN: &[(rr_status, &str)] = &[
     (rr_status::RR_STATUS_OTHER_ERROR, "OTHER_ERROR"),
     (rr_status::RR_STATUS_NULL_ARGUMENT, "NULL_ARGUMENT"),
     (rr_status::RR_STATUS_INVALID_UTF8, "INVALID_UTF8"),
-    (rr_status::RR_STATUS_PANIC, "PANIC"),
 ];
 
 /// The status of a core error kind.
@@ -159,7 +160,12 @@ mod tests {
                 "{kind:?} has no status"
             );
             assert!(seen.insert(status), "{kind:?} shares a status");
-            assert_eq!(format!("{status:?}"), format!("RR_STATUS_{}", kind.code()));
+            let named = remote_rendering::vocabulary::error_entry(*kind).classes.c;
+            assert_eq!(
+                format!("{status:?}"),
+                named,
+                "the shared table names {kind:?}"
+            );
             assert_eq!(code_of(status as u32), Some(kind.code()));
         }
     }

@@ -91,7 +91,7 @@ TEST(CApiBasics, StatusCodesAreTheCoresCodeStrings) {
         {RR_STATUS_OTHER_ERROR, "OTHER_ERROR"},
         {RR_STATUS_NULL_ARGUMENT, "NULL_ARGUMENT"},
         {RR_STATUS_INVALID_UTF8, "INVALID_UTF8"},
-        {RR_STATUS_PANIC, "PANIC"},
+        {RR_STATUS_PANIC, "INTERNAL_ERROR"},
     };
     for (const auto& [status, code] : expected) EXPECT_STREQ(rr_status_code(status), code);
     EXPECT_STREQ(rr_status_code(12345), "UNKNOWN_STATUS");

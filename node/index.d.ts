@@ -20,6 +20,32 @@ export declare const ConversionStatus: Readonly<{
   Failed: 'Failed'
   Cancelled: 'Cancelled'
 }>
+/** One parameter of an operation in the core's table (snake_case names; Node uses camelCase or `names.node`). */
+export interface VocabularyParam {
+  readonly name: string
+  readonly required?: boolean
+  /** A number, a string, a flag, `{ ms }` for a duration, or `null` (optional, no value). */
+  readonly default?: unknown
+  readonly names?: Readonly<{ python?: string; node?: string; c?: string; java?: string }>
+}
+type ClassNames = Readonly<{ python: string; node: string; cpp: string; java: string; c: string }>
+/** The core's one table of the public surface, the same in every language. */
+export interface Vocabulary {
+  readonly version: string
+  readonly base_error: ClassNames
+  readonly errors: ReadonlyArray<{ readonly code: string; readonly status?: number | null; readonly retriable: boolean; readonly classes: ClassNames; readonly doc?: string }>
+  readonly operations: ReadonlyArray<{ readonly name: string; readonly params: ReadonlyArray<VocabularyParam>; readonly doc?: string }>
+  readonly models: ReadonlyArray<{ readonly name: string; readonly fields: ReadonlyArray<string> }>
+  readonly defaults: ReadonlyArray<{ readonly name: string; readonly value: unknown; readonly doc?: string }>
+}
+/** The core's table (parsed once, frozen): error codes and class names, operations and their parameters, models' fields, defaults. */
+export declare function vocabulary(): Vocabulary
+/**
+ * The defaults of every operation from the table, by method and option (durations in ms):
+ * `defaults.startSession.leaseMinutes === 30`, `defaults.waitForSession.timeout === 1800000`;
+ * `defaults.constants` has the table's named constants (`maxLeaseMinutes`, …).
+ */
+export declare const defaults: Readonly<Record<string, Readonly<Record<string, unknown>>>> & { readonly constants: Readonly<Record<string, unknown>> }
 /** A record of the core's log. Secrets (keys, tokens, SAS strings) are never in it. */
 export interface LogRecord {
   readonly level: 'error' | 'warn' | 'info' | 'debug' | 'trace'
@@ -107,9 +133,12 @@ export type Credential =
 /** The options of `new RemoteRenderingClient(...)`: the account, its credential and where the service is. Every value is checked when the client is made, and a bad one throws an `InvalidInputError` naming the field. */
 export interface ClientOptions {
   accountId: string
+  /** The account key: the same as `credential: { accountKey }`. */
+  accountKey?: string
   /** E.g. `eastus.mixedreality.azure.com`; the STS is `https://sts.{accountDomain}`. */
   accountDomain?: string
-  credential: Credential
+  /** `{ accountKey }`, `{ accessToken }` or a token function (or give `accountKey`). */
+  credential?: Credential
   /** The service endpoint, or give `region`. */
   endpoint?: string
   region?: string

@@ -26,28 +26,52 @@ class RemoteRenderingError extends Error {
   }
 }
 
-// One class per code of the core's error table; TIMEOUT's class was called TimeoutError before,
-// and that name stays exported as an alias of the same class.
-const kinds = [
-  ['InvalidInputError', 'INVALID_INPUT'],
-  ['AuthenticationError', 'UNAUTHORIZED'],
-  ['ForbiddenError', 'FORBIDDEN'],
-  ['NotFoundError', 'NOT_FOUND'],
-  ['ConflictError', 'CONFLICT'],
-  ['UnprocessableError', 'UNPROCESSABLE'],
-  ['ThrottledError', 'THROTTLED'],
-  ['ServiceError', 'SERVICE_ERROR'],
-  ['TransportError', 'TRANSPORT_ERROR'],
-  ['WaitTimeoutError', 'TIMEOUT'],
-  ['AbortError', 'CANCELLED'],
-  ['SessionFailedError', 'SESSION_FAILED'],
-  ['ConversionFailedError', 'CONVERSION_FAILED'],
-  ['ProtocolError', 'PROTOCOL_ERROR'],
-  ['InternalError', 'INTERNAL_ERROR'],
-]
+// ---------------------------------------------------------------------------------------------
+// The core's table of the public surface: codes and class names, operations, defaults, fields
+
+function deepFreeze(v) {
+  if (v !== null && typeof v === 'object') {
+    for (const k of Object.keys(v)) deepFreeze(v[k])
+    Object.freeze(v)
+  }
+  return v
+}
+const table = deepFreeze(JSON.parse(native.vocabularyJson()))
+
+/** The core's table (parsed once, frozen): what every language's surface follows. */
+function vocabulary() {
+  return table
+}
+
+/** The table's rule for Node names: camelCase. */
+const camelCase = (snake) => snake.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase())
+/** A table value as Node takes it: a duration `{ ms }` is a number of milliseconds. */
+const nodeValue = (v) => (v !== null && typeof v === 'object' && 'ms' in v ? v.ms : v)
+
+/**
+ * The defaults of every operation (`defaults.startSession.leaseMinutes === 30`, durations in
+ * ms) and the table's named constants (`defaults.constants.maxLeaseMinutes`), built from the table.
+ */
+const defaults = (() => {
+  const out = {}
+  for (const op of table.operations) {
+    const d = {}
+    for (const p of op.params) {
+      if (p.default !== undefined && p.default !== null) d[(p.names && p.names.node) || camelCase(p.name)] = nodeValue(p.default)
+    }
+    out[camelCase(op.name)] = d
+  }
+  out.constants = {}
+  for (const c of table.defaults) out.constants[camelCase(c.name)] = nodeValue(c.value)
+  return deepFreeze(out)
+})()
+
+// One class per code of the table, named as the table says. TIMEOUT's class was called
+// TimeoutError before; that name stays exported as an alias of the same class.
 const errorClasses = {}
 const byCode = {}
-for (const [name, code] of kinds) {
+for (const { code, classes } of table.errors) {
+  const name = classes.node
   const cls = { [name]: class extends RemoteRenderingError {} }[name]
   cls.code = code
   errorClasses[name] = cls
@@ -305,7 +329,9 @@ function nativeOptions(o) {
     caCertPem: o.caCert == null ? undefined : readCa(o.caCert),
   }
   let provider
-  if (typeof cred === 'function') {
+  if (cred === undefined && typeof o.accountKey === 'string') {
+    out.accountKey = o.accountKey
+  } else if (typeof cred === 'function') {
     provider = async () => {
       const t = await cred()
       return typeof t === 'string' ? t : String(t && t.token)
@@ -348,7 +374,7 @@ class RemoteRenderingClient {
     return this.#native.accountId
   }
 
-  async startSession(sessionId, size = 'Standard', leaseMinutes = 30, { signal } = {}) {
+  async startSession(sessionId, size = defaults.startSession.size, leaseMinutes = defaults.startSession.leaseMinutes, { signal } = {}) {
     need('sessionId', sessionId, 'string')
     need('leaseMinutes', leaseMinutes, 'number')
     return toSession(await call(signal, (t) => this.#native.startSession(sessionId, String(size), leaseMinutes, t)))
@@ -396,7 +422,7 @@ class RemoteRenderingClient {
 
   /** Starts a session, waits for Ready and keeps it alive; `await using` stops it. */
   async openSession(options = {}) {
-    const { sessionId, size = 'Standard', leaseMinutes = 30, keepAlive = true, timeout, pollInterval, onProgress, signal } = options
+    const { sessionId, size = defaults.openSession.size, leaseMinutes = defaults.openSession.leaseMinutes, keepAlive = defaults.openSession.keepAlive, timeout, pollInterval, onProgress, signal } = options
     const lease = sessionLease(options, keepAlive)
     const m = await call(signal, (t) =>
       this.#native.openSession(sessionId, String(size), leaseMinutes, lease, pollInterval, timeout, progress(onProgress, toSession), t),
@@ -634,7 +660,10 @@ module.exports = {
   SessionSize,
   ConversionStatus,
   setLogger,
+  vocabulary,
+  defaults,
   version: require('./package.json').version,
 }
 // A test hook, not public API: not enumerable, so not an ESM export nor in the typings.
 Object.defineProperty(module.exports, '_panicForTest', { value: _panicForTest, enumerable: false })
+Object.defineProperty(module.exports, '_fromNative', { value: fromNative, enumerable: false })

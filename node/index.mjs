@@ -30,6 +30,8 @@ export const {
   SessionSize,
   ConversionStatus,
   setLogger,
+  vocabulary,
+  defaults,
   version,
 } = rr
 export default rr

@@ -148,3 +148,6 @@ export interface NativeLogRecord {
  * detailed level delivered.
  */
 export declare function setLogSink(sink: Sink | undefined | null, maxLevel: string): void
+
+/** The core's table of the public surface (codes, classes, operations, defaults, fields), as JSON. */
+export declare function vocabularyJson(): string

@@ -844,3 +844,4 @@ module.exports.NativeStream = nativeBinding.NativeStream
 module.exports._panicForTest = nativeBinding._panicForTest
 module.exports._panicForTestAsync = nativeBinding._panicForTestAsync
 module.exports.setLogSink = nativeBinding.setLogSink
+module.exports.vocabularyJson = nativeBinding.vocabularyJson

@@ -10,7 +10,7 @@
 use futures_util::FutureExt;
 use napi::bindgen_prelude::*;
 use napi::sys;
-use remote_rendering::Error as CoreError;
+use remote_rendering::{Error as CoreError, ErrorKind};
 use serde_json::Value;
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
@@ -85,15 +85,12 @@ pub fn js_error_object(env: sys::napi_env, e: &Failure) -> Result<sys::napi_valu
         Failure::Core(e) => build(&env, e),
         Failure::Internal(m) => {
             let mut obj = env.create_error(napi::Error::new(Status::GenericFailure, m.clone()))?;
-            obj.set("code", INTERNAL_ERROR)?;
+            obj.set("code", ErrorKind::Internal.code())?;
             obj.set("retriable", false)?;
             Ok(obj.raw())
         }
     }
 }
-
-/// The code of a bug in this library, e.g. a panic caught at the boundary.
-const INTERNAL_ERROR: &str = "INTERNAL_ERROR";
 
 fn build(env: &Env, e: &CoreError) -> Result<sys::napi_value> {
     let mut obj = env.create_error(napi::Error::new(Status::GenericFailure, e.to_string()))?;

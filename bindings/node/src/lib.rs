@@ -40,15 +40,15 @@ fn millis(field: &'static str, v: Option<f64>) -> std::result::Result<Option<Dur
     }
 }
 
+/// A lease as JS hands it over (a number): a whole number, then the core's one rule.
 fn lease(field: &'static str, minutes: f64) -> std::result::Result<u32, CoreError> {
-    if minutes.fract() == 0.0 && (0.0..=u32::MAX as f64).contains(&minutes) {
-        Ok(minutes as u32)
-    } else {
-        Err(invalid(
+    if minutes.fract() != 0.0 || !minutes.is_finite() {
+        return Err(invalid(
             field,
-            format!("must be a whole number between 0 and 1440, got {minutes}"),
-        ))
+            format!("must be a whole number of minutes, got {minutes}"),
+        ));
     }
+    remote_rendering::vocabulary::check_lease_minutes(field, minutes as i64)
 }
 
 fn wire<T: serde::Serialize>(v: &T) -> Value {
@@ -663,21 +663,33 @@ impl TypeName for Entries {
     }
 }
 
+/// The core's table of the public surface (codes, classes, operations, defaults, fields), as JSON.
+#[napi(js_name = "vocabularyJson")]
+pub fn vocabulary_json() -> &'static str {
+    remote_rendering::vocabulary::json()
+}
+
 /// Panics inside a call, blocking: proves a panic arrives in JS as an `InternalError`.
 #[doc(hidden)]
 #[napi(js_name = "_panicForTest", ts_return_type = "void")]
 pub fn panic_for_test() -> Outcome<()> {
-    guard(|| panic!("a panic for the test of the boundary"))
+    guard(|| remote_rendering::testing::panic_now("a panic for the test of the boundary"))
 }
 
 /// Panics while a call's future is polled: proves an async panic rejects with an `InternalError`.
 #[doc(hidden)]
 #[napi(js_name = "_panicForTestAsync", ts_return_type = "Promise<void>")]
 pub async fn panic_for_test_async() -> Outcome<()> {
-    guard_async(async { panic!("a panic for the test of the boundary (async)") }).await
+    guard_async(async {
+        remote_rendering::testing::panic_later(
+            "a panic for the test of the boundary (async)".into(),
+        )
+        .await;
+        Ok(())
+    })
+    .await
 }
 
 mod emulator;
 pub use emulator::NativeEmulator;
 mod log;
-mod log_sink;

@@ -7,10 +7,10 @@
 //! queued before are dropped by the JS layer, which only delivers to the logger still set.
 
 use crate::errors::{guard, Outcome};
-use crate::log_sink::{set_sink, LogLevel, LogRecord};
 use napi::bindgen_prelude::*;
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi_derive::napi;
+use remote_rendering::log::{set_sink, LogLevel, LogRecord};
 use remote_rendering::Error as CoreError;
 use std::sync::Arc;
 
@@ -29,29 +29,12 @@ const QUEUE: usize = 1024;
 
 type Sink = ThreadsafeFunction<NativeLogRecord, (), NativeLogRecord, Status, false, true, QUEUE>;
 
-fn level_name(l: LogLevel) -> &'static str {
-    match l {
-        LogLevel::Error => "error",
-        LogLevel::Warn => "warn",
-        LogLevel::Info => "info",
-        LogLevel::Debug => "debug",
-        LogLevel::Trace => "trace",
-    }
-}
-
 fn parse_level(s: &str) -> std::result::Result<LogLevel, CoreError> {
-    Ok(match s.to_ascii_lowercase().as_str() {
-        "error" => LogLevel::Error,
-        "warn" | "warning" => LogLevel::Warn,
-        "info" => LogLevel::Info,
-        "debug" => LogLevel::Debug,
-        "trace" => LogLevel::Trace,
-        other => {
-            return Err(CoreError::invalid_input(
-                "level",
-                format!("must be one of error, warn, info, debug or trace, got {other:?}"),
-            ))
-        }
+    LogLevel::parse(s).ok_or_else(|| {
+        CoreError::invalid_input(
+            "level",
+            format!("must be one of error, warn, info, debug or trace, got {s:?}"),
+        )
     })
 }
 
@@ -67,7 +50,7 @@ pub fn set_log_sink(sink: Option<Sink>, max_level: String) -> Outcome<()> {
                 // Non-blocking: a full queue drops the record rather than stall the logging thread.
                 let _ = f.call(
                     NativeLogRecord {
-                        level: level_name(r.level).to_owned(),
+                        level: r.level.as_str().to_owned(),
                         target: r.target.clone(),
                         message: r.message.clone(),
                     },

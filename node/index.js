@@ -143,47 +143,28 @@ async function call(signal, fn) {
 // ---------------------------------------------------------------------------------------------
 // Models
 
+// The addon crosses the core's models field for field (camelCase keys); this layer only turns
+// `createdOn` into a Date and freezes them.
+
 function errorDetails(d) {
   if (!d) return undefined
-  const out = { code: d.code, message: d.message }
-  if (d.details) out.details = d.details.map(errorDetails)
-  if (d.target) out.target = d.target
+  const out = { ...d }
+  if (d.details) out.details = Object.freeze(d.details.map(errorDetails))
   return Object.freeze(out)
 }
 
-function toSession(w) {
-  const s = { id: w.id, status: w.status, size: w.size }
-  if (w.maxLeaseTimeMinutes != null) s.leaseMinutes = w.maxLeaseTimeMinutes
-  if (w.elapsedTimeMinutes != null) s.elapsedMinutes = w.elapsedTimeMinutes
-  if (w.hostname != null) s.hostname = w.hostname
-  if (w.handshakePort != null) s.handshakePort = w.handshakePort
-  if (w.arrInspectorPort != null) s.arrInspectorPort = w.arrInspectorPort
-  if (w.teraflops != null) s.teraflops = w.teraflops
-  if (w.creationTime) s.createdOn = new Date(w.creationTime)
-  if (w.error) s.error = errorDetails(w.error)
+function toSession(v) {
+  const s = { ...v }
+  if (v.createdOn) s.createdOn = new Date(v.createdOn)
+  if (v.error) s.error = errorDetails(v.error)
   return Object.freeze(s)
 }
 
-function toLocation(w) {
-  const out = { storageContainerUri: w.storageContainerUri }
-  if (w.relativeInputAssetPath != null) out.relativeInputAssetPath = w.relativeInputAssetPath
-  if (w.blobPrefix != null) out.blobPrefix = w.blobPrefix
-  if (w.outputAssetFilename != null) out.outputAssetFilename = w.outputAssetFilename
-  return Object.freeze(out)
-}
-
-function toConversion(w) {
-  const c = {
-    id: w.id,
-    status: w.status,
-    settings: Object.freeze({
-      inputLocation: toLocation(w.settings.inputLocation),
-      outputLocation: toLocation(w.settings.outputLocation),
-    }),
-  }
-  if (w.output && w.output.outputAssetUri) c.outputAssetUri = w.output.outputAssetUri
-  if (w.error) c.error = errorDetails(w.error)
-  if (w.creationTime) c.createdOn = new Date(w.creationTime)
+function toConversion(v) {
+  const c = { ...v }
+  c.settings = deepFreeze({ ...v.settings })
+  if (v.createdOn) c.createdOn = new Date(v.createdOn)
+  if (v.error) c.error = errorDetails(v.error)
   return Object.freeze(c)
 }
 

@@ -140,3 +140,22 @@ function declaredWithParents(name) {
     .filter((n) => n && n !== 'Omit')
   return text + parents.map(declaredWithParents).join('\n')
 }
+
+test('a Session and a Conversion from the addon carry the table fields only, under their camelCase names', async () => {
+  const { conversionSettings } = require('./support.js')
+  const fieldsOf = (name) => table.models.find((m) => m.name === name).fields.map(camel)
+  const emu = await rr.Emulator.start({ startupDelay: 0 })
+  try {
+    const client = emu.client()
+    const s = await client.startSession('vocab-session', 'Standard', 10)
+    for (const k of Object.keys(s)) assert.ok(fieldsOf('Session').includes(k), `Session.${k} is a table field`)
+    for (const k of ['id', 'status', 'size', 'leaseMinutes', 'createdOn']) assert.ok(k in s, `Session.${k}`)
+    const c = await client.startConversion('vocab-conversion', conversionSettings())
+    for (const k of Object.keys(c)) assert.ok(fieldsOf('Conversion').includes(k), `Conversion.${k} is a table field`)
+    for (const k of Object.keys(c.settings)) assert.ok(fieldsOf('ConversionSettings').includes(k), `settings.${k}`)
+    for (const k of Object.keys(c.settings.inputLocation)) assert.ok(fieldsOf('ConversionInputSettings').includes(k), `inputLocation.${k}`)
+    for (const k of Object.keys(c.settings.outputLocation)) assert.ok(fieldsOf('ConversionOutputSettings').includes(k), `outputLocation.${k}`)
+  } finally {
+    await emu.stop()
+  }
+})

@@ -11,7 +11,6 @@ use futures_util::FutureExt;
 use napi::bindgen_prelude::*;
 use napi::sys;
 use remote_rendering::{Error as CoreError, ErrorKind};
-use serde_json::Value;
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
 
@@ -109,19 +108,15 @@ fn build(env: &Env, e: &CoreError) -> Result<sys::napi_value> {
         obj.set("field", camel(f))?;
     }
     if let Some(d) = e.service_error() {
-        obj.set("details", to_value(d))?;
+        obj.set("details", crate::view::View::view(d))?;
     }
     if let Some(s) = e.session() {
-        obj.set("session", to_value(s))?;
+        obj.set("session", crate::view::View::view(s))?;
     }
     if let Some(c) = e.conversion() {
-        obj.set("conversion", to_value(c))?;
+        obj.set("conversion", crate::view::View::view(c))?;
     }
     Ok(obj.raw())
-}
-
-fn to_value<T: serde::Serialize>(v: &T) -> Value {
-    serde_json::to_value(v).unwrap_or(Value::Null)
 }
 
 /// `keep_alive.step_minutes` -> `keepAlive.stepMinutes`: the core names fields in snake_case,

@@ -22,7 +22,9 @@ use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 
 mod errors;
+mod view;
 use errors::{guard, guard_async, js_error, js_error_object, Failure, Outcome};
+use view::View;
 
 fn invalid(field: &'static str, rule: impl std::fmt::Display) -> CoreError {
     CoreError::invalid_input(field, rule)
@@ -51,8 +53,8 @@ fn lease(field: &'static str, minutes: f64) -> std::result::Result<u32, CoreErro
     remote_rendering::vocabulary::check_lease_minutes(field, minutes as i64)
 }
 
-fn wire<T: serde::Serialize>(v: &T) -> Value {
-    serde_json::to_value(v).expect("models serialise")
+fn wire<T: View>(v: &T) -> Value {
+    v.view()
 }
 
 /// Runs `fut` unless `cancel` fires first (an aborted `AbortSignal`).
@@ -106,7 +108,7 @@ fn token(c: Option<&CancelToken>) -> Option<CancellationToken> {
 
 type Progress = ThreadsafeFunction<Value, (), Value, Status, false>;
 
-fn progress<T: serde::Serialize>(cb: Option<Progress>) -> Option<remote_rendering::ProgressFn<T>> {
+fn progress<T: View>(cb: Option<Progress>) -> Option<remote_rendering::ProgressFn<T>> {
     let cb = Arc::new(cb?);
     Some(Box::new(move |r: &T| {
         cb.call(wire(r), ThreadsafeFunctionCallMode::NonBlocking);

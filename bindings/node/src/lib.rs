@@ -694,4 +694,4 @@ pub async fn panic_for_test_async() -> Outcome<()> {
 
 mod emulator;
 pub use emulator::NativeEmulator;
-mod log;
+pub mod log;

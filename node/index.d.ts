@@ -20,6 +20,46 @@ export declare const ConversionStatus: Readonly<{
   Failed: 'Failed'
   Cancelled: 'Cancelled'
 }>
+/** One parameter of an operation in the core's table (snake_case names; Node uses camelCase or `names.node`). */
+export interface VocabularyParam {
+  readonly name: string
+  readonly required?: boolean
+  /** A number, a string, a flag, `{ ms }` for a duration, or `null` (optional, no value). */
+  readonly default?: unknown
+  readonly names?: Readonly<{ python?: string; node?: string; c?: string; java?: string }>
+}
+type ClassNames = Readonly<{ python: string; node: string; cpp: string; java: string; c: string }>
+/** The core's one table of the public surface, the same in every language. */
+export interface Vocabulary {
+  readonly version: string
+  readonly base_error: ClassNames
+  readonly errors: ReadonlyArray<{ readonly code: string; readonly status?: number | null; readonly retriable: boolean; readonly classes: ClassNames; readonly doc?: string }>
+  readonly operations: ReadonlyArray<{ readonly name: string; readonly params: ReadonlyArray<VocabularyParam>; readonly doc?: string }>
+  readonly models: ReadonlyArray<{ readonly name: string; readonly fields: ReadonlyArray<string> }>
+  readonly defaults: ReadonlyArray<{ readonly name: string; readonly value: unknown; readonly doc?: string }>
+}
+/** The core's table (parsed once, frozen): error codes and class names, operations and their parameters, models' fields, defaults. */
+export declare function vocabulary(): Vocabulary
+/**
+ * The defaults of every operation from the table, by method and option (durations in ms):
+ * `defaults.startSession.leaseMinutes === 30`, `defaults.waitForSession.timeout === 1800000`;
+ * `defaults.constants` has the table's named constants (`maxLeaseMinutes`, …).
+ */
+export declare const defaults: Readonly<Record<string, Readonly<Record<string, unknown>>>> & { readonly constants: Readonly<Record<string, unknown>> }
+/** A record of the core's log. Secrets (keys, tokens, SAS strings) are never in it. */
+export interface LogRecord {
+  readonly level: 'error' | 'warn' | 'info' | 'debug' | 'trace'
+  /** Where it comes from: every retry is a `warn` from `remote_rendering::retry`. */
+  readonly target: string
+  readonly message: string
+}
+/**
+ * Sends the core's log records to `logger`, up to `level` (default `info`); `setLogger(null)`
+ * stops them, and none arrives after it returns. Records never wait for the JS thread (a busy
+ * one drops them) and the logger never keeps the process alive. `REMOTE_RENDERING_LOG=warn` in
+ * the environment prints them to stderr instead, for quick debugging.
+ */
+export declare function setLogger(logger: ((record: LogRecord) => void) | null, options?: { level?: LogRecord['level'] }): void
 /** The package's version (the same in every language of this project). */
 export declare const version: string
 
@@ -93,9 +133,12 @@ export type Credential =
 /** The options of `new RemoteRenderingClient(...)`: the account, its credential and where the service is. Every value is checked when the client is made, and a bad one throws an `InvalidInputError` naming the field. */
 export interface ClientOptions {
   accountId: string
+  /** The account key: the same as `credential: { accountKey }`. */
+  accountKey?: string
   /** E.g. `eastus.mixedreality.azure.com`; the STS is `https://sts.{accountDomain}`. */
   accountDomain?: string
-  credential: Credential
+  /** `{ accountKey }`, `{ accessToken }` or a token function (or give `accountKey`). */
+  credential?: Credential
   /** The service endpoint, or give `region`. */
   endpoint?: string
   region?: string
@@ -128,12 +171,17 @@ export interface WaitOptions<T> extends CallOptions {
 
 /** The options of a lease keeper (`keepAlive`): it extends the lease in fixed steps from the server's `elapsedMinutes`, up to a cap. */
 export interface LeaseOptions {
+  /** Minutes added per extension (default 10). */
   stepMinutes?: number
+  /** Extend when fewer than this many minutes are left (default 5). */
   marginMinutes?: number
+  /** The lease is never extended past this many minutes in total (default 240). */
   maxTotalMinutes?: number
   /** ms (default 60000). */
   checkInterval?: number
-  /** Stop the session when the keeper is disposed (default true). */
+  /** Stop the session when the keeper is closed or disposed (default true). */
+  stopOnClose?: boolean
+  /** The former name of `stopOnClose` (the same option). */
   stopOnDispose?: boolean
   /**
    * The most the session may cost, in the currency of `costRates` (default: none). The lease is
@@ -149,13 +197,16 @@ export interface CostRates {
   premiumPerHour?: number
 }
 
-/** The options of `client.session(...)`: start a session, wait until Ready and keep its lease alive. */
-export interface SessionOptions extends WaitOptions<Session> {
-  size?: SessionSize
-  leaseMinutes?: number
-  /** Keep the lease renewed (default true), or the keeper's options. */
-  keepAlive?: boolean | Omit<LeaseOptions, 'stopOnDispose'>
+/** The options of `client.openSession(...)`: start a session, wait until Ready and keep its lease alive. */
+export interface SessionOptions extends WaitOptions<Session>, Omit<LeaseOptions, 'stopOnClose' | 'stopOnDispose'> {
+  /** Default: a new random id. */
   sessionId?: string
+  /** Default `Standard`. */
+  size?: SessionSize
+  /** Default 30. */
+  leaseMinutes?: number
+  /** Keep the lease renewed (default true); an object of the keeper's options is still accepted. */
+  keepAlive?: boolean | Omit<LeaseOptions, 'stopOnClose' | 'stopOnDispose'>
 }
 
 /** The base class of every error the package throws; `code` is the core's stable code string, the same in every language. */
@@ -192,7 +243,11 @@ export declare class ServiceError extends RemoteRenderingError {}
 /** `TRANSPORT_ERROR`: no connection, a reset, a TLS failure or a request timeout, after the retries. */
 export declare class TransportError extends RemoteRenderingError {}
 /** `TIMEOUT`: a wait passed its deadline; `session` or `conversion` is the last state seen. */
-export declare class TimeoutError extends RemoteRenderingError {}
+export declare class WaitTimeoutError extends RemoteRenderingError {}
+/** The former name of `WaitTimeoutError`: the same class. */
+export declare const TimeoutError: typeof WaitTimeoutError
+/** The former name of `WaitTimeoutError`: the same class. */
+export type TimeoutError = WaitTimeoutError
 /** `CANCELLED`: the caller's `AbortSignal` aborted the call. */
 export declare class AbortError extends RemoteRenderingError {}
 /** `SESSION_FAILED`: a waited-on session reached `Error`, `Expired` or `Stopped` (`session` is it). */
@@ -201,6 +256,8 @@ export declare class SessionFailedError extends RemoteRenderingError {}
 export declare class ConversionFailedError extends RemoteRenderingError {}
 /** `PROTOCOL_ERROR`: an answer that cannot be read, an unexpected status, or a `@nextLink` to another host. */
 export declare class ProtocolError extends RemoteRenderingError {}
+/** `INTERNAL_ERROR`: a bug in this library (e.g. a panic caught at the boundary); please report it. */
+export declare class InternalError extends RemoteRenderingError {}
 
 /** A Ready session; `await using` (or `close()`) stops it. */
 export declare class ManagedSession implements AsyncDisposable {
@@ -216,7 +273,7 @@ export declare class ManagedSession implements AsyncDisposable {
   [Symbol.asyncDispose](): Promise<void>
 }
 
-/** Keeps a session's lease extended in the background (from `client.keepAlive`); disposing it stops the session unless `stopOnDispose` is false. */
+/** Keeps a session's lease extended in the background (from `client.keepAlive`); disposing it stops the session unless `stopOnClose` is false. */
 export declare class LeaseKeeper implements AsyncDisposable {
   readonly sessionId: string
   readonly extensions: number
@@ -224,7 +281,7 @@ export declare class LeaseKeeper implements AsyncDisposable {
   /** Whether the keeper stopped the session because the next extension would pass the budget. */
   readonly stoppedByBudget: boolean
   readonly latest: Session | undefined
-  /** Stops extending the lease, and stops the session unless `stopOnDispose` is false. */
+  /** Stops extending the lease, and stops the session unless `stopOnClose` is false. */
   close(): Promise<void>
   /** Stops extending the lease and leaves the session running. */
   detach(): Promise<void>
@@ -247,11 +304,13 @@ export declare class RemoteRenderingClient implements AsyncDisposable {
   stopSession(sessionId: string, options?: CallOptions): Promise<void>
   /** The account's Starting and Ready sessions, fetched page by page as you iterate. */
   listSessions(options?: CallOptions): AsyncIterableIterator<Session>
-  /** Polls a session until Ready; rejects with `SessionFailedError` when it ends instead, `TimeoutError` at the deadline. */
+  /** Polls a session until Ready; rejects with `SessionFailedError` when it ends instead, `WaitTimeoutError` at the deadline. */
   waitForSession(sessionId: string, options?: WaitOptions<Session>): Promise<Session>
   /** Waits for many sessions with one list request per interval; each entry is the Ready session or its error. */
   waitForSessions(sessionIds: string[], options?: WaitOptions<Session>): Promise<Array<Session | RemoteRenderingError>>
   /** Starts a session, waits until Ready and keeps its lease alive; the session is stopped when the result is disposed, and also when the wait fails. */
+  openSession(options?: SessionOptions): Promise<ManagedSession>
+  /** The same function as `openSession` (its former name). */
   session(options?: SessionOptions): Promise<ManagedSession>
   /** Starts a lease keeper for a session. */
   keepAlive(sessionId: string, options?: LeaseOptions): LeaseKeeper
@@ -261,7 +320,7 @@ export declare class RemoteRenderingClient implements AsyncDisposable {
   getConversion(conversionId: string, options?: CallOptions): Promise<Conversion>
   /** The account's conversions, fetched page by page as you iterate. */
   listConversions(options?: CallOptions): AsyncIterableIterator<Conversion>
-  /** Polls a conversion until Succeeded; rejects with `ConversionFailedError` when it fails, `TimeoutError` at the deadline. */
+  /** Polls a conversion until Succeeded; rejects with `ConversionFailedError` when it fails, `WaitTimeoutError` at the deadline. */
   waitForConversion(conversionId: string, options?: WaitOptions<Conversion>): Promise<Conversion>
   /** Releases the client's connections; calls after it fail. */
   close(): Promise<void>

@@ -26,60 +26,88 @@ class RemoteRenderingError extends Error {
   }
 }
 
-const kinds = [
-  ['InvalidInputError', 'INVALID_INPUT'],
-  ['AuthenticationError', 'UNAUTHORIZED'],
-  ['ForbiddenError', 'FORBIDDEN'],
-  ['NotFoundError', 'NOT_FOUND'],
-  ['ConflictError', 'CONFLICT'],
-  ['UnprocessableError', 'UNPROCESSABLE'],
-  ['ThrottledError', 'THROTTLED'],
-  ['ServiceError', 'SERVICE_ERROR'],
-  ['TransportError', 'TRANSPORT_ERROR'],
-  ['TimeoutError', 'TIMEOUT'],
-  ['AbortError', 'CANCELLED'],
-  ['SessionFailedError', 'SESSION_FAILED'],
-  ['ConversionFailedError', 'CONVERSION_FAILED'],
-  ['ProtocolError', 'PROTOCOL_ERROR'],
-]
+// ---------------------------------------------------------------------------------------------
+// The core's table of the public surface: codes and class names, operations, defaults, fields
+
+function deepFreeze(v) {
+  if (v !== null && typeof v === 'object') {
+    for (const k of Object.keys(v)) deepFreeze(v[k])
+    Object.freeze(v)
+  }
+  return v
+}
+const table = deepFreeze(JSON.parse(native.vocabularyJson()))
+
+/** The core's table (parsed once, frozen): what every language's surface follows. */
+function vocabulary() {
+  return table
+}
+
+/** The table's rule for Node names: camelCase. */
+const camelCase = (snake) => snake.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase())
+/** A table value as Node takes it: a duration `{ ms }` is a number of milliseconds. */
+const nodeValue = (v) => (v !== null && typeof v === 'object' && 'ms' in v ? v.ms : v)
+
+/**
+ * The defaults of every operation (`defaults.startSession.leaseMinutes === 30`, durations in
+ * ms) and the table's named constants (`defaults.constants.maxLeaseMinutes`), built from the table.
+ */
+const defaults = (() => {
+  const out = {}
+  for (const op of table.operations) {
+    const d = {}
+    for (const p of op.params) {
+      if (p.default !== undefined && p.default !== null) d[(p.names && p.names.node) || camelCase(p.name)] = nodeValue(p.default)
+    }
+    out[camelCase(op.name)] = d
+  }
+  out.constants = {}
+  for (const c of table.defaults) out.constants[camelCase(c.name)] = nodeValue(c.value)
+  return deepFreeze(out)
+})()
+
+// One class per code of the table, named as the table says. TIMEOUT's class was called
+// TimeoutError before; that name stays exported as an alias of the same class.
 const errorClasses = {}
 const byCode = {}
-for (const [name, code] of kinds) {
+for (const { code, classes } of table.errors) {
+  const name = classes.node
   const cls = { [name]: class extends RemoteRenderingError {} }[name]
   cls.code = code
   errorClasses[name] = cls
   byCode[code] = cls
 }
 
-function errorFromPayload(p, cause) {
-  p = { ...p, field: camel(p.field) }
-  const cls = byCode[p.code] ?? RemoteRenderingError
-  return new cls(p.message, {
-    ...p,
-    retryAfter: p.retryAfter == null ? undefined : p.retryAfter * 1000,
-    details: p.details ? errorDetails(p.details) : undefined,
-    session: p.session ? toSession(p.session) : undefined,
-    conversion: p.conversion ? toConversion(p.conversion) : undefined,
-    cause,
+/**
+ * An error the addon built (an Error whose properties are the error's data) as its class, chosen
+ * by `code`. A code this layer does not know (a newer core) stays a RemoteRenderingError with it.
+ */
+function fromAddon(e) {
+  const cls = byCode[e.code] ?? RemoteRenderingError
+  return new cls(e.message, {
+    code: e.code,
+    status: e.status,
+    msCv: e.msCv,
+    retryAfter: e.retryAfter,
+    field: e.field,
+    retriable: e.retriable,
+    details: e.details ? errorDetails(e.details) : undefined,
+    session: e.session ? toSession(e.session) : undefined,
+    conversion: e.conversion ? toConversion(e.conversion) : undefined,
   })
 }
-
-/** The core names fields in snake_case; JS callers know them in camelCase. */
-const camel = (name) => (name == null ? name : name.replace(/_([a-z])/g, (_, c) => c.toUpperCase()))
 
 /** Any error out of the addon as one of ours: never an untyped throw. */
 function fromNative(e, signal) {
   if (e instanceof RemoteRenderingError) return e
-  const text = String(e && e.message)
-  if (text.startsWith('RRERR:')) {
-    const payload = JSON.parse(text.slice(6))
-    payload.field = camel(payload.field)
-    const err = errorFromPayload(payload)
+  // The addon's own errors carry `retriable`; napi's argument checks do not.
+  if (e && typeof e === 'object' && typeof e.code === 'string' && typeof e.retriable === 'boolean') {
+    const err = fromAddon(e)
     if (err instanceof errorClasses.AbortError && signal && signal.aborted) err.cause = signal.reason
     return err
   }
   // The addon refused an argument (a wrong type): the caller's input.
-  return new errorClasses.InvalidInputError(text, { code: 'INVALID_INPUT', cause: e })
+  return new errorClasses.InvalidInputError(String(e && e.message), { code: 'INVALID_INPUT', cause: e })
 }
 
 function invalid(field, rule) {
@@ -115,51 +143,33 @@ async function call(signal, fn) {
 // ---------------------------------------------------------------------------------------------
 // Models
 
+// The addon crosses the core's models field for field (camelCase keys); this layer only turns
+// `createdOn` into a Date and freezes them.
+
 function errorDetails(d) {
   if (!d) return undefined
-  const out = { code: d.code, message: d.message }
-  if (d.details) out.details = d.details.map(errorDetails)
-  if (d.target) out.target = d.target
+  const out = { ...d }
+  if (d.details) out.details = Object.freeze(d.details.map(errorDetails))
   return Object.freeze(out)
 }
 
-function toSession(w) {
-  const s = { id: w.id, status: w.status, size: w.size }
-  if (w.maxLeaseTimeMinutes != null) s.leaseMinutes = w.maxLeaseTimeMinutes
-  if (w.elapsedTimeMinutes != null) s.elapsedMinutes = w.elapsedTimeMinutes
-  if (w.hostname != null) s.hostname = w.hostname
-  if (w.handshakePort != null) s.handshakePort = w.handshakePort
-  if (w.arrInspectorPort != null) s.arrInspectorPort = w.arrInspectorPort
-  if (w.teraflops != null) s.teraflops = w.teraflops
-  if (w.creationTime) s.createdOn = new Date(w.creationTime)
-  if (w.error) s.error = errorDetails(w.error)
+function toSession(v) {
+  const s = { ...v }
+  if (v.createdOn) s.createdOn = new Date(v.createdOn)
+  if (v.error) s.error = errorDetails(v.error)
   return Object.freeze(s)
 }
 
-function toLocation(w) {
-  const out = { storageContainerUri: w.storageContainerUri }
-  if (w.relativeInputAssetPath != null) out.relativeInputAssetPath = w.relativeInputAssetPath
-  if (w.blobPrefix != null) out.blobPrefix = w.blobPrefix
-  if (w.outputAssetFilename != null) out.outputAssetFilename = w.outputAssetFilename
-  return Object.freeze(out)
-}
-
-function toConversion(w) {
-  const c = {
-    id: w.id,
-    status: w.status,
-    settings: Object.freeze({
-      inputLocation: toLocation(w.settings.inputLocation),
-      outputLocation: toLocation(w.settings.outputLocation),
-    }),
-  }
-  if (w.output && w.output.outputAssetUri) c.outputAssetUri = w.output.outputAssetUri
-  if (w.error) c.error = errorDetails(w.error)
-  if (w.creationTime) c.createdOn = new Date(w.creationTime)
+function toConversion(v) {
+  const c = { ...v }
+  c.settings = deepFreeze({ ...v.settings })
+  if (v.createdOn) c.createdOn = new Date(v.createdOn)
+  if (v.error) c.error = errorDetails(v.error)
   return Object.freeze(c)
 }
 
-const ms = (v) => (v == null ? undefined : v / 1000)
+/** Milliseconds as the emulator's options take them (seconds). */
+const seconds = (v) => (v == null ? undefined : v / 1000)
 
 function progress(cb, convert) {
   return typeof cb === 'function' ? (w) => cb(convert(w)) : undefined
@@ -259,16 +269,27 @@ class LeaseKeeper {
   }
 }
 
-function leaseOptions(o = {}, stopOnDispose = true) {
+/** The keeper's options as the addon takes them; an option left out takes the core's default. */
+function leaseOptions(o = {}, stopOnClose = true) {
   return {
     stepMinutes: o.stepMinutes,
     marginMinutes: o.marginMinutes,
     maxTotalMinutes: o.maxTotalMinutes,
-    checkInterval: ms(o.checkInterval),
-    stopOnDrop: o.stopOnDispose ?? stopOnDispose,
+    checkInterval: o.checkInterval,
+    stopOnDrop: o.stopOnClose ?? o.stopOnDispose ?? stopOnClose,
     budget: o.budget,
     costRates: o.costRates == null ? undefined : { standardPerHour: o.costRates.standardPerHour, premiumPerHour: o.costRates.premiumPerHour },
   }
+}
+
+/** The keeper's options of `openSession`: given flat (the table's names) or as a `keepAlive` object. */
+const LEASE_KEYS = ['stepMinutes', 'marginMinutes', 'maxTotalMinutes', 'checkInterval', 'budget', 'costRates']
+function sessionLease(options, keepAlive) {
+  if (keepAlive === false) return undefined
+  const nested = keepAlive !== null && typeof keepAlive === 'object' ? keepAlive : {}
+  const merged = {}
+  for (const k of LEASE_KEYS) merged[k] = options[k] ?? nested[k]
+  return leaseOptions(merged, false)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -283,13 +304,15 @@ function nativeOptions(o) {
     endpoint: o.endpoint,
     region: o.region,
     stsEndpoint: o.stsEndpoint,
-    pollInterval: ms(o.pollInterval),
-    requestTimeout: ms(o.requestTimeout),
+    pollInterval: o.pollInterval,
+    requestTimeout: o.requestTimeout,
     maxAttempts: o.maxAttempts,
     caCertPem: o.caCert == null ? undefined : readCa(o.caCert),
   }
   let provider
-  if (typeof cred === 'function') {
+  if (cred === undefined && typeof o.accountKey === 'string') {
+    out.accountKey = o.accountKey
+  } else if (typeof cred === 'function') {
     provider = async () => {
       const t = await cred()
       return typeof t === 'string' ? t : String(t && t.token)
@@ -332,7 +355,7 @@ class RemoteRenderingClient {
     return this.#native.accountId
   }
 
-  async startSession(sessionId, size = 'Standard', leaseMinutes = 30, { signal } = {}) {
+  async startSession(sessionId, size = defaults.startSession.size, leaseMinutes = defaults.startSession.leaseMinutes, { signal } = {}) {
     need('sessionId', sessionId, 'string')
     need('leaseMinutes', leaseMinutes, 'number')
     return toSession(await call(signal, (t) => this.#native.startSession(sessionId, String(size), leaseMinutes, t)))
@@ -361,7 +384,7 @@ class RemoteRenderingClient {
   async waitForSession(sessionId, { pollInterval, timeout, signal, onProgress } = {}) {
     need('sessionId', sessionId, 'string')
     const w = await call(signal, (t) =>
-      this.#native.waitForSession(sessionId, ms(pollInterval), ms(timeout), progress(onProgress, toSession), t),
+      this.#native.waitForSession(sessionId, pollInterval, timeout, progress(onProgress, toSession), t),
     )
     return toSession(w)
   }
@@ -369,20 +392,21 @@ class RemoteRenderingClient {
   async waitForSessions(sessionIds, { pollInterval, timeout, signal, onProgress } = {}) {
     need('sessionIds', sessionIds, 'strings')
     const raw = await call(signal, (t) =>
-      this.#native.waitForSessions(sessionIds, ms(pollInterval), ms(timeout), progress(onProgress, toSession), t),
+      this.#native.waitForSessions(sessionIds, pollInterval, timeout, progress(onProgress, toSession), t),
     )
     // Aborted mid-wait, the core reports each session as cancelled: the call was aborted.
     if (signal?.aborted) {
       throw new errorClasses.AbortError('the operation was aborted', { code: 'CANCELLED', cause: signal.reason })
     }
-    return raw.map((r) => (r.ok ? toSession(r.value) : errorFromPayload(JSON.parse(r.error))))
+    return raw.map((r) => (r.ok ? toSession(r.value) : fromNative(r.error)))
   }
 
   /** Starts a session, waits for Ready and keeps it alive; `await using` stops it. */
-  async session({ size = 'Standard', leaseMinutes = 30, keepAlive = true, sessionId, timeout, pollInterval, onProgress, signal } = {}) {
-    const lease = keepAlive === false ? undefined : leaseOptions(keepAlive === true ? {} : keepAlive, false)
+  async openSession(options = {}) {
+    const { sessionId, size = defaults.openSession.size, leaseMinutes = defaults.openSession.leaseMinutes, keepAlive = defaults.openSession.keepAlive, timeout, pollInterval, onProgress, signal } = options
+    const lease = sessionLease(options, keepAlive)
     const m = await call(signal, (t) =>
-      this.#native.openSession(sessionId, String(size), leaseMinutes, lease, ms(pollInterval), ms(timeout), progress(onProgress, toSession), t),
+      this.#native.openSession(sessionId, String(size), leaseMinutes, lease, pollInterval, timeout, progress(onProgress, toSession), t),
     )
     return new ManagedSession(m, this)
   }
@@ -415,7 +439,7 @@ class RemoteRenderingClient {
   async waitForConversion(conversionId, { pollInterval, timeout, signal, onProgress } = {}) {
     need('conversionId', conversionId, 'string')
     const w = await call(signal, (t) =>
-      this.#native.waitForConversion(conversionId, ms(pollInterval), ms(timeout), progress(onProgress, toConversion), t),
+      this.#native.waitForConversion(conversionId, pollInterval, timeout, progress(onProgress, toConversion), t),
     )
     return toConversion(w)
   }
@@ -427,6 +451,9 @@ class RemoteRenderingClient {
     return this.close()
   }
 }
+
+// `session(...)`: the former name of `openSession`, kept as the same function.
+RemoteRenderingClient.prototype.session = RemoteRenderingClient.prototype.openSession
 
 // ---------------------------------------------------------------------------------------------
 // The embedded emulator
@@ -452,9 +479,9 @@ class Emulator {
   static async start(options = {}) {
     const o = {
       ...options,
-      startupDelay: ms(options.startupDelay),
-      conversionDuration: ms(options.conversionDuration),
-      tokenLifetime: ms(options.tokenLifetime),
+      startupDelay: seconds(options.startupDelay),
+      conversionDuration: seconds(options.conversionDuration),
+      tokenLifetime: seconds(options.tokenLifetime),
     }
     try {
       return new Emulator(new native.NativeEmulator(o))
@@ -540,6 +567,58 @@ class Emulator {
   }
 }
 
+// ---------------------------------------------------------------------------------------------
+// The log stream
+
+const LEVELS = ['error', 'warn', 'info', 'debug', 'trace']
+let logger = null
+
+/** Hands a record of the core to the logger set now; records queued for an older one are dropped. */
+function deliver(record) {
+  const current = logger
+  if (current !== null) current(Object.freeze({ level: record.level, target: record.target, message: record.message }))
+}
+
+/**
+ * Sends the core's log records (`{ level, target, message }`, secrets never in them) to `fn`, up
+ * to `level` (default `info`); `setLogger(null)` stops them, and none arrives after it returns.
+ * Every retry is a `warn` record with target `remote_rendering::retry`.
+ */
+function setLogger(fn, { level = 'info' } = {}) {
+  if (fn !== null && fn !== undefined && typeof fn !== 'function') throw invalid('logger', 'must be a function, or null to stop')
+  if (!LEVELS.includes(level)) throw invalid('level', `must be one of ${LEVELS.join(', ')}, got ${JSON.stringify(level)}`)
+  logger = typeof fn === 'function' ? fn : null
+  try {
+    native.setLogSink(logger === null ? null : deliver, level)
+  } catch (e) {
+    throw fromNative(e)
+  }
+}
+
+/** `REMOTE_RENDERING_LOG=warn` (or any level): the records up to that level on stderr, for quick debugging. */
+function stderrLogger(record) {
+  process.stderr.write(`remote-rendering ${record.level.toUpperCase()} ${record.target}: ${record.message}\n`)
+}
+const envLevel = process.env.REMOTE_RENDERING_LOG
+if (envLevel) {
+  const level = envLevel.trim().toLowerCase()
+  if (LEVELS.includes(level)) setLogger(stderrLogger, { level })
+  else process.emitWarning(`REMOTE_RENDERING_LOG=${envLevel}: not a level (${LEVELS.join(', ')}); nothing is logged`)
+}
+
+/**
+ * Panics inside the addon, blocking (`false`, throws) or async (`true`, rejects): a test hook
+ * proving that a panic arrives as an InternalError and the process lives on. Not public API.
+ */
+function _panicForTest(async = false) {
+  if (async) return call(undefined, () => native._panicForTestAsync())
+  try {
+    native._panicForTest()
+  } catch (e) {
+    throw fromNative(e)
+  }
+}
+
 const SessionStatus = Object.freeze({ Starting: 'Starting', Ready: 'Ready', Stopped: 'Stopped', Expired: 'Expired', Error: 'Error' })
 const SessionSize = Object.freeze({ Standard: 'Standard', Premium: 'Premium' })
 const ConversionStatus = Object.freeze({
@@ -557,8 +636,15 @@ module.exports = {
   Emulator,
   RemoteRenderingError,
   ...errorClasses,
+  TimeoutError: errorClasses.WaitTimeoutError,
   SessionStatus,
   SessionSize,
   ConversionStatus,
+  setLogger,
+  vocabulary,
+  defaults,
   version: require('./package.json').version,
 }
+// A test hook, not public API: not enumerable, so not an ESM export nor in the typings.
+Object.defineProperty(module.exports, '_panicForTest', { value: _panicForTest, enumerable: false })
+Object.defineProperty(module.exports, '_fromNative', { value: fromNative, enumerable: false })

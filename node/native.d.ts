@@ -29,8 +29,8 @@ export declare class NativeClient {
   listConversions(): NativeStream
   waitForSession(id: string, pollInterval?: number | undefined | null, timeout?: number | undefined | null, onProgress?: (((arg: any) => void)) | undefined | null, cancel?: CancelToken | undefined | null): Promise<any>
   waitForConversion(id: string, pollInterval?: number | undefined | null, timeout?: number | undefined | null, onProgress?: (((arg: any) => void)) | undefined | null, cancel?: CancelToken | undefined | null): Promise<any>
-  /** One entry per id: `{ ok: true, value }` or `{ ok: false, error }` (the error payload). */
-  waitForSessions(ids: Array<string>, pollInterval?: number | undefined | null, timeout?: number | undefined | null, onProgress?: (((arg: any) => void)) | undefined | null, cancel?: CancelToken | undefined | null): Promise<any>
+  /** One entry per id: `{ ok: true, value }` or `{ ok: false, error }` (an `Error` object). */
+  waitForSessions(ids: Array<string>, pollInterval?: number | undefined | null, timeout?: number | undefined | null, onProgress?: (((arg: any) => void)) | undefined | null, cancel?: CancelToken | undefined | null): Promise<Array<{ ok: boolean, value?: any, error?: Error }>>
   openSession(id: string | undefined | null, size: string, leaseMinutes: number, keepAlive?: NativeLeaseOptions | undefined | null, pollInterval?: number | undefined | null, timeout?: number | undefined | null, onProgress?: (((arg: any) => void)) | undefined | null, cancel?: CancelToken | undefined | null): Promise<NativeManagedSession>
   keepAlive(id: string, options: NativeLeaseOptions): NativeLeaseKeeper
 }
@@ -78,6 +78,12 @@ export declare class NativeStream {
   /** The next item, or `null` at the end. */
   next(cancel?: CancelToken | undefined | null): Promise<any | null>
 }
+
+/** Panics inside a call, blocking: proves a panic arrives in JS as an `InternalError`. */
+export declare function _panicForTest(): void
+
+/** Panics while a call's future is polled: proves an async panic rejects with an `InternalError`. */
+export declare function _panicForTestAsync(): Promise<void>
 
 /** Options of the client, as the JS layer passes them. */
 export interface NativeClientOptions {
@@ -127,3 +133,21 @@ export interface NativeLeaseOptions {
   budget?: number
   costRates?: NativeCostRates
 }
+
+/** One record of the core's log: secrets are never in it. */
+export interface NativeLogRecord {
+  /** `error`, `warn`, `info`, `debug` or `trace`. */
+  level: string
+  /** Where it comes from, e.g. `remote_rendering::retry`. */
+  target: string
+  message: string
+}
+
+/**
+ * Sets (or, with `null`, unsets) the function the core's log records go to, with the most
+ * detailed level delivered.
+ */
+export declare function setLogSink(sink: Sink | undefined | null, maxLevel: string): void
+
+/** The core's table of the public surface (codes, classes, operations, defaults, fields), as JSON. */
+export declare function vocabularyJson(): string

@@ -841,3 +841,7 @@ module.exports.NativeEmulator = nativeBinding.NativeEmulator
 module.exports.NativeLeaseKeeper = nativeBinding.NativeLeaseKeeper
 module.exports.NativeManagedSession = nativeBinding.NativeManagedSession
 module.exports.NativeStream = nativeBinding.NativeStream
+module.exports._panicForTest = nativeBinding._panicForTest
+module.exports._panicForTestAsync = nativeBinding._panicForTestAsync
+module.exports.setLogSink = nativeBinding.setLogSink
+module.exports.vocabularyJson = nativeBinding.vocabularyJson

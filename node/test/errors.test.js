@@ -23,6 +23,11 @@ describe('error classes', () => {
     }
     assert.ok(RemoteRenderingError.prototype instanceof Error)
   })
+
+  test('TimeoutError is the old name of WaitTimeoutError: the same class, named WaitTimeoutError', () => {
+    assert.equal(rr.TimeoutError, rr.WaitTimeoutError)
+    assert.equal(rr.TimeoutError.name, 'WaitTimeoutError')
+  })
 })
 
 describe('InvalidInputError: refused before anything is sent', () => {
@@ -217,9 +222,9 @@ describe('errors the service answers', () => {
     await expectError(dead.getSession('any'), rr.TransportError, { status: undefined, retriable: true })
   })
 
-  test('a wait that runs out of time rejects with TimeoutError carrying the session as last seen', async () => {
+  test('a wait that runs out of time rejects with WaitTimeoutError carrying the session as last seen', async () => {
     await client.startSession('slow', 'Standard', 10)
-    const e = await expectError(client.waitForSession('slow', { timeout: 200, pollInterval: 20 }), rr.TimeoutError)
+    const e = await expectError(client.waitForSession('slow', { timeout: 200, pollInterval: 20 }), rr.WaitTimeoutError)
     assert.equal(e.session.status, 'Starting')
     assert.equal(e.session.id, 'slow')
   })

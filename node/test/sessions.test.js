@@ -305,3 +305,55 @@ describe('session()', () => {
     assert.equal((await client.getSession('managed-nokeep')).status, 'Stopped')
   })
 })
+
+describe('openSession()', () => {
+  test('openSession is the name; session is the same function (its former name)', () => {
+    assert.equal(typeof rr.RemoteRenderingClient.prototype.openSession, 'function')
+    assert.equal(rr.RemoteRenderingClient.prototype.session, rr.RemoteRenderingClient.prototype.openSession)
+  })
+
+  test("openSession takes the keeper's options flat, with the table's names: 2 extensions of 2 up to 6 minutes", async () => {
+    // timeScale 600: an emulated minute is 100 ms. Lease 2 → 4 → 6, then the session expires at 6.
+    const emu = await Emulator.start({ startupDelay: 0, timeScale: 600 })
+    try {
+      const client = emu.client({ pollInterval: 10 })
+      const m = await client.openSession({
+        sessionId: 'open-flat',
+        leaseMinutes: 2,
+        stepMinutes: 2,
+        marginMinutes: 1,
+        maxTotalMinutes: 6,
+        checkInterval: 20,
+      })
+      const s = await until(
+        async () => {
+          const s = await client.getSession('open-flat')
+          return s.status !== 'Ready' ? s : undefined
+        },
+        { timeout: 5000, what: 'the session to expire' },
+      )
+      assert.equal(s.leaseMinutes, 6)
+      assert.equal(m.extensions, 2)
+      await m.close()
+    } finally {
+      await emu.stop()
+    }
+  })
+
+  test('keepAlive takes stopOnClose (the table name); stopOnDispose stays the same option', async () => {
+    const emu = await Emulator.start({ startupDelay: 0 })
+    try {
+      const client = emu.client({ pollInterval: 10 })
+      for (const [id, options] of [['close-a', { stopOnClose: false }], ['close-b', { stopOnDispose: false }]]) {
+        await client.startSession(id, 'Standard', 10)
+        await client.keepAlive(id, { checkInterval: 20, ...options }).close()
+        assert.equal((await client.getSession(id)).status, 'Ready', `${JSON.stringify(options)} leaves it running`)
+      }
+      await client.startSession('close-c', 'Standard', 10)
+      await client.keepAlive('close-c', { checkInterval: 20 }).close()
+      assert.equal((await client.getSession('close-c')).status, 'Stopped', 'stopOnClose defaults to true')
+    } finally {
+      await emu.stop()
+    }
+  })
+})

@@ -20,11 +20,12 @@ const CODES = {
   ThrottledError: 'THROTTLED',
   ServiceError: 'SERVICE_ERROR',
   TransportError: 'TRANSPORT_ERROR',
-  TimeoutError: 'TIMEOUT',
+  WaitTimeoutError: 'TIMEOUT',
   AbortError: 'CANCELLED',
   SessionFailedError: 'SESSION_FAILED',
   ConversionFailedError: 'CONVERSION_FAILED',
   ProtocolError: 'PROTOCOL_ERROR',
+  InternalError: 'INTERNAL_ERROR',
 }
 
 /**

@@ -2,8 +2,10 @@
 //! hand-written layer in `node/index.js`, which maps errors to classes, wires `AbortSignal`s to
 //! cancel tokens, and adds async iterators and `Symbol.asyncDispose`.
 //!
-//! Results cross as the service's wire objects; errors cross as a JSON payload in the message
-//! (prefix `RRERR:`) that the JS layer turns into the right error class.
+//! Results cross as the service's wire objects; errors cross as JS `Error` objects with the
+//! error's data as properties (`errors.rs`), which the JS layer maps to its class by `code`. No
+//! panic crosses: every call into the core runs under a guard that turns it into an
+//! `INTERNAL_ERROR`.
 
 use futures_util::stream::{BoxStream, StreamExt};
 use napi::bindgen_prelude::*;
@@ -14,74 +16,63 @@ use remote_rendering::{
     LeaseOptions, ManagedSession, RetryPolicy, SecretString, SessionOptions, SessionSize,
     WaitOptions,
 };
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 
-/// A core error as a JS error whose message carries the error's data.
-fn js_error(e: CoreError) -> napi::Error {
-    let payload = json!({
-        "code": e.code(),
-        "message": e.to_string(),
-        "status": e.status(),
-        "msCv": e.ms_cv(),
-        "retryAfter": e.retry_after().map(|d| d.as_secs_f64()),
-        "field": e.field(),
-        "retriable": e.is_retriable(),
-        "details": e.service_error().map(|d| serde_json::to_value(d).unwrap_or(Value::Null)),
-        "session": e.session().map(|s| serde_json::to_value(s).unwrap_or(Value::Null)),
-        "conversion": e.conversion().map(|c| serde_json::to_value(c).unwrap_or(Value::Null)),
-    });
-    napi::Error::new(Status::GenericFailure, format!("RRERR:{payload}"))
-}
+mod errors;
+mod view;
+use errors::{guard, guard_async, js_error, js_error_object, Failure, Outcome};
+use view::View;
 
 fn invalid(field: &'static str, rule: impl std::fmt::Display) -> CoreError {
     CoreError::invalid_input(field, rule)
 }
 
-fn seconds(
-    field: &'static str,
-    v: Option<f64>,
-) -> std::result::Result<Option<Duration>, CoreError> {
+/// A duration in milliseconds, as Node passes every duration.
+fn millis(field: &'static str, v: Option<f64>) -> std::result::Result<Option<Duration>, CoreError> {
     match v {
         None => Ok(None),
-        Some(s) if s.is_finite() && s >= 0.0 => Ok(Some(Duration::from_secs_f64(s))),
-        Some(s) => Err(invalid(
+        Some(ms) if ms.is_finite() && ms >= 0.0 => Ok(Some(Duration::from_secs_f64(ms / 1000.0))),
+        Some(ms) => Err(invalid(
             field,
-            format!("must be a number of seconds, 0 or more, got {s}"),
+            format!("must be a number of milliseconds, 0 or more, got {ms}"),
         )),
     }
 }
 
+/// A lease as JS hands it over (a number): a whole number, then the core's one rule.
 fn lease(field: &'static str, minutes: f64) -> std::result::Result<u32, CoreError> {
-    if minutes.fract() == 0.0 && (0.0..=u32::MAX as f64).contains(&minutes) {
-        Ok(minutes as u32)
-    } else {
-        Err(invalid(
+    if minutes.fract() != 0.0 || !minutes.is_finite() {
+        return Err(invalid(
             field,
-            format!("must be a whole number between 0 and 1440, got {minutes}"),
-        ))
+            format!("must be a whole number of minutes, got {minutes}"),
+        ));
     }
+    remote_rendering::vocabulary::check_lease_minutes(field, minutes as i64)
 }
 
-fn wire<T: serde::Serialize>(v: &T) -> Value {
-    serde_json::to_value(v).expect("models serialise")
+fn wire<T: View>(v: &T) -> Value {
+    v.view()
 }
 
 /// Runs `fut` unless `cancel` fires first (an aborted `AbortSignal`).
+/// A panic while it runs becomes an `INTERNAL_ERROR`.
 async fn cancellable<T>(
     cancel: Option<CancellationToken>,
     fut: impl std::future::Future<Output = std::result::Result<T, CoreError>>,
-) -> Result<T> {
-    let out = match cancel {
-        Some(token) => tokio::select! {
-            r = fut => r,
-            _ = token.cancelled() => Err(CoreError::new(ErrorKind::Cancelled, "the operation was aborted")),
-        },
-        None => fut.await,
-    };
-    out.map_err(js_error)
+) -> Outcome<T> {
+    guard_async(async move {
+        match cancel {
+            Some(token) => tokio::select! {
+                r = fut => r,
+                _ = token.cancelled() => Err(CoreError::new(ErrorKind::Cancelled, "the operation was aborted")),
+            },
+            None => fut.await,
+        }
+    })
+    .await
 }
 
 /// A cancellation handle the JS layer fires when an `AbortSignal` aborts.
@@ -117,7 +108,7 @@ fn token(c: Option<&CancelToken>) -> Option<CancellationToken> {
 
 type Progress = ThreadsafeFunction<Value, (), Value, Status, false>;
 
-fn progress<T: serde::Serialize>(cb: Option<Progress>) -> Option<remote_rendering::ProgressFn<T>> {
+fn progress<T: View>(cb: Option<Progress>) -> Option<remote_rendering::ProgressFn<T>> {
     let cb = Arc::new(cb?);
     Some(Box::new(move |r: &T| {
         cb.call(wire(r), ThreadsafeFunctionCallMode::NonBlocking);
@@ -131,8 +122,8 @@ fn wait_options<T>(
     cancel: Option<CancellationToken>,
 ) -> std::result::Result<WaitOptions<T>, CoreError> {
     Ok(WaitOptions {
-        poll_interval: seconds("pollInterval", poll_interval)?,
-        timeout: seconds("timeout", timeout)?,
+        poll_interval: millis("pollInterval", poll_interval)?,
+        timeout: millis("timeout", timeout)?,
         cancel,
         on_progress,
     })
@@ -185,6 +176,7 @@ pub struct NativeClient {
 impl NativeClient {
     #[napi(constructor)]
     pub fn new(
+        env: Env,
         options: NativeClientOptions,
         token_provider: Option<ThreadsafeFunction<(), Promise<String>, (), Status, false, true>>,
     ) -> Result<Self> {
@@ -211,10 +203,10 @@ impl NativeClient {
             if let Some(v) = options.sts_endpoint {
                 b = b.sts_endpoint(v);
             }
-            if let Some(v) = seconds("pollInterval", options.poll_interval)? {
+            if let Some(v) = millis("pollInterval", options.poll_interval)? {
                 b = b.poll_interval(v);
             }
-            if let Some(v) = seconds("requestTimeout", options.request_timeout)? {
+            if let Some(v) = millis("requestTimeout", options.request_timeout)? {
                 b = b.request_timeout(v);
             }
             if let Some(n) = options.max_attempts {
@@ -228,9 +220,10 @@ impl NativeClient {
             }
             b.user_agent_suffix("node").build()
         };
-        Ok(NativeClient {
-            client: build().map_err(js_error)?,
-        })
+        match guard(build) {
+            Outcome::Ok(client) => Ok(NativeClient { client }),
+            Outcome::Err(e) => Err(js_error(env.raw(), &e)),
+        }
     }
 
     #[napi(getter)]
@@ -243,14 +236,14 @@ impl NativeClient {
         self.client.config().account_id().to_owned()
     }
 
-    #[napi]
+    #[napi(ts_return_type = "Promise<any>")]
     pub async fn start_session(
         &self,
         id: String,
         size: String,
         lease_minutes: f64,
         cancel: Option<&CancelToken>,
-    ) -> Result<Value> {
+    ) -> Outcome<Value> {
         let c = self.client.clone();
         cancellable(token(cancel), async move {
             let minutes = lease("leaseMinutes", lease_minutes)?;
@@ -262,8 +255,8 @@ impl NativeClient {
         .await
     }
 
-    #[napi]
-    pub async fn get_session(&self, id: String, cancel: Option<&CancelToken>) -> Result<Value> {
+    #[napi(ts_return_type = "Promise<any>")]
+    pub async fn get_session(&self, id: String, cancel: Option<&CancelToken>) -> Outcome<Value> {
         let c = self.client.clone();
         cancellable(token(cancel), async move {
             Ok(wire(&*c.get_session(&id).await?))
@@ -271,13 +264,13 @@ impl NativeClient {
         .await
     }
 
-    #[napi]
+    #[napi(ts_return_type = "Promise<any>")]
     pub async fn update_session(
         &self,
         id: String,
         lease_minutes: f64,
         cancel: Option<&CancelToken>,
-    ) -> Result<Value> {
+    ) -> Outcome<Value> {
         let c = self.client.clone();
         cancellable(token(cancel), async move {
             let minutes = lease("leaseMinutes", lease_minutes)?;
@@ -286,8 +279,8 @@ impl NativeClient {
         .await
     }
 
-    #[napi]
-    pub async fn stop_session(&self, id: String, cancel: Option<&CancelToken>) -> Result<()> {
+    #[napi(ts_return_type = "Promise<void>")]
+    pub async fn stop_session(&self, id: String, cancel: Option<&CancelToken>) -> Outcome<()> {
         let c = self.client.clone();
         cancellable(
             token(cancel),
@@ -296,23 +289,25 @@ impl NativeClient {
         .await
     }
 
-    #[napi]
-    pub fn list_sessions(&self) -> NativeStream {
-        NativeStream::new(
-            self.client
-                .list_sessions()
-                .map(|r| r.map(|s| wire(&s)))
-                .boxed(),
-        )
+    #[napi(ts_return_type = "NativeStream")]
+    pub fn list_sessions(&self) -> Outcome<NativeStream> {
+        guard(|| {
+            Ok(NativeStream::new(
+                self.client
+                    .list_sessions()
+                    .map(|r| r.map(|s| wire(&s)))
+                    .boxed(),
+            ))
+        })
     }
 
-    #[napi]
+    #[napi(ts_return_type = "Promise<any>")]
     pub async fn start_conversion(
         &self,
         id: String,
         settings: Value,
         cancel: Option<&CancelToken>,
-    ) -> Result<Value> {
+    ) -> Outcome<Value> {
         let c = self.client.clone();
         cancellable(token(cancel), async move {
             let settings: ConversionSettings = serde_json::from_value(settings)
@@ -322,8 +317,8 @@ impl NativeClient {
         .await
     }
 
-    #[napi]
-    pub async fn get_conversion(&self, id: String, cancel: Option<&CancelToken>) -> Result<Value> {
+    #[napi(ts_return_type = "Promise<any>")]
+    pub async fn get_conversion(&self, id: String, cancel: Option<&CancelToken>) -> Outcome<Value> {
         let c = self.client.clone();
         cancellable(token(cancel), async move {
             Ok(wire(&*c.get_conversion(&id).await?))
@@ -331,17 +326,19 @@ impl NativeClient {
         .await
     }
 
-    #[napi]
-    pub fn list_conversions(&self) -> NativeStream {
-        NativeStream::new(
-            self.client
-                .list_conversions()
-                .map(|r| r.map(|c| wire(&c)))
-                .boxed(),
-        )
+    #[napi(ts_return_type = "NativeStream")]
+    pub fn list_conversions(&self) -> Outcome<NativeStream> {
+        guard(|| {
+            Ok(NativeStream::new(
+                self.client
+                    .list_conversions()
+                    .map(|r| r.map(|c| wire(&c)))
+                    .boxed(),
+            ))
+        })
     }
 
-    #[napi]
+    #[napi(ts_return_type = "Promise<any>")]
     pub async fn wait_for_session(
         &self,
         id: String,
@@ -349,23 +346,17 @@ impl NativeClient {
         timeout: Option<f64>,
         on_progress: Option<ThreadsafeFunction<Value, (), Value, Status, false>>,
         cancel: Option<&CancelToken>,
-    ) -> Result<Value> {
+    ) -> Outcome<Value> {
         let c = self.client.clone();
         let cancel = token(cancel);
-        let options = wait_options(
-            poll_interval,
-            timeout,
-            progress(on_progress),
-            cancel.clone(),
-        )
-        .map_err(js_error)?;
         cancellable(None, async move {
+            let options = wait_options(poll_interval, timeout, progress(on_progress), cancel)?;
             Ok(wire(&c.wait_for_session(&id, options).await?))
         })
         .await
     }
 
-    #[napi]
+    #[napi(ts_return_type = "Promise<any>")]
     pub async fn wait_for_conversion(
         &self,
         id: String,
@@ -373,24 +364,18 @@ impl NativeClient {
         timeout: Option<f64>,
         on_progress: Option<ThreadsafeFunction<Value, (), Value, Status, false>>,
         cancel: Option<&CancelToken>,
-    ) -> Result<Value> {
+    ) -> Outcome<Value> {
         let c = self.client.clone();
         let cancel = token(cancel);
-        let options = wait_options(
-            poll_interval,
-            timeout,
-            progress(on_progress),
-            cancel.clone(),
-        )
-        .map_err(js_error)?;
         cancellable(None, async move {
+            let options = wait_options(poll_interval, timeout, progress(on_progress), cancel)?;
             Ok(wire(&c.wait_for_conversion(&id, options).await?))
         })
         .await
     }
 
-    /// One entry per id: `{ ok: true, value }` or `{ ok: false, error }` (the error payload).
-    #[napi]
+    /// One entry per id: `{ ok: true, value }` or `{ ok: false, error }` (an `Error` object).
+    #[napi(ts_return_type = "Promise<Array<{ ok: boolean, value?: any, error?: Error }>>")]
     pub async fn wait_for_sessions(
         &self,
         ids: Vec<String>,
@@ -398,23 +383,23 @@ impl NativeClient {
         timeout: Option<f64>,
         on_progress: Option<ThreadsafeFunction<Value, (), Value, Status, false>>,
         cancel: Option<&CancelToken>,
-    ) -> Result<Value> {
+    ) -> Outcome<Entries> {
         let c = self.client.clone();
-        let options = wait_options(poll_interval, timeout, progress(on_progress), token(cancel))
-            .map_err(js_error)?;
-        let results = c.wait_for_sessions(&ids, options).await.map_err(js_error)?;
-        Ok(Value::Array(
-            results
-                .into_iter()
-                .map(|r| match r {
-                    Ok(s) => json!({ "ok": true, "value": wire(&s) }),
-                    Err(e) => json!({ "ok": false, "error": js_error(e).reason.trim_start_matches("RRERR:") }),
-                })
-                .collect(),
-        ))
+        let cancel = token(cancel);
+        cancellable(None, async move {
+            let options = wait_options(poll_interval, timeout, progress(on_progress), cancel)?;
+            let results = c.wait_for_sessions(&ids, options).await?;
+            Ok(Entries(
+                results
+                    .into_iter()
+                    .map(|r| r.map(|s| wire(&s)).map_err(Failure::from))
+                    .collect(),
+            ))
+        })
+        .await
     }
 
-    #[napi]
+    #[napi(ts_return_type = "Promise<NativeManagedSession>")]
     #[allow(clippy::too_many_arguments)]
     pub async fn open_session(
         &self,
@@ -426,34 +411,40 @@ impl NativeClient {
         timeout: Option<f64>,
         on_progress: Option<ThreadsafeFunction<Value, (), Value, Status, false>>,
         cancel: Option<&CancelToken>,
-    ) -> Result<NativeManagedSession> {
+    ) -> Outcome<NativeManagedSession> {
         let c = self.client.clone();
-        let build = || -> std::result::Result<SessionOptions, CoreError> {
-            Ok(SessionOptions {
+        let cancel = token(cancel);
+        cancellable(None, async move {
+            let options = SessionOptions {
                 id,
                 size: SessionSize::parse(&size),
                 lease_minutes: lease("leaseMinutes", lease_minutes)?,
                 keep_alive: keep_alive.map(lease_options).transpose()?,
-                wait: wait_options(poll_interval, timeout, progress(on_progress), token(cancel))?,
+                wait: wait_options(poll_interval, timeout, progress(on_progress), cancel)?,
+            };
+            let managed = c.open_session(options).await?;
+            Ok(NativeManagedSession {
+                session: wire(managed.session()),
+                inner: Arc::new(tokio::sync::Mutex::new(Some(managed))),
             })
-        };
-        let options = build().map_err(js_error)?;
-        let managed = c.open_session(options).await.map_err(js_error)?;
-        Ok(NativeManagedSession {
-            session: wire(managed.session()),
-            inner: Arc::new(tokio::sync::Mutex::new(Some(managed))),
         })
+        .await
     }
 
-    #[napi]
-    pub fn keep_alive(&self, id: String, options: NativeLeaseOptions) -> Result<NativeLeaseKeeper> {
-        let options = lease_options(options).map_err(js_error)?;
-        let keeper = napi::bindgen_prelude::within_runtime_if_available(|| {
-            self.client.keep_alive(&id, options)
-        })
-        .map_err(js_error)?;
-        Ok(NativeLeaseKeeper {
-            inner: Arc::new(tokio::sync::Mutex::new(Some(keeper))),
+    #[napi(ts_return_type = "NativeLeaseKeeper")]
+    pub fn keep_alive(
+        &self,
+        id: String,
+        options: NativeLeaseOptions,
+    ) -> Outcome<NativeLeaseKeeper> {
+        guard(|| {
+            let options = lease_options(options)?;
+            let keeper = napi::bindgen_prelude::within_runtime_if_available(|| {
+                self.client.keep_alive(&id, options)
+            })?;
+            Ok(NativeLeaseKeeper {
+                inner: Arc::new(tokio::sync::Mutex::new(Some(keeper))),
+            })
         })
     }
 }
@@ -488,7 +479,7 @@ fn lease_options(o: NativeLeaseOptions) -> std::result::Result<LeaseOptions, Cor
     if let Some(v) = o.max_total_minutes {
         out.max_total_minutes = lease("keepAlive.maxTotalMinutes", v)?;
     }
-    if let Some(d) = seconds("keepAlive.checkInterval", o.check_interval)? {
+    if let Some(d) = millis("keepAlive.checkInterval", o.check_interval)? {
         out.check_interval = d;
     }
     if let Some(b) = o.stop_on_drop {
@@ -520,8 +511,8 @@ impl NativeStream {
 #[napi]
 impl NativeStream {
     /// The next item, or `null` at the end.
-    #[napi]
-    pub async fn next(&self, cancel: Option<&CancelToken>) -> Result<Option<Value>> {
+    #[napi(ts_return_type = "Promise<any | null>")]
+    pub async fn next(&self, cancel: Option<&CancelToken>) -> Outcome<Option<Value>> {
         let stream = self.stream.clone();
         cancellable(token(cancel), async move {
             stream.lock().await.next().await.transpose()
@@ -556,13 +547,16 @@ impl NativeManagedSession {
     }
 
     /// Stops the session (once).
-    #[napi]
-    pub async fn close(&self) -> Result<()> {
-        let managed = self.inner.lock().await.take();
-        match managed {
-            Some(m) => m.close().await.map_err(js_error),
-            None => Ok(()),
-        }
+    #[napi(ts_return_type = "Promise<void>")]
+    pub async fn close(&self) -> Outcome<()> {
+        let inner = self.inner.clone();
+        guard_async(async move {
+            match inner.lock().await.take() {
+                Some(m) => m.close().await,
+                None => Ok(()),
+            }
+        })
+        .await
     }
 }
 
@@ -610,24 +604,94 @@ impl NativeLeaseKeeper {
             .map(|s| wire(&s))
     }
 
-    #[napi]
-    pub async fn close(&self) -> Result<()> {
-        let keeper = self.inner.lock().await.take();
-        match keeper {
-            Some(k) => k.close().await.map_err(js_error),
-            None => Ok(()),
-        }
+    #[napi(ts_return_type = "Promise<void>")]
+    pub async fn close(&self) -> Outcome<()> {
+        let inner = self.inner.clone();
+        guard_async(async move {
+            match inner.lock().await.take() {
+                Some(k) => k.close().await,
+                None => Ok(()),
+            }
+        })
+        .await
     }
 
-    #[napi]
-    pub async fn detach(&self) -> Result<()> {
-        let keeper = self.inner.lock().await.take();
-        if let Some(k) = keeper {
-            k.detach().await;
-        }
-        Ok(())
+    #[napi(ts_return_type = "Promise<void>")]
+    pub async fn detach(&self) -> Outcome<()> {
+        let inner = self.inner.clone();
+        guard_async(async move {
+            if let Some(k) = inner.lock().await.take() {
+                k.detach().await;
+            }
+            Ok(())
+        })
+        .await
     }
+}
+
+/// The entries of a batch wait: each one the session or its error (built on the JS thread).
+pub struct Entries(Vec<std::result::Result<Value, Failure>>);
+
+impl ToNapiValue for Entries {
+    unsafe fn to_napi_value(env: napi::sys::napi_env, val: Self) -> Result<napi::sys::napi_value> {
+        let e = Env::from_raw(env);
+        let mut out = Vec::with_capacity(val.0.len());
+        for r in val.0 {
+            let mut entry = Object::new(&e)?;
+            match r {
+                Ok(v) => {
+                    entry.set("ok", true)?;
+                    entry.set("value", v)?;
+                }
+                Err(f) => {
+                    entry.set("ok", false)?;
+                    let error = js_error_object(env, &f)?;
+                    // SAFETY: a value just created in this env, on its thread.
+                    entry.set("error", unsafe { Unknown::from_raw_unchecked(env, error) })?;
+                }
+            }
+            out.push(entry);
+        }
+        unsafe { Vec::to_napi_value(env, out) }
+    }
+}
+
+impl TypeName for Entries {
+    fn type_name() -> &'static str {
+        "Array"
+    }
+    fn value_type() -> ValueType {
+        ValueType::Object
+    }
+}
+
+/// The core's table of the public surface (codes, classes, operations, defaults, fields), as JSON.
+#[napi(js_name = "vocabularyJson")]
+pub fn vocabulary_json() -> &'static str {
+    remote_rendering::vocabulary::json()
+}
+
+/// Panics inside a call, blocking: proves a panic arrives in JS as an `InternalError`.
+#[doc(hidden)]
+#[napi(js_name = "_panicForTest", ts_return_type = "void")]
+pub fn panic_for_test() -> Outcome<()> {
+    guard(|| remote_rendering::testing::panic_now("a panic for the test of the boundary"))
+}
+
+/// Panics while a call's future is polled: proves an async panic rejects with an `InternalError`.
+#[doc(hidden)]
+#[napi(js_name = "_panicForTestAsync", ts_return_type = "Promise<void>")]
+pub async fn panic_for_test_async() -> Outcome<()> {
+    guard_async(async {
+        remote_rendering::testing::panic_later(
+            "a panic for the test of the boundary (async)".into(),
+        )
+        .await;
+        Ok(())
+    })
+    .await
 }
 
 mod emulator;
 pub use emulator::NativeEmulator;
+pub mod log;

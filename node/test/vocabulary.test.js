@@ -1,0 +1,161 @@
+'use strict'
+// The public surface walked against the core's one table (vocabulary()): every error code has its
+// class, every operation its method with the table's parameters and defaults, every model its
+// fields in the typings. A code, operation, parameter, default or field the core adds and this
+// package lacks (or names differently) fails here.
+
+const { test, describe } = require('node:test')
+const assert = require('node:assert/strict')
+const fs = require('node:fs')
+const path = require('node:path')
+const { rr } = require('./support.js')
+
+const table = rr.vocabulary()
+const dts = fs.readFileSync(path.join(__dirname, '..', 'index.d.ts'), 'utf8')
+const mjs = fs.readFileSync(path.join(__dirname, '..', 'index.mjs'), 'utf8')
+const js = fs.readFileSync(path.join(__dirname, '..', 'index.js'), 'utf8')
+
+/** The table's rule for Node: camelCase (`lease_minutes` -> `leaseMinutes`). */
+const camel = (snake) => snake.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase())
+/** A parameter's Node name: its override, else the rule. */
+const nodeName = (p) => (p.names && p.names.node) || camel(p.name)
+/** A table default as Node takes it: durations in milliseconds. */
+const nodeValue = (v) => (v !== null && typeof v === 'object' && 'ms' in v ? v.ms : v)
+
+/** The text of `export interface Name ... { ... }` (or class) in index.d.ts. */
+function block(kind, name) {
+  const start = dts.search(new RegExp(`export (declare )?${kind} ${name}\\b`))
+  assert.ok(start >= 0, `index.d.ts declares ${kind} ${name}`)
+  let depth = 0
+  for (let i = dts.indexOf('{', start); i < dts.length; i++) {
+    if (dts[i] === '{') depth++
+    if (dts[i] === '}' && --depth === 0) return dts.slice(start, i + 1)
+  }
+  assert.fail(`${name} is not closed`)
+}
+
+test('vocabulary() is the core table: a version, a base error, errors, operations, models, defaults', () => {
+  assert.equal(typeof table.version, 'string')
+  assert.equal(table.version, rr.version)
+  for (const k of ['errors', 'operations', 'models', 'defaults']) assert.ok(Array.isArray(table[k]) && table[k].length > 0, k)
+  assert.equal(rr.vocabulary(), table, 'parsed once')
+  assert.ok(Object.isFrozen(table))
+})
+
+describe('errors', () => {
+  test('the base class is the table\'s', () => {
+    assert.equal(table.base_error.node, 'RemoteRenderingError')
+    assert.equal(rr[table.base_error.node], rr.RemoteRenderingError)
+  })
+
+  for (const e of table.errors) {
+    test(`${e.code}: class ${e.classes.node}, a RemoteRenderingError, exported (CommonJS, ESM, typings)`, () => {
+      const cls = rr[e.classes.node]
+      assert.equal(typeof cls, 'function', `${e.classes.node} is exported`)
+      assert.equal(cls.name, e.classes.node)
+      assert.equal(cls.code, e.code)
+      assert.ok(cls.prototype instanceof rr.RemoteRenderingError)
+      const err = new cls('m', { code: e.code })
+      assert.equal(err.code, e.code)
+      assert.equal(err.name, e.classes.node)
+      assert.match(mjs, new RegExp(`\\b${e.classes.node},`), 'index.mjs exports it')
+      assert.match(dts, new RegExp(`export declare class ${e.classes.node} extends RemoteRenderingError`), 'index.d.ts declares it')
+    })
+  }
+
+  test('an error the addon reports is mapped to the class of its code, for every code of the table', () => {
+    for (const e of table.errors) {
+      const fromAddon = Object.assign(new Error('from the addon'), { code: e.code, retriable: e.retriable })
+      const mapped = rr._fromNative(fromAddon)
+      assert.ok(mapped instanceof rr[e.classes.node], `${e.code} -> ${e.classes.node}`)
+      assert.equal(mapped.code, e.code)
+    }
+  })
+})
+
+describe('operations', () => {
+  const ops = table.operations.filter((op) => op.name !== 'client')
+
+  test('client: new RemoteRenderingClient takes every option of the table (ClientOptions, nativeOptions)', () => {
+    const client = table.operations.find((op) => op.name === 'client')
+    assert.ok(client, 'the table has the client options')
+    const typed = block('interface', 'ClientOptions')
+    const reads = js.slice(js.indexOf('function nativeOptions('), js.indexOf('function readCa('))
+    for (const p of client.params) {
+      const name = nodeName(p)
+      assert.match(typed, new RegExp(`\\b${name}\\??:`), `ClientOptions.${name}`)
+      assert.match(reads, new RegExp(`o\\.${name}\\b`), `nativeOptions reads ${name}`)
+    }
+  })
+  for (const op of ops) {
+    const method = camel(op.name)
+    test(`${op.name}: client.${method} with ${op.params.map(nodeName).join(', ') || 'no parameters'}`, () => {
+      const fn = rr.RemoteRenderingClient.prototype[method]
+      assert.equal(typeof fn, 'function', `RemoteRenderingClient.${method}`)
+      // The method's source (or, for the keeper's options, the JS layer that reads them) and its
+      // declaration (index.d.ts) name every parameter.
+      const source = fn.toString() + js.slice(js.indexOf('function leaseOptions('), js.indexOf('// The client'))
+      const client = block('class', 'RemoteRenderingClient')
+      const decl = client.split('\n').find((l) => l.trim().startsWith(`${method}(`))
+      assert.ok(decl, `index.d.ts declares ${method}`)
+      const optionTypes = [...decl.matchAll(/options\??: (\w+)/g)].map((m) => m[1])
+      const typed = decl + optionTypes.map((t) => declaredWithParents(t)).join('\n')
+      for (const p of op.params) {
+        const name = nodeName(p)
+        assert.match(source, new RegExp(`\\b${name}\\b`), `${method} takes ${name} (index.js)`)
+        assert.match(typed, new RegExp(`\\b${name}\\??:`), `${method} takes ${name} (index.d.ts)`)
+      }
+    })
+  }
+
+  test('every default of an operation is in rr.defaults, as the table gives it (durations in ms)', () => {
+    for (const op of ops) {
+      for (const p of op.params) {
+        if (p.default === undefined || p.default === null) continue
+        assert.deepEqual(rr.defaults[camel(op.name)]?.[nodeName(p)], nodeValue(p.default), `${op.name}.${p.name}`)
+      }
+    }
+  })
+
+  test('the named defaults of the table are rr.defaults.constants', () => {
+    for (const d of table.defaults) assert.deepEqual(rr.defaults.constants[camel(d.name)], nodeValue(d.value), d.name)
+  })
+})
+
+describe('models', () => {
+  for (const m of table.models) {
+    test(`${m.name}: index.d.ts declares every field (${m.fields.map(camel).join(', ')})`, () => {
+      const text = block('interface', m.name)
+      for (const f of m.fields) assert.match(text, new RegExp(`\\b${camel(f)}\\??:`), `${m.name}.${camel(f)}`)
+    })
+  }
+})
+
+/** An options interface with the interfaces it extends (their text). */
+function declaredWithParents(name) {
+  const text = block('interface', name)
+  const parents = (text.match(/extends ([^{]+)\{/)?.[1] ?? '')
+    .split(/,(?![^<]*>)/)
+    .map((s) => s.trim().match(/^(?:Omit<)?(\w+)/)?.[1])
+    .filter((n) => n && n !== 'Omit')
+  return text + parents.map(declaredWithParents).join('\n')
+}
+
+test('a Session and a Conversion from the addon carry the table fields only, under their camelCase names', async () => {
+  const { conversionSettings } = require('./support.js')
+  const fieldsOf = (name) => table.models.find((m) => m.name === name).fields.map(camel)
+  const emu = await rr.Emulator.start({ startupDelay: 0 })
+  try {
+    const client = emu.client()
+    const s = await client.startSession('vocab-session', 'Standard', 10)
+    for (const k of Object.keys(s)) assert.ok(fieldsOf('Session').includes(k), `Session.${k} is a table field`)
+    for (const k of ['id', 'status', 'size', 'leaseMinutes', 'createdOn']) assert.ok(k in s, `Session.${k}`)
+    const c = await client.startConversion('vocab-conversion', conversionSettings())
+    for (const k of Object.keys(c)) assert.ok(fieldsOf('Conversion').includes(k), `Conversion.${k} is a table field`)
+    for (const k of Object.keys(c.settings)) assert.ok(fieldsOf('ConversionSettings').includes(k), `settings.${k}`)
+    for (const k of Object.keys(c.settings.inputLocation)) assert.ok(fieldsOf('ConversionInputSettings').includes(k), `inputLocation.${k}`)
+    for (const k of Object.keys(c.settings.outputLocation)) assert.ok(fieldsOf('ConversionOutputSettings').includes(k), `outputLocation.${k}`)
+  } finally {
+    await emu.stop()
+  }
+})

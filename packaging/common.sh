@@ -121,25 +121,24 @@ recorded_env() {
 # dependency, and building them together (whichever script asks first) keeps one set of features,
 # so the other script finds both fresh instead of rebuilding with other features. gnu triples
 # link against glibc $GLIBC_FLOOR. A musl addon is a cdylib that links musl's libc.so (Node on
-# Alpine is a dynamic program); its own target dir keeps those flags away from the static arrctl.
+# Alpine is a dynamic program): in the musl wheel's environment it shares the wheel's crates;
+# without one, its own target dir keeps those flags away from the static arrctl.
 native_target_dir() {
-  if [[ $1 == *-musl ]]; then echo "$ROOT/target/musl-dynamic"; else echo "$ROOT/target"; fi
+  if [[ $1 == *-musl ]] && (($(recorded_env "$1" | wc -c) == 0)); then echo "$ROOT/target/musl-dynamic"
+  else echo "$ROOT/target"; fi
 }
 build_native() {
-  local t=$1 env=()
+  local t=$1 env=() kv
   local packages=(-p remote-rendering-node)
-  if [[ $t == *-musl ]]; then
-    env=(RUSTFLAGS="-C target-feature=-crt-static")
-  else
-    packages+=(-p remote-rendering-c)
-    local kv
-    while IFS= read -r -d '' kv; do env+=("$kv"); done < <(recorded_env "$t")
-  fi
-  if ((${#env[@]})) && [[ $t != *-musl ]]; then
+  [[ $t == *-musl ]] || packages+=(-p remote-rendering-c)
+  # (maturin's environment of a musl wheel turns crt-static off too, as a musl addon needs.)
+  while IFS= read -r -d '' kv; do env+=("$kv"); done < <(recorded_env "$t")
+  if ((${#env[@]})); then
     echo "cargo build in the environment of the wheel's build ($DIST_ENV/$t.env)" >&2
     env "${env[@]}" CARGO_TARGET_DIR="$ROOT/target" "$(command -v "$CARGO")" build --release --locked "${packages[@]}" \
       --target "$t" 2>&1 | compile_log "$(basename "$0" .sh)-$t" >&2
   else
+    [[ $t == *-musl ]] && env=(RUSTFLAGS="-C target-feature=-crt-static")
     env "${env[@]}" CARGO_TARGET_DIR="$(native_target_dir "$t")" cargo zigbuild --release --locked "${packages[@]}" \
       --target "$(zig_target "$t")" 2>&1 | compile_log "$(basename "$0" .sh)-$t" >&2
   fi

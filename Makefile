@@ -134,7 +134,9 @@ quickstart:
 	$(CARGO) run --release --locked --example quickstart -p remote-rendering
 
 # Release artefacts (packaging/): zig links the gnu builds against glibc 2.17 and cross-builds
-# the other triples; the tools come from PyPI and rustup on first use (target/dist-tools).
+# the other triples; the tools come from PyPI and rustup on first use (target/dist-tools). The
+# cross-built files are then checked here: readelf (machine, libraries, glibc floor), the aarch64
+# ones run under qemu-user, the musl ones resolved by musl's loader (packaging/check-cross.sh).
 DIST_TRIPLES ?= x86_64-unknown-linux-gnu x86_64-unknown-linux-musl aarch64-unknown-linux-gnu
 dist:
 	bash packaging/python.sh $(DIST_TRIPLES) --sdist
@@ -142,6 +144,7 @@ dist:
 	bash packaging/c-sdk.sh $(filter %-gnu,$(DIST_TRIPLES))
 	bash packaging/arrctl.sh
 	bash packaging/sizes.sh
+	bash packaging/check-cross.sh $(DIST_TRIPLES)
 
 # The artefacts of this machine's platform only (what test-dist installs).
 dist-x86_64:

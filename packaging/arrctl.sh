@@ -14,7 +14,7 @@ t=x86_64-unknown-linux-musl
 rust_targets "$t"
 
 step "arrctl, static ($t)"
-cargo zigbuild --release --locked -p arrctl --target "$t" 2>&1 | grep -v '^ *Compiling ' >&2
+cargo zigbuild --release --locked -p arrctl --target "$t" 2>&1 | compile_log "arrctl-$t" >&2
 bin=$ROOT/target/$t/release/arrctl
 # "statically linked" (ldd) and no interpreter: it runs on any x86_64 Linux.
 if readelf -l "$bin" | grep -q 'Requesting program interpreter' || readelf -d "$bin" | grep -q NEEDED; then

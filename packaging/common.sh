@@ -75,22 +75,81 @@ zig_target() {
   esac
 }
 
+# maturin --zig runs `cargo rustc` (from the PATH) with zig's wrappers in its environment: the
+# compiler, archiver and linker of the triple, the glibc floor. The linker is part of every
+# crate's fingerprint, so a build with cargo zigbuild's own wrappers (another path) recompiles
+# every crate the wheel just compiled. So python.sh puts a pass-through `cargo` first on maturin's
+# PATH that writes that environment down (target/dist-env/TRIPLE.env, NUL-separated), and
+# build_native runs cargo in the same environment: the addon and the C library then reuse all the
+# wheel's crates and compile only their own. Without a record (node.sh or c-sdk.sh run alone,
+# or a musl triple, whose addon needs another libc linkage) build_native uses cargo zigbuild.
+DIST_ENV=$ROOT/target/dist-env
+record_cargo_env() { # TRIPLE: prints a PATH whose `cargo` records maturin's environment
+  local shim=$DIST_ENV/shim
+  mkdir -p "$shim"
+  cat > "$shim/cargo" <<SH
+#!/bin/sh
+# Written by packaging/common.sh: records the environment of maturin's build, then runs cargo.
+if [ "\$1" = rustc ]; then env -0 > "$DIST_ENV/\$RR_DIST_TRIPLE.env"; fi
+exec "$(command -v "$CARGO")" "\$@"
+SH
+  chmod +x "$shim/cargo"
+  rm -f "$DIST_ENV/$1.env"
+  echo "$shim:$PATH"
+}
+
+# The recorded environment of a triple's wheel build, as NUL-separated NAME=VALUE words for
+# env(1), without what is the Python build's alone (PYO3_*, the interpreter); nothing when there
+# is no record or its linker is gone (a moved tools venv).
+recorded_env() {
+  local file=$DIST_ENV/$1.env kv linker=
+  [[ -f $file ]] || return 0
+  local vars=()
+  while IFS= read -r -d '' kv; do
+    case $kv in
+      # The Python build's own, and make's jobserver of that run (gone by now).
+      PYO3_*|PYTHON_SYS_EXECUTABLE=*|RR_DIST_TRIPLE=*|_=*|MAKE*|MFLAGS=*|CARGO_MAKEFLAGS=*) continue ;;
+      CARGO_TARGET_*_LINKER=*) linker=${kv#*=} ;;
+    esac
+    vars+=("$kv")
+  done < "$file"
+  [[ -n $linker && -x $linker ]] || return 0
+  printf '%s\0' "${vars[@]}"
+}
+
 # The Node addon and the C library of one triple, in one cargo build: they share every
 # dependency, and building them together (whichever script asks first) keeps one set of features,
 # so the other script finds both fresh instead of rebuilding with other features. gnu triples
 # link against glibc $GLIBC_FLOOR. A musl addon is a cdylib that links musl's libc.so (Node on
-# Alpine is a dynamic program); its own target dir keeps those flags away from the static arrctl.
+# Alpine is a dynamic program): in the musl wheel's environment it shares the wheel's crates;
+# without one, its own target dir keeps those flags away from the static arrctl.
 native_target_dir() {
-  if [[ $1 == *-musl ]]; then echo "$ROOT/target/musl-dynamic"; else echo "$ROOT/target"; fi
+  if [[ $1 == *-musl ]] && (($(recorded_env "$1" | wc -c) == 0)); then echo "$ROOT/target/musl-dynamic"
+  else echo "$ROOT/target"; fi
 }
 build_native() {
-  local t=$1 env=()
+  local t=$1 env=() kv
   local packages=(-p remote-rendering-node)
-  if [[ $t == *-musl ]]; then
-    env=(RUSTFLAGS="-C target-feature=-crt-static")
+  [[ $t == *-musl ]] || packages+=(-p remote-rendering-c)
+  # (maturin's environment of a musl wheel turns crt-static off too, as a musl addon needs.)
+  while IFS= read -r -d '' kv; do env+=("$kv"); done < <(recorded_env "$t")
+  if ((${#env[@]})); then
+    echo "cargo build in the environment of the wheel's build ($DIST_ENV/$t.env)" >&2
+    env "${env[@]}" CARGO_TARGET_DIR="$ROOT/target" "$(command -v "$CARGO")" build --release --locked "${packages[@]}" \
+      --target "$t" 2>&1 | compile_log "$(basename "$0" .sh)-$t" >&2
   else
-    packages+=(-p remote-rendering-c)
+    [[ $t == *-musl ]] && env=(RUSTFLAGS="-C target-feature=-crt-static")
+    env "${env[@]}" CARGO_TARGET_DIR="$(native_target_dir "$t")" cargo zigbuild --release --locked "${packages[@]}" \
+      --target "$(zig_target "$t")" 2>&1 | compile_log "$(basename "$0" .sh)-$t" >&2
   fi
-  env "${env[@]}" CARGO_TARGET_DIR="$(native_target_dir "$t")" cargo zigbuild --release --locked "${packages[@]}" \
-    --target "$(zig_target "$t")" 2>&1 | grep -v '^ *Compiling ' >&2
+}
+
+# Cargo's output without its Compiling lines, which are counted instead (and kept in
+# target/dist-logs/NAME.log): how much a step rebuilt is the figure that tells whether the
+# release builds share their work.
+compile_log() {
+  mkdir -p "$ROOT/target/dist-logs"
+  local log=$ROOT/target/dist-logs/$1.log
+  tee "$log" | grep -v '^ *Compiling ' || true
+  echo "$1: $(grep -c '^ *Compiling ' "$log" || true) crates compiled"
 }

@@ -24,8 +24,10 @@ for t in "${triples[@]}"; do
   arch=${t%%-*}
   step "wheel ${compat}_${arch} ($t)"
   rm -f "$DIST"/remote_rendering-"$VERSION"-*"${compat}_${arch}"*.whl
-  (cd python && maturin build --release --locked --zig --target "$t" --compatibility "$compat" \
-     --out "$DIST" 2>&1 | grep -v '^ *Compiling ' >&2)
+  # (The cargo first on this PATH writes down the build's environment for build_native.)
+  (cd python && PATH=$(record_cargo_env "$t") RR_DIST_TRIPLE=$t \
+     maturin build --release --locked --zig --target "$t" --compatibility "$compat" \
+     --out "$DIST" 2>&1 | compile_log "wheel-$t" >&2)
   wheel=$(ls "$DIST"/remote_rendering-"$VERSION"-cp39-abi3-*"${compat}_${arch}"*.whl)
   # auditwheel's verdict, e.g. 'is consistent with the following platform tag: "manylinux_2_17_x86_64"'.
   if [[ $t == *-musl ]]; then

@@ -60,7 +60,9 @@ macro_rules! wire_enum {
 wire_enum!(
     /// The size of the rendering server (`session_size`).
     SessionSize {
+        /// The standard server.
         Standard = "Standard",
+        /// The larger server, for models with many polygons.
         Premium = "Premium",
     }
 );
@@ -72,7 +74,9 @@ wire_enum!(
         Error = "Error",
         /// The lease ran out; terminal.
         Expired = "Expired",
+        /// Being provisioned.
         Starting = "Starting",
+        /// Accepting connections; the lease counts from here.
         Ready = "Ready",
         /// Stopped by a client; terminal.
         Stopped = "Stopped",
@@ -82,7 +86,9 @@ wire_enum!(
 wire_enum!(
     /// The state of an asset conversion (`conversion_status`).
     ConversionStatus {
+        /// Accepted, not yet running.
         NotStarted = "NotStarted",
+        /// Converting.
         Running = "Running",
         /// Terminal.
         Cancelled = "Cancelled",

@@ -15,6 +15,9 @@
 //! Enums are forward compatible: a value this crate does not know is kept as `Unknown(text)`
 //! and serialised back unchanged.
 
+// Every public item is documented (make docs builds the reference from these comments).
+#![deny(missing_docs)]
+
 mod conversion;
 mod enums;
 mod error;

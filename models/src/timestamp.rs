@@ -18,7 +18,10 @@ pub struct Timestamp {
 
 /// A timestamp that is not RFC 3339.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TimestampError(pub String);
+pub struct TimestampError(
+    /// The text that is not a timestamp.
+    pub String,
+);
 
 impl fmt::Display for TimestampError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -26,6 +26,16 @@ PYTHON ?= python3
 VENV ?= .venv
 VPY := $(VENV)/bin/python
 
+# One target triple for every cargo call of the test targets: napi's build always passes
+# --target, and a build with --target shares nothing with one without it, so the Node addon
+# compiled every crate a second time. With the host's triple set for all of them they share one
+# build; its files are under target/$(HOST_TRIPLE)/debug. (Release, dist and bench builds are
+# not affected.)
+HOST_TRIPLE := $(shell rustc -vV 2>/dev/null | sed -n 's/^host: //p')
+TEST_TARGETS := test lint smoke test-python python-develop test-node test-c test-dashboard test-rust \
+	test-matrix node-addon
+$(TEST_TARGETS): export CARGO_BUILD_TARGET = $(HOST_TRIPLE)
+
 .PHONY: all test test-matrix node-addon test-rust test-python python-develop test-node test-c test-dashboard smoke lint \
 	demo quickstart emulator bench clean dist dist-x86_64 test-dist docs
 
@@ -102,7 +112,8 @@ test-dashboard:
 	fi
 	$(CARGO) build --locked --quiet -p remote-rendering-emulator
 	cd emulator/dashboard-test && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
-	cd emulator/dashboard-test && CHROMIUM_BIN=$(CHROMIUM) npm test
+	cd emulator/dashboard-test && CHROMIUM_BIN=$(CHROMIUM) \
+	  EMULATOR_BIN=$(CURDIR)/target/$(HOST_TRIPLE)/debug/remote-rendering-emulator npm test
 
 # C ABI, the generated header (committed, must be up to date), the C++ wrapper, the CMake
 # package and pkg-config file, examples/cpp, GoogleTest under ctest and again under

@@ -180,7 +180,7 @@ c_matrix() {
   fi
   step "the C library (cargo build -p remote-rendering-c)"
   cargo build -p remote-rendering-c --locked --quiet
-  local lib=$ROOT/target/debug
+  local lib=$ROOT/target${CARGO_BUILD_TARGET:+/$CARGO_BUILD_TARGET}/debug
   for cc in "${compilers[@]}"; do
     local cxx=g++
     [ "$cc" = clang ] && cxx=clang++

@@ -68,7 +68,9 @@ fi
 echo "$(wc -l <<<"$edges") imports between $(ls bindings/c/src/*.rs | wc -l) modules, no circle"
 
 step "CMake package: configure, build, install into $PREFIX"
+# Cargo's files are under target/TRIPLE/ when a target triple is set (make test sets the host's).
 cmake -S bindings/c -B "$BUILD/package" -DRR_CARGO_PROFILE=debug -DRR_BUILD_WITH_CARGO=OFF \
+  -DRR_CARGO_TARGET_DIR="$ROOT/target${CARGO_BUILD_TARGET:+/$CARGO_BUILD_TARGET}" \
   -DCMAKE_INSTALL_PREFIX="$PREFIX" >/dev/null
 cmake --build "$BUILD/package"
 cmake --install "$BUILD/package" --prefix "$PREFIX" >/dev/null

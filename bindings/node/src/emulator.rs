@@ -83,11 +83,21 @@ impl NativeEmulator {
                 _ => return Err(bad("accounts: each account is [id, key]")),
             }
         }
+        // Every default is the emulator's own (its command line's too), never restated here.
+        let d = EmulatorConfig::default();
         let mut config = EmulatorConfig {
-            startup_delay: secs("startupDelay", o.startup_delay, 5.0)?,
-            conversion_duration: secs("conversionDuration", o.conversion_duration, 10.0)?,
-            time_scale: o.time_scale.unwrap_or(1.0),
-            page_size: o.page_size.unwrap_or(100) as usize,
+            startup_delay: secs(
+                "startupDelay",
+                o.startup_delay,
+                d.startup_delay.as_secs_f64(),
+            )?,
+            conversion_duration: secs(
+                "conversionDuration",
+                o.conversion_duration,
+                d.conversion_duration.as_secs_f64(),
+            )?,
+            time_scale: o.time_scale.unwrap_or(d.time_scale),
+            page_size: o.page_size.map_or(d.page_size, |n| n as usize),
             faults: o
                 .faults
                 .as_deref()
@@ -95,16 +105,20 @@ impl NativeEmulator {
                 .transpose()
                 .map_err(bad)?
                 .unwrap_or_default(),
-            seed: u64::from(o.seed.unwrap_or(0)),
+            seed: o.seed.map_or(d.seed, u64::from),
             tls: o.tls.unwrap_or(false).then(|| TlsConfig {
                 cert_out: o.cert_out.map(Into::into),
             }),
             state_file: o.state_file.map(Into::into),
             storage_root: o.storage_root.map(Into::into),
             linked_storage: o.linked_storage.unwrap_or_default(),
-            token_lifetime: secs("tokenLifetime", o.token_lifetime, 86_400.0)?,
+            token_lifetime: secs(
+                "tokenLifetime",
+                o.token_lifetime,
+                d.token_lifetime.as_secs_f64(),
+            )?,
             accounts,
-            ..EmulatorConfig::default()
+            ..d
         };
         if let Some(r) = o.region {
             config.region = r;

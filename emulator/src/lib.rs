@@ -27,7 +27,6 @@ mod dashboard;
 mod db;
 mod error;
 pub mod faults;
-mod options;
 mod requestlog;
 mod respond;
 mod rng;
@@ -41,7 +40,6 @@ mod tls;
 
 pub use config::{Account, EmulatorConfig, Limits, TlsConfig, DEV_ACCOUNT_ID, DEV_ACCOUNT_KEY};
 pub use faults::{FaultKind, FaultPlan, FaultRule};
-pub use options::options_json;
 pub use remote_rendering_models::{SecretString, ServiceError};
 pub use stats::{RouteStats, Stats};
 

@@ -115,9 +115,8 @@ pub fn is_active() -> bool {
     OURS.load(Ordering::SeqCst)
 }
 
-/// Delivers one record to the sink, if there is one and it wants the level (also the way a
-/// binding's own layer, e.g. its emulator, reaches the same stream).
-pub fn emit(record: &LogRecord) {
+/// Delivers one record to the sink, if there is one and it wants the level.
+fn emit(record: &LogRecord) {
     if (record.level as u8) > MAX_LEVEL.load(Ordering::Relaxed) {
         return;
     }

@@ -2,7 +2,7 @@
 //! language names for them, the operations with their parameters and defaults, the models'
 //! fields, and the shared defaults.
 //!
-//! Each binding exposes [`json`] (Python `remote_rendering.VOCABULARY`, Node `vocabulary()`, C
+//! Each binding exposes [`json()`] (Python `remote_rendering.VOCABULARY`, Node `vocabulary()`, C
 //! `rr_vocabulary_json()`, Java `Vocabulary.json()`), and each binding's suite walks its own
 //! public surface against it: a code, operation, parameter, field or default that a binding
 //! lacks or names differently fails that binding's tests.
@@ -420,7 +420,8 @@ pub static OPERATIONS: &[Operation] = &[
     },
 ];
 
-/// The public models and their fields (the core's [`crate::model`] types).
+/// The public models and their fields ([`Session`](crate::Session),
+/// [`Conversion`](crate::Conversion) and the others the core returns).
 pub static MODELS: &[Model] = &[
     Model {
         name: "Session",

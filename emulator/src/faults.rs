@@ -12,7 +12,7 @@
 //! | `reset-after` | the request is handled, then the connection is reset: the answer is lost | |
 //! | `delay` | the answer is delayed, then the request proceeds | `250ms`, `2s` (default 1s) |
 //!
-//! `RATE` is a probability in `[0, 1]`. `ROUTE` is one of [`Route::NAMES`] or `*` (default).
+//! `RATE` is a probability in `[0, 1]`. `ROUTE` is one of the route names (`Route::NAMES` in `routes.rs`) or `*` (default).
 //! Example: `429:2=0.1@get_session,503=0.05,reset=0.02,delay:300ms=0.1@sts`.
 //! Rules are drawn in order; the first error-type rule that fires wins, delays add up.
 

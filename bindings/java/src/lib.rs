@@ -245,7 +245,7 @@ fn spawn_call(call: Global<JObject<'static>>, fut: BoxFuture<'static, Outcome<Va
             let s = JString::from_str(env, &text)?;
             env.call_method(
                 call.as_obj(),
-                jni_str!("complete"),
+                jni_str!("settle"),
                 jni_sig!("(Ljava/lang/String;)V"),
                 &[JValue::Object(&s)],
             )?;
@@ -620,6 +620,20 @@ fn operation(
             async move {
                 let id = a.req_str("conversionId")?;
                 Ok(c.get_conversion(&id).await?.view())
+            }
+            .boxed(),
+        ),
+        "listSessions" => plain(
+            async move {
+                let all = c.list_sessions_all().await?;
+                Ok(Value::Array(all.iter().map(View::view).collect()))
+            }
+            .boxed(),
+        ),
+        "listConversions" => plain(
+            async move {
+                let all = c.list_conversions_all().await?;
+                Ok(Value::Array(all.iter().map(View::view).collect()))
             }
             .boxed(),
         ),

@@ -56,6 +56,18 @@ fn config(a: &Args) -> Outcome<EmulatorConfig> {
             }
         }
     }
+    // Entra tokens the account accepts at the STS (the first account, or the development one),
+    // as the command line's --entra-token does.
+    if let Some(v) = a.get("entraTokens") {
+        let tokens: Vec<String> = serde_json::from_value(v.clone())
+            .map_err(|_| bad("entra_tokens", "must be a list of tokens"))?;
+        if accounts.is_empty() {
+            accounts.push(Account::dev());
+        }
+        accounts[0]
+            .entra_tokens
+            .extend(tokens.into_iter().map(Into::into));
+    }
     let linked: Vec<String> = match a.get("linkedStorage") {
         Some(v) => serde_json::from_value(v.clone())
             .map_err(|_| bad("linked_storage", "must be a list of container URIs"))?,

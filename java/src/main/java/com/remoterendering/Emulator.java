@@ -238,6 +238,12 @@ public final class Emulator implements AutoCloseable {
             return this;
         }
 
+        /** Microsoft Entra tokens the (first) account accepts at the STS, for token providers. */
+        public Options entraTokens(List<String> tokens) {
+            args.put("entraTokens", new ArrayList<>(tokens));
+            return this;
+        }
+
         /** Accounts (id to key) instead of the default development account. */
         public Options accounts(Map<String, String> idToKey) {
             List<Object> l = new ArrayList<>();

@@ -89,6 +89,13 @@ class ConcurrencyTest {
             })));
             assertEquals("Ready", s.status());
             assertTrue(seen.size() >= 1);
+            // And from the progress callback of a blocking wait (on the calling thread).
+            client.startSession("nested-blocking");
+            Session b = client.waitForSession("nested-blocking", Support.fast().onProgress(p -> {
+                seen.add(client.getSession("other").status());
+                emu.advanceClock(Duration.ofSeconds(61));
+            }));
+            assertEquals("Ready", b.status());
         } catch (Exception e) {
             throw new AssertionError(e);
         }

@@ -18,6 +18,8 @@ public final class CancelToken {
     /** Cancels every call given this token (now and later). */
     public void cancel() {
         Native.cancelFire(ptr);
+        // Keeps this token (and so its handle) alive until the native call has returned.
+        java.lang.ref.Reference.reachabilityFence(this);
     }
 
     long ptr() {

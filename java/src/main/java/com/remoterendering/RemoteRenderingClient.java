@@ -2,6 +2,7 @@ package com.remoterendering;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.ref.Reference;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,7 +79,12 @@ public final class RemoteRenderingClient implements AutoCloseable {
 
     private Object call(String op, Map<String, Object> args, Object progress, CancelToken cancel) {
         String text = Json.write(args);
-        return Errors.unwrap(handle.use(h -> Native.invoke(h, op, text, progress, cancelPtr(cancel))));
+        try {
+            return Errors.unwrap(handle.use(h -> Native.invoke(h, op, text, progress, cancelPtr(cancel))));
+        } finally {
+            // The token's Cleaner must not free it while the native call reads its handle.
+            Reference.reachabilityFence(cancel);
+        }
     }
 
     private <T> CompletableFuture<T> callAsync(String op, Supplier<Map<String, Object>> args, Object progress,
@@ -91,6 +97,8 @@ public final class RemoteRenderingClient implements AutoCloseable {
             call.started(((Number) id).longValue());
         } catch (RuntimeException e) {
             call.completeExceptionally(e);
+        } finally {
+            Reference.reachabilityFence(cancel);
         }
         return call;
     }

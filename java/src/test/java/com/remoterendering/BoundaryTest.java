@@ -45,6 +45,29 @@ class BoundaryTest {
         }
     }
 
+    /** Starts an emulator and drops it unclosed; returns its port. */
+    private static int abandonedEmulator() {
+        Emulator e = Emulator.start();
+        return java.net.URI.create(e.endpoint()).getPort();
+    }
+
+    @Test
+    void anEmulatorNeverClosedIsStoppedByTheCleanerOnceUnreachable() throws Exception {
+        int port = abandonedEmulator();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (true) {
+            System.gc();
+            try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+                if (System.nanoTime() > end) {
+                    throw new AssertionError("the abandoned emulator still listens on " + port);
+                }
+            } catch (java.net.ConnectException stopped) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+    }
+
     @Test
     void aClosedClientRefusesCallsAndClosingTwiceIsFine() {
         try (Emulator emu = Emulator.start()) {

@@ -48,6 +48,7 @@ use view::View;
 // Envelopes and errors
 
 /// Why a call failed: the core's error, or a panic caught at the boundary (a bug).
+#[derive(Debug)]
 enum Failure {
     Core(Box<CoreError>),
     Internal(String),
@@ -1097,4 +1098,59 @@ pub extern "system" fn Java_com_remoterendering_Native_panicForTestAsync<'l>(
         };
         Ok(json!(spawn_call(call, fut.boxed())))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_error_crosses_with_the_shared_code_and_the_field_in_camel_case() {
+        let e = check_lease_minutes("keep_alive.step_minutes", 5000).unwrap_err();
+        let v: Value = serde_json::from_str(&envelope(Err(e.into()))).unwrap();
+        assert_eq!(v["error"]["code"], "INVALID_INPUT");
+        assert_eq!(v["error"]["field"], "keepAlive.stepMinutes");
+        assert_eq!(v["error"]["retriable"], false);
+        assert!(v.get("ok").is_none());
+    }
+
+    #[test]
+    fn a_value_crosses_as_ok() {
+        let v: Value = serde_json::from_str(&envelope(Ok(json!({ "id": "s" })))).unwrap();
+        assert_eq!(v["ok"]["id"], "s");
+    }
+
+    #[test]
+    fn a_panic_becomes_an_internal_error() {
+        let r: Outcome<Value> = guard(|| remote_rendering::testing::panic_now("boom"));
+        let v: Value = serde_json::from_str(&envelope(r)).unwrap();
+        assert_eq!(v["error"]["code"], "INTERNAL_ERROR");
+        assert!(v["error"]["message"].as_str().unwrap().contains("boom"));
+    }
+
+    #[test]
+    fn arguments_are_checked_naming_the_field() {
+        let a = Args::parse(Some(
+            r#"{"timeout": -5, "leaseMinutes": 2000, "size": 3}"#.into(),
+        ))
+        .unwrap();
+        let field = |r: Outcome<()>| match r {
+            Err(Failure::Core(e)) => e.field().map(str::to_owned),
+            _ => None,
+        };
+        assert_eq!(
+            field(a.millis("timeout").map(drop)).as_deref(),
+            Some("timeout")
+        );
+        assert_eq!(
+            field(a.lease("leaseMinutes").map(drop)).as_deref(),
+            Some("leaseMinutes")
+        );
+        assert_eq!(field(a.size().map(drop)).as_deref(), Some("size"));
+        assert!(matches!(a.str("missing"), Ok(None)));
+        assert_eq!(
+            field(a.req_str("sessionId").map(drop)).as_deref(),
+            Some("sessionId")
+        );
+    }
 }

@@ -103,7 +103,8 @@ test-node:
 # Java: the JNI library (a debug build, its debug info stripped into target/java-native so the
 # jar stays small), then the Maven project's JUnit suite against it (mvn verify packs the library
 # into the jar and the tests load it through the jar's loader). The first run downloads the
-# plugins from Maven Central; later runs are offline. Ends with the totals of the reports.
+# plugins from Maven Central; later runs are offline. (Maven's colour codes are stripped: this
+# Maven writes some even in batch mode.) Ends with the totals of the reports.
 JAVA_NATIVE := $(CURDIR)/target/java-native
 MVN ?= mvn
 MVN_OFFLINE = $(if $(wildcard $(HOME)/.m2/repository/org/apache/maven/surefire/surefire-junit-platform/3.5.4),-o,)
@@ -114,7 +115,7 @@ test-java:
 	  target/$(HOST_TRIPLE)/debug/libremote_rendering_java.so
 	rm -rf java/target/surefire-reports
 	cd java && status=0; env -u ARR_ACCOUNT_ID -u ARR_ACCOUNT_KEY $(MVN) -B -q $(MVN_OFFLINE) verify \
-	  -Dnative.lib.dir=$(JAVA_NATIVE) || status=$$?; \
+	  -Dnative.lib.dir=$(JAVA_NATIVE) 2>&1 | sed 's/\x1b\[[0-9;]*m//g' || status=$$?; \
 	  cat target/surefire-reports/TEST-*.xml 2>/dev/null | awk '/<testsuite / { \
 	    for (i = 1; i <= NF; i++) { split($$i, kv, "="); gsub(/[">]/, "", kv[2]); v[kv[1]] = kv[2] } \
 	    t += v["tests"]; f += v["failures"] + v["errors"]; s += v["skipped"] } \

@@ -33,15 +33,15 @@ VPY := $(VENV)/bin/python
 # not affected.)
 HOST_TRIPLE := $(shell rustc -vV 2>/dev/null | sed -n 's/^host: //p')
 TEST_TARGETS := test lint smoke test-python python-develop test-node test-c test-dashboard test-rust \
-	test-matrix node-addon
+	test-matrix node-addon test-java
 $(TEST_TARGETS): export CARGO_BUILD_TARGET = $(HOST_TRIPLE)
 
-.PHONY: all test test-matrix node-addon test-rust test-python python-develop test-node test-c test-dashboard smoke lint \
+.PHONY: all test test-java test-matrix node-addon test-rust test-python python-develop test-node test-c test-dashboard smoke lint \
 	demo quickstart emulator bench clean dist dist-x86_64 test-dist docs
 
 all: test
 
-test: lint smoke test-python test-node test-c test-dashboard test-rust
+test: lint smoke test-python test-node test-c test-dashboard test-rust test-java
 
 # A venv with the build and test tools, from PyPI (created once, re-done when this file changes).
 $(VENV)/.installed: Makefile
@@ -99,6 +99,27 @@ test-node:
 	cd node && npm run --silent typecheck
 	cd node && env -u ARR_ACCOUNT_ID node examples/quickstart.mjs > /dev/null
 	cd node && npm test
+
+# Java: the JNI library (a debug build, its debug info stripped into target/java-native so the
+# jar stays small), then the Maven project's JUnit suite against it (mvn verify packs the library
+# into the jar and the tests load it through the jar's loader). The first run downloads the
+# plugins from Maven Central; later runs are offline. (Maven's colour codes are stripped: this
+# Maven writes some even in batch mode.) Ends with the totals of the reports.
+JAVA_NATIVE := $(CURDIR)/target/java-native
+MVN ?= mvn
+MVN_OFFLINE = $(if $(wildcard $(HOME)/.m2/repository/org/apache/maven/surefire/surefire-junit-platform/3.5.4),-o,)
+test-java:
+	$(CARGO) build --locked -p remote-rendering-java
+	mkdir -p $(JAVA_NATIVE)
+	strip --strip-debug -o $(JAVA_NATIVE)/libremote_rendering_java.so \
+	  target/$(HOST_TRIPLE)/debug/libremote_rendering_java.so
+	rm -rf java/target/surefire-reports
+	cd java && status=0; env -u ARR_ACCOUNT_ID -u ARR_ACCOUNT_KEY $(MVN) -B -q $(MVN_OFFLINE) verify \
+	  -Dnative.lib.dir=$(JAVA_NATIVE) 2>&1 | sed 's/\x1b\[[0-9;]*m//g' || status=$$?; \
+	  cat target/surefire-reports/TEST-*.xml 2>/dev/null | awk '/<testsuite / { \
+	    for (i = 1; i <= NF; i++) { split($$i, kv, "="); gsub(/[">]/, "", kv[2]); v[kv[1]] = kv[2] } \
+	    t += v["tests"]; f += v["failures"] + v["errors"]; s += v["skipped"] } \
+	    END { printf "java: %d passed, %d failed\n", t - f - s, f }'; exit $$status
 
 # The emulator's dashboard in a real browser: Debian's chromium (apt-get installs it when
 # missing), playwright-core from npm (npm ci; it never downloads a browser of its own), the

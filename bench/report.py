@@ -146,6 +146,7 @@ for k, label in [
     ("python", "Python"),
     ("node", "Node"),
     ("gcc", "C compiler"),
+    ("java", "Java"),
     ("sdk", "official SDK (azure-mixedreality-remoterendering)"),
     ("commit", "commit"),
     ("date", "run at"),
@@ -204,6 +205,8 @@ rows1 = [
     ("get/python-asyncio", "Python asyncio"),
     ("get/node", "Node"),
     ("get/c", "C API (blocking call)"),
+    ("get/java", "Java (blocking call)"),
+    ("get/java-async", "Java (`CompletableFuture`, joined)"),
 ]
 for key, label in rows1:
     base = key == "get/core"
@@ -216,7 +219,7 @@ for key, label in rows1:
         f"| {'1' if base else rcell(lr)} | {'1' if base else rcell(tr)} | {rcell(fr) if fr else '–'} "
         f"| {cell(stat(key, 'cpu_us_per_call'))} | {'1' if base else rcell(cr)} | {cell(stat(key, 'switches_per_call'))} |"
     )
-    if key in ("get/python", "get/python-asyncio", "get/node", "get/c"):
+    if key in ("get/python", "get/python-asyncio", "get/node", "get/c", "get/java"):
         m = median_of(lr)
         targets.append(
             (
@@ -292,6 +295,7 @@ w("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
 for key, who, label in [
     ("fleet/python-asyncio", "python-asyncio", "Python asyncio"),
     ("fleet/node", "node", "Node"),
+    ("fleet/java", "java", "Java"),
     ("fleet/core", "core", "Rust core (reference)"),
 ]:
     w(
@@ -420,6 +424,7 @@ for k, label in [
     ("c_shared", "C shared library"),
     ("c_static", "C static library"),
     ("c_static_stripped", "C static library, debug info stripped"),
+    ("java_jar", "Java jar (with its JNI library)"),
     ("emulator", "emulator binary"),
 ]:
     if k in sizes:

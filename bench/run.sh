@@ -2,11 +2,12 @@
 # The benchmarks, every section in one run, then BENCHMARKS.md (make bench):
 #
 #   1. per-call overhead: get_session latency and sequential throughput from the raw Rust core,
-#      Python (sync and asyncio), Node and the C API, against one emulator; ratios to the core
+#      Python (sync and asyncio), Node, the C API and Java (blocking and CompletableFuture),
+#      against one emulator; ratios to the core
 #   2. against the official Azure Python SDK, over https (the SDK refuses plain http): the same
 #      calls, concurrent asyncio calls and whole session lifecycles; ratios ours/theirs
 #   3. fleet: 1,000 sessions started, waited to Ready and stopped concurrently from one process
-#      (Python asyncio, Node, and the Rust core for reference)
+#      (Python asyncio, Node, Java, and the Rust core for reference)
 #   4. cold start: import / require
 #   5. emulator throughput beside a bare hyper server (the floor), and with its dashboard open
 #   6. artefact sizes
@@ -111,6 +112,18 @@ emulator_rss() { awk '/VmHWM/ { printf "%.1f", $2 / 1024 }' "/proc/$EMU_PID/stat
 step "cargo build --release: emulator, bench binaries, Node addon"
 cargo build --release --locked -p remote-rendering-emulator -p remote-rendering-bench -p remote-rendering-node
 
+# Java: the jar with the release JNI library inside (mvn package), and the harness compiled against it.
+JAVA_OK=1
+JAVA_JAR=$ROOT/java/target/remote-rendering-0.1.0.jar
+step "the Java jar with the release JNI library, and bench/java/Bench.java"
+if ! { cargo build --release --locked -p remote-rendering-java &&
+       (cd java && mvn -B -q package -DskipTests -Dnative.lib.dir="$REL") &&
+       rm -rf "$OUT/java-bench" && javac -cp "$JAVA_JAR" -d "$OUT/java-bench" bench/java/Bench.java; } \
+     >"$LOGS/java-build.log" 2>&1; then
+  JAVA_OK=0; skip "Java: the jar or the harness did not build (target/bench/logs/java-build.log)"
+fi
+JAVA_CP=$JAVA_JAR:$OUT/java-bench
+
 C_OK=1
 step "cargo build --release: C library (shared and static)"
 if ! cargo build --release --locked -p remote-rendering-c 2>"$LOGS/c-build.log"; then
@@ -157,6 +170,7 @@ step "the machine"
   echo "python=$("$PY" -c 'import platform; print(platform.python_version())')"
   echo "node=$(node --version)"
   echo "gcc=$(gcc --version | head -1)"
+  echo "java=$(java -version 2>&1 | head -1)"
   echo "sdk=$("$VENV/bin/pip" show azure-mixedreality-remoterendering 2>/dev/null | sed -n 's/^Version: //p'), azure-core $("$VENV/bin/pip" show azure-core 2>/dev/null | sed -n 's/^Version: //p')"
   echo "load_start=$(cut -d' ' -f1-3 /proc/loadavg)"
   echo "date=$(date -u +%Y-%m-%dT%H:%MZ)"
@@ -184,6 +198,13 @@ for r in $(seq 1 "$ROUNDS"); do
   record node "${P[@]}" node bench/node/percall.js "${A[@]}" "${C[@]}" --key get/node
   if [[ $C_OK == 1 ]]; then
     record c "${P[@]}" "$OUT/rr-bench-c" "$EMU_EP" "$EMU_ACCOUNT" "$EMU_KEY" "$CALLS" "$WARMUP" "$r"
+  fi
+  if [[ $JAVA_OK == 1 ]]; then
+    # The JVM compiles the hot path only after a few thousand calls: the Java runs warm up with at
+    # least 3000 calls (measured calls unchanged), so the figures are the JIT-compiled code's.
+    J=(--calls "$CALLS" --warmup "$((WARMUP > 3000 ? WARMUP : 3000))" --round "$r")
+    record java "${P[@]}" java -cp "$JAVA_CP" Bench percall "${A[@]}" "${J[@]}" --key get/java
+    record java "${P[@]}" java -cp "$JAVA_CP" Bench percall-async "${A[@]}" "${J[@]}" --key get/java-async
   fi
 done
 stop_emulator
@@ -214,13 +235,15 @@ EMU_PREFIX=()
 step "3. fleet: $FLEET_SESSIONS sessions, start-up delay ${STARTUP_DELAY}s, $FLEET_ROUNDS rounds"
 note_load 3
 for r in $(seq 1 "$FLEET_ROUNDS"); do
-  for who in python-asyncio node core; do
+  for who in python-asyncio node java core; do
+    [[ $who == java && $JAVA_OK == 0 ]] && continue
     start_emulator "fleet-$who" --startup-delay "$STARTUP_DELAY"
     A=(--endpoint "$EMU_EP" --account-id "$EMU_ACCOUNT" --account-key "$EMU_KEY" --sessions "$FLEET_SESSIONS"
        --startup-delay "$STARTUP_DELAY" --round "$r")
     case $who in
       python-asyncio) record fleet "$PY" bench/python/fleet.py "${A[@]}" ;;
       node) record fleet node bench/node/fleet.js "${A[@]}" ;;
+      java) record fleet java -cp "$JAVA_CP" Bench fleet "${A[@]}" --key fleet/java ;;
       core) record fleet "$REL/rr-bench-core" fleet "${A[@]}" --key fleet/core ;;
     esac
     echo "{\"key\": \"fleet-emulator/$who\", \"round\": $r, \"metrics\": {\"peak_rss_mib\": $(emulator_rss)}}" | tee -a "$RESULTS"
@@ -260,6 +283,9 @@ step "6. artefact sizes"
     echo "c_static=$(stat -c %s "$REL/libremote_rendering.a") libremote_rendering.a"
     strip --strip-debug -o "$OUT/libremote_rendering.stripped.a" "$REL/libremote_rendering.a"
     echo "c_static_stripped=$(stat -c %s "$OUT/libremote_rendering.stripped.a") libremote_rendering.a (strip --strip-debug)"
+  fi
+  if [[ $JAVA_OK == 1 ]]; then
+    echo "java_jar=$(stat -c %s "$JAVA_JAR") remote-rendering-0.1.0.jar (the JNI library inside)"
   fi
   echo "emulator=$(stat -c %s "$REL/remote-rendering-emulator") remote-rendering-emulator"
   # The release artefacts, when `make dist` has made them (packaging/sizes.sh lists dist/).

@@ -10,16 +10,18 @@
 #           runtime parses it
 #   c       the header compiled as C99 and C11 and the C++ wrapper as C++17 and C++20, with gcc
 #           and clang; the engine example linked and run under every C++ combination
+#   java    the Maven project's JUnit suite under the machine's JDK (17, the baseline) and the
+#           Temurin 25 JDK, against the JNI library make test-java builds (built here if missing)
 #
 # MATRIX=full (the default) runs every version; MATRIX=ends only the oldest and the newest of each.
-# MATRIX_ONLY="python node c" picks languages. WHEEL=path tests that wheel instead of the one in
+# MATRIX_ONLY="python node c java" picks languages. WHEEL=path tests that wheel instead of the one in
 # dist/ (or, without one, a wheel built here). Everything is put under target/matrix.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 OUT=${MATRIX_DIR:-$ROOT/target/matrix}
 MODE=${MATRIX:-full}
-ONLY=${MATRIX_ONLY:-python node c}
+ONLY=${MATRIX_ONLY:-python node c java}
 mkdir -p "$OUT"
 
 # The versions each package claims: keep in step with python/pyproject.toml (requires-python,
@@ -27,6 +29,8 @@ mkdir -p "$OUT"
 PYTHONS=(3.9 3.10 3.11 3.12 3.13)
 NODES=(system 22.23.5 24.22.3) # system: the machine's node (20.x); the others from the registry
 NODE_MAJOR_OF_SYSTEM=20
+# The JDKs of the Java package: the baseline it compiles for (--release 17) and the newest here.
+JAVAS=("system" /usr/lib/jvm/temurin-25-jdk-amd64) # system: the machine's default JDK (17)
 
 step() { printf '\n==> %s\n' "$*"; }
 passed=0
@@ -205,10 +209,42 @@ c_matrix() {
   done
 }
 
+# --- Java -------------------------------------------------------------------------------------
+
+java_matrix() {
+  local lib=$ROOT/target/java-native jdk home name offline=""
+  if [ ! -f "$lib/libremote_rendering_java.so" ]; then
+    step "java: building the JNI library"
+    cargo build --locked -p remote-rendering-java
+    mkdir -p "$lib"
+    strip --strip-debug -o "$lib/libremote_rendering_java.so" \
+      "$ROOT/target/${CARGO_BUILD_TARGET:-}${CARGO_BUILD_TARGET:+/}debug/libremote_rendering_java.so"
+  fi
+  [ -d "$HOME/.m2/repository/org/apache/maven/surefire/surefire-junit-platform" ] && offline=-o
+  for jdk in $(pick "${JAVAS[@]}"); do
+    if [ "$jdk" = system ]; then home=${JAVA_HOME:-}; name="the default JDK"; else home=$jdk; name=$jdk; fi
+    if [ -n "$home" ] && [ ! -x "$home/bin/java" ]; then
+      bad "java: no JDK at $home"
+      continue
+    fi
+    step "java: the suite under $name"
+    rm -rf java/target/surefire-reports
+    if (cd java && env -u ARR_ACCOUNT_ID -u ARR_ACCOUNT_KEY ${home:+JAVA_HOME=$home} \
+      mvn -B -q $offline verify -Dnative.lib.dir="$lib" >"$OUT/java-$(basename "${home:-system}").log" 2>&1); then
+      ok "java under $name ($("${home:+$home/bin/}java" -version 2>&1 | head -n 1)): $(cat java/target/surefire-reports/TEST-*.xml |
+        awk '/<testsuite / { for (i = 1; i <= NF; i++) { split($i, kv, "="); gsub(/[">]/, "", kv[2]); v[kv[1]] = kv[2] }
+          t += v["tests"] } END { print t " tests" }')"
+    else
+      bad "java under $name (log: $OUT/java-$(basename "${home:-system}").log)"
+    fi
+  done
+}
+
 start=$SECONDS
 wants python && python_matrix
 wants node && node_matrix
 wants c && c_matrix
+wants java && java_matrix
 echo
 echo "matrix ($MODE, $((SECONDS - start)) s)"
 echo "matrix: $passed passed, $failed failed"

@@ -1,0 +1,29 @@
+package com.remoterendering;
+
+import java.time.OffsetDateTime;
+import java.util.Map;
+
+/**
+ * An asset conversion, under the names every language shares.
+ *
+ * @param id the conversion id
+ * @param status {@code NotStarted}, {@code Running}, {@code Succeeded}, {@code Failed} or {@code Cancelled}
+ * @param settings where it reads and writes (SAS tokens are never echoed back)
+ * @param outputAssetUri the converted {@code .arrAsset}, once Succeeded
+ * @param error why the conversion failed, when Failed
+ * @param createdOn when the conversion was created
+ */
+public record Conversion(String id, String status, ConversionSettings settings, String outputAssetUri,
+        ErrorDetails error, OffsetDateTime createdOn) {
+
+    static Conversion fromJson(Object v) {
+        Map<String, Object> m = Json.map(v);
+        String created = Json.str(m, "createdOn");
+        Object error = m.get("error");
+        Object settings = m.get("settings");
+        return new Conversion(Json.str(m, "id"), Json.str(m, "status"),
+                settings == null ? null : ConversionSettings.fromJson(settings), Json.str(m, "outputAssetUri"),
+                error == null ? null : ErrorDetails.fromJson(error),
+                created == null ? null : OffsetDateTime.parse(created));
+    }
+}

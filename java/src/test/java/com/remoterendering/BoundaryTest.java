@@ -1,0 +1,85 @@
+package com.remoterendering;
+
+import static com.remoterendering.Support.expect;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The native boundary: panics, the loader, closed handles. */
+class BoundaryTest {
+    @Test
+    void aNativePanicInABlockingCallIsAnInternalException() {
+        InternalException e = expect(InternalException.class, () -> Errors.unwrap(Native.panicForTest()));
+        assertTrue(e.getMessage().contains("a panic for the test of the boundary"), e.getMessage());
+        // The library still works afterwards.
+        assertEquals(NativeLoader.packageVersion(), Vocabulary.nativeVersion());
+    }
+
+    @Test
+    void aNativePanicInAnAsyncCallCompletesTheFutureWithAnInternalException() {
+        NativeCall<Object> call = new NativeCall<>(v -> v);
+        call.started(((Number) Errors.unwrap(Native.panicForTestAsync(call))).longValue());
+        InternalException e = expect(InternalException.class, () -> call.get(10, TimeUnit.SECONDS));
+        assertTrue(e.getMessage().contains("(async)"), e.getMessage());
+    }
+
+    @Test
+    void theLibraryCameFromTheJarsFolderForThisPlatformAndMatchesTheVersion() {
+        assertEquals("linux-x86_64", NativeLoader.platform());
+        assertTrue(NativeLoader.class.getResource("/native/linux-x86_64/" + NativeLoader.LIBRARY) != null);
+        assertEquals("0.1.0", NativeLoader.packageVersion());
+    }
+
+    @Test
+    void theExtractedLibraryLivesInAnOwnerOnlyTemporaryDirectory() throws Exception {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        try (var dirs = Files.list(tmp)) {
+            Path dir = dirs.filter(p -> p.getFileName().toString().startsWith("remote-rendering-"))
+                    .filter(p -> Files.exists(p.resolve(NativeLoader.LIBRARY))).findFirst().orElseThrow();
+            assertEquals("rwx------",
+                    java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)));
+        }
+    }
+
+    /** Starts an emulator and drops it unclosed; returns its port. */
+    private static int abandonedEmulator() {
+        Emulator e = Emulator.start();
+        return java.net.URI.create(e.endpoint()).getPort();
+    }
+
+    @Test
+    void anEmulatorNeverClosedIsStoppedByTheCleanerOnceUnreachable() throws Exception {
+        int port = abandonedEmulator();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (true) {
+            System.gc();
+            try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+                if (s.isConnected() && System.nanoTime() > end) {
+                    throw new AssertionError("the abandoned emulator still listens on " + port);
+                }
+            } catch (java.net.ConnectException stopped) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    @Test
+    void aClosedClientRefusesCallsAndClosingTwiceIsFine() {
+        try (Emulator emu = Emulator.start()) {
+            RemoteRenderingClient c = emu.client();
+            c.close();
+            c.close();
+            try {
+                c.getSession("any");
+                throw new AssertionError("a closed client answered");
+            } catch (IllegalStateException expected) {
+                assertTrue(expected.getMessage().contains("closed"));
+            }
+        }
+    }
+}

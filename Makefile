@@ -12,7 +12,8 @@
 #                   throughput, sizes -> BENCHMARKS.md (never part of make test)
 #   make dist       release artefacts -> dist/: Python wheels (manylinux_2_17 x86_64 and aarch64,
 #                   musllinux_1_2 x86_64) and sdist, npm packages (main + one per platform), the
-#                   C/C++ SDK tarballs, a static arrctl tarball; dist/sizes.txt
+#                   C/C++ SDK tarballs, the Java jar (x86_64 and aarch64 inside), a static arrctl
+#                   tarball; dist/sizes.txt
 #   make test-dist  the x86_64 artefacts, installed and used without cargo on the PATH (CI)
 #   make docs       the API reference of every language -> dist/docs/
 #
@@ -103,23 +104,28 @@ test-node:
 # Java: the JNI library (a debug build, its debug info stripped into target/java-native so the
 # jar stays small), then the Maven project's JUnit suite against it (mvn verify packs the library
 # into the jar and the tests load it through the jar's loader). The first run downloads the
-# plugins from Maven Central; later runs are offline. (Maven's colour codes are stripped: this
+# plugins from Maven Central; later runs are offline. Then the walkthrough java/examples/Quickstart.java
+# against the built jar. (Maven's colour codes are stripped: this
 # Maven writes some even in batch mode.) Ends with the totals of the reports.
+# Maven's local repository has no locking: a second Maven run at the same time (make dist's jar,
+# built beside make test in CI) could read a half-downloaded file, so both hold target/maven.lock.
 JAVA_NATIVE := $(CURDIR)/target/java-native
+JAVA_PLATFORM := linux-$(shell uname -m)
 MVN ?= mvn
 MVN_OFFLINE = $(if $(wildcard $(HOME)/.m2/repository/org/apache/maven/surefire/surefire-junit-platform/3.5.4),-o,)
 test-java:
 	$(CARGO) build --locked -p remote-rendering-java
-	mkdir -p $(JAVA_NATIVE)
-	strip --strip-debug -o $(JAVA_NATIVE)/libremote_rendering_java.so \
+	rm -rf $(JAVA_NATIVE) && mkdir -p $(JAVA_NATIVE)/$(JAVA_PLATFORM)
+	strip --strip-debug -o $(JAVA_NATIVE)/$(JAVA_PLATFORM)/libremote_rendering_java.so \
 	  target/$(HOST_TRIPLE)/debug/libremote_rendering_java.so
 	rm -rf java/target/surefire-reports
-	cd java && status=0; env -u ARR_ACCOUNT_ID -u ARR_ACCOUNT_KEY $(MVN) -B -q $(MVN_OFFLINE) verify \
-	  -Dnative.lib.dir=$(JAVA_NATIVE) 2>&1 | sed 's/\x1b\[[0-9;]*m//g' || status=$$?; \
+	cd java && status=0; env -u ARR_ACCOUNT_ID -u ARR_ACCOUNT_KEY flock $(CURDIR)/target/maven.lock $(MVN) -B -q $(MVN_OFFLINE) verify \
+	  -Dnative.dir=$(JAVA_NATIVE) 2>&1 | sed 's/\x1b\[[0-9;]*m//g' || status=$$?; \
 	  cat target/surefire-reports/TEST-*.xml 2>/dev/null | awk '/<testsuite / { \
 	    for (i = 1; i <= NF; i++) { split($$i, kv, "="); gsub(/[">]/, "", kv[2]); v[kv[1]] = kv[2] } \
 	    t += v["tests"]; f += v["failures"] + v["errors"]; s += v["skipped"] } \
 	    END { printf "java: %d passed, %d failed\n", t - f - s, f }'; exit $$status
+	env -u ARR_ACCOUNT_ID java -cp java/target/remote-rendering-0.1.0.jar java/examples/Quickstart.java > /dev/null
 
 # The emulator's dashboard in a real browser: Debian's chromium (apt-get installs it when
 # missing), playwright-core from npm (npm ci; it never downloads a browser of its own), the
@@ -174,6 +180,7 @@ dist:
 	bash packaging/python.sh $(DIST_TRIPLES) --sdist
 	bash packaging/node.sh $(DIST_TRIPLES)
 	bash packaging/c-sdk.sh $(filter %-gnu,$(DIST_TRIPLES))
+	bash packaging/java.sh $(filter %-gnu,$(DIST_TRIPLES))
 	bash packaging/arrctl.sh
 	bash packaging/sizes.sh
 	bash packaging/check-cross.sh $(DIST_TRIPLES)
@@ -183,6 +190,7 @@ dist-x86_64:
 	bash packaging/python.sh x86_64-unknown-linux-gnu --sdist
 	bash packaging/node.sh x86_64-unknown-linux-gnu
 	bash packaging/c-sdk.sh x86_64-unknown-linux-gnu
+	bash packaging/java.sh x86_64-unknown-linux-gnu
 	bash packaging/arrctl.sh
 	bash packaging/sizes.sh
 

@@ -114,10 +114,12 @@ cargo build --release --locked -p remote-rendering-emulator -p remote-rendering-
 
 # Java: the jar with the release JNI library inside (mvn package), and the harness compiled against it.
 JAVA_OK=1
-JAVA_JAR=$ROOT/java/target/remote-rendering-0.1.0.jar
+JAVA_JAR=$OUT/java-build/remote-rendering-0.1.0.jar
 step "the Java jar with the release JNI library, and bench/java/Bench.java"
 if ! { cargo build --release --locked -p remote-rendering-java &&
-       (cd java && mvn -B -q package -DskipTests -Dnative.lib.dir="$REL") &&
+       rm -rf "$OUT/java-native" && mkdir -p "$OUT/java-native/linux-$(uname -m)" &&
+       cp "$REL/libremote_rendering_java.so" "$OUT/java-native/linux-$(uname -m)/" &&
+       (cd java && mvn -B -q package -DskipTests -Dnative.dir="$OUT/java-native" -Dbuild.dir="$OUT/java-build") &&
        rm -rf "$OUT/java-bench" && javac -cp "$JAVA_JAR" -d "$OUT/java-bench" bench/java/Bench.java; } \
      >"$LOGS/java-build.log" 2>&1; then
   JAVA_OK=0; skip "Java: the jar or the harness did not build (target/bench/logs/java-build.log)"

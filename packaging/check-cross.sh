@@ -83,7 +83,7 @@ PY
 # --- aarch64 gnu -------------------------------------------------------------------------------
 check_aarch64() {
   local t=aarch64-unknown-linux-gnu
-  step "aarch64: the wheel, the npm package and the C SDK (readelf)"
+  step "aarch64: the wheel, the npm package, the C SDK and the jar (readelf)"
   local wheel so tgz addon sdk_tgz sdk
   wheel=$(ls "$DIST"/remote_rendering-"$VERSION"-cp39-abi3-*manylinux_2_17_aarch64*.whl)
   so=$(unzip_to "$wheel" '_native.*\.so$' "$TMP/wheel-aarch64")
@@ -99,6 +99,10 @@ check_aarch64() {
     gnu_floor_ok "$(readlink -f "$sdk/lib/libremote_rendering.so")" AArch64
   check "$(basename "$sdk_tgz"): every object of the .a is AArch64" \
     test "$(machine "$sdk/lib/libremote_rendering.a")" = AArch64
+  local jar=$DIST/remote-rendering-$VERSION.jar java_so
+  java_so=$(unzip_to "$jar" '^native/linux-aarch64/libremote_rendering_java\.so$' "$TMP/jar-aarch64")
+  check "$(basename "$jar"): native/linux-aarch64 is AArch64, manylinux2014 libraries, glibc <= $GLIBC_FLOOR" \
+    gnu_floor_ok "$java_so" AArch64
 
   step "aarch64: c_smoke.c and the Node quickstart under qemu-user"
   apt_need qemu-aarch64 qemu-user

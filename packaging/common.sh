@@ -117,7 +117,7 @@ recorded_env() {
   printf '%s\0' "${vars[@]}"
 }
 
-# The Node addon and the C library of one triple, in one cargo build: they share every
+# The Node addon, the C library and the Java package's JNI library of one triple, in one cargo build: they share every
 # dependency, and building them together (whichever script asks first) keeps one set of features,
 # so the other script finds both fresh instead of rebuilding with other features. gnu triples
 # link against glibc $GLIBC_FLOOR. A musl addon is a cdylib that links musl's libc.so (Node on
@@ -130,7 +130,7 @@ native_target_dir() {
 build_native() {
   local t=$1 env=() kv
   local packages=(-p remote-rendering-node)
-  [[ $t == *-musl ]] || packages+=(-p remote-rendering-c)
+  [[ $t == *-musl ]] || packages+=(-p remote-rendering-c -p remote-rendering-java)
   # (maturin's environment of a musl wheel turns crt-static off too, as a musl addon needs.)
   while IFS= read -r -d '' kv; do env+=("$kv"); done < <(recorded_env "$t")
   if ((${#env[@]})); then

@@ -5,13 +5,14 @@
 source "$(dirname "$0")/common.sh"
 out=$DIST/sizes.txt
 {
-  for f in "$DIST"/*.whl "$DIST"/*.tar.gz "$DIST"/*.tgz; do
+  for f in "$DIST"/*.whl "$DIST"/*.tar.gz "$DIST"/*.tgz "$DIST"/*.jar; do
     [[ -f $f ]] || continue
     echo "dist:$(basename "$f")=$(stat -c %s "$f") $(basename "$f")"
   done
   # What lands on disk: the native parts, unpacked.
   for f in "$ROOT"/target/npm-stage/*/*.node "$ROOT"/target/c-sdk/*/lib/libremote_rendering.so.*.*.* \
-           "$ROOT"/target/c-sdk/*/lib/libremote_rendering.a "$ROOT"/target/arrctl-dist/*/arrctl; do
+           "$ROOT"/target/c-sdk/*/lib/libremote_rendering.a "$ROOT"/target/java-dist/native/*/libremote_rendering_java.so \
+           "$ROOT"/target/arrctl-dist/*/arrctl; do
     [[ -f $f && ! -L $f ]] || continue
     rel=${f#"$ROOT"/target/}
     echo "unpacked:$rel=$(stat -c %s "$f") $rel"

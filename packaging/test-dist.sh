@@ -11,7 +11,10 @@
 #   3. C/C++: the SDK tarball unpacked in a temporary folder; examples/cpp built as a separate
 #      CMake project with find_package(), and bindings/c/tests/c_smoke.c with pkg-config, shared
 #      and --static (no libremote_rendering.so in ldd); then the folder moved and built again
-#   4. arrctl: the static binary from its tarball (no dynamic section), its completions and man
+#   4. Java: the jar (LICENSE inside, its JNI library needing no glibc above 2.17) on the class
+#      path of java/examples/Quickstart.java, run from its source; the extracted library removed
+#      at exit
+#   5. arrctl: the static binary from its tarball (no dynamic section), its completions and man
 #      page, and `arrctl demo`
 #
 # Before cargo leaves the PATH, one look at the dependency graph: no duplicate socket2 or base64.
@@ -212,7 +215,27 @@ check "moved to another folder: find_package() again" bash -c "
   cmake -S examples/cpp -B '$TMP/cmake-moved' -DCMAKE_PREFIX_PATH='$sdk' >/dev/null && cmake --build '$TMP/cmake-moved' >/dev/null &&
   env -u ARR_ACCOUNT_ID '$TMP/cmake-moved/engine' >/dev/null"
 
-# --- 4. arrctl ---------------------------------------------------------------------------------
+# --- 4. Java ----------------------------------------------------------------------------------
+step "Java: the jar on a class path, in a folder of its own"
+jar_src=$DIST/remote-rendering-$VERSION.jar
+check "the jar has META-INF/LICENSE" bash -c "jar tf '$jar_src' | grep -qx META-INF/LICENSE"
+mkdir -p "$TMP/java-app/native" "$TMP/java-tmp"
+cp "$jar_src" "$TMP/java-app/"
+jar=$TMP/java-app/remote-rendering-$VERSION.jar
+(cd "$TMP/java-app/native" && jar xf "$jar" native/linux-x86_64/libremote_rendering_java.so)
+java_glibc=$(objdump -T "$TMP/java-app/native/native/linux-x86_64/libremote_rendering_java.so" |
+  grep -o 'GLIBC_[0-9.]*' | sort -uV | tail -n 1)
+echo "the jar's native/linux-x86_64 library needs at most $java_glibc"
+check "the jar's JNI library needs no glibc above $GLIBC_FLOOR" \
+  test "$(printf '%s\n' "${java_glibc#GLIBC_}" "$GLIBC_FLOOR" | sort -V | tail -n 1)" = "$GLIBC_FLOOR"
+t0=$(now)
+check "java/examples/Quickstart.java against the jar (java -cp, the embedded emulator)" \
+  quiet "$TMP/java-quickstart.log" nocargo java -Djava.io.tmpdir="$TMP/java-tmp" -cp "$jar" java/examples/Quickstart.java
+TIMES+=("the Java quickstart from the jar (JVM start, library extracted and loaded): $(since "$t0") s")
+echo "${TIMES[-1]}"
+check "the library the loader extracted is removed when the JVM exits" test -z "$(ls -A "$TMP/java-tmp")"
+
+# --- 5. arrctl ---------------------------------------------------------------------------------
 step "arrctl: the static binary from its tarball"
 cli_tgz=$DIST/arrctl-$VERSION-x86_64-linux-musl.tar.gz
 cli_name=$(basename "$cli_tgz" .tar.gz)

@@ -213,11 +213,11 @@ c_matrix() {
 
 java_matrix() {
   local lib=$ROOT/target/java-native jdk home name offline=""
-  if [ ! -f "$lib/libremote_rendering_java.so" ]; then
+  if ! ls "$lib"/*/libremote_rendering_java.so >/dev/null 2>&1; then
     step "java: building the JNI library"
     cargo build --locked -p remote-rendering-java
-    mkdir -p "$lib"
-    strip --strip-debug -o "$lib/libremote_rendering_java.so" \
+    mkdir -p "$lib/linux-$(uname -m)"
+    strip --strip-debug -o "$lib/linux-$(uname -m)/libremote_rendering_java.so" \
       "$ROOT/target/${CARGO_BUILD_TARGET:-}${CARGO_BUILD_TARGET:+/}debug/libremote_rendering_java.so"
   fi
   [ -d "$HOME/.m2/repository/org/apache/maven/surefire/surefire-junit-platform" ] && offline=-o
@@ -230,7 +230,7 @@ java_matrix() {
     step "java: the suite under $name"
     rm -rf java/target/surefire-reports
     if (cd java && env -u ARR_ACCOUNT_ID -u ARR_ACCOUNT_KEY ${home:+JAVA_HOME=$home} \
-      mvn -B -q $offline verify -Dnative.lib.dir="$lib" >"$OUT/java-$(basename "${home:-system}").log" 2>&1); then
+      mvn -B -q $offline verify -Dnative.dir="$lib" >"$OUT/java-$(basename "${home:-system}").log" 2>&1); then
       ok "java under $name ($("${home:+$home/bin/}java" -version 2>&1 | head -n 1)): $(cat java/target/surefire-reports/TEST-*.xml |
         awk '/<testsuite / { for (i = 1; i <= NF; i++) { split($i, kv, "="); gsub(/[">]/, "", kv[2]); v[kv[1]] = kv[2] }
           t += v["tests"] } END { print t " tests" }')"

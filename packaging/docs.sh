@@ -9,6 +9,9 @@
 #   dist/docs/node/     typedoc of node/index.d.ts; every exported class, interface, function,
 #                       method and constant must have a doc comment (warnings are errors)
 #   dist/docs/c/        the C header's reference page; every declaration must have a comment
+#   dist/docs/java/     javadoc of com.remoterendering (the JDK's javadoc); every public class,
+#                       constructor and method must have a doc comment, and doclint's other
+#                       checks (HTML, references, syntax) are errors
 #   dist/docs/index.html
 source "$(dirname "$0")/common.sh"
 dist_tools
@@ -59,6 +62,16 @@ step "C: the header's reference page"
 "$TOOLS/bin/python" packaging/c_header_docs.py include/remote_rendering.h "$OUT/c"
 cp include/remote_rendering.h include/remote_rendering.hpp "$OUT/c/"
 
+step "Java: javadoc of com.remoterendering"
+# doclint's "missing" group also wants an @param and @return on every method; the rule here is
+# the other languages' (a doc comment on every public item), so only "no comment" fails.
+missing=$(javadoc -quiet -Xdoclint:missing -d "$ROOT/target/javadoc-check" -sourcepath java/src/main/java \
+  com.remoterendering 2>&1 | grep -A1 ': warning: no comment' || true)
+rm -rf "$ROOT/target/javadoc-check"
+[[ -z $missing ]] || { echo "public Java items without a doc comment:" >&2; echo "$missing" >&2; exit 1; }
+javadoc -quiet -Xdoclint:all,-missing -Werror -d "$OUT/java" -sourcepath java/src/main/java \
+  -doctitle "remote-rendering (Java) $VERSION" -windowtitle "remote-rendering $VERSION" com.remoterendering >&2
+
 cat >"$OUT/index.html" <<HTML
 <!doctype html>
 <html><head><meta charset="utf-8"><title>remote-rendering $VERSION: API reference</title></head>
@@ -68,6 +81,7 @@ cat >"$OUT/index.html" <<HTML
 <li><a href="rust/remote_rendering/index.html">Rust</a>: the core, <code>remote-rendering</code></li>
 <li><a href="python/remote_rendering.html">Python</a>: <code>remote_rendering</code>, <code>.aio</code>, <code>.emulator</code></li>
 <li><a href="node/index.html">Node.js</a>: <code>remote-rendering</code></li>
+<li><a href="java/index.html">Java</a>: <code>com.remoterendering</code></li>
 <li><a href="c/index.html">C</a>: <code>remote_rendering.h</code> (and the C++17 wrapper <code>remote_rendering.hpp</code>)</li>
 </ul></body></html>
 HTML

@@ -7,6 +7,7 @@ package com.remoterendering;
 public final class CancelToken {
     private final long ptr;
 
+    /** A token not yet cancelled. */
     public CancelToken() {
         Native.ensureLoaded();
         long p = Native.cancelNew();

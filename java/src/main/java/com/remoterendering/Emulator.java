@@ -36,20 +36,24 @@ public final class Emulator implements AutoCloseable {
         return start(new Options());
     }
 
+    /** Starts an emulator with these options, on 127.0.0.1 and a free port. */
     public static Emulator start(Options options) {
         Native.ensureLoaded();
         Map<String, Object> r = Json.map(Errors.unwrap(Native.emulatorNew(Json.write(options.args))));
         return new Emulator(Json.lng(r, "handle"), Json.map(r.get("info")));
     }
 
+    /** The service endpoint, e.g. {@code http://127.0.0.1:PORT}. */
     public String endpoint() {
         return endpoint;
     }
 
+    /** The endpoint of its token service (STS). */
     public String stsEndpoint() {
         return stsEndpoint;
     }
 
+    /** The account id it accepts. */
     public String accountId() {
         return accountId;
     }
@@ -59,6 +63,7 @@ public final class Emulator implements AutoCloseable {
         return accountKey;
     }
 
+    /** The account domain its tokens are issued for. */
     public String accountDomain() {
         return accountDomain;
     }
@@ -103,6 +108,7 @@ public final class Emulator implements AutoCloseable {
         return Json.lng(stats(), "requests");
     }
 
+    /** Sets the request counters back to zero. */
     public void resetStats() {
         control("resetStats", Map.of());
     }
@@ -117,10 +123,12 @@ public final class Emulator implements AutoCloseable {
         control("setFaults", Args.of("spec", spec, "seed", seed));
     }
 
+    /** Injects faults with the seed 0 (see {@link #setFaults(String, long)}). */
     public void setFaults(String spec) {
         setFaults(spec, 0);
     }
 
+    /** Removes every injected fault. */
     public void clearFaults() {
         control("clearFaults", Map.of());
     }
@@ -130,10 +138,12 @@ public final class Emulator implements AutoCloseable {
         control("failSession", Args.of("id", id, "code", code, "message", message));
     }
 
+    /** Puts a Running conversion into Failed (with this code and message, or defaults). */
     public void failConversion(String id, String code, String message) {
         control("failConversion", Args.of("id", id, "code", code, "message", message));
     }
 
+    /** Puts a Running conversion into Cancelled. */
     public void cancelConversion(String id) {
         control("cancelConversion", Args.of("id", id));
     }
@@ -193,6 +203,7 @@ public final class Emulator implements AutoCloseable {
             return this;
         }
 
+        /** The seed of the fault plan's random draws (the same seed, the same faults). */
         public Options seed(long seed) {
             args.put("seed", seed);
             return this;
@@ -210,6 +221,7 @@ public final class Emulator implements AutoCloseable {
             return this;
         }
 
+        /** A state database file, kept across restarts (default: in memory). */
         public Options stateFile(Path p) {
             args.put("stateFile", p.toString());
             return this;
@@ -227,6 +239,7 @@ public final class Emulator implements AutoCloseable {
             return this;
         }
 
+        /** The region it answers as. */
         public Options region(String region) {
             args.put("region", region);
             return this;

@@ -13,6 +13,7 @@ import java.util.Map;
  * @param target what the error is about, or {@code null}
  */
 public record ErrorDetails(String code, String message, List<ErrorDetails> details, String target) {
+    /** An error; {@code details} copied, {@code null} read as none. */
     public ErrorDetails {
         details = details == null ? List.of() : List.copyOf(details);
     }

@@ -27,6 +27,7 @@ public final class KeepAliveOptions {
         this.costRates = costRates;
     }
 
+    /** The shared defaults (see {@link Defaults}). */
     public static KeepAliveOptions defaults() {
         return new KeepAliveOptions(null, null, null, null, null, null, null);
     }

@@ -17,6 +17,7 @@ public final class LeaseKeeper implements AutoCloseable {
         this.handle = new Handle(this, ptr, Native::keeperFree, "lease keeper");
     }
 
+    /** The id of the session it keeps alive. */
     public String sessionId() {
         return sessionId;
     }

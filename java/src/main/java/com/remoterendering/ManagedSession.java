@@ -20,6 +20,7 @@ public final class ManagedSession implements AutoCloseable {
         return session;
     }
 
+    /** The session's id. */
     public String id() {
         return session.id();
     }

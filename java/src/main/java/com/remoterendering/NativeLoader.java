@@ -58,8 +58,11 @@ final class NativeLoader {
         } else {
             System.load(extract(platform()).toString());
         }
-        String expected = packageVersion();
-        String actual = (String) Errors.unwrap(Native.version());
+        checkVersion(packageVersion(), (String) Errors.unwrap(Native.version()));
+    }
+
+    /** Refuses a native library of another version than this package's. */
+    static void checkVersion(String expected, String actual) {
         if (!expected.equals(actual)) {
             throw new UnsatisfiedLinkError("the native library of remote-rendering is version " + actual
                     + " but this package is version " + expected + " (use the jar's own library, or set -D"
@@ -67,7 +70,8 @@ final class NativeLoader {
         }
     }
 
-    private static Path extract(String platform) {
+    /** The packed library of {@code platform}, extracted to a new owner-only temporary folder. */
+    static Path extract(String platform) {
         String resource = "/native/" + platform + "/" + LIBRARY;
         try (InputStream in = NativeLoader.class.getResourceAsStream(resource)) {
             if (in == null) {

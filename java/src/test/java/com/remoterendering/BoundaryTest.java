@@ -2,6 +2,7 @@ package com.remoterendering;
 
 import static com.remoterendering.Support.expect;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -43,6 +44,21 @@ class BoundaryTest {
             assertEquals("rwx------",
                     java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)));
         }
+    }
+
+    @Test
+    void aPlatformWithoutALibraryInTheJarIsNamedWithTheWayOut() {
+        UnsatisfiedLinkError e = assertThrows(UnsatisfiedLinkError.class, () -> NativeLoader.extract("plan9-mips"));
+        assertTrue(e.getMessage().contains("no native library for this platform (plan9-mips)"), e.getMessage());
+        assertTrue(e.getMessage().contains("-D" + NativeLoader.PATH_PROPERTY), e.getMessage());
+    }
+
+    @Test
+    void aNativeLibraryOfAnotherVersionIsRefusedNamingBoth() {
+        NativeLoader.checkVersion("0.1.0", "0.1.0");
+        UnsatisfiedLinkError e = assertThrows(UnsatisfiedLinkError.class,
+                () -> NativeLoader.checkVersion("0.1.0", "0.2.0"));
+        assertTrue(e.getMessage().contains("version 0.2.0 but this package is version 0.1.0"), e.getMessage());
     }
 
     /** Starts an emulator and drops it unclosed; returns its port. */

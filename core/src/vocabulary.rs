@@ -149,6 +149,19 @@ pub struct Model {
     pub fields: &'static [&'static str],
 }
 
+/// One of the service's string enums: its values (in the spec's order) and those that end a
+/// wait. Python and Java name the members in CONSTANT_CASE ([`constant_case`]), Node and C++ by
+/// the value itself; every language keeps a value it does not know instead of failing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Enum {
+    /// The type name.
+    pub name: &'static str,
+    /// The wire values this version knows.
+    pub values: &'static [&'static str],
+    /// The values after which the resource never changes again.
+    pub terminal: &'static [&'static str],
+}
+
 /// A shared default.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Constant {
@@ -420,6 +433,25 @@ pub static OPERATIONS: &[Operation] = &[
     },
 ];
 
+/// The service's string enums (the wire types' own lists of known values).
+pub static ENUMS: &[Enum] = &[
+    Enum {
+        name: "SessionSize",
+        values: SessionSize::KNOWN,
+        terminal: &[],
+    },
+    Enum {
+        name: "SessionStatus",
+        values: crate::SessionStatus::KNOWN,
+        terminal: &["Error", "Expired", "Stopped"],
+    },
+    Enum {
+        name: "ConversionStatus",
+        values: crate::ConversionStatus::KNOWN,
+        terminal: &["Cancelled", "Failed", "Succeeded"],
+    },
+];
+
 /// The public models and their fields ([`Session`](crate::Session),
 /// [`Conversion`](crate::Conversion) and the others the core returns).
 pub static MODELS: &[Model] = &[
@@ -551,6 +583,18 @@ pub static DEFAULTS: &[Constant] = &[
     },
 ];
 
+/// `NotStarted` → `NOT_STARTED`: an enum value as the member name Python and Java give it.
+pub fn constant_case(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() + 4);
+    for (i, c) in value.chars().enumerate() {
+        if c.is_ascii_uppercase() && i > 0 {
+            out.push('_');
+        }
+        out.push(c.to_ascii_uppercase());
+    }
+    out
+}
+
 /// `lease_minutes` → `leaseMinutes` (the Node and Java spelling).
 pub fn camel_case(snake: &str) -> String {
     let mut out = String::with_capacity(snake.len());
@@ -646,6 +690,10 @@ fn build_json() -> String {
         .iter()
         .map(|m| json!({ "name": m.name, "fields": m.fields }))
         .collect();
+    let enums: Vec<Json> = ENUMS
+        .iter()
+        .map(|e| json!({ "name": e.name, "values": e.values, "terminal": e.terminal }))
+        .collect();
     let defaults: Vec<Json> = DEFAULTS
         .iter()
         .map(|c| json!({ "name": c.name, "value": value_json(&c.value), "doc": c.doc }))
@@ -656,6 +704,7 @@ fn build_json() -> String {
         "errors": errors,
         "operations": operations,
         "models": models,
+        "enums": enums,
         "defaults": defaults,
     })
     .to_string()
@@ -665,6 +714,55 @@ fn build_json() -> String {
 pub fn json() -> &'static str {
     static J: OnceLock<String> = OnceLock::new();
     J.get_or_init(build_json)
+}
+
+/// A model as the JSON object Node and Java hand their users, field for field: each key is the
+/// core's field name under the table's rule for those languages ([`camel_case`]), and a field
+/// without a value is left out. Both bindings cross models this way, so neither renames by hand.
+pub trait CamelView {
+    /// `{ camelCase(field): value }` of the model.
+    fn camel_view(&self) -> Json;
+}
+
+/// `{ camelCase(field): value }` for each field given; a field without a value is left out.
+macro_rules! fields {
+    ($src:expr; $($field:ident $(=> $conv:expr)?),* $(,)?) => {{
+        let mut out = Map::new();
+        $(
+            let v: Json = fields!(@value $src.$field $(, $conv)?);
+            if !v.is_null() {
+                out.insert(camel_case(stringify!($field)), v);
+            }
+        )*
+        Json::Object(out)
+    }};
+    (@value $v:expr) => { serde_json::to_value(&$v).unwrap_or(Json::Null) };
+    (@value $v:expr, $conv:expr) => { $conv(&$v) };
+}
+
+fn error_view(d: &Option<crate::ErrorDetails>) -> Json {
+    d.as_ref().map(CamelView::camel_view).unwrap_or(Json::Null)
+}
+
+impl CamelView for crate::ErrorDetails {
+    fn camel_view(&self) -> Json {
+        fields!(self; code, message, details => |d: &Vec<crate::ErrorDetails>| {
+            if d.is_empty() { Json::Null } else { Json::Array(d.iter().map(CamelView::camel_view).collect()) }
+        }, target)
+    }
+}
+
+impl CamelView for crate::Session {
+    fn camel_view(&self) -> Json {
+        fields!(self; id, status, size, lease_minutes, elapsed_minutes, hostname, handshake_port,
+            arr_inspector_port, teraflops, created_on, error => error_view)
+    }
+}
+
+impl CamelView for crate::Conversion {
+    fn camel_view(&self) -> Json {
+        fields!(self; id, status, settings, output_asset_uri, error => error_view, created_on)
+    }
 }
 
 #[cfg(test)]
@@ -708,6 +806,30 @@ mod tests {
         assert_eq!(wait["params"][4]["names"]["node"], "signal");
         assert!(wait["params"][0].get("default").is_none());
         assert_eq!(v["defaults"][1]["value"], 30);
+    }
+
+    #[test]
+    fn the_enums_are_the_wire_types_and_their_terminal_values() {
+        for v in crate::SessionStatus::KNOWN {
+            let terminal = ENUMS[1].terminal.contains(v);
+            assert_eq!(
+                crate::SessionStatus::parse(v).is_terminal(),
+                terminal,
+                "{v}"
+            );
+        }
+        for v in crate::ConversionStatus::KNOWN {
+            let terminal = ENUMS[2].terminal.contains(v);
+            assert_eq!(
+                crate::ConversionStatus::parse(v).is_terminal(),
+                terminal,
+                "{v}"
+            );
+        }
+        let v: Json = serde_json::from_str(json()).unwrap();
+        assert_eq!(v["enums"][2]["values"][0], "NotStarted");
+        assert_eq!(constant_case("NotStarted"), "NOT_STARTED");
+        assert_eq!(constant_case("Ready"), "READY");
     }
 
     #[test]

@@ -41,8 +41,8 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 mod emulator;
-mod view;
-use view::View;
+
+use remote_rendering::vocabulary::CamelView;
 
 // ---------------------------------------------------------------------------------------------
 // Envelopes and errors
@@ -89,13 +89,13 @@ fn error_json(f: &Failure) -> Value {
                 m.insert("field".into(), json!(camel_case(f)));
             }
             if let Some(d) = e.service_error() {
-                m.insert("details".into(), d.view());
+                m.insert("details".into(), d.camel_view());
             }
             if let Some(s) = e.session() {
-                m.insert("session".into(), s.view());
+                m.insert("session".into(), s.camel_view());
             }
             if let Some(c) = e.conversion() {
-                m.insert("conversion".into(), c.view());
+                m.insert("conversion".into(), c.camel_view());
             }
             Value::Object(m)
         }
@@ -258,12 +258,12 @@ fn spawn_call(call: Global<JObject<'static>>, fut: BoxFuture<'static, Outcome<Va
 }
 
 /// `Consumer<Session>`-style progress: the Java `ProgressBridge` gets each state as JSON.
-fn progress<T: View + 'static>(
+fn progress<T: CamelView + 'static>(
     bridge: Option<Global<JObject<'static>>>,
 ) -> Option<remote_rendering::ProgressFn<T>> {
     let bridge = bridge?;
     Some(Box::new(move |r: &T| {
-        let text = r.view().to_string();
+        let text = r.camel_view().to_string();
         // The bridge catches what the consumer throws; a JNI failure drops the update.
         let _ = with_java(|env| {
             let s = JString::from_str(env, &text)?;
@@ -573,14 +573,14 @@ fn operation(
                 let minutes = a
                     .lease("leaseMinutes")?
                     .unwrap_or(remote_rendering::vocabulary::DEFAULT_LEASE_MINUTES);
-                Ok(c.start_session(&id, size, minutes).await?.view())
+                Ok(c.start_session(&id, size, minutes).await?.camel_view())
             }
             .boxed(),
         ),
         "getSession" => plain(
             async move {
                 let id = a.req_str("sessionId")?;
-                Ok(c.get_session(&id).await?.view())
+                Ok(c.get_session(&id).await?.camel_view())
             }
             .boxed(),
         ),
@@ -590,7 +590,7 @@ fn operation(
                 let minutes = a
                     .lease("leaseMinutes")?
                     .ok_or_else(|| invalid("lease_minutes", "is required"))?;
-                Ok(c.update_session(&id, minutes).await?.view())
+                Ok(c.update_session(&id, minutes).await?.camel_view())
             }
             .boxed(),
         ),
@@ -613,41 +613,45 @@ fn operation(
                     serde_json::from_value(settings).map_err(|e| {
                         invalid("settings", format!("not valid conversion settings: {e}"))
                     })?;
-                Ok(c.start_conversion(&id, settings).await?.view())
+                Ok(c.start_conversion(&id, settings).await?.camel_view())
             }
             .boxed(),
         ),
         "getConversion" => plain(
             async move {
                 let id = a.req_str("conversionId")?;
-                Ok(c.get_conversion(&id).await?.view())
+                Ok(c.get_conversion(&id).await?.camel_view())
             }
             .boxed(),
         ),
         "listSessions" => plain(
             async move {
                 let all = c.list_sessions_all().await?;
-                Ok(Value::Array(all.iter().map(View::view).collect()))
+                Ok(Value::Array(
+                    all.iter().map(CamelView::camel_view).collect(),
+                ))
             }
             .boxed(),
         ),
         "listConversions" => plain(
             async move {
                 let all = c.list_conversions_all().await?;
-                Ok(Value::Array(all.iter().map(View::view).collect()))
+                Ok(Value::Array(
+                    all.iter().map(CamelView::camel_view).collect(),
+                ))
             }
             .boxed(),
         ),
         "waitForSession" => async move {
             let id = a.req_str("sessionId")?;
             let o = wait_options(&a, progress(bridge), cancel)?;
-            Ok(c.wait_for_session(&id, o).await?.view())
+            Ok(c.wait_for_session(&id, o).await?.camel_view())
         }
         .boxed(),
         "waitForConversion" => async move {
             let id = a.req_str("conversionId")?;
             let o = wait_options(&a, progress(bridge), cancel)?;
-            Ok(c.wait_for_conversion(&id, o).await?.view())
+            Ok(c.wait_for_conversion(&id, o).await?.camel_view())
         }
         .boxed(),
         "waitForSessions" => async move {
@@ -662,7 +666,7 @@ fn operation(
                 results
                     .into_iter()
                     .map(|r| match r {
-                        Ok(s) => json!({ "ok": s.view() }),
+                        Ok(s) => json!({ "ok": s.camel_view() }),
                         Err(e) => json!({ "error": error_json(&Failure::from(e)) }),
                     })
                     .collect(),
@@ -681,7 +685,7 @@ fn operation(
                 wait: wait_options(&a, progress(bridge), cancel)?,
             };
             let managed = c.open_session(options).await?;
-            let session = managed.session().view();
+            let session = managed.session().camel_view();
             let h: Managed = tokio::sync::Mutex::new(Some(managed));
             Ok(json!({ "handle": into_handle(h), "session": session }))
         }
@@ -876,8 +880,11 @@ pub extern "system" fn Java_com_remoterendering_Native_streamNew<'l>(
         let _g = runtime().enter();
         let stream: BoxStream<'static, remote_rendering::Result<Value>> =
             match jstr(env, &kind)?.as_deref() {
-                Some("sessions") => c.list_sessions().map(|r| r.map(|s| s.view())).boxed(),
-                Some("conversions") => c.list_conversions().map(|r| r.map(|s| s.view())).boxed(),
+                Some("sessions") => c.list_sessions().map(|r| r.map(|s| s.camel_view())).boxed(),
+                Some("conversions") => c
+                    .list_conversions()
+                    .map(|r| r.map(|s| s.camel_view()))
+                    .boxed(),
                 other => return Err(Failure::Internal(format!("no list {other:?}"))),
             };
         let s: ItemStream = tokio::sync::Mutex::new(stream);
@@ -934,7 +941,7 @@ pub extern "system" fn Java_com_remoterendering_Native_keeperInfo<'l>(
                 "extensions": k.extensions(),
                 "finished": k.is_finished(),
                 "stoppedByBudget": k.stopped_by_budget(),
-                "latest": k.latest().map(|s| s.view()),
+                "latest": k.latest().map(|s| s.camel_view()),
             }),
             None => json!({ "extensions": 0, "finished": true, "stoppedByBudget": false }),
         })
@@ -993,7 +1000,7 @@ pub extern "system" fn Java_com_remoterendering_Native_managedInfo<'l>(
                 "extensions": k.extensions(),
                 "finished": k.is_finished(),
                 "stoppedByBudget": k.stopped_by_budget(),
-                "latest": k.latest().map(|s| s.view()),
+                "latest": k.latest().map(|s| s.camel_view()),
             }),
             None => json!({ "extensions": 0, "finished": true, "stoppedByBudget": false }),
         })

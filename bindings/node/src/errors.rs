@@ -108,13 +108,22 @@ fn build(env: &Env, e: &CoreError) -> Result<sys::napi_value> {
         obj.set("field", camel(f))?;
     }
     if let Some(d) = e.service_error() {
-        obj.set("details", crate::view::View::view(d))?;
+        obj.set(
+            "details",
+            remote_rendering::vocabulary::CamelView::camel_view(d),
+        )?;
     }
     if let Some(s) = e.session() {
-        obj.set("session", crate::view::View::view(s))?;
+        obj.set(
+            "session",
+            remote_rendering::vocabulary::CamelView::camel_view(s),
+        )?;
     }
     if let Some(c) = e.conversion() {
-        obj.set("conversion", crate::view::View::view(c))?;
+        obj.set(
+            "conversion",
+            remote_rendering::vocabulary::CamelView::camel_view(c),
+        )?;
     }
     Ok(obj.raw())
 }

@@ -22,9 +22,9 @@ use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 
 mod errors;
-mod view;
+
 use errors::{guard, guard_async, js_error, js_error_object, Failure, Outcome};
-use view::View;
+use remote_rendering::vocabulary::CamelView;
 
 fn invalid(field: &'static str, rule: impl std::fmt::Display) -> CoreError {
     CoreError::invalid_input(field, rule)
@@ -53,8 +53,8 @@ fn lease(field: &'static str, minutes: f64) -> std::result::Result<u32, CoreErro
     remote_rendering::vocabulary::check_lease_minutes(field, minutes as i64)
 }
 
-fn wire<T: View>(v: &T) -> Value {
-    v.view()
+fn wire<T: CamelView>(v: &T) -> Value {
+    v.camel_view()
 }
 
 /// Runs `fut` unless `cancel` fires first (an aborted `AbortSignal`).
@@ -108,7 +108,7 @@ fn token(c: Option<&CancelToken>) -> Option<CancellationToken> {
 
 type Progress = ThreadsafeFunction<Value, (), Value, Status, false>;
 
-fn progress<T: View>(cb: Option<Progress>) -> Option<remote_rendering::ProgressFn<T>> {
+fn progress<T: CamelView>(cb: Option<Progress>) -> Option<remote_rendering::ProgressFn<T>> {
     let cb = Arc::new(cb?);
     Some(Box::new(move |r: &T| {
         cb.call(wire(r), ThreadsafeFunctionCallMode::NonBlocking);

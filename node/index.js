@@ -619,15 +619,15 @@ function _panicForTest(async = false) {
   }
 }
 
-const SessionStatus = Object.freeze({ Starting: 'Starting', Ready: 'Ready', Stopped: 'Stopped', Expired: 'Expired', Error: 'Error' })
-const SessionSize = Object.freeze({ Standard: 'Standard', Premium: 'Premium' })
-const ConversionStatus = Object.freeze({
-  NotStarted: 'NotStarted',
-  Running: 'Running',
-  Succeeded: 'Succeeded',
-  Failed: 'Failed',
-  Cancelled: 'Cancelled',
-})
+// The service's string enums, as the core's table has them: `SessionStatus.Ready === 'Ready'`.
+// (Values the service adds later still arrive, as plain strings.)
+function wireEnum(name) {
+  const e = table.enums.find((x) => x.name === name)
+  return Object.freeze(Object.fromEntries(e.values.map((v) => [v, v])))
+}
+const SessionStatus = wireEnum('SessionStatus')
+const SessionSize = wireEnum('SessionSize')
+const ConversionStatus = wireEnum('ConversionStatus')
 
 module.exports = {
   RemoteRenderingClient,

@@ -5,6 +5,7 @@
 //       --account-key KEY [--calls N --warmup N --round R --key K --sessions N --startup-delay S]
 import com.remoterendering.RemoteRenderingClient;
 import com.remoterendering.SessionResult;
+import com.remoterendering.SessionSize;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -48,7 +49,7 @@ public final class Bench {
         int calls = Integer.parseInt(a.getOrDefault("calls", "2000"));
         int warmup = Integer.parseInt(a.getOrDefault("warmup", "200"));
         String session = a.getOrDefault("session", "bench-session");
-        client.startSession(session, "Standard", 60);
+        client.startSession(session, SessionSize.STANDARD, 60);
         for (int i = 0; i < warmup; i++) {
             call(client, session, async);
         }
@@ -90,7 +91,7 @@ public final class Bench {
         long t0 = System.nanoTime();
         List<CompletableFuture<?>> started = new ArrayList<>();
         for (String id : ids) {
-            started.add(client.startSessionAsync(id, "Standard", 30));
+            started.add(client.startSessionAsync(id, SessionSize.STANDARD, 30));
         }
         int failures = settle(started);
         double tStarted = (System.nanoTime() - t0) / 1e9;

@@ -1,9 +1,9 @@
-//! The README's tables of error codes, operations and defaults are the vocabulary's: each is
+//! The README's tables of error codes, operations, defaults and enums are the vocabulary's: each is
 //! rendered here from `remote_rendering::vocabulary` and must equal the text between its markers
 //! in README.md. `UPDATE_README=1 cargo test -p remote-rendering --test readme_tables` rewrites
 //! them after the table changed.
 
-use remote_rendering::vocabulary::{self, Value, BASE_ERROR, DEFAULTS, ERRORS, OPERATIONS};
+use remote_rendering::vocabulary::{self, Value, BASE_ERROR, DEFAULTS, ENUMS, ERRORS, OPERATIONS};
 use std::path::PathBuf;
 
 fn value(v: &Value) -> String {
@@ -76,6 +76,27 @@ fn defaults() -> String {
     out
 }
 
+fn enums() -> String {
+    let mut out = String::from(
+        "| enum | values (Node.js, C++: as written; Python, Java: `CONSTANT_CASE`) | terminal |\n| --- | --- | --- |\n",
+    );
+    for e in ENUMS {
+        let list = |vs: &[&str]| {
+            vs.iter()
+                .map(|v| format!("`{v}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        out += &format!(
+            "| `{}` | {} | {} |\n",
+            e.name,
+            list(e.values),
+            list(e.terminal)
+        );
+    }
+    out
+}
+
 fn between<'a>(text: &'a str, name: &str) -> (usize, usize, &'a str) {
     let open = format!("<!-- vocabulary:{name} -->\n");
     let close = format!("<!-- /vocabulary:{name} -->");
@@ -99,6 +120,7 @@ fn the_readme_tables_are_the_vocabulary() {
         ("errors", errors()),
         ("operations", operations()),
         ("defaults", defaults()),
+        ("enums", enums()),
     ] {
         let (a, b, current) = between(&text, name);
         if current != table {

@@ -69,9 +69,9 @@ describe('models from the emulator', () => {
 
   test('the status and size constants are frozen and match the service\'s strings', () => {
     assert.ok(Object.isFrozen(SessionStatus) && Object.isFrozen(SessionSize) && Object.isFrozen(ConversionStatus))
-    assert.deepEqual(Object.values(SessionStatus), ['Starting', 'Ready', 'Stopped', 'Expired', 'Error'])
+    assert.deepEqual(Object.values(SessionStatus), ['Error', 'Expired', 'Starting', 'Ready', 'Stopped'])
     assert.deepEqual(Object.values(SessionSize), ['Standard', 'Premium'])
-    assert.deepEqual(Object.values(ConversionStatus), ['NotStarted', 'Running', 'Succeeded', 'Failed', 'Cancelled'])
+    assert.deepEqual(Object.values(ConversionStatus), ['NotStarted', 'Running', 'Cancelled', 'Failed', 'Succeeded'])
     assert.equal(typeof rr.version, 'string')
   })
 })

@@ -122,6 +122,21 @@ describe('operations', () => {
   })
 })
 
+describe('enums', () => {
+  for (const e of table.enums) {
+    test(`${e.name}: rr.${e.name} has exactly the table's values (${e.values.join(', ')}), typed in index.d.ts`, () => {
+      assert.deepEqual(Object.keys(rr[e.name]), e.values)
+      for (const v of e.values) assert.equal(rr[e.name][v], v)
+      const type = dts.match(new RegExp(`export type ${e.name} = ([^\n]+)`))
+      assert.ok(type, `index.d.ts declares type ${e.name}`)
+      for (const v of e.values) assert.match(type[1], new RegExp(`'${v}'`), `${e.name} '${v}'`)
+      const konst = dts.match(new RegExp(`export declare const ${e.name}: Readonly<\\{([^}]*)\\}>`))
+      assert.ok(konst, `index.d.ts declares const ${e.name}`)
+      for (const v of e.values) assert.match(konst[1], new RegExp(`\\b${v}: '${v}'`), `${e.name}.${v}`)
+    })
+  }
+})
+
 describe('models', () => {
   for (const m of table.models) {
     test(`${m.name}: index.d.ts declares every field (${m.fields.map(camel).join(', ')})`, () => {

@@ -48,11 +48,11 @@ class SessionSize(_WireEnum):
 
 class SessionStatus(_WireEnum):
     """The status of a session; values the service adds later are kept (``UNKNOWN``)."""
+    ERROR = "Error"
+    EXPIRED = "Expired"
     STARTING = "Starting"
     READY = "Ready"
     STOPPED = "Stopped"
-    EXPIRED = "Expired"
-    ERROR = "Error"
 
     @property
     def is_terminal(self) -> bool:
@@ -64,9 +64,9 @@ class ConversionStatus(_WireEnum):
     """The status of a conversion; values the service adds later are kept (``UNKNOWN``)."""
     NOT_STARTED = "NotStarted"
     RUNNING = "Running"
-    SUCCEEDED = "Succeeded"
-    FAILED = "Failed"
     CANCELLED = "Cancelled"
+    FAILED = "Failed"
+    SUCCEEDED = "Succeeded"
 
     @property
     def is_terminal(self) -> bool:

@@ -94,6 +94,22 @@ def test_every_inherited_default_is_the_clients():
                 assert p.get("default") == client_defaults[p["name"]], f"{op['name']}.{p['name']}"
 
 
+def _constant_case(value: str) -> str:
+    return "".join(("_" + c if c.isupper() and i else c) for i, c in enumerate(value)).upper()
+
+
+@pytest.mark.parametrize("enum", V["enums"], ids=lambda e: e["name"])
+def test_every_enum_has_the_tables_values_and_terminal_ones(enum):
+    cls = getattr(rr, enum["name"], None)
+    assert cls is not None and enum["name"] in rr.__all__
+    assert [m.value for m in cls] == enum["values"]
+    assert [m.name for m in cls] == [_constant_case(v) for v in enum["values"]]
+    if enum["name"].endswith("Status"):
+        assert [m.value for m in cls if m.is_terminal] == [v for v in enum["values"] if v in enum["terminal"]]
+    later = cls("AddedLater")
+    assert not later.is_known and str(later) == "AddedLater"
+
+
 @pytest.mark.parametrize("model", V["models"], ids=lambda m: m["name"])
 def test_every_model_has_exactly_the_tables_fields(model):
     cls = getattr(rr, model["name"], None)

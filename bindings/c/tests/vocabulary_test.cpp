@@ -144,6 +144,46 @@ TEST(Vocabulary, EveryDefaultIsAHeaderConstantOfTheSameValue) {
     EXPECT_EQ(RR_DEFAULT_POLL_INTERVAL_MS, 5000);
 }
 
+/// `NotStarted` -> `NOT_STARTED` (the table's constant case).
+std::string constant_case(const std::string& value) {
+    std::string out;
+    for (std::size_t i = 0; i < value.size(); ++i) {
+        if (i > 0 && std::isupper(static_cast<unsigned char>(value[i]))) out += '_';
+        out += static_cast<char>(std::toupper(static_cast<unsigned char>(value[i])));
+    }
+    return out;
+}
+
+TEST(Vocabulary, EveryStatusValueIsACEnumeratorAndACppEnumerator) {
+    const std::string hpp_path = std::string(RR_HEADER_PATH) + "pp";  // remote_rendering.hpp beside it
+    std::ifstream in(hpp_path);
+    ASSERT_TRUE(in.good()) << hpp_path;
+    std::stringstream hpp;
+    hpp << in.rdbuf();
+    const std::map<std::string, std::string> prefixes = {{"SessionStatus", "RR_SESSION_STATUS_"},
+                                                         {"ConversionStatus", "RR_CONVERSION_STATUS_"}};
+    int checked = 0;
+    for (const json& e : vocabulary().at("enums")) {
+        const std::string name = e.at("name");
+        if (name == "SessionSize") {
+            // Sizes are strings in C; the default is one of the values.
+            bool found = false;
+            for (const json& v : e.at("values")) found = found || v == RR_DEFAULT_SESSION_SIZE;
+            EXPECT_TRUE(found) << RR_DEFAULT_SESSION_SIZE;
+            continue;
+        }
+        ASSERT_TRUE(prefixes.count(name)) << "an enum of the table this test does not know: " << name;
+        for (const json& v : e.at("values")) {
+            const std::string c = prefixes.at(name) + constant_case(v.get<std::string>());
+            EXPECT_NE(header().find("    " + c + " = "), std::string::npos) << "the C header has no " << c;
+            EXPECT_NE(hpp.str().find("    " + v.get<std::string>() + " = " + c + ","), std::string::npos)
+                << "remote_rendering.hpp has no " << name << "::" << v.get<std::string>();
+            ++checked;
+        }
+    }
+    EXPECT_EQ(checked, 10);
+}
+
 /// The C functions that read or write a model's fields: `<prefix><field>...(`.
 const std::map<std::string, std::vector<std::string>> kModelFunctions = {
     {"Session", {"rr_session_get_"}},

@@ -7,13 +7,13 @@ import java.util.Map;
  * An asset conversion, under the names every language shares.
  *
  * @param id the conversion id
- * @param status {@code NotStarted}, {@code Running}, {@code Succeeded}, {@code Failed} or {@code Cancelled}
+ * @param status the status ({@link ConversionStatus}: NotStarted, Running, Succeeded, Failed or Cancelled)
  * @param settings where it reads and writes (SAS tokens are never echoed back)
  * @param outputAssetUri the converted {@code .arrAsset}, once Succeeded
  * @param error why the conversion failed, when Failed
  * @param createdOn when the conversion was created
  */
-public record Conversion(String id, String status, ConversionSettings settings, String outputAssetUri,
+public record Conversion(String id, ConversionStatus status, ConversionSettings settings, String outputAssetUri,
         ErrorDetails error, OffsetDateTime createdOn) {
 
     static Conversion fromJson(Object v) {
@@ -21,7 +21,8 @@ public record Conversion(String id, String status, ConversionSettings settings, 
         String created = Json.str(m, "createdOn");
         Object error = m.get("error");
         Object settings = m.get("settings");
-        return new Conversion(Json.str(m, "id"), Json.str(m, "status"),
+        String status = Json.str(m, "status");
+        return new Conversion(Json.str(m, "id"), status == null ? null : ConversionStatus.fromString(status),
                 settings == null ? null : ConversionSettings.fromJson(settings), Json.str(m, "outputAssetUri"),
                 error == null ? null : ErrorDetails.fromJson(error),
                 created == null ? null : OffsetDateTime.parse(created));

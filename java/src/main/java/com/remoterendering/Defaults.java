@@ -11,7 +11,7 @@ public final class Defaults {
     }
 
     /** The size a session gets when none is given. */
-    public static final String SESSION_SIZE = "Standard";
+    public static final SessionSize SESSION_SIZE = SessionSize.STANDARD;
     /** The lease a session gets when none is given, in minutes. */
     public static final int LEASE_MINUTES = 30;
     /** The largest lease the service accepts, in minutes (24 hours). */

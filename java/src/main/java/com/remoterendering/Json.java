@@ -186,6 +186,8 @@ final class Json {
             b.append("null");
         } else if (v instanceof String) {
             quote(b, (String) v);
+        } else if (v instanceof WireValue) {
+            quote(b, ((WireValue) v).value());
         } else if (v instanceof Number || v instanceof Boolean) {
             if (v instanceof Double && (((Double) v).isNaN() || ((Double) v).isInfinite())) {
                 b.append("null");

@@ -8,13 +8,13 @@ import java.util.Map;
  */
 public final class OpenSessionOptions {
     final String sessionId;
-    final String size;
+    final SessionSize size;
     final Integer leaseMinutes;
     final boolean keepAlive;
     final KeepAliveOptions keepAliveOptions;
     final WaitOptions<Session> wait;
 
-    private OpenSessionOptions(String sessionId, String size, Integer leaseMinutes, boolean keepAlive,
+    private OpenSessionOptions(String sessionId, SessionSize size, Integer leaseMinutes, boolean keepAlive,
             KeepAliveOptions keepAliveOptions, WaitOptions<Session> wait) {
         this.sessionId = sessionId;
         this.size = size;
@@ -33,10 +33,12 @@ public final class OpenSessionOptions {
         return new OpenSessionOptions(v, size, leaseMinutes, keepAlive, keepAliveOptions, wait);
     }
 
-    public OpenSessionOptions size(String v) {
+    /** The size (default {@link Defaults#SESSION_SIZE}). */
+    public OpenSessionOptions size(SessionSize v) {
         return new OpenSessionOptions(sessionId, v, leaseMinutes, keepAlive, keepAliveOptions, wait);
     }
 
+    /** The lease in minutes (default {@link Defaults#LEASE_MINUTES}). */
     public OpenSessionOptions leaseMinutes(int v) {
         return new OpenSessionOptions(sessionId, size, v, keepAlive, keepAliveOptions, wait);
     }

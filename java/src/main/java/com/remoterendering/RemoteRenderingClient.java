@@ -160,7 +160,7 @@ public final class RemoteRenderingClient implements AutoCloseable {
     }
 
     /** Starts a session (201), or returns it when it exists with the same settings (200). */
-    public Session startSession(String sessionId, String size, int leaseMinutes) {
+    public Session startSession(String sessionId, SessionSize size, int leaseMinutes) {
         return Session.fromJson(call("startSession",
                 Args.of("sessionId", sessionId, "size", size, "leaseMinutes", leaseMinutes), null, null));
     }
@@ -169,7 +169,7 @@ public final class RemoteRenderingClient implements AutoCloseable {
         return startSessionAsync(sessionId, Defaults.SESSION_SIZE, Defaults.LEASE_MINUTES);
     }
 
-    public CompletableFuture<Session> startSessionAsync(String sessionId, String size, int leaseMinutes) {
+    public CompletableFuture<Session> startSessionAsync(String sessionId, SessionSize size, int leaseMinutes) {
         return callAsync("startSession", () -> Args.of("sessionId", sessionId, "size", size, "leaseMinutes",
                 leaseMinutes), null, null, Session::fromJson);
     }

@@ -28,7 +28,7 @@ class ConcurrencyTest {
                     try {
                         go.await();
                         String id = "thread-" + n;
-                        client.startSession(id, "Standard", 10);
+                        client.startSession(id, SessionSize.STANDARD, 10);
                         for (int i = 0; i < calls; i++) {
                             switch (i % 3) {
                                 case 0:
@@ -84,18 +84,18 @@ class ConcurrencyTest {
             List<String> seen = new ArrayList<>();
             Session s = Support.await(client.waitForSessionAsync("nested", Support.fast().onProgress(p -> {
                 // Runs on a runtime thread: the blocking call must not deadlock or panic.
-                seen.add(client.getSession("other").status());
+                seen.add(client.getSession("other").status().value());
                 emu.advanceClock(Duration.ofSeconds(61));
             })));
-            assertEquals("Ready", s.status());
+            assertEquals(SessionStatus.READY, s.status());
             assertTrue(seen.size() >= 1);
             // And from the progress callback of a blocking wait (on the calling thread).
             client.startSession("nested-blocking");
             Session b = client.waitForSession("nested-blocking", Support.fast().onProgress(p -> {
-                seen.add(client.getSession("other").status());
+                seen.add(client.getSession("other").status().value());
                 emu.advanceClock(Duration.ofSeconds(61));
             }));
-            assertEquals("Ready", b.status());
+            assertEquals(SessionStatus.READY, b.status());
         } catch (Exception e) {
             throw new AssertionError(e);
         }

@@ -52,15 +52,15 @@ class ConversionsTest {
         assertEquals("conv-ok", client.getConversion("conv-ok").id());
         List<String> seen = new ArrayList<>();
         Conversion done = client.waitForConversion("conv-ok", fast().onProgress(c -> {
-            seen.add(c.status());
+            seen.add(c.status().value());
             if (seen.size() == 2) {
                 emu.advanceClock(Duration.ofMinutes(11));
             }
         }));
-        assertEquals("Succeeded", done.status());
+        assertEquals(ConversionStatus.SUCCEEDED, done.status());
         assertNotNull(done.outputAssetUri());
-        assertEquals("Succeeded", await(client.getConversionAsync("conv-ok")).status());
-        assertEquals("Succeeded", await(client.waitForConversionAsync("conv-ok", fast())).status());
+        assertEquals(ConversionStatus.SUCCEEDED, await(client.getConversionAsync("conv-ok")).status());
+        assertEquals(ConversionStatus.SUCCEEDED, await(client.waitForConversionAsync("conv-ok", fast())).status());
     }
 
     @Test
@@ -80,7 +80,7 @@ class ConversionsTest {
         emu.cancelConversion("conv-cancelled");
         ConversionFailedException e = expect(ConversionFailedException.class,
                 () -> client.waitForConversion("conv-cancelled", fast()));
-        assertEquals("Cancelled", e.conversion().orElseThrow().status());
+        assertEquals(ConversionStatus.CANCELLED, e.conversion().orElseThrow().status());
     }
 
     @Test

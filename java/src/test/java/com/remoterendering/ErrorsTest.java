@@ -50,7 +50,7 @@ class ErrorsTest {
     @Test
     void aServiceBadRequestIsInvalidInputWithStatus400() {
         InvalidInputException e = expect(InvalidInputException.class,
-                () -> client.startSession("bad-size", "Enormous", 10));
+                () -> client.startSession("bad-size", SessionSize.fromString("Enormous"), 10));
         assertEquals(OptionalInt.of(400), e.status());
     }
 
@@ -94,14 +94,14 @@ class ErrorsTest {
 
     @Test
     void startingAnIdAgainWithAnotherSizeIsConflict() {
-        client.startSession("conflict", "Standard", 10);
-        ConflictException e = expect(ConflictException.class, () -> client.startSession("conflict", "Premium", 10));
+        client.startSession("conflict", SessionSize.STANDARD, 10);
+        ConflictException e = expect(ConflictException.class, () -> client.startSession("conflict", SessionSize.PREMIUM, 10));
         assertEquals(OptionalInt.of(409), e.status());
     }
 
     @Test
     void shorteningTheLeaseIsUnprocessable() {
-        client.startSession("shorten", "Standard", 5);
+        client.startSession("shorten", SessionSize.STANDARD, 5);
         UnprocessableException e = expect(UnprocessableException.class, () -> client.updateSession("shorten", 3));
         assertEquals(OptionalInt.of(422), e.status());
     }
@@ -173,7 +173,7 @@ class ErrorsTest {
         ConversionFailedException e = expect(ConversionFailedException.class,
                 () -> client.waitForConversion("conv-fails",
                         WaitOptions.<Conversion>defaults().pollInterval(Duration.ofMillis(10))));
-        assertEquals("Failed", e.conversion().orElseThrow().status());
+        assertEquals(ConversionStatus.FAILED, e.conversion().orElseThrow().status());
         assertEquals("ConversionFailed", e.conversion().orElseThrow().error().code());
     }
 }

@@ -41,8 +41,8 @@ class InputTest {
         refused("sessionId", () -> client.startSession("has a space"));
         refused("sessionId", () -> client.getSession(""));
         refused("sessionId", () -> client.getSession(null));
-        refused("leaseMinutes", () -> client.startSession("lease-low", "Standard", -1));
-        refused("leaseMinutes", () -> client.startSession("lease-high", "Standard", 5000));
+        refused("leaseMinutes", () -> client.startSession("lease-low", SessionSize.STANDARD, -1));
+        refused("leaseMinutes", () -> client.startSession("lease-high", SessionSize.STANDARD, 5000));
         refused("leaseMinutes", () -> client.updateSession("lease-update", 1441));
         refused("sessionId", () -> client.stopSession("bad/id"));
         refused("conversionId", () -> client.getConversion("bad id"));

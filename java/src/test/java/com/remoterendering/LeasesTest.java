@@ -27,13 +27,13 @@ class LeasesTest {
     void keepAliveExtendsInStepsUpToMaxTotalMinutesAndNoFurther() throws Exception {
         try (Emulator emu = Emulator.start(fastClock());
                 RemoteRenderingClient client = emu.clientBuilder().pollInterval(Duration.ofMillis(10)).build()) {
-            client.startSession("keep-cap", "Standard", 2);
+            client.startSession("keep-cap", SessionSize.STANDARD, 2);
             try (LeaseKeeper keeper = client.keepAlive("keep-cap", lease())) {
                 assertEquals("keep-cap", keeper.sessionId());
-                until(() -> !"Ready".equals(client.getSession("keep-cap").status()), Duration.ofSeconds(5),
+                until(() -> !SessionStatus.READY.equals(client.getSession("keep-cap").status()), Duration.ofSeconds(5),
                         "the session to expire");
                 Session s = client.getSession("keep-cap");
-                assertEquals("Expired", s.status());
+                assertEquals(SessionStatus.EXPIRED, s.status());
                 assertEquals(6, s.leaseMinutes());
                 assertEquals(2, keeper.extensions());
                 assertEquals(2, emu.requests("update_session"));
@@ -46,20 +46,20 @@ class LeasesTest {
     @Test
     void closingAKeeperStopsTheSessionAndDetachLeavesItRunning() {
         try (Emulator emu = Emulator.start(fastClock()); RemoteRenderingClient client = emu.client()) {
-            client.startSession("keep-close", "Standard", 30);
+            client.startSession("keep-close", SessionSize.STANDARD, 30);
             LeaseKeeper keeper = client.keepAlive("keep-close", lease());
             keeper.close();
             keeper.close(); // idempotent
-            assertEquals("Stopped", client.getSession("keep-close").status());
+            assertEquals(SessionStatus.STOPPED, client.getSession("keep-close").status());
             assertTrue(keeper.isFinished());
 
-            client.startSession("keep-detach", "Standard", 30);
+            client.startSession("keep-detach", SessionSize.STANDARD, 30);
             client.keepAlive("keep-detach", lease()).detach();
-            assertEquals("Ready", client.getSession("keep-detach").status());
+            assertEquals(SessionStatus.READY, client.getSession("keep-detach").status());
 
-            client.startSession("keep-no-stop", "Standard", 30);
+            client.startSession("keep-no-stop", SessionSize.STANDARD, 30);
             client.keepAlive("keep-no-stop", lease().stopOnClose(false)).close();
-            assertEquals("Ready", client.getSession("keep-no-stop").status());
+            assertEquals(SessionStatus.READY, client.getSession("keep-no-stop").status());
             assertEquals(1, emu.requests("stop_session"));
         }
     }
@@ -67,7 +67,7 @@ class LeasesTest {
     @Test
     void aKeeperWithABudgetStopsTheSessionBeforeTheBudgetIsPassed() throws Exception {
         try (Emulator emu = Emulator.start(fastClock()); RemoteRenderingClient client = emu.client()) {
-            client.startSession("budget", "Standard", 2);
+            client.startSession("budget", SessionSize.STANDARD, 2);
             // 6 an hour, 0.10 a minute: lease 2 (0.20) then 4 (0.40) fit 0.45; 6 (0.60) does not.
             try (LeaseKeeper keeper = client.keepAlive("budget", lease().maxTotalMinutes(20).budget(0.45)
                     .costRates(new CostRates(6.0, null)))) {
@@ -75,7 +75,7 @@ class LeasesTest {
                 assertTrue(keeper.stoppedByBudget());
                 assertEquals(1, keeper.extensions());
                 Session s = client.getSession("budget");
-                assertEquals("Stopped", s.status());
+                assertEquals(SessionStatus.STOPPED, s.status());
                 assertEquals(4, s.leaseMinutes());
                 assertEquals(1, emu.requests("update_session"));
             }
@@ -90,18 +90,18 @@ class LeasesTest {
             ManagedSession managed;
             try (ManagedSession m = client.openSession(OpenSessionOptions.defaults().sessionId("managed")
                     .leaseMinutes(10).keepAlive(lease()).waitOptions(Support.fast().onProgress(s -> {
-                        statuses.add(s.status());
+                        statuses.add(s.status().value());
                         if (statuses.size() == 2) {
                             emu.advanceClock(Duration.ofSeconds(61));
                         }
                     })))) {
                 managed = m;
-                assertEquals("Ready", m.session().status());
+                assertEquals(SessionStatus.READY, m.session().status());
                 assertEquals("managed", m.id());
-                assertEquals("Ready", client.getSession("managed").status());
+                assertEquals(SessionStatus.READY, client.getSession("managed").status());
                 assertEquals(0, m.extensions());
             }
-            assertEquals("Stopped", client.getSession("managed").status());
+            assertEquals(SessionStatus.STOPPED, client.getSession("managed").status());
             managed.close(); // idempotent
             assertEquals(1, emu.requests("stop_session"));
         }
@@ -116,7 +116,7 @@ class LeasesTest {
                     throw new IllegalStateException("the work failed " + m.id());
                 }
             });
-            assertEquals("Stopped", client.getSession("thrown").status());
+            assertEquals(SessionStatus.STOPPED, client.getSession("thrown").status());
         }
     }
 
@@ -126,7 +126,7 @@ class LeasesTest {
                 RemoteRenderingClient client = emu.client()) {
             expect(WaitTimeoutException.class, () -> client.openSession(OpenSessionOptions.defaults()
                     .sessionId("managed-timeout").waitOptions(Support.fast().timeout(Duration.ofMillis(200)))));
-            assertEquals("Stopped", client.getSession("managed-timeout").status());
+            assertEquals(SessionStatus.STOPPED, client.getSession("managed-timeout").status());
         }
     }
 
@@ -136,19 +136,19 @@ class LeasesTest {
                 RemoteRenderingClient client = emu.client()) {
             try (ManagedSession m = client.openSession(OpenSessionOptions.defaults().sessionId("no-keep")
                     .keepAlive(false).waitOptions(Support.fast()))) {
-                assertEquals("Ready", m.session().status());
+                assertEquals(SessionStatus.READY, m.session().status());
             }
-            assertEquals("Stopped", client.getSession("no-keep").status());
+            assertEquals(SessionStatus.STOPPED, client.getSession("no-keep").status());
             try (ManagedSession m = Support.await(client.openSessionAsync(OpenSessionOptions.defaults()
                     .sessionId("async-managed").waitOptions(Support.fast())))) {
-                assertEquals("Ready", m.session().status());
+                assertEquals(SessionStatus.READY, m.session().status());
             }
-            assertEquals("Stopped", client.getSession("async-managed").status());
-            client.startSession("async-keeper", "Standard", 30);
+            assertEquals(SessionStatus.STOPPED, client.getSession("async-managed").status());
+            client.startSession("async-keeper", SessionSize.STANDARD, 30);
             try (LeaseKeeper k = Support.await(client.keepAliveAsync("async-keeper", lease()))) {
                 assertEquals("async-keeper", k.sessionId());
             }
-            assertEquals("Stopped", client.getSession("async-keeper").status());
+            assertEquals(SessionStatus.STOPPED, client.getSession("async-keeper").status());
         }
     }
 }

@@ -41,10 +41,10 @@ class SessionsTest {
 
     @Test
     void startSessionCreatesAStartingSessionWithTheSizeAndLeaseAskedFor() {
-        Session s = client.startSession("s-start", "Premium", 45);
+        Session s = client.startSession("s-start", SessionSize.PREMIUM, 45);
         assertEquals("s-start", s.id());
-        assertEquals("Starting", s.status());
-        assertEquals("Premium", s.size());
+        assertEquals(SessionStatus.STARTING, s.status());
+        assertEquals(SessionSize.PREMIUM, s.size());
         assertEquals(45, s.leaseMinutes());
         assertNotNull(s.createdOn());
     }
@@ -69,7 +69,7 @@ class SessionsTest {
         client.startSession("s-ready");
         emu.advanceClock(Duration.ofSeconds(61));
         Session s = client.getSession("s-ready");
-        assertEquals("Ready", s.status());
+        assertEquals(SessionStatus.READY, s.status());
         assertTrue(s.isReady());
         assertNotNull(s.hostname());
         assertNotNull(s.handshakePort());
@@ -78,16 +78,16 @@ class SessionsTest {
 
     @Test
     void updateSessionExtendsTheLeaseAndStopSessionStopsIt() {
-        client.startSession("s-update", "Standard", 20);
+        client.startSession("s-update", SessionSize.STANDARD, 20);
         assertEquals(40, client.updateSession("s-update", 40).leaseMinutes());
         client.stopSession("s-update");
-        assertEquals("Stopped", client.getSession("s-update").status());
+        assertEquals(SessionStatus.STOPPED, client.getSession("s-update").status());
         client.stopSession("s-update"); // stopping an ended session succeeds
     }
 
     @Test
     void theAsyncTwinsCompleteWithTheSameModels() throws Exception {
-        Session s = await(client.startSessionAsync("s-async", "Standard", 10));
+        Session s = await(client.startSessionAsync("s-async", SessionSize.STANDARD, 10));
         assertEquals("s-async", s.id());
         assertEquals(10, await(client.getSessionAsync("s-async")).leaseMinutes());
         assertEquals(20, await(client.updateSessionAsync("s-async", 20)).leaseMinutes());
@@ -126,12 +126,12 @@ class SessionsTest {
         client.startSession("s-wait");
         List<String> statuses = new ArrayList<>();
         Session s = client.waitForSession("s-wait", fast().onProgress(p -> {
-            statuses.add(p.status());
+            statuses.add(p.status().value());
             if (statuses.size() == 3) {
                 emu.advanceClock(Duration.ofSeconds(61));
             }
         }));
-        assertEquals("Ready", s.status());
+        assertEquals(SessionStatus.READY, s.status());
         assertEquals(List.of("Starting", "Starting", "Starting", "Ready"), statuses);
     }
 
@@ -145,7 +145,7 @@ class SessionsTest {
             }
             throw new IllegalStateException("a bug in the callback");
         }));
-        assertEquals("Ready", s.status());
+        assertEquals(SessionStatus.READY, s.status());
     }
 
     @Test
@@ -153,7 +153,7 @@ class SessionsTest {
         client.startSession("s-timeout");
         WaitTimeoutException e = expect(WaitTimeoutException.class,
                 () -> client.waitForSession("s-timeout", fast().timeout(Duration.ofMillis(200))));
-        assertEquals("Starting", e.session().orElseThrow().status());
+        assertEquals(SessionStatus.STARTING, e.session().orElseThrow().status());
     }
 
     @Test
@@ -161,7 +161,7 @@ class SessionsTest {
         client.startSession("s-fail");
         emu.failSession("s-fail", "RenderingFailed", "the VM broke");
         SessionFailedException e = expect(SessionFailedException.class, () -> client.waitForSession("s-fail", fast()));
-        assertEquals("Error", e.session().orElseThrow().status());
+        assertEquals(SessionStatus.ERROR, e.session().orElseThrow().status());
         assertEquals("RenderingFailed", e.session().orElseThrow().error().code());
     }
 
@@ -217,7 +217,7 @@ class SessionsTest {
                 assertEquals(ids.get(i), results.get(i).sessionId());
             }
             assertTrue(results.get(0).isOk());
-            assertEquals("Ready", results.get(0).getOrThrow().status());
+            assertEquals(SessionStatus.READY, results.get(0).getOrThrow().status());
             assertInstanceOf(SessionFailedException.class, results.get(7).error());
             assertInstanceOf(NotFoundException.class, results.get(20).error());
             long lists = e.requests("list_sessions");

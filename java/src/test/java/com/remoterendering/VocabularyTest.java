@@ -53,6 +53,46 @@ class VocabularyTest {
                 .collect(Collectors.toSet());
     }
 
+    static String constantCase(String value) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isUpperCase(c) && i > 0) {
+                b.append('_');
+            }
+            b.append(Character.toUpperCase(c));
+        }
+        return b.toString();
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void everyEnumOfTheTableIsAClassWithAConstantPerValueAndTheSameTerminalOnes() throws Exception {
+        List<Map<String, Object>> enums = list("enums");
+        assertEquals(3, enums.size());
+        for (Map<String, Object> e : enums) {
+            String name = (String) e.get("name");
+            Class<?> cls = Class.forName("com.remoterendering." + name);
+            List<String> values = (List<String>) e.get("values");
+            List<String> terminal = (List<String>) e.get("terminal");
+            List<?> known = (List<?>) cls.getMethod("values").invoke(null);
+            assertEquals(values, known.stream().map(Object::toString).collect(Collectors.toList()), name);
+            for (String v : values) {
+                Field f = cls.getField(constantCase(v));
+                Object constant = f.get(null);
+                assertEquals(v, constant.toString(), name + "." + f.getName());
+                assertEquals(constant, cls.getMethod("fromString", String.class).invoke(null, v.toUpperCase()));
+                assertTrue(((WireValue) constant).isKnown());
+                if (!terminal.isEmpty() || name.endsWith("Status")) {
+                    assertEquals(terminal.contains(v), cls.getMethod("isTerminal").invoke(constant), name + "." + v);
+                }
+            }
+            WireValue later = (WireValue) cls.getMethod("fromString", String.class).invoke(null, "AddedLater");
+            assertFalse(later.isKnown());
+            assertEquals("AddedLater", later.toString());
+        }
+    }
+
     @Test
     void theTableIsTheCoresOfThisVersion() {
         assertEquals(NativeLoader.packageVersion(), TABLE.get("version"));
@@ -167,6 +207,8 @@ class VocabularyTest {
                 assertEquals(Duration.ofMillis(Json.lng(Json.map(value), "ms")), java, constant);
             } else if (value instanceof Long) {
                 assertEquals(((Long) value).intValue(), java, constant);
+            } else if (java instanceof WireValue) {
+                assertEquals(value, java.toString(), constant);
             } else {
                 assertEquals(value, java, constant);
             }
@@ -184,7 +226,7 @@ class VocabularyTest {
                     assertEquals(Defaults.POLL_INTERVAL.toMillis(), Json.lng(Json.map(v), "ms"));
                 }
                 if (n.equals("size")) {
-                    assertEquals(Defaults.SESSION_SIZE, v);
+                    assertEquals(Defaults.SESSION_SIZE.value(), v);
                 }
             }
         }

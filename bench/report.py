@@ -465,6 +465,39 @@ import report_hardening  # noqa: E402  (section 7, beside its figures)
 report_hardening.section(stat, cell, rcell, w, targets)
 
 # ---------------------------------------------------------------------------------------------
+w("## 8. Instructions per `get_session` (callgrind)")
+w("")
+w("Instructions the client's process executes for one more `get_session` (every thread of it: the caller")
+w("and the runtime's workers), counted by `valgrind --tool=callgrind`: each client runs twice against the")
+w("same emulator (which runs outside valgrind), with N1 and N2 calls after the same warm-up, and the figure")
+w("is the difference divided by N2 − N1, so start-up, imports and the first connection cancel out. A count")
+w("does not move with the machine's other load (the same binary and inputs count the same), so these are the")
+w("figures to compare before and after a change; they do not include time spent waiting (wake-ups, the")
+w("network), which the latencies of section 1 do.")
+w("")
+w("| client | instructions / call | ÷ core | N1, N2 |")
+w("| --- | --- | --- | --- |")
+base_i = median_of(stat("instr/core", "instructions_per_call"))
+for key, label in [
+    ("instr/core", "**Rust core** (async Rust, the loop in a tokio task)"),
+    ("instr/core-block-on", "Rust core, `block_on` of the multi-threaded runtime"),
+    ("instr/core-current-thread", "Rust core, `block_on` of a current-thread runtime"),
+    ("instr/python", "Python sync"),
+    ("instr/python-asyncio", "Python asyncio"),
+    ("instr/node", "Node"),
+    ("instr/c", "C API (blocking call)"),
+    ("instr/java", "Java (blocking call; C1 and the serial collector: C2 does not run under valgrind)"),
+]:
+    v = median_of(stat(key, "instructions_per_call"))
+    n = (median_of(stat(key, "n1")), median_of(stat(key, "n2")))
+    if v is None:
+        w(f"| {label} | not measured | | |")
+        continue
+    r = "1" if key == "instr/core" else (f"{v / base_i:.2f}×" if base_i else "–")
+    w(f"| {label} | {v:,.0f} | {r} | {n[0]:.0f}, {n[1]:.0f} |")
+w("")
+
+# ---------------------------------------------------------------------------------------------
 w("## Targets")
 w("")
 w("| target | where we stand | |")

@@ -12,6 +12,8 @@
 #   5. emulator throughput beside a bare hyper server (the floor), and with its dashboard open
 #   6. artefact sizes
 #   7. emulator store and connection limits (SQLite creates, list pages, GET p99, RSS, half-sent sockets)
+#   8. instructions per get_session under callgrind, the core and each binding (a count, not a time:
+#      it does not move with the machine's load)
 #
 # Every figure is the median of repeated runs, with min and max; runs of the things compared
 # are interleaved round by round, so that other load on the machine falls on all of them alike,
@@ -149,14 +151,20 @@ WHEEL=$(ls "$OUT"/wheels/*.whl)
 
 step "the Node package with the release addon ($NODE_PKG)"
 rm -rf "$NODE_PKG" && mkdir -p "$NODE_PKG"
-cp node/package.json node/index.js node/index.mjs node/index.d.ts node/native.js node/native.d.ts "$NODE_PKG/"
+# The package's own file list (package.json "files"), with the release addon beside it.
+cp node/package.json node/index.js node/index.mjs node/index.d.ts node/load-native.js node/native.js \
+  node/native.d.ts "$NODE_PKG/"
 cp "$REL/libremote_rendering_node.so" "$NODE_PKG/remote-rendering.linux-x64-gnu.node"
 export RR_NODE_PACKAGE=$NODE_PKG
 
 if [[ $C_OK == 1 ]]; then
   step "the C benchmark program (bench/c/get_session.c, linked to libremote_rendering.so)"
+  # The library's SONAME (libremote_rendering.so.X.Y) is what the program loads: cargo writes
+  # only libremote_rendering.so, so the link the SDK would install is made here.
+  soname=$(readelf -d "$REL/libremote_rendering.so" | sed -n 's/.*Library soname: \[\(.*\)\]/\1/p')
+  mkdir -p "$OUT/c-lib" && ln -sf "$REL/libremote_rendering.so" "$OUT/c-lib/${soname:-libremote_rendering.so}"
   if ! gcc -O2 -std=c11 -Wall -I include bench/c/get_session.c -o "$OUT/rr-bench-c" \
-       -L "$REL" -lremote_rendering -Wl,-rpath,"$REL" 2>"$LOGS/c-compile.log"; then
+       -L "$REL" -lremote_rendering -Wl,-rpath,"$OUT/c-lib" 2>"$LOGS/c-compile.log"; then
     C_OK=0; skip "C API: bench/c/get_session.c did not compile against include/remote_rendering.h (target/bench/logs/c-compile.log)"
   fi
 fi
@@ -274,6 +282,36 @@ for r in $(seq 1 "${HARDENING_ROUNDS:-3}"); do
   record hardening "$REL/rr-bench-hardening" --emulator "$REL/remote-rendering-emulator" \
     --sessions "${HARDENING_SESSIONS:-100000}" --round "$r"
 done
+
+# --- 8. instructions per call -------------------------------------------------------------------
+step "8. instructions per get_session (callgrind): the core and each binding's call"
+note_load 8
+if command -v valgrind >/dev/null; then
+  source bench/instructions.sh
+  EMU_PREFIX=()
+  start_emulator instructions --startup-delay 0
+  A=(--endpoint "$EMU_EP" --account-id "$EMU_ACCOUNT" --account-key "$EMU_KEY")
+  W=(--warmup 50 --round 1)
+  instructions instr/core 200 600 "$REL/rr-bench-core" percall "${A[@]}" --calls CALLS "${W[@]}" --mode task
+  instructions instr/core-block-on 200 600 "$REL/rr-bench-core" percall "${A[@]}" --calls CALLS "${W[@]}" --mode block-on
+  instructions instr/core-current-thread 200 600 "$REL/rr-bench-core" percall "${A[@]}" --calls CALLS "${W[@]}" \
+    --mode block-on --current-thread
+  instructions instr/python 200 600 "$PY" bench/python/percall.py --client ours "${A[@]}" --calls CALLS "${W[@]}"
+  instructions instr/python-asyncio 200 600 "$PY" bench/python/percall.py --client ours-aio "${A[@]}" --calls CALLS "${W[@]}"
+  instructions instr/node 300 900 node bench/node/percall.js "${A[@]}" --calls CALLS --warmup 2000 --round 1
+  if [[ $C_OK == 1 ]]; then
+    instructions instr/c 200 600 "$OUT/rr-bench-c" "$EMU_EP" "$EMU_ACCOUNT" "$EMU_KEY" CALLS 50 1
+  fi
+  if [[ $JAVA_OK == 1 ]]; then
+    # HotSpot's C2 compiler and its default collector crash under valgrind: the JVM runs with C1
+    # only and the serial collector here, so this count is of C1's code (more than C2's would be).
+    instructions instr/java 300 900 java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp "$JAVA_CP" Bench percall \
+      "${A[@]}" --calls CALLS --warmup 2000 --round 1
+  fi
+  stop_emulator
+else
+  skip "8. instructions per call: valgrind is not installed (apt-get install valgrind)"
+fi
 
 # --- 6. sizes -----------------------------------------------------------------------------------
 step "6. artefact sizes"

@@ -122,6 +122,34 @@ class ErrorsTest {
     }
 
     @Test
+    void aThrottledCallIsRetriedAfterTheRetryAfterTheServiceGaveAndThenSucceeds() throws Exception {
+        client.startSession("throttled-then-fine");
+        emu.setFaults("429:1=1@get_session", 1);
+        // The first answer is a 429 with Retry-After: 1; the faults are gone before the retry.
+        Thread clear = new Thread(() -> {
+            try {
+                Thread.sleep(300);
+            } catch (InterruptedException ignored) {
+                return;
+            }
+            emu.clearFaults();
+        });
+        long before = emu.requests("get_session");
+        long t0 = System.nanoTime();
+        clear.start();
+        try {
+            Session s = client.getSession("throttled-then-fine");
+            long waitedMs = (System.nanoTime() - t0) / 1_000_000;
+            assertEquals("throttled-then-fine", s.id());
+            assertTrue(waitedMs >= 900, "waited " + waitedMs + " ms, the service asked for 1 s");
+            assertEquals(2, emu.requests("get_session") - before, "the throttled attempt and the retry");
+        } finally {
+            clear.join();
+            emu.clearFaults();
+        }
+    }
+
+    @Test
     void aServerErrorIsServiceExceptionAndRetriable() {
         emu.setFaults("500=1@get_session");
         try (RemoteRenderingClient c = emu.clientBuilder().maxAttempts(1).build()) {

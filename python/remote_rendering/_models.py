@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import enum
-import html
 from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple, Type, TypeVar
 
@@ -113,6 +112,8 @@ class _Model:
     def _repr_html_(self) -> str:
         """A small table for Jupyter: the set attributes of ``to_dict()`` (so never a secret),
         nested ones with dotted names, every text HTML-escaped."""
+        import html  # only notebooks call this; html costs more to import than the rest of the models
+
         rows = "".join(
             f"<tr><th style=\"text-align:left\">{html.escape(k)}</th><td style=\"text-align:left\">{html.escape(v)}</td></tr>"
             for k, v in _flat("", self.to_dict())

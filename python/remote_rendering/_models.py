@@ -137,7 +137,13 @@ def _flat(prefix: str, value: Any) -> List[Tuple[str, str]]:
 def _from_fields(cls: Type[_M], d: Mapping[str, Any], **convert: Callable[[Any], Any]) -> _M:
     """A model from the native dict of the core's model of the same name: the same field names
     (the core's table), each value converted to its Python type where ``convert`` says."""
-    return cls(**{f.name: convert.get(f.name, _same)(d[f.name]) for f in fields(cls)})  # type: ignore[arg-type]
+    names = _FIELD_NAMES.get(cls)
+    if names is None:  # once per class: ``fields()`` rebuilds its tuple on every call
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in fields(cls))  # type: ignore[arg-type]
+    return cls(**{n: convert[n](d[n]) if n in convert else d[n] for n in names})
+
+
+_FIELD_NAMES: Dict[type, Tuple[str, ...]] = {}
 
 
 def _to_fields(model: Any) -> Dict[str, Any]:

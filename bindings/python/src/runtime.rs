@@ -23,11 +23,29 @@ use std::time::Duration;
 use tokio::runtime::Runtime;
 
 static RUNTIME: Mutex<Option<(u32, Arc<Runtime>)>> = Mutex::new(None);
+static AIO_RUNTIME: Mutex<Option<(u32, Arc<Runtime>)>> = Mutex::new(None);
 
 /// The runtime of this process (built on first use, and again after a fork).
 pub fn runtime() -> Arc<Runtime> {
+    process_runtime(&RUNTIME, 2, "remote-rendering")
+}
+
+/// The runtime of asyncio calls: one worker. A call spawned from an event loop wakes that one
+/// worker; with the two workers of [`runtime`], the woken worker also woke the other to go on
+/// searching for work (tokio's hand-over of the searching state), which found nothing and
+/// parked again: two context switches per call for nothing. Connections and tokens are the
+/// client's, shared with blocking calls whichever runtime drives them.
+pub fn aio_runtime() -> Arc<Runtime> {
+    process_runtime(&AIO_RUNTIME, 1, "remote-rendering-aio")
+}
+
+fn process_runtime(
+    slot: &Mutex<Option<(u32, Arc<Runtime>)>>,
+    workers: usize,
+    name: &str,
+) -> Arc<Runtime> {
     let pid = std::process::id();
-    let mut guard = RUNTIME.lock().unwrap_or_else(|p| p.into_inner());
+    let mut guard = slot.lock().unwrap_or_else(|p| p.into_inner());
     if let Some((owner, rt)) = guard.as_ref() {
         if *owner == pid {
             return rt.clone();
@@ -39,8 +57,8 @@ pub fn runtime() -> Arc<Runtime> {
     }
     let rt = Arc::new(
         tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .thread_name("remote-rendering")
+            .worker_threads(workers)
+            .thread_name(name)
             .enable_all()
             .build()
             .expect("the tokio runtime starts"),
@@ -198,7 +216,7 @@ where
         Err(f) => Err(f.into_pyerr(py)),
     };
     let task = match completions_of(py, event_loop)? {
-        Some(queue) => runtime().spawn(async move {
+        Some(queue) => aio_runtime().spawn(async move {
             let out = fut.await;
             queue.push(fut_ref, Box::new(move |py| finish(py, out)));
         }),
@@ -208,7 +226,7 @@ where
                 .getattr("resolve")?
                 .unbind();
             let loop_ref = event_loop.clone().unbind();
-            runtime().spawn(async move {
+            aio_runtime().spawn(async move {
                 let out = fut.await;
                 Python::attach(|py| {
                     let (ok, value) = match finish(py, out) {
@@ -288,8 +306,10 @@ impl Drain {
     fn __call__(&self, py: Python<'_>) {
         use std::io::Read;
         // Read the wake-ups before taking the queue: a push after the take writes a new one.
-        let mut buf = [0u8; 256];
-        while matches!((&self.completions.wake_rx).read(&mut buf), Ok(n) if n > 0) {}
+        // One read: a push writes a byte only onto an empty queue, so there are rarely more
+        // than one or two, and any left keep the socket readable (the loop calls again).
+        let mut buf = [0u8; 64];
+        let _ = (&self.completions.wake_rx).read(&mut buf);
         let done = std::mem::take(
             &mut *self
                 .completions

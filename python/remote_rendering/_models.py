@@ -157,6 +157,23 @@ def _same(value: Any) -> Any:
     return value
 
 
+def _member(cls: Type[_E]) -> Callable[[Any], _E]:
+    """``cls(value)`` with a dictionary lookup first: calling an enum class runs two Python
+    frames (``EnumMeta.__call__``, ``Enum.__new__``) for every value of every result."""
+    known = cls._value2member_map_
+
+    def member(value: Any) -> _E:
+        m = known.get(value)
+        return m if m is not None else cls(value)  # type: ignore[return-value]
+
+    return member
+
+
+_SESSION_STATUS = _member(SessionStatus)
+_SESSION_SIZE = _member(SessionSize)
+_CONVERSION_STATUS = _member(ConversionStatus)
+
+
 @dataclass(frozen=True)
 class ErrorDetails(_Model):
     """An error as the service reports it: in an exception, a failed session or conversion."""
@@ -196,7 +213,7 @@ class Session(_Model):
     @classmethod
     def _from_native(cls, d: Mapping[str, Any]) -> "Session":
         return _from_fields(
-            cls, d, status=SessionStatus, size=SessionSize, created_on=_timestamp, error=ErrorDetails._from_native
+            cls, d, status=_SESSION_STATUS, size=_SESSION_SIZE, created_on=_timestamp, error=ErrorDetails._from_native
         )
 
 
@@ -256,7 +273,7 @@ class Conversion(_Model):
         return _from_fields(
             cls,
             d,
-            status=ConversionStatus,
+            status=_CONVERSION_STATUS,
             settings=ConversionSettings._from_native,
             error=ErrorDetails._from_native,
             created_on=_timestamp,

@@ -321,15 +321,15 @@ impl Drain {
             let future = future.bind(py);
             // A cancelled task's future is done already: nothing to tell.
             if future
-                .call_method0("done")
+                .call_method0(intern!(py, "done"))
                 .and_then(|d| d.is_truthy())
                 .unwrap_or(true)
             {
                 continue;
             }
             let _ = match finish(py) {
-                Ok(v) => future.call_method1("set_result", (v,)),
-                Err(e) => future.call_method1("set_exception", (e.into_value(py),)),
+                Ok(v) => future.call_method1(intern!(py, "set_result"), (v,)),
+                Err(e) => future.call_method1(intern!(py, "set_exception"), (e.into_value(py),)),
             };
         }
     }

@@ -210,7 +210,9 @@ where
         .import(py, "remote_rendering._aio", "NativeFuture")?
         .call((), Some(&kwargs))?;
     let fut_ref = py_future.clone().unbind();
-    let fut = unwind_safe(fut);
+    // Boxed first: the request's future is several KiB, and every move below (into the task's
+    // async block, into the task) would otherwise copy it.
+    let fut = unwind_safe(Box::pin(fut));
     let finish = move |py: Python<'_>, out: Outcome<T>| match out {
         Ok(v) => convert(py, v),
         Err(f) => Err(f.into_pyerr(py)),

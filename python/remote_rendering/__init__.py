@@ -5,8 +5,7 @@ The blocking client is ``RemoteRenderingClient``; the asyncio one is
 ``remote_rendering.emulator.Emulator``. One Rust core behind every language.
 """
 
-import logging as _logging
-
+from . import _common
 from . import _native
 from ._cancel import CancelToken
 from ._client import LeaseKeeper, ManagedSession, RemoteRenderingClient, SessionContext
@@ -47,8 +46,11 @@ from ._models import (
 __version__: str = _native.__version__
 
 # The library's records (every retry is a warning) go where the application's logging config
-# sends them; an application that configured none sees nothing on stderr.
-_logging.getLogger(__name__).addHandler(_logging.NullHandler())
+# sends them; an application that configured none sees nothing on stderr: the package's logger
+# has a NullHandler from here when logging is loaded already, else from the first client,
+# before which no record is delivered (importing logging is left to whoever needs it).
+if _common.logging_loaded():
+    _common.logger()
 
 __all__ = [
     "RemoteRenderingClient",

@@ -3,24 +3,50 @@
 from __future__ import annotations
 
 import dataclasses
-import logging
 import os
-from typing import Any, Callable, Dict, List, Optional, Union
+import sys
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Union
 
 from . import _native
 from ._credentials import Credential, native_credential
 from ._errors import RemoteRenderingError
 from ._models import Conversion, ConversionSettings, CostRates, Session, SessionSize
 
+if TYPE_CHECKING:
+    import logging
+
 Seconds = Union[int, float]
 ProgressCallback = Callable[[Any], None]
 
-LOGGER = logging.getLogger("remote_rendering")
+_LOGGER: Optional["logging.Logger"] = None
+
+
+def logger() -> "logging.Logger":
+    """The package's logger, given its ``NullHandler`` on first use (the library's records go
+    where the application's logging config sends them; an application that configured none
+    sees nothing on stderr).
+
+    ``logging`` is imported here rather than by ``import remote_rendering``: it costs more to
+    import than the rest of the package, and nothing needs it before a client exists (the
+    native module delivers no record before ``sync_log_level``, which calls this). The package
+    calls it at import when the application has loaded ``logging`` already."""
+    global _LOGGER
+    if _LOGGER is None:
+        import logging
+
+        log = logging.getLogger("remote_rendering")
+        log.addHandler(logging.NullHandler())
+        _LOGGER = log
+    return _LOGGER
+
+
+def logging_loaded() -> bool:
+    return "logging" in sys.modules
 
 
 def sync_log_level() -> None:
     """Forwards Rust log events at and above the ``remote_rendering`` logger's level."""
-    _native._set_log_level(max(0, min(255, LOGGER.getEffectiveLevel())))
+    _native._set_log_level(max(0, min(255, logger().getEffectiveLevel())))
 
 
 def read_ca_cert(ca_cert: Union[str, "os.PathLike[str]", None]) -> Optional[str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import enum
-import html
+import sys
 from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple, Type, TypeVar
 
@@ -77,6 +77,8 @@ class ConversionStatus(_WireEnum):
 def _timestamp(text: Optional[str]) -> Optional[_dt.datetime]:
     if not text:
         return None
+    if _ISO_ANY_FRACTION:
+        return _dt.datetime.fromisoformat(text)
     t = text.replace("Z", "+00:00")
     # The service writes up to 7 fractional digits; Python reads at most 6.
     if "." in t:
@@ -87,6 +89,11 @@ def _timestamp(text: Optional[str]) -> Optional[_dt.datetime]:
         digits, tz = rest[:n], rest[n:]
         t = f"{head}.{digits[:6].ljust(6, '0')}{tz}"
     return _dt.datetime.fromisoformat(t)
+
+
+# From Python 3.11, ``fromisoformat`` reads a trailing ``Z`` and any number of fractional digits
+# (truncating past 6, as the normalisation in ``_timestamp`` does): one C call per timestamp.
+_ISO_ANY_FRACTION = sys.version_info >= (3, 11)
 
 
 def _plain(value: Any) -> Any:
@@ -113,6 +120,8 @@ class _Model:
     def _repr_html_(self) -> str:
         """A small table for Jupyter: the set attributes of ``to_dict()`` (so never a secret),
         nested ones with dotted names, every text HTML-escaped."""
+        import html  # only notebooks call this; html costs more to import than the rest of the models
+
         rows = "".join(
             f"<tr><th style=\"text-align:left\">{html.escape(k)}</th><td style=\"text-align:left\">{html.escape(v)}</td></tr>"
             for k, v in _flat("", self.to_dict())
@@ -136,7 +145,13 @@ def _flat(prefix: str, value: Any) -> List[Tuple[str, str]]:
 def _from_fields(cls: Type[_M], d: Mapping[str, Any], **convert: Callable[[Any], Any]) -> _M:
     """A model from the native dict of the core's model of the same name: the same field names
     (the core's table), each value converted to its Python type where ``convert`` says."""
-    return cls(**{f.name: convert.get(f.name, _same)(d[f.name]) for f in fields(cls)})  # type: ignore[arg-type]
+    names = _FIELD_NAMES.get(cls)
+    if names is None:  # once per class: ``fields()`` rebuilds its tuple on every call
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in fields(cls))  # type: ignore[arg-type]
+    return cls(**{n: convert[n](d[n]) if n in convert else d[n] for n in names})
+
+
+_FIELD_NAMES: Dict[type, Tuple[str, ...]] = {}
 
 
 def _to_fields(model: Any) -> Dict[str, Any]:
@@ -148,6 +163,23 @@ def _to_fields(model: Any) -> Dict[str, Any]:
 
 def _same(value: Any) -> Any:
     return value
+
+
+def _member(cls: Type[_E]) -> Callable[[Any], _E]:
+    """``cls(value)`` with a dictionary lookup first: calling an enum class runs two Python
+    frames (``EnumMeta.__call__``, ``Enum.__new__``) for every value of every result."""
+    known = cls._value2member_map_
+
+    def member(value: Any) -> _E:
+        m = known.get(value)
+        return m if m is not None else cls(value)  # type: ignore[return-value]
+
+    return member
+
+
+_SESSION_STATUS = _member(SessionStatus)
+_SESSION_SIZE = _member(SessionSize)
+_CONVERSION_STATUS = _member(ConversionStatus)
 
 
 @dataclass(frozen=True)
@@ -189,7 +221,7 @@ class Session(_Model):
     @classmethod
     def _from_native(cls, d: Mapping[str, Any]) -> "Session":
         return _from_fields(
-            cls, d, status=SessionStatus, size=SessionSize, created_on=_timestamp, error=ErrorDetails._from_native
+            cls, d, status=_SESSION_STATUS, size=_SESSION_SIZE, created_on=_timestamp, error=ErrorDetails._from_native
         )
 
 
@@ -249,7 +281,7 @@ class Conversion(_Model):
         return _from_fields(
             cls,
             d,
-            status=ConversionStatus,
+            status=_CONVERSION_STATUS,
             settings=ConversionSettings._from_native,
             error=ErrorDetails._from_native,
             created_on=_timestamp,

@@ -12,7 +12,6 @@ Docstrings here speak of both modes ("returns" is "returns, awaited" in the asyn
 
 from __future__ import annotations
 
-import asyncio
 import inspect
 import os
 from typing import TYPE_CHECKING, Any, Callable, Coroutine, Dict, Generic, List, Optional, Sequence, TypeVar, Union
@@ -26,6 +25,8 @@ from ._errors import RemoteRenderingError
 from ._models import Conversion, ConversionSettings, CostRates, Session, SessionSize
 
 if TYPE_CHECKING:
+    import asyncio
+
     from typing_extensions import Concatenate, ParamSpec
 
     P = ParamSpec("P")
@@ -35,7 +36,9 @@ A = TypeVar("A")
 R = TypeVar("R")
 C = TypeVar("C", bound=type)
 
-EventLoop = Optional[asyncio.AbstractEventLoop]
+# asyncio is imported by the asyncio client only (``aio``): the blocking client never needs it,
+# and importing it is most of what ``import remote_rendering`` would otherwise cost.
+EventLoop = Optional["asyncio.AbstractEventLoop"]
 
 _d = _vocabulary.default
 """A default of the core's table: ``_d(operation, parameter)``."""
@@ -57,7 +60,9 @@ class Call(Generic[T]):
 
     async def coroutine(self) -> T:
         """Makes the call on the running loop (cancelling the task cancels it in Rust)."""
-        future = self._invoke(asyncio.get_running_loop())
+        from asyncio import get_running_loop
+
+        future = self._invoke(get_running_loop())
         return self._convert(await future)
 
 
@@ -382,9 +387,12 @@ def coroutine(
     op: "Callable[Concatenate[ClientCore, P], Call[T]]",
 ) -> "Callable[Concatenate[ClientCore, P], Coroutine[Any, Any, T]]":
     """The coroutine method of an operation that makes one call."""
+    from asyncio import get_running_loop  # only the asyncio client makes these
 
+    # The body of ``Call.coroutine`` inlined: one coroutine per call, not two.
     async def call(self: ClientCore, /, *args: "P.args", **kwargs: "P.kwargs") -> T:
-        return await op(self, *args, **kwargs).coroutine()
+        c = op(self, *args, **kwargs)
+        return c._convert(await c._invoke(get_running_loop()))
 
     _adopt(call, op, _awaited(op))
     return call

@@ -54,3 +54,29 @@ def test_an_application_without_logging_config_sees_nothing_on_stderr():
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "service error"
     assert done.stderr == ""
+
+
+LAZY_SCRIPT = textwrap.dedent(
+    """
+    import sys
+    import remote_rendering as rr
+
+    # Neither is needed before a client exists: the import leaves them to whoever needs them.
+    assert "logging" not in sys.modules and "asyncio" not in sys.modules, sorted(sys.modules)
+    from remote_rendering.emulator import Emulator
+
+    with Emulator() as emu:
+        emu.client()
+        import logging
+
+        handlers = logging.getLogger("remote_rendering").handlers
+        assert any(isinstance(h, logging.NullHandler) for h in handlers), handlers
+    print("ok")
+    """
+)
+
+
+def test_the_import_leaves_logging_and_asyncio_to_the_first_client():
+    done = subprocess.run([sys.executable, "-c", LAZY_SCRIPT], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ok"

@@ -272,3 +272,59 @@ def test_async_progress_callback_runs_on_the_loop_thread(emu, aclient):
         assert loop.is_running()
 
     asyncio.run(main())
+
+
+def test_asyncio_results_cross_on_every_loop_a_thread_runs(emu, aclient):
+    # Completions reach a loop through a socket it watches: loops taking turns on one thread,
+    # many calls finishing together, and a loop that cannot watch a socket (no add_reader)
+    # each get every result.
+    async def gets(tag: str, n: int) -> None:
+        await aclient.start_session(tag, lease_minutes=5)
+        got = await asyncio.gather(*(aclient.get_session(tag) for _ in range(n)))
+        assert [s.id for s in got] == [tag] * n
+
+    first, second = asyncio.new_event_loop(), asyncio.new_event_loop()
+    try:
+        first.run_until_complete(gets("turns-a", 40))
+        second.run_until_complete(gets("turns-b", 3))
+        first.run_until_complete(gets("turns-c", 3))
+    finally:
+        first.close()
+        second.close()
+
+    class NoReaders(asyncio.SelectorEventLoop):
+        def add_reader(self, *args: object) -> None:
+            raise NotImplementedError
+
+    plain = NoReaders()
+    try:
+        plain.run_until_complete(gets("no-readers", 5))
+    finally:
+        plain.close()
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no os.fork on this platform")
+def test_async_client_used_after_fork(emu, aclient):
+    asyncio.run(aclient.start_session("afork-1", lease_minutes=5))  # the parent's loop is watched
+    pid = os.fork()
+    if pid == 0:  # the child: never return into pytest
+        ok = False
+        try:
+            ok = asyncio.run(aclient.get_session("afork-1")).id == "afork-1"
+        except BaseException:  # noqa: BLE001
+            ok = False
+        finally:
+            os._exit(0 if ok else 1)
+    deadline = time.monotonic() + 20
+    status = None
+    while time.monotonic() < deadline:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            break
+        time.sleep(0.02)
+    else:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        pytest.fail("the forked child hung")
+    assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+    assert asyncio.run(aclient.get_session("afork-1")).id == "afork-1"

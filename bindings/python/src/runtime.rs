@@ -11,7 +11,10 @@
 //! wait for threads that are gone).
 
 use futures_util::FutureExt;
+use pyo3::intern;
 use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyDict, PyType};
 use std::any::Any;
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
@@ -20,11 +23,29 @@ use std::time::Duration;
 use tokio::runtime::Runtime;
 
 static RUNTIME: Mutex<Option<(u32, Arc<Runtime>)>> = Mutex::new(None);
+static AIO_RUNTIME: Mutex<Option<(u32, Arc<Runtime>)>> = Mutex::new(None);
 
 /// The runtime of this process (built on first use, and again after a fork).
 pub fn runtime() -> Arc<Runtime> {
+    process_runtime(&RUNTIME, 2, "remote-rendering")
+}
+
+/// The runtime of asyncio calls: one worker. A call spawned from an event loop wakes that one
+/// worker; with the two workers of [`runtime`], the woken worker also woke the other to go on
+/// searching for work (tokio's hand-over of the searching state), which found nothing and
+/// parked again: two context switches per call for nothing. Connections and tokens are the
+/// client's, shared with blocking calls whichever runtime drives them.
+pub fn aio_runtime() -> Arc<Runtime> {
+    process_runtime(&AIO_RUNTIME, 1, "remote-rendering-aio")
+}
+
+fn process_runtime(
+    slot: &Mutex<Option<(u32, Arc<Runtime>)>>,
+    workers: usize,
+    name: &str,
+) -> Arc<Runtime> {
     let pid = std::process::id();
-    let mut guard = RUNTIME.lock().unwrap_or_else(|p| p.into_inner());
+    let mut guard = slot.lock().unwrap_or_else(|p| p.into_inner());
     if let Some((owner, rt)) = guard.as_ref() {
         if *owner == pid {
             return rt.clone();
@@ -36,8 +57,8 @@ pub fn runtime() -> Arc<Runtime> {
     }
     let rt = Arc::new(
         tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .thread_name("remote-rendering")
+            .worker_threads(workers)
+            .thread_name(name)
             .enable_all()
             .build()
             .expect("the tokio runtime starts"),
@@ -78,7 +99,7 @@ where
     }
 }
 
-/// Cancels a Rust task when its asyncio future is cancelled (an asyncio done-callback).
+/// Cancels a Rust task when its asyncio future is cancelled (`NativeFuture.cancel` calls it).
 #[pyclass(module = "remote_rendering._native")]
 pub struct Canceller {
     abort: tokio::task::AbortHandle,
@@ -164,6 +185,13 @@ where
 
 /// Starts `fut` on the runtime and returns an asyncio future of `event_loop` that completes
 /// with `convert(result)`. Cancelling the asyncio future aborts the task.
+///
+/// The worker that finishes `fut` never takes the GIL: it queues the result on the loop's
+/// [`Completions`] and, when the queue was empty, wakes the loop through a socket the loop
+/// watches; the loop's thread converts the result and completes the future. (Taking the GIL
+/// on the worker to call `loop.call_soon_threadsafe` contended with the loop's thread for the
+/// GIL and cost a Python handle and a Python `resolve` per call.) Loops without `add_reader`
+/// (not a selector loop) are told through `call_soon_threadsafe` as before.
 pub fn spawn_for_asyncio<F, T>(
     py: Python<'_>,
     event_loop: &Bound<'_, PyAny>,
@@ -174,36 +202,218 @@ where
     F: Future<Output = Outcome<T>> + Send + 'static,
     T: Send + 'static,
 {
-    let py_future = event_loop.call_method0("create_future")?;
-    let resolve = py
-        .import("remote_rendering._aio")?
-        .getattr("resolve")?
-        .unbind();
-    let loop_ref = event_loop.clone().unbind();
+    // `remote_rendering._aio.NativeFuture`: its `cancel` aborts the task (`_abort` below).
+    static NATIVE_FUTURE: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+    let kwargs = PyDict::new(py);
+    kwargs.set_item(intern!(py, "loop"), event_loop)?;
+    let py_future = NATIVE_FUTURE
+        .import(py, "remote_rendering._aio", "NativeFuture")?
+        .call((), Some(&kwargs))?;
     let fut_ref = py_future.clone().unbind();
-    let fut = unwind_safe(fut);
-    let task = runtime().spawn(async move {
-        let out = fut.await;
-        Python::attach(|py| {
-            let converted = match out {
-                Ok(v) => convert(py, v),
-                Err(f) => Err(f.into_pyerr(py)),
-            };
-            let (ok, value) = match converted {
-                Ok(v) => (true, v),
-                Err(e) => (false, e.into_value(py).into_any()),
-            };
-            // A closed loop cannot be told any more; the caller is gone.
-            let _ = loop_ref
-                .bind(py)
-                .call_method1("call_soon_threadsafe", (resolve, fut_ref, ok, value));
-        });
-    });
-    py_future.call_method1(
-        "add_done_callback",
-        (Canceller {
+    // Boxed first: the request's future is several KiB, and every move below (into the task's
+    // async block, into the task) would otherwise copy it.
+    let fut = unwind_safe(Box::pin(fut));
+    let finish = move |py: Python<'_>, out: Outcome<T>| match out {
+        Ok(v) => convert(py, v),
+        Err(f) => Err(f.into_pyerr(py)),
+    };
+    let task = match completions_of(py, event_loop)? {
+        Some(queue) => aio_runtime().spawn(async move {
+            let out = fut.await;
+            queue.push(fut_ref, Box::new(move |py| finish(py, out)));
+        }),
+        None => {
+            let resolve = py
+                .import("remote_rendering._aio")?
+                .getattr("resolve")?
+                .unbind();
+            let loop_ref = event_loop.clone().unbind();
+            aio_runtime().spawn(async move {
+                let out = fut.await;
+                Python::attach(|py| {
+                    let (ok, value) = match finish(py, out) {
+                        Ok(v) => (true, v),
+                        Err(e) => (false, e.into_value(py).into_any()),
+                    };
+                    // A closed loop cannot be told any more; the caller is gone.
+                    let _ = loop_ref
+                        .bind(py)
+                        .call_method1("call_soon_threadsafe", (resolve, fut_ref, ok, value));
+                });
+            })
+        }
+    };
+    py_future.setattr(
+        intern!(py, "_abort"),
+        Canceller {
             abort: task.abort_handle(),
-        },),
+        },
     )?;
     Ok(py_future.unbind())
+}
+
+/// What completes one asyncio future on its loop's thread (with the GIL): the converted result.
+type Finish = Box<dyn FnOnce(Python<'_>) -> PyResult<Py<PyAny>> + Send>;
+
+/// The finished calls of one event loop, waiting for its thread: filled by the runtime's
+/// workers without the GIL, drained by [`Drain`] (the loop's reader of `wake_rx`). A hand-made
+/// queue rather than a channel crate: a `Mutex<Vec>` swapped out whole per wake-up is all it
+/// needs, and the wake-up must be a file descriptor the loop's selector can watch.
+#[cfg(unix)]
+pub struct Completions {
+    queue: Mutex<Vec<(Py<PyAny>, Finish)>>,
+    wake_tx: std::os::unix::net::UnixStream,
+    wake_rx: std::os::unix::net::UnixStream,
+}
+
+#[cfg(unix)]
+impl Completions {
+    fn new() -> std::io::Result<Self> {
+        let (wake_tx, wake_rx) = std::os::unix::net::UnixStream::pair()?;
+        wake_tx.set_nonblocking(true)?;
+        wake_rx.set_nonblocking(true)?;
+        Ok(Completions {
+            queue: Mutex::new(Vec::new()),
+            wake_tx,
+            wake_rx,
+        })
+    }
+
+    /// Queues a finished call (any thread, no GIL); wakes the loop when it has nothing queued
+    /// yet (a later push is drained with the first, in the same wake-up).
+    fn push(&self, future: Py<PyAny>, finish: Finish) {
+        let first = {
+            let mut q = self.queue.lock().unwrap_or_else(|p| p.into_inner());
+            q.push((future, finish));
+            q.len() == 1
+        };
+        if first {
+            use std::io::Write;
+            // A full socket already holds a wake-up the loop has not read: nothing is lost.
+            let _ = (&self.wake_tx).write(&[1]);
+        }
+    }
+}
+
+/// The reader the loop calls when `wake_rx` is readable: completes every queued future.
+#[cfg(unix)]
+#[pyclass(module = "remote_rendering._native", frozen)]
+pub struct Drain {
+    completions: Arc<Completions>,
+}
+
+#[cfg(unix)]
+#[pymethods]
+impl Drain {
+    fn __call__(&self, py: Python<'_>) {
+        use std::io::Read;
+        // Read the wake-ups before taking the queue: a push after the take writes a new one.
+        // One read: a push writes a byte only onto an empty queue, so there are rarely more
+        // than one or two, and any left keep the socket readable (the loop calls again).
+        let mut buf = [0u8; 64];
+        let _ = (&self.completions.wake_rx).read(&mut buf);
+        let done = std::mem::take(
+            &mut *self
+                .completions
+                .queue
+                .lock()
+                .unwrap_or_else(|p| p.into_inner()),
+        );
+        for (future, finish) in done {
+            let future = future.bind(py);
+            // A cancelled task's future is done already: nothing to tell.
+            if future
+                .call_method0(intern!(py, "done"))
+                .and_then(|d| d.is_truthy())
+                .unwrap_or(true)
+            {
+                continue;
+            }
+            let _ = match finish(py) {
+                Ok(v) => future.call_method1(intern!(py, "set_result"), (v,)),
+                Err(e) => future.call_method1(intern!(py, "set_exception"), (e.into_value(py),)),
+            };
+        }
+    }
+}
+
+#[cfg(unix)]
+struct LoopCompletions {
+    pid: u32,
+    event_loop: Py<PyAny>,
+    /// `None`: the loop has no `add_reader`; its calls use `call_soon_threadsafe`.
+    completions: Option<Arc<Completions>>,
+}
+
+#[cfg(unix)]
+thread_local! {
+    /// The completions of the loop this thread runs (an asyncio loop runs on one thread, and a
+    /// thread runs one loop at a time). Holding the loop keeps its identity unique.
+    static LOOP_COMPLETIONS: std::cell::RefCell<Option<LoopCompletions>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// The completions queue of `event_loop` (watched by it from the first call on), or `None`
+/// when the loop cannot watch a socket.
+#[cfg(unix)]
+fn completions_of(
+    py: Python<'_>,
+    event_loop: &Bound<'_, PyAny>,
+) -> PyResult<Option<Arc<Completions>>> {
+    use std::os::fd::AsRawFd;
+    let pid = std::process::id();
+    LOOP_COMPLETIONS.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        if let Some(current) = slot.as_ref() {
+            if current.pid == pid && current.event_loop.bind(py).is(event_loop) {
+                return Ok(current.completions.clone());
+            }
+        }
+        match slot.take() {
+            // Forked: the parent's loop and sockets are the parent's; leave them untouched.
+            Some(old) if old.pid != pid => std::mem::forget(old),
+            // Another loop on this thread now: the old one stops watching (if it still can).
+            Some(old) => {
+                if let Some(c) = &old.completions {
+                    let l = old.event_loop.bind(py);
+                    if matches!(
+                        l.call_method0("is_closed").and_then(|c| c.is_truthy()),
+                        Ok(false)
+                    ) {
+                        let _ = l.call_method1("remove_reader", (c.wake_rx.as_raw_fd(),));
+                    }
+                }
+            }
+            None => {}
+        }
+        let completions = Arc::new(Completions::new().map_err(|e| {
+            pyo3::exceptions::PyOSError::new_err(format!("asyncio wake-up socket: {e}"))
+        })?);
+        let drain = Drain {
+            completions: completions.clone(),
+        };
+        let watched = event_loop
+            .call_method1("add_reader", (completions.wake_rx.as_raw_fd(), drain))
+            .is_ok();
+        let completions = watched.then_some(completions);
+        *slot = Some(LoopCompletions {
+            pid,
+            event_loop: event_loop.clone().unbind(),
+            completions: completions.clone(),
+        });
+        Ok(completions)
+    })
+}
+
+#[cfg(not(unix))]
+pub struct Completions;
+
+#[cfg(not(unix))]
+impl Completions {
+    fn push(&self, _: Py<PyAny>, _: Finish) {}
+}
+
+#[cfg(not(unix))]
+fn completions_of(_: Python<'_>, _: &Bound<'_, PyAny>) -> PyResult<Option<Arc<Completions>>> {
+    Ok(None)
 }

@@ -3,6 +3,7 @@
 
 use crate::error::ApiError;
 use bytes::Bytes;
+use http::{HeaderName, HeaderValue};
 use http_body_util::Full;
 use hyper::Response;
 use remote_rendering_models::ErrorResponse;
@@ -18,27 +19,36 @@ pub type Body = Full<Bytes>;
 /// Headers every API answer carries, as the service sent them.
 /// `cv` is the answer's `MS-CV` correlation vector (`Shared::new_cv`).
 pub(crate) fn api_response(cv: String, status: u16) -> http::response::Builder {
+    // Names and constant values from static text: the builder parses a `&str` name (and
+    // copies a value) on every call, and this runs on every request.
+    static SUPPORTED: HeaderName = HeaderName::from_static("api-supported-versions");
+    static MS_CV: HeaderName = HeaderName::from_static("ms-cv");
     Response::builder()
         .status(status)
-        .header("api-supported-versions", SUPPORTED_VERSIONS)
-        .header("MS-CV", cv)
-        .header("X-Content-Type-Options", "nosniff")
+        .header(&SUPPORTED, HeaderValue::from_static(SUPPORTED_VERSIONS))
+        .header(&MS_CV, cv)
+        .header(
+            http::header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        )
 }
 
 pub(crate) fn with_json(
     builder: http::response::Builder,
     value: &impl Serialize,
 ) -> Response<Body> {
-    let bytes = serde_json::to_vec(value).expect("models always serialise");
+    // Room for a session or an error without growing (the writer starts at 128 bytes).
+    let mut bytes = Vec::with_capacity(512);
+    serde_json::to_writer(&mut bytes, value).expect("models always serialise");
     builder
-        .header(http::header::CONTENT_TYPE, JSON)
+        .header(http::header::CONTENT_TYPE, HeaderValue::from_static(JSON))
         .body(Full::new(Bytes::from(bytes)))
         .expect("valid response")
 }
 
 pub(crate) fn empty(builder: http::response::Builder) -> Response<Body> {
     builder
-        .header(http::header::CONTENT_LENGTH, "0")
+        .header(http::header::CONTENT_LENGTH, HeaderValue::from_static("0"))
         .body(Full::new(Bytes::new()))
         .expect("valid response")
 }

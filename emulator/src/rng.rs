@@ -47,9 +47,10 @@ impl SplitMix64 {
     pub fn base64_chars(&mut self, n: usize) -> String {
         const ALPHABET: &[u8; 64] =
             b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-        (0..n)
-            .map(|_| ALPHABET[(self.next_u64() % 64) as usize] as char)
-            .collect()
+        // Room for a suffix such as a correlation vector's `.0` without growing.
+        let mut out = String::with_capacity(n + 2);
+        out.extend((0..n).map(|_| ALPHABET[(self.next_u64() % 64) as usize] as char));
+        out
     }
 
     /// A random (version 4) UUID in its hyphenated form.

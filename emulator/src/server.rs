@@ -66,9 +66,13 @@ impl RawSocket {
 }
 
 fn no_cache(builder: http::response::Builder) -> http::response::Builder {
+    use http::HeaderValue;
     builder
-        .header(http::header::CACHE_CONTROL, "no-store, no-cache")
-        .header(http::header::PRAGMA, "no-cache")
+        .header(
+            http::header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store, no-cache"),
+        )
+        .header(http::header::PRAGMA, HeaderValue::from_static("no-cache"))
 }
 
 fn query_param<'a>(query: &'a str, name: &str) -> Option<std::borrow::Cow<'a, str>> {
@@ -107,8 +111,8 @@ pub(crate) async fn handle(
     let started = std::time::Instant::now();
     let method = req.method().clone();
     let path = req.uri().path().to_owned();
-    let result = dispatch(shared, req, socket).await;
-    let route = Route::parse(&method, &path).map_or("unknown", |r| r.name());
+    let mut route = "unknown";
+    let result = dispatch_named(shared, req, socket, &mut route).await;
     let (status, cv) = match &result {
         Ok(r) => (r.status().as_u16(), r.headers().get("MS-CV")),
         Err(InjectedReset) => (0, None),
@@ -124,6 +128,17 @@ async fn dispatch(
     shared: &Shared,
     req: Request<Incoming>,
     socket: RawSocket,
+) -> Result<Response<Body>, InjectedReset> {
+    dispatch_named(shared, req, socket, &mut "unknown").await
+}
+
+/// [`dispatch`], telling the caller the route's name once it is known (for the request log,
+/// so that the path is routed once).
+async fn dispatch_named(
+    shared: &Shared,
+    req: Request<Incoming>,
+    socket: RawSocket,
+    route_name: &mut &'static str,
 ) -> Result<Response<Body>, InjectedReset> {
     if access::is_admin_path(req.uri().path()) {
         if let Err(refused) =
@@ -141,10 +156,11 @@ async fn dispatch(
             ))
         }
     };
+    let name = route.name();
+    *route_name = name;
     if let Route::Admin(admin_route) = route {
         return Ok(admin::handle(shared, admin_route, req).await);
     }
-    let name = route.name();
     let decision = shared.faults.decide(name);
     if !decision.delay.is_zero() {
         shared.counters.fault("delay");
@@ -262,14 +278,14 @@ async fn arr(
     route: Route,
     req: Request<Incoming>,
 ) -> Result<Response<Body>, ApiError> {
-    let account = route.account().unwrap_or_default().to_owned();
+    let account = route.account().unwrap_or_default();
     let authorization = req
         .headers()
         .get(http::header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok());
     match shared
         .auth
-        .check_access_token(&account, authorization, wall_now() / NANOS_PER_SEC)
+        .check_access_token(account, authorization, wall_now() / NANOS_PER_SEC)
     {
         Ok(()) => {}
         Err(AuthFailure::Unauthorized(why)) => {
@@ -286,8 +302,7 @@ async fn arr(
             })
         }
     }
-    let query = req.uri().query().unwrap_or("").to_owned();
-    let version = match query_param(&query, "api-version") {
+    let version = match query_param(req.uri().query().unwrap_or(""), "api-version") {
         None => {
             return Err(ApiError::with_body(
                 400,
@@ -295,7 +310,7 @@ async fn arr(
                 "An API version is required, but was not specified.",
             ))
         }
-        Some(v) if v == API_VERSION || v == API_VERSION_PREVIEW => v.into_owned(),
+        Some(v) if v == API_VERSION || v == API_VERSION_PREVIEW => v,
         Some(v) => {
             return Err(ApiError::with_body(
                 400,
@@ -307,13 +322,26 @@ async fn arr(
             ))
         }
     };
-    let host = req
-        .headers()
-        .get(http::header::HOST)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("127.0.0.1")
-        .to_owned();
-    let path = req.uri().path().to_owned();
+    // What a list's next link is made of; the other routes need none of it (and the request
+    // is consumed for its body below).
+    let listing = matches!(
+        route,
+        Route::ListSessions { .. } | Route::ListConversions { .. }
+    );
+    let (query, host, path, version) = if listing {
+        (
+            req.uri().query().unwrap_or("").to_owned(),
+            req.headers()
+                .get(http::header::HOST)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("127.0.0.1")
+                .to_owned(),
+            req.uri().path().to_owned(),
+            version.into_owned(),
+        )
+    } else {
+        Default::default()
+    };
     let method = req.method().clone();
     let needs_body = method == Method::PUT || method == Method::PATCH;
     let body = if needs_body {
@@ -340,34 +368,32 @@ async fn arr(
             )
         })
     };
-    Ok(match route {
+    Ok(match &route {
         Route::CreateSession { id, .. } => {
             let (status, session) = shared
-                .mutate(|s| s.create_session(&account, &id, &body, now, b))
+                .mutate(|s| s.create_session(account, id, &body, now, b))
                 .await?;
             with_json(api_response(shared.new_cv(), status), &session)
         }
         Route::GetSession { id, .. } => {
-            let session = shared.read(|s| s.get_session(&account, &id, now))?;
+            let session = shared.read(|s| s.get_session(account, id, now))?;
             with_json(no_cache(api_response(shared.new_cv(), 200)), &session)
         }
         Route::UpdateSession { id, .. } => {
             let session = shared
-                .mutate(|s| s.update_session(&account, &id, &body, now))
+                .mutate(|s| s.update_session(account, id, &body, now))
                 .await?;
             with_json(api_response(shared.new_cv(), 200), &session)
         }
         Route::StopSession { id, .. } => {
-            shared
-                .mutate(|s| s.stop_session(&account, &id, now))
-                .await?;
+            shared.mutate(|s| s.stop_session(account, id, now)).await?;
             empty(api_response(shared.new_cv(), 204))
         }
         Route::ListSessions { .. } => {
             let after = after()?;
             off_worker(|| {
                 let Page { items, next_after } =
-                    shared.read(|s| s.list_sessions(&account, after, shared.page_size, now))?;
+                    shared.read(|s| s.list_sessions(account, after, shared.page_size, now))?;
                 let list = SessionList {
                     sessions: items.iter().map(|s| s.to_model(now)).collect(),
                     next_link: next_link(next_after),
@@ -380,20 +406,20 @@ async fn arr(
         }
         Route::CreateConversion { id, .. } => {
             let (status, conversion) = shared
-                .mutate(|s| s.create_conversion(&account, &id, &body, now, b, &shared.storage))
+                .mutate(|s| s.create_conversion(account, id, &body, now, b, &shared.storage))
                 .await?;
             with_json(api_response(shared.new_cv(), status), &conversion)
         }
         Route::GetConversion { id, .. } => {
             let conversion =
-                shared.read(|s| s.get_conversion(&account, &id, now, &shared.storage))?;
+                shared.read(|s| s.get_conversion(account, id, now, &shared.storage))?;
             with_json(no_cache(api_response(shared.new_cv(), 200)), &conversion)
         }
         Route::ListConversions { .. } => {
             let after = after()?;
             off_worker(|| {
                 let Page { items, next_after } = shared.read(|s| {
-                    s.list_conversions(&account, after, shared.page_size, now, &shared.storage)
+                    s.list_conversions(account, after, shared.page_size, now, &shared.storage)
                 })?;
                 let list = ConversionList {
                     conversions: items,

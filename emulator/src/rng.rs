@@ -48,8 +48,16 @@ impl SplitMix64 {
         const ALPHABET: &[u8; 64] =
             b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
         // Room for a suffix such as a correlation vector's `.0` without growing.
+        // Ten 6-bit characters from each 64-bit draw.
         let mut out = String::with_capacity(n + 2);
-        out.extend((0..n).map(|_| ALPHABET[(self.next_u64() % 64) as usize] as char));
+        let mut bits = 0u64;
+        for i in 0..n {
+            if i % 10 == 0 {
+                bits = self.next_u64();
+            }
+            out.push(ALPHABET[(bits & 63) as usize] as char);
+            bits >>= 6;
+        }
         out
     }
 

@@ -20,7 +20,9 @@ use std::time::Duration;
 
 // Re-exported here, where they used to live, for code that names them through this module.
 use crate::respond::off_worker;
-pub(crate) use crate::respond::{api_response, empty, error_response, with_json, Body};
+pub(crate) use crate::respond::{
+    api_json, api_response, api_session, empty, error_response, with_json, Body,
+};
 pub use crate::shared::Shared;
 
 /// The connection was reset on purpose (an injected fault).
@@ -78,9 +80,12 @@ fn no_cache(builder: http::response::Builder) -> http::response::Builder {
 fn query_param<'a>(query: &'a str, name: &str) -> Option<std::borrow::Cow<'a, str>> {
     query.split('&').find_map(|pair| {
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-        let k = percent_encoding::percent_decode_str(k).decode_utf8_lossy();
-        (k.eq_ignore_ascii_case(name))
-            .then(|| percent_encoding::percent_decode_str(v).decode_utf8_lossy())
+        // Decoding (and its scan for invalid UTF-8) only where there is something to decode.
+        let decode = |s: &'a str| match s.contains('%') {
+            true => percent_encoding::percent_decode_str(s).decode_utf8_lossy(),
+            false => std::borrow::Cow::Borrowed(s),
+        };
+        (decode(k).eq_ignore_ascii_case(name)).then(|| decode(v))
     })
 }
 
@@ -373,17 +378,17 @@ async fn arr(
             let (status, session) = shared
                 .mutate(|s| s.create_session(account, id, &body, now, b))
                 .await?;
-            with_json(api_response(shared.new_cv(), status), &session)
+            api_session(shared.new_cv(), status, false, &session)
         }
         Route::GetSession { id, .. } => {
             let session = shared.read(|s| s.get_session(account, id, now))?;
-            with_json(no_cache(api_response(shared.new_cv(), 200)), &session)
+            api_session(shared.new_cv(), 200, true, &session)
         }
         Route::UpdateSession { id, .. } => {
             let session = shared
                 .mutate(|s| s.update_session(account, id, &body, now))
                 .await?;
-            with_json(api_response(shared.new_cv(), 200), &session)
+            api_session(shared.new_cv(), 200, false, &session)
         }
         Route::StopSession { id, .. } => {
             shared.mutate(|s| s.stop_session(account, id, now)).await?;
@@ -408,12 +413,12 @@ async fn arr(
             let (status, conversion) = shared
                 .mutate(|s| s.create_conversion(account, id, &body, now, b, &shared.storage))
                 .await?;
-            with_json(api_response(shared.new_cv(), status), &conversion)
+            api_json(shared.new_cv(), status, false, &conversion)
         }
         Route::GetConversion { id, .. } => {
             let conversion =
                 shared.read(|s| s.get_conversion(account, id, now, &shared.storage))?;
-            with_json(no_cache(api_response(shared.new_cv(), 200)), &conversion)
+            api_json(shared.new_cv(), 200, true, &conversion)
         }
         Route::ListConversions { .. } => {
             let after = after()?;
@@ -426,7 +431,7 @@ async fn arr(
                     next_link: next_link(next_after),
                 };
                 // The service sends no cache headers on this one list (recordings).
-                Ok(with_json(api_response(shared.new_cv(), 200), &list))
+                Ok(api_json(shared.new_cv(), 200, false, &list))
             })?
         }
         Route::Sts { .. } | Route::Admin(_) => unreachable!("handled before"),

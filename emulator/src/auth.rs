@@ -40,6 +40,9 @@ struct Verified {
     ver: u64,
 }
 
+/// Verified tokens by their signature part: the whole token and what it says.
+type VerifiedTokens = HashMap<Box<str>, (Box<str>, Verified)>;
+
 /// Accounts by lower-cased id, with their signing keys.
 pub struct Authenticator {
     accounts: HashMap<String, AccountAuth>,
@@ -53,7 +56,7 @@ pub struct Authenticator {
     /// client cannot aim guesses at the slot of a stored token.
     /// Keyed by the signature part (hashing a whole token costs more than the rest of the
     /// lookup); a hit counts only when the whole token is the one that verified.
-    verified: Mutex<HashMap<Box<str>, (Box<str>, Verified)>>,
+    verified: Mutex<VerifiedTokens>,
 }
 
 /// Why an ARR call is refused.

@@ -11,7 +11,7 @@ use base64::engine::general_purpose::{STANDARD_NO_PAD, URL_SAFE_NO_PAD};
 use base64::Engine;
 use ring::hmac;
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 /// How many verified tokens [`Authenticator`] remembers (when full it forgets them all and
 /// starts again): far more than the clients of one emulator hold at once, and small (a token
@@ -45,9 +45,10 @@ type VerifiedTokens = HashMap<Box<str>, (Box<str>, Verified)>;
 
 /// Accounts by lower-cased id, with their signing keys.
 pub struct Authenticator {
-    accounts: HashMap<String, AccountAuth>,
-    /// The lower-cased account ids, indexed by `Verified::account`.
-    ids: Vec<String>,
+    accounts: HashMap<String, Arc<AccountAuth>>,
+    /// The same accounts with their lower-cased ids, indexed by `Verified::account` (a
+    /// remembered token finds its account without hashing the id again).
+    ids: Vec<(String, Arc<AccountAuth>)>,
     /// Tokens whose signature and claims were checked, with those claims. Verifying a token
     /// (base64, a JSON parse, HMAC-SHA-256) was a third of the instructions of an API request;
     /// a client sends the same token for its whole lifetime, so each is verified once. Only
@@ -70,7 +71,7 @@ pub enum AuthFailure {
 
 impl Authenticator {
     pub fn new(accounts: &[Account]) -> Self {
-        let accounts: HashMap<String, AccountAuth> = accounts
+        let accounts: HashMap<String, Arc<AccountAuth>> = accounts
             .iter()
             .map(|a| {
                 let derived = hmac::sign(
@@ -79,7 +80,7 @@ impl Authenticator {
                 );
                 (
                     a.id.to_ascii_lowercase(),
-                    AccountAuth {
+                    Arc::new(AccountAuth {
                         id: a.id.clone(),
                         generation: std::sync::atomic::AtomicU64::new(0),
                         key: a.key.expose().to_owned(),
@@ -89,11 +90,14 @@ impl Authenticator {
                             .iter()
                             .map(|t| t.expose().to_owned())
                             .collect(),
-                    },
+                    }),
                 )
             })
             .collect();
-        let ids = accounts.keys().cloned().collect();
+        let ids = accounts
+            .iter()
+            .map(|(id, a)| (id.clone(), a.clone()))
+            .collect();
         Authenticator {
             accounts,
             ids,
@@ -174,8 +178,7 @@ impl Authenticator {
             Some(v) => v,
             None => self.verify(token)?,
         };
-        let aid = self.ids[account].as_str();
-        let issuer = &self.accounts[aid];
+        let (aid, issuer) = &self.ids[account];
         if exp <= now_secs {
             return Err(AuthFailure::Unauthorized("token expired"));
         }
@@ -223,7 +226,7 @@ impl Authenticator {
             account: self
                 .ids
                 .iter()
-                .position(|id| *id == aid)
+                .position(|(id, _)| *id == aid)
                 .expect("every account has an id"),
             exp,
             ver: claims["ver"].as_u64().unwrap_or(0),

@@ -29,7 +29,12 @@ pub fn is_admin_path(path: &str) -> bool {
     path.split('/')
         .find(|s| !s.is_empty())
         .is_some_and(|first| {
-            percent_encoding::percent_decode_str(first).decode_utf8_lossy() == "_emulator"
+            // Every request asks this: decode only a segment that has something to decode.
+            if first.contains('%') {
+                percent_encoding::percent_decode_str(first).decode_utf8_lossy() == "_emulator"
+            } else {
+                first == "_emulator"
+            }
         })
 }
 

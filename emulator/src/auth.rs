@@ -11,6 +11,12 @@ use base64::engine::general_purpose::{STANDARD_NO_PAD, URL_SAFE_NO_PAD};
 use base64::Engine;
 use ring::hmac;
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+/// How many verified tokens [`Authenticator`] remembers (when full it forgets them all and
+/// starts again): far more than the clients of one emulator hold at once, and small (a token
+/// is a few hundred bytes).
+const VERIFIED_CAPACITY: usize = 1024;
 
 const HEADER: &str = r#"{"alg":"HS256","typ":"JWT"}"#;
 const ISSUER: &str = "https://sts.mixedreality.azure.com";
@@ -24,9 +30,34 @@ struct AccountAuth {
     entra_tokens: Vec<String>,
 }
 
+/// What a token whose signature verified says. Checked again on every use: expiry,
+/// revocation and the account in the path can differ from one request to the next.
+#[derive(Clone, Copy)]
+struct Verified {
+    /// Which account signed it (an index into `ids`).
+    account: usize,
+    exp: i64,
+    ver: u64,
+}
+
+/// Verified tokens by their signature part: the whole token and what it says.
+type VerifiedTokens = HashMap<Box<str>, (Box<str>, Verified)>;
+
 /// Accounts by lower-cased id, with their signing keys.
 pub struct Authenticator {
-    accounts: HashMap<String, AccountAuth>,
+    accounts: HashMap<String, Arc<AccountAuth>>,
+    /// The same accounts with their lower-cased ids, indexed by `Verified::account` (a
+    /// remembered token finds its account without hashing the id again).
+    ids: Vec<(String, Arc<AccountAuth>)>,
+    /// Tokens whose signature and claims were checked, with those claims. Verifying a token
+    /// (base64, a JSON parse, HMAC-SHA-256) was a third of the instructions of an API request;
+    /// a client sends the same token for its whole lifetime, so each is verified once. Only
+    /// tokens that verified enter it, keyed by the whole token: a forged or altered one never
+    /// matches and is verified in full. The map's hasher is keyed randomly per process, so a
+    /// client cannot aim guesses at the slot of a stored token.
+    /// Keyed by the signature part (hashing a whole token costs more than the rest of the
+    /// lookup); a hit counts only when the whole token is the one that verified.
+    verified: Mutex<VerifiedTokens>,
 }
 
 /// Why an ARR call is refused.
@@ -40,7 +71,7 @@ pub enum AuthFailure {
 
 impl Authenticator {
     pub fn new(accounts: &[Account]) -> Self {
-        let accounts = accounts
+        let accounts: HashMap<String, Arc<AccountAuth>> = accounts
             .iter()
             .map(|a| {
                 let derived = hmac::sign(
@@ -49,7 +80,7 @@ impl Authenticator {
                 );
                 (
                     a.id.to_ascii_lowercase(),
-                    AccountAuth {
+                    Arc::new(AccountAuth {
                         id: a.id.clone(),
                         generation: std::sync::atomic::AtomicU64::new(0),
                         key: a.key.expose().to_owned(),
@@ -59,11 +90,19 @@ impl Authenticator {
                             .iter()
                             .map(|t| t.expose().to_owned())
                             .collect(),
-                    },
+                    }),
                 )
             })
             .collect();
-        Authenticator { accounts }
+        let ids = accounts
+            .iter()
+            .map(|(id, a)| (id.clone(), a.clone()))
+            .collect();
+        Authenticator {
+            accounts,
+            ids,
+            verified: Mutex::new(HashMap::new()),
+        }
     }
 
     /// The STS check: `Authorization: Bearer {accountId}:{accountKey}` (or an Entra token the
@@ -125,6 +164,36 @@ impl Authenticator {
         let token = authorization
             .and_then(bearer)
             .ok_or(AuthFailure::Unauthorized("missing bearer token"))?;
+        let signature = token.rsplit('.').next().unwrap_or(token);
+        let cached = self
+            .verified
+            .lock()
+            .unwrap()
+            .get(signature)
+            // Not a secret: the signature part is the key, and the rest of a token is its
+            // readable claims, so a plain comparison leaks nothing a client does not have.
+            .filter(|(whole, _)| **whole == *token)
+            .map(|(_, v)| *v);
+        let Verified { account, exp, ver } = match cached {
+            Some(v) => v,
+            None => self.verify(token)?,
+        };
+        let (aid, issuer) = &self.ids[account];
+        if exp <= now_secs {
+            return Err(AuthFailure::Unauthorized("token expired"));
+        }
+        let generation = issuer.generation.load(std::sync::atomic::Ordering::SeqCst);
+        if ver < generation {
+            return Err(AuthFailure::Unauthorized("token revoked"));
+        }
+        if !aid.eq_ignore_ascii_case(path_account) {
+            return Err(AuthFailure::Forbidden);
+        }
+        Ok(())
+    }
+
+    /// Checks a token's form and signature and reads its claims; remembers it once it verifies.
+    fn verify(&self, token: &str) -> Result<Verified, AuthFailure> {
         let mut parts = token.split('.');
         let (Some(header), Some(payload), Some(sig), None) =
             (parts.next(), parts.next(), parts.next(), parts.next())
@@ -136,11 +205,13 @@ impl Authenticator {
             .ok_or(AuthFailure::Unauthorized("malformed token"))?;
         let aid = claims["aid"]
             .as_str()
-            .ok_or(AuthFailure::Unauthorized("malformed token"))?;
+            .ok_or(AuthFailure::Unauthorized("malformed token"))?
+            .to_ascii_lowercase();
         let issuer = self
             .accounts
-            .get(&aid.to_ascii_lowercase())
+            .get(&aid)
             .ok_or(AuthFailure::Unauthorized("unknown account"))?;
+        let sig_text = sig;
         let sig = decode_segment(sig).ok_or(AuthFailure::Unauthorized("malformed token"))?;
         hmac::verify(
             &issuer.signing,
@@ -151,17 +222,21 @@ impl Authenticator {
         let exp = claims["exp"]
             .as_i64()
             .ok_or(AuthFailure::Unauthorized("malformed token"))?;
-        if exp <= now_secs {
-            return Err(AuthFailure::Unauthorized("token expired"));
+        let verified = Verified {
+            account: self
+                .ids
+                .iter()
+                .position(|(id, _)| *id == aid)
+                .expect("every account has an id"),
+            exp,
+            ver: claims["ver"].as_u64().unwrap_or(0),
+        };
+        let mut cache = self.verified.lock().unwrap();
+        if cache.len() >= VERIFIED_CAPACITY {
+            cache.clear();
         }
-        let generation = issuer.generation.load(std::sync::atomic::Ordering::SeqCst);
-        if claims["ver"].as_u64().unwrap_or(0) < generation {
-            return Err(AuthFailure::Unauthorized("token revoked"));
-        }
-        if !aid.eq_ignore_ascii_case(path_account) {
-            return Err(AuthFailure::Forbidden);
-        }
-        Ok(())
+        cache.insert(sig_text.into(), (token.into(), verified));
+        Ok(verified)
     }
 }
 
@@ -308,6 +383,8 @@ mod tests {
         let a = auth();
         let id = "00000000-1111-2222-3333-444455556666";
         let old = format!("Bearer {}", a.issue(id, 1000, 100).unwrap());
+        // Verified (and remembered) before the revocation: refused after it all the same.
+        assert_eq!(a.check_access_token(id, Some(&old), 1050), Ok(()));
         assert_eq!(a.revoke_tokens(id), Some(1));
         assert_eq!(a.revoke_tokens("unknown"), None);
         assert_eq!(

@@ -62,7 +62,10 @@ pub struct RequestLog(Mutex<Ring>);
 
 /// `path` without anything from its first `?` on, cut to [`MAX_PATH`] bytes.
 fn clean_path(path: &str) -> String {
-    let path = path.split(['?', '#']).next().unwrap_or("");
+    let path = path
+        .bytes()
+        .position(|b| b == b'?' || b == b'#')
+        .map_or(path, |end| &path[..end]);
     if path.len() <= MAX_PATH {
         return path.to_owned();
     }

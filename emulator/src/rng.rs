@@ -47,9 +47,18 @@ impl SplitMix64 {
     pub fn base64_chars(&mut self, n: usize) -> String {
         const ALPHABET: &[u8; 64] =
             b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-        (0..n)
-            .map(|_| ALPHABET[(self.next_u64() % 64) as usize] as char)
-            .collect()
+        // Room for a suffix such as a correlation vector's `.0` without growing.
+        // Ten 6-bit characters from each 64-bit draw.
+        let mut out = String::with_capacity(n + 2);
+        let mut bits = 0u64;
+        for i in 0..n {
+            if i % 10 == 0 {
+                bits = self.next_u64();
+            }
+            out.push(ALPHABET[(bits & 63) as usize] as char);
+            bits >>= 6;
+        }
+        out
     }
 
     /// A random (version 4) UUID in its hyphenated form.

@@ -4,6 +4,7 @@
 
 use hyper::Method;
 use percent_encoding::percent_decode_str;
+use std::borrow::Cow;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Route {
@@ -103,12 +104,28 @@ impl Route {
     }
 
     pub fn parse(method: &Method, path: &str) -> Result<Route, RouteError> {
-        let segments: Vec<String> = path
-            .split('/')
-            .filter(|s| !s.is_empty())
-            .map(|s| percent_decode_str(s).decode_utf8_lossy().into_owned())
-            .collect();
-        let seg: Vec<&str> = segments.iter().map(String::as_str).collect();
+        // No route has more than this many segments; a longer path is not found. The segments
+        // are kept on the stack and decoded only when they hold a `%` (routing runs on every
+        // request).
+        const MAX_SEGMENTS: usize = 6;
+        let mut decoded: [Cow<'_, str>; MAX_SEGMENTS] = Default::default();
+        let mut count = 0;
+        for s in path.split('/').filter(|s| !s.is_empty()) {
+            if count == MAX_SEGMENTS {
+                return Err(RouteError::NotFound);
+            }
+            decoded[count] = if s.contains('%') {
+                percent_decode_str(s).decode_utf8_lossy()
+            } else {
+                Cow::Borrowed(s)
+            };
+            count += 1;
+        }
+        let mut seg: [&str; MAX_SEGMENTS] = [""; MAX_SEGMENTS];
+        for (to, from) in seg.iter_mut().zip(&decoded[..count]) {
+            *to = from;
+        }
+        let seg = &seg[..count];
         let is = |s: &str, word: &str| s.eq_ignore_ascii_case(word);
         let allow = |ok: bool, r: Route, allowed: &'static str| {
             if ok {
@@ -118,7 +135,7 @@ impl Route {
             }
         };
         let get = method == Method::GET;
-        match seg.as_slice() {
+        match seg {
             [a, acct, t] if is(a, "accounts") && is(t, "token") => allow(
                 get,
                 Route::Sts {

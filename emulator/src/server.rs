@@ -20,7 +20,9 @@ use std::time::Duration;
 
 // Re-exported here, where they used to live, for code that names them through this module.
 use crate::respond::off_worker;
-pub(crate) use crate::respond::{api_response, empty, error_response, with_json, Body};
+pub(crate) use crate::respond::{
+    api_json, api_response, api_session, empty, error_response, with_json, Body,
+};
 pub use crate::shared::Shared;
 
 /// The connection was reset on purpose (an injected fault).
@@ -66,17 +68,24 @@ impl RawSocket {
 }
 
 fn no_cache(builder: http::response::Builder) -> http::response::Builder {
+    use http::HeaderValue;
     builder
-        .header(http::header::CACHE_CONTROL, "no-store, no-cache")
-        .header(http::header::PRAGMA, "no-cache")
+        .header(
+            http::header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store, no-cache"),
+        )
+        .header(http::header::PRAGMA, HeaderValue::from_static("no-cache"))
 }
 
 fn query_param<'a>(query: &'a str, name: &str) -> Option<std::borrow::Cow<'a, str>> {
     query.split('&').find_map(|pair| {
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-        let k = percent_encoding::percent_decode_str(k).decode_utf8_lossy();
-        (k.eq_ignore_ascii_case(name))
-            .then(|| percent_encoding::percent_decode_str(v).decode_utf8_lossy())
+        // Decoding (and its scan for invalid UTF-8) only where there is something to decode.
+        let decode = |s: &'a str| match s.contains('%') {
+            true => percent_encoding::percent_decode_str(s).decode_utf8_lossy(),
+            false => std::borrow::Cow::Borrowed(s),
+        };
+        (decode(k).eq_ignore_ascii_case(name)).then(|| decode(v))
     })
 }
 
@@ -107,8 +116,8 @@ pub(crate) async fn handle(
     let started = std::time::Instant::now();
     let method = req.method().clone();
     let path = req.uri().path().to_owned();
-    let result = dispatch(shared, req, socket).await;
-    let route = Route::parse(&method, &path).map_or("unknown", |r| r.name());
+    let mut route = "unknown";
+    let result = dispatch_named(shared, req, socket, &mut route).await;
     let (status, cv) = match &result {
         Ok(r) => (r.status().as_u16(), r.headers().get("MS-CV")),
         Err(InjectedReset) => (0, None),
@@ -124,6 +133,17 @@ async fn dispatch(
     shared: &Shared,
     req: Request<Incoming>,
     socket: RawSocket,
+) -> Result<Response<Body>, InjectedReset> {
+    dispatch_named(shared, req, socket, &mut "unknown").await
+}
+
+/// [`dispatch`], telling the caller the route's name once it is known (for the request log,
+/// so that the path is routed once).
+async fn dispatch_named(
+    shared: &Shared,
+    req: Request<Incoming>,
+    socket: RawSocket,
+    route_name: &mut &'static str,
 ) -> Result<Response<Body>, InjectedReset> {
     if access::is_admin_path(req.uri().path()) {
         if let Err(refused) =
@@ -141,10 +161,11 @@ async fn dispatch(
             ))
         }
     };
+    let name = route.name();
+    *route_name = name;
     if let Route::Admin(admin_route) = route {
         return Ok(admin::handle(shared, admin_route, req).await);
     }
-    let name = route.name();
     let decision = shared.faults.decide(name);
     if !decision.delay.is_zero() {
         shared.counters.fault("delay");
@@ -262,14 +283,14 @@ async fn arr(
     route: Route,
     req: Request<Incoming>,
 ) -> Result<Response<Body>, ApiError> {
-    let account = route.account().unwrap_or_default().to_owned();
+    let account = route.account().unwrap_or_default();
     let authorization = req
         .headers()
         .get(http::header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok());
     match shared
         .auth
-        .check_access_token(&account, authorization, wall_now() / NANOS_PER_SEC)
+        .check_access_token(account, authorization, wall_now() / NANOS_PER_SEC)
     {
         Ok(()) => {}
         Err(AuthFailure::Unauthorized(why)) => {
@@ -286,8 +307,7 @@ async fn arr(
             })
         }
     }
-    let query = req.uri().query().unwrap_or("").to_owned();
-    let version = match query_param(&query, "api-version") {
+    let version = match query_param(req.uri().query().unwrap_or(""), "api-version") {
         None => {
             return Err(ApiError::with_body(
                 400,
@@ -295,7 +315,7 @@ async fn arr(
                 "An API version is required, but was not specified.",
             ))
         }
-        Some(v) if v == API_VERSION || v == API_VERSION_PREVIEW => v.into_owned(),
+        Some(v) if v == API_VERSION || v == API_VERSION_PREVIEW => v,
         Some(v) => {
             return Err(ApiError::with_body(
                 400,
@@ -307,13 +327,26 @@ async fn arr(
             ))
         }
     };
-    let host = req
-        .headers()
-        .get(http::header::HOST)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("127.0.0.1")
-        .to_owned();
-    let path = req.uri().path().to_owned();
+    // What a list's next link is made of; the other routes need none of it (and the request
+    // is consumed for its body below).
+    let listing = matches!(
+        route,
+        Route::ListSessions { .. } | Route::ListConversions { .. }
+    );
+    let (query, host, path, version) = if listing {
+        (
+            req.uri().query().unwrap_or("").to_owned(),
+            req.headers()
+                .get(http::header::HOST)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("127.0.0.1")
+                .to_owned(),
+            req.uri().path().to_owned(),
+            version.into_owned(),
+        )
+    } else {
+        Default::default()
+    };
     let method = req.method().clone();
     let needs_body = method == Method::PUT || method == Method::PATCH;
     let body = if needs_body {
@@ -340,34 +373,32 @@ async fn arr(
             )
         })
     };
-    Ok(match route {
+    Ok(match &route {
         Route::CreateSession { id, .. } => {
             let (status, session) = shared
-                .mutate(|s| s.create_session(&account, &id, &body, now, b))
+                .mutate(|s| s.create_session(account, id, &body, now, b))
                 .await?;
-            with_json(api_response(shared.new_cv(), status), &session)
+            api_session(shared.new_cv(), status, false, &session)
         }
         Route::GetSession { id, .. } => {
-            let session = shared.read(|s| s.get_session(&account, &id, now))?;
-            with_json(no_cache(api_response(shared.new_cv(), 200)), &session)
+            let session = shared.read(|s| s.get_session(account, id, now))?;
+            api_session(shared.new_cv(), 200, true, &session)
         }
         Route::UpdateSession { id, .. } => {
             let session = shared
-                .mutate(|s| s.update_session(&account, &id, &body, now))
+                .mutate(|s| s.update_session(account, id, &body, now))
                 .await?;
-            with_json(api_response(shared.new_cv(), 200), &session)
+            api_session(shared.new_cv(), 200, false, &session)
         }
         Route::StopSession { id, .. } => {
-            shared
-                .mutate(|s| s.stop_session(&account, &id, now))
-                .await?;
+            shared.mutate(|s| s.stop_session(account, id, now)).await?;
             empty(api_response(shared.new_cv(), 204))
         }
         Route::ListSessions { .. } => {
             let after = after()?;
             off_worker(|| {
                 let Page { items, next_after } =
-                    shared.read(|s| s.list_sessions(&account, after, shared.page_size, now))?;
+                    shared.read(|s| s.list_sessions(account, after, shared.page_size, now))?;
                 let list = SessionList {
                     sessions: items.iter().map(|s| s.to_model(now)).collect(),
                     next_link: next_link(next_after),
@@ -380,27 +411,27 @@ async fn arr(
         }
         Route::CreateConversion { id, .. } => {
             let (status, conversion) = shared
-                .mutate(|s| s.create_conversion(&account, &id, &body, now, b, &shared.storage))
+                .mutate(|s| s.create_conversion(account, id, &body, now, b, &shared.storage))
                 .await?;
-            with_json(api_response(shared.new_cv(), status), &conversion)
+            api_json(shared.new_cv(), status, false, &conversion)
         }
         Route::GetConversion { id, .. } => {
             let conversion =
-                shared.read(|s| s.get_conversion(&account, &id, now, &shared.storage))?;
-            with_json(no_cache(api_response(shared.new_cv(), 200)), &conversion)
+                shared.read(|s| s.get_conversion(account, id, now, &shared.storage))?;
+            api_json(shared.new_cv(), 200, true, &conversion)
         }
         Route::ListConversions { .. } => {
             let after = after()?;
             off_worker(|| {
                 let Page { items, next_after } = shared.read(|s| {
-                    s.list_conversions(&account, after, shared.page_size, now, &shared.storage)
+                    s.list_conversions(account, after, shared.page_size, now, &shared.storage)
                 })?;
                 let list = ConversionList {
                     conversions: items,
                     next_link: next_link(next_after),
                 };
                 // The service sends no cache headers on this one list (recordings).
-                Ok(with_json(api_response(shared.new_cv(), 200), &list))
+                Ok(api_json(shared.new_cv(), 200, false, &list))
             })?
         }
         Route::Sts { .. } | Route::Admin(_) => unreachable!("handled before"),

@@ -76,7 +76,9 @@ impl Shared {
 
     /// A correlation vector like the service's: 22 base64 characters and `.0`.
     pub(crate) fn new_cv(&self) -> String {
-        format!("{}.0", self.cv_rng.lock().unwrap().base64_chars(22))
+        let mut cv = self.cv_rng.lock().unwrap().base64_chars(22);
+        cv.push_str(".0");
+        cv
     }
 
     pub(crate) fn uuid(&self) -> String {

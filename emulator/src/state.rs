@@ -134,7 +134,7 @@ impl SessionRecord {
         let ready = view.status == SessionStatus::Ready;
         Session {
             id: id.to_owned(),
-            creation_time: Some(Timestamp::session_form(to_datetime(self.created))),
+            creation_time: Some(session_creation_time(self.created)),
             arr_inspector_port: ready.then_some(self.inspector_port),
             handshake_port: ready.then_some(self.handshake_port),
             elapsed_time_minutes: Some(view.elapsed),
@@ -150,6 +150,29 @@ impl SessionRecord {
             status: view.status,
         }
     }
+}
+
+/// A session's `creationTime` text. Formatting it was an eighth of the instructions of a
+/// GET session, and a client polls the same session again and again, so each thread keeps
+/// the last few it formatted (a small direct-mapped table: bounded, and no lock).
+fn session_creation_time(created: Nanos) -> Timestamp {
+    const SLOTS: usize = 64;
+    thread_local! {
+        static FORMATTED: std::cell::RefCell<Vec<Option<(Nanos, Timestamp)>>> =
+            std::cell::RefCell::new(vec![None; SLOTS]);
+    }
+    FORMATTED.with(|cell| {
+        let mut slots = cell.borrow_mut();
+        let slot = &mut slots[created.rem_euclid(SLOTS as i64) as usize];
+        match slot {
+            Some((at, text)) if *at == created => text.clone(),
+            _ => {
+                let text = Timestamp::session_form(to_datetime(created));
+                *slot = Some((created, text.clone()));
+                text
+            }
+        }
+    })
 }
 
 fn teraflops(size: &SessionSize) -> f64 {
@@ -536,9 +559,15 @@ impl Store {
     fn account(&mut self, account: &str) -> Result<&mut AccountState, ApiError> {
         // Authentication already tied the token to this account; a configured account always
         // has state, so this only fails for an account that does not exist.
-        self.accounts
-            .get_mut(&account.to_ascii_lowercase())
-            .ok_or_else(ApiError::not_found)
+        // Clients send the id as issued, lower-cased, most of the time: no copy for those.
+        let lowered;
+        let key = if account.bytes().any(|b| b.is_ascii_uppercase()) {
+            lowered = account.to_ascii_lowercase();
+            lowered.as_str()
+        } else {
+            account
+        };
+        self.accounts.get_mut(key).ok_or_else(ApiError::not_found)
     }
 
     fn next_seq(&mut self) -> u64 {

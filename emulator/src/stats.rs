@@ -36,7 +36,11 @@ impl Counters {
     pub fn record(&self, route: &str, status: u16) {
         let mut s = self.0.lock().unwrap();
         s.requests += 1;
-        let r = s.by_route.entry(route.to_owned()).or_default();
+        // The route's entry exists after its first request: look it up without a new key.
+        let r = match s.by_route.get_mut(route) {
+            Some(r) => r,
+            None => s.by_route.entry(route.to_owned()).or_default(),
+        };
         r.requests += 1;
         *r.statuses.entry(status).or_default() += 1;
     }

@@ -13,8 +13,9 @@ import java.util.Properties;
 /**
  * Finds and loads the JNI library: {@code -Dremote_rendering.library.path=/path/to/lib.so} for
  * development, else the copy packed in the jar under {@code native/<platform>/}, extracted to a
- * private temporary directory (owner-only) that is deleted when the JVM exits. The library's
- * version must be this package's.
+ * private temporary directory (owner-only), loaded from there and removed right after loading
+ * (Linux keeps the mapping), so no copy outlives the JVM, however it ends. The library's version
+ * must be this package's.
  */
 final class NativeLoader {
     static final String LIBRARY = "libremote_rendering_java.so";
@@ -56,7 +57,17 @@ final class NativeLoader {
         if (override != null && !override.isEmpty()) {
             System.load(Path.of(override).toAbsolutePath().toString());
         } else {
-            System.load(extract(platform()).toString());
+            Path lib = extract(platform());
+            System.load(lib.toString());
+            // Loaded: the file and its folder go at once (Linux keeps the mapping of an unlinked
+            // file), so nothing is left behind even when the JVM is killed or crashes before its
+            // exit hooks run. deleteOnExit stays as the fallback should the removal fail here.
+            try {
+                Files.deleteIfExists(lib);
+                Files.deleteIfExists(lib.getParent());
+            } catch (IOException ignored) {
+                // removed at exit instead
+            }
         }
         checkVersion(packageVersion(), (String) Errors.unwrap(Native.version()));
     }

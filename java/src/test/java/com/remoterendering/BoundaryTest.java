@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -36,13 +37,25 @@ class BoundaryTest {
     }
 
     @Test
-    void theExtractedLibraryLivesInAnOwnerOnlyTemporaryDirectory() throws Exception {
-        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
-        try (var dirs = Files.list(tmp)) {
-            Path dir = dirs.filter(p -> p.getFileName().toString().startsWith("remote-rendering-"))
-                    .filter(p -> Files.exists(p.resolve(NativeLoader.LIBRARY))).findFirst().orElseThrow();
-            assertEquals("rwx------",
-                    java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)));
+    void theLibraryIsExtractedToAnOwnerOnlyFolderAndNoCopyIsLeftOnceLoaded() throws Exception {
+        Path lib = NativeLoader.extract(NativeLoader.platform());
+        try {
+            assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(
+                    Files.getPosixFilePermissions(lib.getParent())));
+            assertTrue(Files.size(lib) > 0);
+        } finally {
+            Files.deleteIfExists(lib);
+            Files.deleteIfExists(lib.getParent());
+        }
+        // The library this JVM loaded (the suite's first native call did) is no longer on disk.
+        long pid = ProcessHandle.current().pid();
+        List<Path> mapped = Files.readAllLines(Path.of("/proc/" + pid + "/maps")).stream()
+                .filter(l -> l.contains(NativeLoader.LIBRARY))
+                .map(l -> Path.of(l.substring(l.indexOf('/')).replace(" (deleted)", "")))
+                .distinct().toList();
+        assertTrue(!mapped.isEmpty(), "the library is mapped");
+        for (Path p : mapped) {
+            assertTrue(!Files.exists(p), "the loaded copy " + p + " is still on disk");
         }
     }
 

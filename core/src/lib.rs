@@ -39,6 +39,7 @@
 // Every public item is documented: `make docs` publishes this crate's reference.
 #![deny(missing_docs)]
 
+pub mod blocking;
 mod client;
 mod config;
 mod cost;
@@ -70,7 +71,7 @@ pub use config::{
 };
 pub use cost::{check_budget, CostRates, SessionCost};
 pub use credential::{BoxFuture, Credential, TokenProvider};
-pub use error::{Error, ErrorKind, Result};
+pub use error::{panic_message, Error, ErrorKind, Result, PANIC_MESSAGE_PREFIX};
 pub use lease::{LeaseKeeper, LeaseOptions, ManagedSession, SessionOptions};
 pub use model::{
     Conversion, ConversionInputSettings, ConversionOutputSettings, ConversionSettings,

@@ -706,6 +706,7 @@ fn build_json() -> String {
         "models": models,
         "enums": enums,
         "defaults": defaults,
+        "panic_message_prefix": crate::error::PANIC_MESSAGE_PREFIX,
     })
     .to_string()
 }

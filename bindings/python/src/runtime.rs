@@ -140,15 +140,7 @@ pub type Outcome<T> = Result<T, Failure>;
 
 /// The `INTERNAL_ERROR` of a caught panic, with its message.
 fn panicked(payload: Box<dyn Any + Send>) -> Failure {
-    let what = payload
-        .downcast_ref::<&str>()
-        .map(|s| (*s).to_owned())
-        .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "a panic without a message".to_owned());
-    Failure::Core(remote_rendering::Error::new(
-        remote_rendering::ErrorKind::Internal,
-        format!("internal error (a bug of remote-rendering, please report it): {what}"),
-    ))
+    Failure::Core(remote_rendering::Error::from_panic(&*payload))
 }
 
 /// `fut` with its panics caught as `InternalError`.

@@ -22,11 +22,12 @@
  * free them with rr_string_free(). All strings are NUL-terminated UTF-8.
  *
  * THREADS. An rr_client is thread-safe: share one `const rr_client *` between any number of
- * threads. It owns its runtime (2 worker threads by default); handles made from it keep that
- * runtime alive, so they may outlive rr_client_free(). rr_session, rr_conversion, rr_error,
- * rr_wait_results, rr_cancel_token, rr_operation, rr_lease_keeper, rr_managed_session and
- * rr_emulator are thread-safe too; lists and the *_options builders are used by one thread at a
- * time. Callbacks (progress, token provider) may run on a runtime thread; there, blocking calls
+ * threads. A blocking call runs on the calling thread (no hand-off to another thread); the
+ * _async forms run on the client's runtime (2 worker threads by default). Handles made from a
+ * client keep its runtime alive, so they may outlive rr_client_free(). rr_session,
+ * rr_conversion, rr_error, rr_wait_results, rr_cancel_token, rr_operation, rr_lease_keeper,
+ * rr_managed_session and rr_emulator are thread-safe too; lists and the *_options builders are
+ * used by one thread at a time. Callbacks (progress, token provider) may run on a runtime thread; there, blocking calls
  * of this library fail with RR_STATUS_INVALID_INPUT. Callbacks must not throw or longjmp. Do not
  * use a client across fork(): make clients after it.
  *

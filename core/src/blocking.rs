@@ -23,6 +23,13 @@
 //! is refused with a typed error rather than a deadlock, and one made from a thread of another
 //! multi-thread runtime (an async call's progress callback) steps out of it first.
 //!
+//! The threads that drive connections keep SIGPIPE away: a write to a connection the server
+//! has closed (TLS writes use `writev`, which has no `MSG_NOSIGNAL`) raises SIGPIPE in the
+//! writing thread, and a C or C++ host keeps the default action, which ends the process. The
+//! background thread blocks it for good ([`block_sigpipe`]); a blocking call blocks it on the
+//! calling thread for the call and discards one its writes raised ([`without_sigpipe`]).
+//! Python, Node and the JVM ignore SIGPIPE themselves.
+//!
 //! Tokio has no runtime that does this by itself; the hand-over between callers and the
 //! background thread is the few lines below, with the rest left to tokio's current-thread
 //! scheduler (which already lets several threads call `block_on`).
@@ -220,6 +227,62 @@ impl Driver {
     }
 }
 
+/// Blocks SIGPIPE in the calling thread for the rest of its life (for threads of this library
+/// that write to connections: see the module documentation).
+pub fn block_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: plain calls on a local signal set; pthread_sigmask only changes this thread.
+    unsafe {
+        let mut set: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut set);
+        libc::sigaddset(&mut set, libc::SIGPIPE);
+        libc::pthread_sigmask(libc::SIG_BLOCK, &set, std::ptr::null_mut());
+    }
+}
+
+/// Runs `f` with SIGPIPE blocked in the calling thread, then discards a SIGPIPE that `f`'s
+/// writes raised and restores the thread's mask (a host's own thread, which a blocking call
+/// borrows to drive connections: see the module documentation). Three system calls.
+pub fn without_sigpipe<T>(f: impl FnOnce() -> T) -> T {
+    #[cfg(unix)]
+    {
+        // SAFETY: as in block_sigpipe; sigtimedwait with a zero timeout only takes a SIGPIPE
+        // that is pending for this thread (raised by a write while blocked) and never waits.
+        unsafe {
+            let mut set: libc::sigset_t = std::mem::zeroed();
+            libc::sigemptyset(&mut set);
+            libc::sigaddset(&mut set, libc::SIGPIPE);
+            let mut old: libc::sigset_t = std::mem::zeroed();
+            libc::pthread_sigmask(libc::SIG_BLOCK, &set, &mut old);
+            struct Restore(libc::sigset_t, libc::sigset_t);
+            impl Drop for Restore {
+                fn drop(&mut self) {
+                    // SAFETY: as above.
+                    unsafe {
+                        if libc::sigismember(&self.1, libc::SIGPIPE) == 1 {
+                            return; // it was blocked before: leave the thread as it was
+                        }
+                        let mut pending: libc::sigset_t = std::mem::zeroed();
+                        libc::sigpending(&mut pending);
+                        if libc::sigismember(&pending, libc::SIGPIPE) == 1 {
+                            let zero = libc::timespec {
+                                tv_sec: 0,
+                                tv_nsec: 0,
+                            };
+                            libc::sigtimedwait(&self.0, std::ptr::null_mut(), &zero);
+                        }
+                        libc::pthread_sigmask(libc::SIG_SETMASK, &self.1, std::ptr::null_mut());
+                    }
+                }
+            }
+            let _restore = Restore(set, old);
+            f()
+        }
+    }
+    #[cfg(not(unix))]
+    f()
+}
+
 fn nested(what: &str) -> Error {
     Error::new(
         ErrorKind::InvalidInput,
@@ -231,6 +294,7 @@ fn nested(what: &str) -> Error {
 
 /// The background thread: drives the runtime whenever no blocking call has for [`IDLE`].
 fn background(rt: &tokio::runtime::Runtime, shared: &Shared) {
+    block_sigpipe();
     while !shared.stop.load(Ordering::SeqCst) {
         // Wait for a whole IDLE without a call (sequential calls keep it asleep).
         let seen = shared.calls.load(Ordering::Relaxed);
@@ -427,10 +491,48 @@ mod tests {
     fn a_panic_in_the_future_reaches_the_caller_and_the_driver_lives_on() {
         let d = Driver::new("rr-test").unwrap();
         let r = catch_unwind(AssertUnwindSafe(|| {
-            d.block_on("p", async { panic!("boom") }).map(|()| ())
+            d.block_on("p", async { panic!("boom") })
         }));
         assert!(r.is_err());
         assert_eq!(d.block_on("after", async { 2 }).unwrap(), 2);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_sigpipe_raised_inside_is_discarded_and_the_mask_restored() {
+        use std::sync::atomic::AtomicU64;
+        static TEST_THREAD: AtomicU64 = AtomicU64::new(0);
+        static DELIVERED: AtomicUsize = AtomicUsize::new(0);
+        extern "C" fn count(_: libc::c_int) {
+            // SAFETY: pthread_self is async-signal-safe.
+            if unsafe { libc::pthread_self() } as u64 == TEST_THREAD.load(Ordering::SeqCst) {
+                DELIVERED.fetch_add(1, Ordering::SeqCst);
+            }
+        }
+        // SAFETY: a counting handler replaces the test harness's SIG_IGN for this test (it
+        // counts only this thread's SIGPIPE) and SIG_IGN is put back at the end.
+        unsafe {
+            TEST_THREAD.store(libc::pthread_self() as u64, Ordering::SeqCst);
+            let mut action: libc::sigaction = std::mem::zeroed();
+            action.sa_sigaction = count as extern "C" fn(libc::c_int) as usize;
+            let mut previous: libc::sigaction = std::mem::zeroed();
+            libc::sigaction(libc::SIGPIPE, &action, &mut previous);
+            // Unguarded, a SIGPIPE is delivered: the handler counts (the check can fail).
+            libc::pthread_kill(libc::pthread_self(), libc::SIGPIPE);
+            assert_eq!(DELIVERED.load(Ordering::SeqCst), 1);
+            without_sigpipe(|| {
+                libc::pthread_kill(libc::pthread_self(), libc::SIGPIPE);
+            });
+            assert_eq!(
+                DELIVERED.load(Ordering::SeqCst),
+                1,
+                "discarded, never delivered"
+            );
+            let mut set: libc::sigset_t = std::mem::zeroed();
+            libc::pthread_sigmask(libc::SIG_BLOCK, std::ptr::null(), &mut set);
+            assert_eq!(libc::sigismember(&set, libc::SIGPIPE), 0, "mask restored");
+            libc::sigaction(libc::SIGPIPE, &previous, std::ptr::null_mut());
+        }
     }
 
     #[test]

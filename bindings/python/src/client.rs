@@ -86,7 +86,7 @@ type CallbackFailure = Arc<Mutex<Option<PyErr>>>;
 
 /// The progress callback of a wait: converts each resource to its model dict and calls
 /// Python. An exception in the callback ends the wait and is raised from it.
-fn progress<T: ToPy + Send + 'static>(
+fn progress<T: ToPy + Clone + Send + 'static>(
     callback: Option<Py<PyAny>>,
     event_loop: Option<&Bound<'_, PyAny>>,
     user_cancel: Option<&PyCancelToken>,
@@ -109,14 +109,21 @@ fn progress<T: ToPy + Send + 'static>(
         cancel: cancel.clone(),
     };
     let call: remote_rendering::ProgressFn<T> = match event_loop {
-        // Blocking calls: the callback runs on the caller's thread, inside the wait.
-        None => Box::new(move |resource: &T| {
-            Python::attach(|py| {
-                if let Ok(d) = resource.to_py(py) {
-                    sink.deliver(py, d.bind(py));
-                }
+        // Blocking calls: the callback runs on the caller's thread, inside the wait, between
+        // two turns of the runtime (so that it may make blocking calls itself).
+        None => {
+            let sink = Arc::new(sink);
+            Box::new(move |resource: &T| {
+                let (resource, sink) = (resource.clone(), sink.clone());
+                remote_rendering::blocking::defer(move || {
+                    Python::attach(|py| {
+                        if let Ok(d) = resource.to_py(py) {
+                            sink.deliver(py, d.bind(py));
+                        }
+                    })
+                })
             })
-        }),
+        }
         // asyncio: the callback runs on the event loop's thread, like any asyncio callback.
         Some(l) => {
             let event_loop = l.clone().unbind();

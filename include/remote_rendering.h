@@ -101,6 +101,11 @@
 #define RR_DEFAULT_MAX_ATTEMPTS 5
 
 /**
+ * Requests of one client on the wire at once (1 to 4096); more wait for their turn.
+ */
+#define RR_DEFAULT_MAX_CONCURRENT_REQUESTS 64
+
+/**
  * The earlier name of `RR_DEFAULT_MAX_ATTEMPTS`.
  */
 #define RR_DEFAULT_RETRY_MAX_ATTEMPTS 5
@@ -655,6 +660,15 @@ rr_status rr_client_options_set_poll_interval_ms(rr_client_options *options,
 rr_status rr_client_options_set_request_timeout_ms(rr_client_options *options,
                                                    uint64_t request_timeout_ms,
                                                    rr_error **err);
+
+/**
+ * How many requests of the client are on the wire at once, 1 to 4096 (default
+ * `RR_DEFAULT_MAX_CONCURRENT_REQUESTS`, 64); more wait for their turn. It bounds the
+ * connections thousands of concurrent calls open. Checked by `rr_client_new()`.
+ */
+rr_status rr_client_options_set_max_concurrent_requests(rr_client_options *options,
+                                                        uint32_t max_concurrent_requests,
+                                                        rr_error **err);
 
 /**
  * How requests are retried (defaults: 5 attempts, backoff from 500 ms, at most 30000 ms

@@ -66,8 +66,9 @@ pub mod wire {
 
 pub use client::{new_conversion_id, new_session_id, Client, Response, MAX_LEASE_MINUTES};
 pub use config::{
-    ClientBuilder, ClientConfig, DEFAULT_CONVERSION_WAIT_TIMEOUT, DEFAULT_POLL_INTERVAL,
-    DEFAULT_REQUEST_TIMEOUT, DEFAULT_SESSION_WAIT_TIMEOUT, KNOWN_REGIONS, TOKEN_REFRESH_MARGIN,
+    ClientBuilder, ClientConfig, DEFAULT_CONVERSION_WAIT_TIMEOUT, DEFAULT_MAX_CONCURRENT_REQUESTS,
+    DEFAULT_POLL_INTERVAL, DEFAULT_REQUEST_TIMEOUT, DEFAULT_SESSION_WAIT_TIMEOUT, KNOWN_REGIONS,
+    MAX_CONCURRENT_REQUESTS, TOKEN_REFRESH_MARGIN,
 };
 pub use cost::{check_budget, CostRates, SessionCost};
 pub use credential::{BoxFuture, Credential, TokenProvider};

@@ -543,6 +543,13 @@ fn build_client(a: &Args, provider: Option<Global<JObject<'static>>>) -> Outcome
             ..RetryPolicy::default()
         });
     }
+    if let Some(n) = a.int("maxConcurrentRequests")? {
+        let n = remote_rendering::vocabulary::check_max_concurrent_requests(
+            "max_concurrent_requests",
+            n,
+        )?;
+        b = b.max_concurrent_requests(n as u64);
+    }
     if let Some(pem) = a.str("caCert")? {
         b = b.add_root_certificate_pem(pem.into_bytes());
     }

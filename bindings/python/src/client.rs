@@ -224,7 +224,7 @@ impl PyClient {
     #[new]
     #[pyo3(signature = (*, account_id, credential_kind, credential_value=None, token_provider=None, endpoint=None,
         region=None, account_domain=None, sts_endpoint=None, poll_interval=None, request_timeout=None,
-        max_attempts=None, ca_cert_pem=None, user_agent_suffix=None))]
+        max_attempts=None, max_concurrent_requests=None, ca_cert_pem=None, user_agent_suffix=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -239,6 +239,7 @@ impl PyClient {
         poll_interval: Option<f64>,
         request_timeout: Option<f64>,
         max_attempts: Option<u32>,
+        max_concurrent_requests: Option<u64>,
         ca_cert_pem: Option<String>,
         user_agent_suffix: Option<String>,
     ) -> PyResult<Self> {
@@ -279,6 +280,9 @@ impl PyClient {
                     max_attempts: n,
                     ..RetryPolicy::default()
                 });
+            }
+            if let Some(n) = max_concurrent_requests {
+                b = b.max_concurrent_requests(n);
             }
             if let Some(pem) = ca_cert_pem {
                 b = b.add_root_certificate_pem(pem.into_bytes());

@@ -16,12 +16,12 @@ use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyType};
+use remote_rendering::blocking::Driver;
 use std::any::Any;
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use remote_rendering::blocking::Driver;
 use tokio::runtime::Runtime;
 
 static RUNTIME: Mutex<Option<(u32, Arc<Runtime>)>> = Mutex::new(None);
@@ -41,7 +41,8 @@ pub fn driver() -> Arc<Driver> {
     if let Some((_, inherited)) = guard.take() {
         std::mem::forget(inherited);
     }
-    let d = Arc::new(Driver::new("remote-rendering").expect("the runtime of blocking calls starts"));
+    let d =
+        Arc::new(Driver::new("remote-rendering").expect("the runtime of blocking calls starts"));
     *guard = Some((pid, d.clone()));
     d
 }

@@ -22,11 +22,12 @@
  * free them with rr_string_free(). All strings are NUL-terminated UTF-8.
  *
  * THREADS. An rr_client is thread-safe: share one `const rr_client *` between any number of
- * threads. It owns its runtime (2 worker threads by default); handles made from it keep that
- * runtime alive, so they may outlive rr_client_free(). rr_session, rr_conversion, rr_error,
- * rr_wait_results, rr_cancel_token, rr_operation, rr_lease_keeper, rr_managed_session and
- * rr_emulator are thread-safe too; lists and the *_options builders are used by one thread at a
- * time. Callbacks (progress, token provider) may run on a runtime thread; there, blocking calls
+ * threads. A blocking call runs on the calling thread (no hand-off to another thread); the
+ * _async forms run on the client's runtime (2 worker threads by default). Handles made from a
+ * client keep its runtime alive, so they may outlive rr_client_free(). rr_session,
+ * rr_conversion, rr_error, rr_wait_results, rr_cancel_token, rr_operation, rr_lease_keeper,
+ * rr_managed_session and rr_emulator are thread-safe too; lists and the *_options builders are
+ * used by one thread at a time. Callbacks (progress, token provider) may run on a runtime thread; there, blocking calls
  * of this library fail with RR_STATUS_INVALID_INPUT. Callbacks must not throw or longjmp. Do not
  * use a client across fork(): make clients after it.
  *
@@ -98,6 +99,11 @@
  * Attempts of a request, the first included.
  */
 #define RR_DEFAULT_MAX_ATTEMPTS 5
+
+/**
+ * Requests of one client on the wire at once (1 to 4096); more wait for their turn.
+ */
+#define RR_DEFAULT_MAX_CONCURRENT_REQUESTS 64
 
 /**
  * The earlier name of `RR_DEFAULT_MAX_ATTEMPTS`.
@@ -654,6 +660,15 @@ rr_status rr_client_options_set_poll_interval_ms(rr_client_options *options,
 rr_status rr_client_options_set_request_timeout_ms(rr_client_options *options,
                                                    uint64_t request_timeout_ms,
                                                    rr_error **err);
+
+/**
+ * How many requests of the client are on the wire at once, 1 to 4096 (default
+ * `RR_DEFAULT_MAX_CONCURRENT_REQUESTS`, 64); more wait for their turn. It bounds the
+ * connections thousands of concurrent calls open. Checked by `rr_client_new()`.
+ */
+rr_status rr_client_options_set_max_concurrent_requests(rr_client_options *options,
+                                                        uint32_t max_concurrent_requests,
+                                                        rr_error **err);
 
 /**
  * How requests are retried (defaults: 5 attempts, backoff from 500 ms, at most 30000 ms

@@ -632,6 +632,8 @@ struct ClientOptions {
     std::optional<milliseconds> poll_interval;
     std::optional<milliseconds> request_timeout;
     std::optional<RetryPolicy> retry;
+    /// Requests on the wire at once, 1 to 4096; more wait for their turn.
+    std::uint32_t max_concurrent_requests = RR_DEFAULT_MAX_CONCURRENT_REQUESTS;
     std::optional<std::string> user_agent_suffix;
     std::vector<std::string> root_certificates_pem;
     std::size_t worker_threads = 0;  ///< 0: the default, 2
@@ -1021,6 +1023,9 @@ class Client {
                                                    detail::ms(r.max_backoff), detail::ms(r.max_elapsed), e);
             });
         }
+        call([&](rr_error** e) {
+            return rr_client_options_set_max_concurrent_requests(raw, o.max_concurrent_requests, e);
+        });
         call([&](rr_error** e) { return rr_client_options_set_worker_threads(raw, o.worker_threads, e); });
         rr_client* client = nullptr;
         call([&](rr_error** e) { return rr_client_new(raw, &client, e); });

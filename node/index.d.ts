@@ -149,6 +149,8 @@ export interface ClientOptions {
   requestTimeout?: number
   /** Attempts per request, the first included (default 5). */
   maxAttempts?: number
+  /** Requests on the wire at once, 1 to 4096 (default 64); more wait for their turn. */
+  maxConcurrentRequests?: number
   /** A PEM certificate (or a path to one) to trust, e.g. the emulator's `caCert`. */
   caCert?: string
 }

@@ -307,6 +307,7 @@ function nativeOptions(o) {
     pollInterval: o.pollInterval,
     requestTimeout: o.requestTimeout,
     maxAttempts: o.maxAttempts,
+    maxConcurrentRequests: o.maxConcurrentRequests,
     caCertPem: o.caCert == null ? undefined : readCa(o.caCert),
   }
   let provider

@@ -97,6 +97,7 @@ export interface NativeClientOptions {
   pollInterval?: number
   requestTimeout?: number
   maxAttempts?: number
+  maxConcurrentRequests?: number
   caCertPem?: string
 }
 

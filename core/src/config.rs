@@ -9,8 +9,9 @@ use std::net::IpAddr;
 use std::time::Duration;
 
 pub use crate::vocabulary::{
-    DEFAULT_CONVERSION_WAIT_TIMEOUT, DEFAULT_POLL_INTERVAL, DEFAULT_REQUEST_TIMEOUT,
-    DEFAULT_SESSION_WAIT_TIMEOUT, TOKEN_REFRESH_MARGIN,
+    DEFAULT_CONVERSION_WAIT_TIMEOUT, DEFAULT_MAX_CONCURRENT_REQUESTS, DEFAULT_POLL_INTERVAL,
+    DEFAULT_REQUEST_TIMEOUT, DEFAULT_SESSION_WAIT_TIMEOUT, MAX_CONCURRENT_REQUESTS,
+    TOKEN_REFRESH_MARGIN,
 };
 
 /// The regions the service ran in (informative: any region name is accepted).
@@ -115,6 +116,7 @@ pub struct ClientConfig {
     pub(crate) retry: RetryPolicy,
     pub(crate) poll_interval: Duration,
     pub(crate) request_timeout: Duration,
+    pub(crate) max_concurrent_requests: usize,
     pub(crate) user_agent: String,
     pub(crate) root_certificates: Vec<Vec<u8>>,
 }
@@ -159,6 +161,7 @@ pub struct ClientBuilder {
     retry: Option<RetryPolicy>,
     poll_interval: Option<Duration>,
     request_timeout: Option<Duration>,
+    max_concurrent_requests: Option<u64>,
     user_agent_suffix: Option<String>,
     root_certificates: Vec<Vec<u8>>,
 }
@@ -241,6 +244,15 @@ impl ClientBuilder {
     /// Time limit of one HTTP request (default [`DEFAULT_REQUEST_TIMEOUT`]).
     pub fn request_timeout(mut self, timeout: Duration) -> Self {
         self.request_timeout = Some(timeout);
+        self
+    }
+
+    /// How many requests of this client are on the wire at once (default
+    /// [`DEFAULT_MAX_CONCURRENT_REQUESTS`], at most [`MAX_CONCURRENT_REQUESTS`]); more wait for
+    /// their turn. It bounds the connections (and their buffers) that thousands of concurrent
+    /// calls open, which is most of a large fleet's memory; each connection is reused.
+    pub fn max_concurrent_requests(mut self, n: u64) -> Self {
+        self.max_concurrent_requests = Some(n);
         self
     }
 
@@ -331,6 +343,11 @@ impl ClientBuilder {
                 "must be more than 0",
             ));
         }
+        let max_concurrent_requests = crate::vocabulary::check_max_concurrent_requests(
+            "max_concurrent_requests",
+            self.max_concurrent_requests
+                .unwrap_or(DEFAULT_MAX_CONCURRENT_REQUESTS as u64) as i64,
+        )?;
         let mut user_agent = format!("remote-rendering/{} (rust)", env!("CARGO_PKG_VERSION"));
         if let Some(s) = self.user_agent_suffix.filter(|s| !s.trim().is_empty()) {
             user_agent.push(' ');
@@ -344,6 +361,7 @@ impl ClientBuilder {
             retry,
             poll_interval,
             request_timeout,
+            max_concurrent_requests,
             user_agent,
             root_certificates: self.root_certificates,
         })

@@ -125,6 +125,22 @@ struct Inner {
 /// own text and the service's error bodies, which never echo credentials.
 pub struct Error(Box<Inner>);
 
+/// How the message of a caught panic starts, in every language (see [`Error::from_panic`]).
+pub const PANIC_MESSAGE_PREFIX: &str =
+    "internal error (a bug in remote-rendering, please report it): ";
+
+/// The message a panic was raised with (`panic!` makes a `&str` or a `String`), or a fixed
+/// text for any other payload.
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_owned()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "a panic without a message".to_owned()
+    }
+}
+
 /// `Result` with this crate's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -143,6 +159,16 @@ impl Error {
             conversion: None,
             source: None,
         }))
+    }
+
+    /// The [`ErrorKind::Internal`] error of a panic caught at a language boundary: every
+    /// binding turns a panic into this one error, so its words are the same everywhere
+    /// ([`PANIC_MESSAGE_PREFIX`] and the panic's own message).
+    pub fn from_panic(payload: &(dyn std::any::Any + Send)) -> Self {
+        Error::new(
+            ErrorKind::Internal,
+            format!("{PANIC_MESSAGE_PREFIX}{}", panic_message(payload)),
+        )
     }
 
     /// A value refused before sending: names the field and the rule.

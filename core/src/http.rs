@@ -103,6 +103,7 @@ pub(crate) fn sensitive(value: &str) -> Result<HeaderValue> {
 /// Sends with retries; returns the last answer (any status) or a transport error.
 pub(crate) async fn send_with_retry(
     config: &ClientConfig,
+    permits: &tokio::sync::Semaphore,
     what: &str,
     make: &(dyn Fn() -> Result<reqwest::RequestBuilder> + Send + Sync),
 ) -> Result<Reply> {
@@ -111,6 +112,10 @@ pub(crate) async fn send_with_retry(
     let mut attempt = 0;
     loop {
         attempt += 1;
+        // The request and its body on the wire hold a permit (`max_concurrent_requests`); the
+        // wait for one counts towards the retries' time limit, not the request's. The
+        // semaphore is never closed.
+        let permit = permits.acquire().await.ok();
         let outcome = make()?.timeout(config.request_timeout).send().await;
         let (retry_after, failure) = match outcome {
             Ok(resp) => {
@@ -139,6 +144,7 @@ pub(crate) async fn send_with_retry(
             }
             Err(e) => (None, Err(e)),
         };
+        drop(permit); // not held through the backoff
         let backoff = policy.backoff(attempt, retry_after, jitter());
         let out_of_attempts = attempt >= policy.max_attempts;
         let out_of_time =

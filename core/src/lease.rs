@@ -209,6 +209,26 @@ impl Drop for StopGuard {
             Ok(current) => {
                 current.spawn(stop);
             }
+            Err(_)
+                if self.runtime.runtime_flavor()
+                    == tokio::runtime::RuntimeFlavor::CurrentThread =>
+            {
+                // Outside any runtime, the guard made on a current-thread runtime (a binding's
+                // blocking calls, `blocking::Driver`): its handle cannot drive I/O itself, so
+                // the stop runs as a task there (driven by a blocking call or the driver's
+                // background thread) and this drop waits for it with a limit of its own.
+                let (tx, rx) = std::sync::mpsc::channel();
+                self.runtime.spawn(async move {
+                    stop.await;
+                    let _ = tx.send(());
+                });
+                if rx
+                    .recv_timeout(STOP_ON_DROP_LIMIT + Duration::from_secs(1))
+                    .is_err()
+                {
+                    tracing::error!(session = %self.id, "the runtime is gone or stuck; the session keeps running until its lease ends");
+                }
+            }
             Err(_) => {
                 // Outside any runtime (a binding's drop on a plain thread): drive the stop on
                 // the runtime the guard was made on, if it still runs.

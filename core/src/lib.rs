@@ -39,6 +39,7 @@
 // Every public item is documented: `make docs` publishes this crate's reference.
 #![deny(missing_docs)]
 
+pub mod blocking;
 mod client;
 mod config;
 mod cost;
@@ -65,12 +66,13 @@ pub mod wire {
 
 pub use client::{new_conversion_id, new_session_id, Client, Response, MAX_LEASE_MINUTES};
 pub use config::{
-    ClientBuilder, ClientConfig, DEFAULT_CONVERSION_WAIT_TIMEOUT, DEFAULT_POLL_INTERVAL,
-    DEFAULT_REQUEST_TIMEOUT, DEFAULT_SESSION_WAIT_TIMEOUT, KNOWN_REGIONS, TOKEN_REFRESH_MARGIN,
+    ClientBuilder, ClientConfig, DEFAULT_CONVERSION_WAIT_TIMEOUT, DEFAULT_MAX_CONCURRENT_REQUESTS,
+    DEFAULT_POLL_INTERVAL, DEFAULT_REQUEST_TIMEOUT, DEFAULT_SESSION_WAIT_TIMEOUT, KNOWN_REGIONS,
+    MAX_CONCURRENT_REQUESTS, TOKEN_REFRESH_MARGIN,
 };
 pub use cost::{check_budget, CostRates, SessionCost};
 pub use credential::{BoxFuture, Credential, TokenProvider};
-pub use error::{Error, ErrorKind, Result};
+pub use error::{panic_message, Error, ErrorKind, Result, PANIC_MESSAGE_PREFIX};
 pub use lease::{LeaseKeeper, LeaseOptions, ManagedSession, SessionOptions};
 pub use model::{
     Conversion, ConversionInputSettings, ConversionOutputSettings, ConversionSettings,

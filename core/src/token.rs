@@ -70,7 +70,12 @@ impl TokenCache {
 
     /// The access token, from the cache or a new STS exchange. Concurrent callers wait for one
     /// exchange (the lock is held while it runs).
-    pub async fn get(&self, http: &reqwest::Client, config: &ClientConfig) -> Result<SecretString> {
+    pub async fn get(
+        &self,
+        http: &reqwest::Client,
+        permits: &tokio::sync::Semaphore,
+        config: &ClientConfig,
+    ) -> Result<SecretString> {
         let credential = match &config.credential {
             Credential::AccessToken(t) => return Ok(t.clone()),
             other => other.clone(),
@@ -90,7 +95,7 @@ impl TokenCache {
                 return Err(e.shallow_clone());
             }
         }
-        let outcome = self.exchange(http, config, &credential).await;
+        let outcome = self.exchange(http, permits, config, &credential).await;
         state.exchanges += 1;
         self.exchanges.store(state.exchanges, Ordering::SeqCst);
         match outcome {
@@ -121,6 +126,7 @@ impl TokenCache {
     async fn exchange(
         &self,
         http: &reqwest::Client,
+        permits: &tokio::sync::Semaphore,
         config: &ClientConfig,
         credential: &Credential,
     ) -> Result<CachedToken> {
@@ -151,7 +157,7 @@ impl TokenCache {
                 .header("X-MRC-CV", new_correlation_vector()))
         };
         tracing::debug!(url = %url, "exchanging the credential for an access token");
-        let reply = send_with_retry(config, what, &make).await?;
+        let reply = send_with_retry(config, permits, what, &make).await?;
         if reply.status == 401 || reply.status == 403 {
             let refused = match credential {
                 Credential::AccountKey(_) => {

@@ -16,6 +16,8 @@ pub(crate) struct Transport {
     pub http: reqwest::Client,
     pub config: ClientConfig,
     tokens: TokenCache,
+    /// One permit per request on the wire (`max_concurrent_requests`).
+    pub on_the_wire: tokio::sync::Semaphore,
 }
 
 impl Transport {
@@ -35,6 +37,7 @@ impl Transport {
         })?;
         Ok(Transport {
             http,
+            on_the_wire: tokio::sync::Semaphore::new(config.max_concurrent_requests),
             config,
             tokens: TokenCache::new(),
         })
@@ -89,7 +92,7 @@ impl Transport {
                 Ok(req)
             };
             tracing::debug!(what, %method, url = %url, request_id = %request_id, "request");
-            let reply = send_with_retry(&self.config, what, &make).await?;
+            let reply = send_with_retry(&self.config, &self.on_the_wire, what, &make).await?;
             tracing::debug!(
                 what,
                 status = reply.status,
@@ -119,6 +122,8 @@ impl Transport {
 
     /// The access token, from the cache or a new STS exchange.
     pub async fn access_token(&self) -> Result<SecretString> {
-        self.tokens.get(&self.http, &self.config).await
+        self.tokens
+            .get(&self.http, &self.on_the_wire, &self.config)
+            .await
     }
 }

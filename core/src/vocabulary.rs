@@ -35,6 +35,10 @@ pub const DEFAULT_CONVERSION_WAIT_TIMEOUT: Duration = Duration::from_secs(24 * 3
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// Attempts per request, the first included.
 pub const DEFAULT_MAX_ATTEMPTS: u32 = 5;
+/// Requests of one client on the wire at once; more wait for their turn.
+pub const DEFAULT_MAX_CONCURRENT_REQUESTS: u32 = 64;
+/// The most `max_concurrent_requests` may be (the emulator's own connection limit).
+pub const MAX_CONCURRENT_REQUESTS: u32 = 4096;
 /// An access token is refreshed when less than this is left of its life.
 pub const TOKEN_REFRESH_MARGIN: Duration = Duration::from_secs(5 * 60);
 /// Minutes the lease keeper adds each time (fixed steps, never doubling).
@@ -320,6 +324,10 @@ pub static OPERATIONS: &[Operation] = &[
             POLL_INTERVAL,
             opt("request_timeout", ms(DEFAULT_REQUEST_TIMEOUT)),
             opt("max_attempts", Value::Int(DEFAULT_MAX_ATTEMPTS as i64)),
+            opt(
+                "max_concurrent_requests",
+                Value::Int(DEFAULT_MAX_CONCURRENT_REQUESTS as i64),
+            ),
             opt("ca_cert", Value::Null),
         ],
         doc: "Builds a client: endpoint or region, account, one credential, options.",
@@ -557,6 +565,11 @@ pub static DEFAULTS: &[Constant] = &[
         doc: "Attempts per request, the first included.",
     },
     Constant {
+        name: "max_concurrent_requests",
+        value: Value::Int(DEFAULT_MAX_CONCURRENT_REQUESTS as i64),
+        doc: "Requests of one client on the wire at once; more wait for their turn.",
+    },
+    Constant {
         name: "token_refresh_margin",
         value: ms(TOKEN_REFRESH_MARGIN),
         doc: "An access token is refreshed when less than this is left.",
@@ -621,6 +634,18 @@ pub fn check_lease_minutes(field: &'static str, minutes: i64) -> Result<u32> {
         Err(Error::invalid_input(
             field,
             format!("must be from 0 to {MAX_LEASE_MINUTES} minutes (24 hours), got {minutes}"),
+        ))
+    }
+}
+
+/// `max_concurrent_requests`, checked the same way in every language.
+pub fn check_max_concurrent_requests(field: &'static str, n: i64) -> Result<usize> {
+    if (1..=MAX_CONCURRENT_REQUESTS as i64).contains(&n) {
+        Ok(n as usize)
+    } else {
+        Err(Error::invalid_input(
+            field,
+            format!("must be from 1 to {MAX_CONCURRENT_REQUESTS}, got {n}"),
         ))
     }
 }
@@ -706,6 +731,7 @@ fn build_json() -> String {
         "models": models,
         "enums": enums,
         "defaults": defaults,
+        "panic_message_prefix": crate::error::PANIC_MESSAGE_PREFIX,
     })
     .to_string()
 }

@@ -597,3 +597,62 @@ async fn the_emulators_https_certificate_can_be_trusted() {
         ErrorKind::Transport
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn max_concurrent_requests_bounds_the_requests_on_the_wire() {
+    let env = Env::start().await;
+    env.client
+        .start_session("wire", SessionSize::Standard, 5)
+        .await
+        .unwrap();
+    // Every get_session answer takes 100 ms: 8 calls with 2 on the wire take 4 turns.
+    env.emu.set_faults(
+        remote_rendering_emulator::FaultPlan::parse("delay:100ms=1@get_session").unwrap(),
+        1,
+    );
+    let timed = |client: Client| async move {
+        let started = std::time::Instant::now();
+        let mut calls = tokio::task::JoinSet::new();
+        for _ in 0..8 {
+            let c = client.clone();
+            calls.spawn(async move { c.get_session("wire").await.map(drop) });
+        }
+        while let Some(r) = calls.join_next().await {
+            r.unwrap().unwrap();
+        }
+        started.elapsed()
+    };
+    let narrow = builder_for(&env.emu)
+        .max_concurrent_requests(2)
+        .build()
+        .unwrap();
+    narrow.get_session("wire").await.unwrap(); // the token, outside the timing
+    let took = timed(narrow).await;
+    assert!(
+        took >= Duration::from_millis(390),
+        "2 at a time took {took:?}"
+    );
+    let wide = env.client.clone(); // the default, 64
+    let took = timed(wide).await;
+    assert!(
+        took < Duration::from_millis(390),
+        "64 at a time took {took:?}"
+    );
+}
+
+#[test]
+fn max_concurrent_requests_is_checked() {
+    for bad in [0, u64::from(MAX_CONCURRENT_REQUESTS) + 1] {
+        let e = Client::builder()
+            .endpoint("https://remoterendering.eastus.mixedreality.azure.com")
+            .account_id("00000000-0000-0000-0000-000000000000")
+            .account_domain("eastus.mixedreality.azure.com")
+            .account_key("a2V5")
+            .max_concurrent_requests(bad)
+            .build()
+            .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidInput);
+        assert_eq!(e.field(), Some("max_concurrent_requests"), "{e}");
+        assert!(e.to_string().contains("from 1 to 4096"), "{e}");
+    }
+}

@@ -193,9 +193,11 @@ impl Emulator {
         let thread = std::thread::Builder::new()
             .name("arr-emulator".to_owned())
             .spawn(move || {
+                block_sigpipe();
                 let runtime = match tokio::runtime::Builder::new_multi_thread()
                     .worker_threads(2)
                     .thread_name("arr-emulator-worker")
+                    .on_thread_start(block_sigpipe)
                     .enable_all()
                     .build()
                 {
@@ -539,4 +541,19 @@ async fn launch(
     }
     tracing::info!(endpoint = %info.endpoint, dashboard = %format!("{}/_emulator/", info.endpoint), accounts = accounts.len(), tls = info.ca_cert.is_some(), "emulator ready");
     Ok((info, shared, task))
+}
+
+/// Blocks SIGPIPE in the emulator's own threads: embedded in a C or C++ host (which keeps the
+/// default action, the end of the process), a TLS write (`writev`, no `MSG_NOSIGNAL`) to a
+/// client that has gone would otherwise end the host. Rust programs, Python, Node and the JVM
+/// ignore SIGPIPE already.
+fn block_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: plain calls on a local signal set; pthread_sigmask only changes this thread.
+    unsafe {
+        let mut set: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut set);
+        libc::sigaddset(&mut set, libc::SIGPIPE);
+        libc::pthread_sigmask(libc::SIG_BLOCK, &set, std::ptr::null_mut());
+    }
 }

@@ -67,12 +67,15 @@ describe('a panic inside the addon is an InternalError, never an abort', () => {
     }
     assertError(e, rr.InternalError, { retriable: false })
     assert.match(e.message, /panic/)
+    // The same words in every language: the core's, from the one table.
+    assert.ok(e.message.startsWith(rr.vocabulary().panic_message_prefix), e.message)
     assert.ok(e instanceof rr.RemoteRenderingError)
   })
 
   test('async: the promise rejects with InternalError and the process lives on', async () => {
     const e = await expectError(rr._panicForTest(true), rr.InternalError, { retriable: false })
     assert.match(e.message, /panic/)
+    assert.ok(e.message.startsWith(rr.vocabulary().panic_message_prefix), e.message)
   })
 
   test('after both panics the addon still works', async () => {

@@ -174,3 +174,19 @@ test('a Session and a Conversion from the addon carry the table fields only, und
     await emu.stop()
   }
 })
+
+test('maxConcurrentRequests: the rule and message are the core’s, checked when the client is made', () => {
+  const base = { accountId: '00000000-0000-0000-0000-000000000000', accountDomain: 'eastus.mixedreality.azure.com', region: 'eastus', accountKey: 'a2V5' }
+  for (const bad of [0, 4097, 2.5]) {
+    let e
+    try {
+      new rr.RemoteRenderingClient({ ...base, maxConcurrentRequests: bad })
+    } catch (err) {
+      e = err
+    }
+    assert.ok(e instanceof rr.InvalidInputError, `${bad}: ${e}`)
+    assert.equal(e.field, 'maxConcurrentRequests')
+    assert.match(e.message, bad === 2.5 ? /must be a whole number/ : /must be from 1 to 4096/)
+  }
+  assert.ok(new rr.RemoteRenderingClient({ ...base, maxConcurrentRequests: 1 }))
+})

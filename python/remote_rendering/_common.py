@@ -70,6 +70,7 @@ def make_native_client(
     poll_interval: Optional[Seconds],
     request_timeout: Optional[Seconds],
     max_attempts: Optional[int],
+    max_concurrent_requests: Optional[int],
     ca_cert: Union[str, "os.PathLike[str]", None],
     user_agent: str,
 ) -> Any:
@@ -89,6 +90,7 @@ def make_native_client(
         poll_interval=None if poll_interval is None else float(poll_interval),
         request_timeout=None if request_timeout is None else float(request_timeout),
         max_attempts=max_attempts,
+        max_concurrent_requests=max_concurrent_requests,
         ca_cert_pem=read_ca_cert(ca_cert),
         user_agent_suffix=user_agent,
         **native_credential(credential, scope),

@@ -80,6 +80,7 @@ class Client:
         poll_interval: Optional[float] = None,
         request_timeout: Optional[float] = None,
         max_attempts: Optional[int] = None,
+        max_concurrent_requests: Optional[int] = None,
         ca_cert_pem: Optional[str] = None,
         user_agent_suffix: Optional[str] = None,
     ) -> Client: ...

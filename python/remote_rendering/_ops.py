@@ -105,13 +105,15 @@ class ClientCore:
         poll_interval: Seconds = _d("client", "poll_interval"),
         request_timeout: Seconds = _d("client", "request_timeout"),
         max_attempts: int = _d("client", "max_attempts"),
+        max_concurrent_requests: int = _d("client", "max_concurrent_requests"),
         ca_cert: Union[str, "os.PathLike[str]", None] = None,
     ) -> None:
         """Give ``endpoint`` or ``region``; the STS is ``https://sts.{account_domain}`` unless
         ``sts_endpoint`` is given. The credential is ``credential`` (an ``AccountKeyCredential``,
         an ``AccessToken``, a token provider) or, as a shorthand, ``account_key``.
-        ``poll_interval`` and ``request_timeout`` are seconds; ``ca_cert`` is a PEM (or its path)
-        to trust besides the system's roots."""
+        ``poll_interval`` and ``request_timeout`` are seconds; ``max_concurrent_requests`` bounds
+        the requests on the wire at once (more wait for their turn); ``ca_cert`` is a PEM (or
+        its path) to trust besides the system's roots."""
         if account_key is not None:
             if credential is not None:
                 raise _errors._from_native(
@@ -130,6 +132,7 @@ class ClientCore:
             poll_interval=poll_interval,
             request_timeout=request_timeout,
             max_attempts=max_attempts,
+            max_concurrent_requests=max_concurrent_requests,
             ca_cert=ca_cert,
             user_agent=self._USER_AGENT,
         )

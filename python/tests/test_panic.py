@@ -16,6 +16,8 @@ def test_a_blocking_panic_is_an_internal_error(client):
         _native._panic_for_test(False)
     assert e.value.code == "INTERNAL_ERROR"
     assert "panic for test" in str(e.value)
+    # The same words in every language: the core's, from the one table.
+    assert e.value.message.startswith(rr.VOCABULARY["panic_message_prefix"]), e.value.message
     with pytest.raises(rr.NotFoundError):
         client.get_session("after-the-panic")
 
@@ -25,6 +27,7 @@ def test_an_async_panic_is_an_internal_error(aclient):
         with pytest.raises(rr.InternalError) as e:
             await _native._panic_for_test(True, asyncio.get_running_loop())
         assert e.value.code == "INTERNAL_ERROR"
+        assert e.value.message.startswith(rr.VOCABULARY["panic_message_prefix"])
         with pytest.raises(rr.NotFoundError):
             await aclient.get_session("after-the-async-panic")
 

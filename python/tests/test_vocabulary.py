@@ -160,3 +160,14 @@ def test_the_embedded_emulators_defaults_are_the_emulators_own():
     for name, value in own.items():
         assert sig[name].default == value, name
     assert own["startup_delay"] > 0 and own["page_size"] > 0
+
+
+def test_the_concurrency_rule_is_the_cores(emu):
+    # One rule and one message in every language, checked when the client is made.
+    for cls in CLIENTS:
+        for bad in (0, 4097):
+            with pytest.raises(rr.InvalidInputError) as e:
+                cls(**emu.client_options(), max_concurrent_requests=bad)
+            assert e.value.field == "max_concurrent_requests"
+            assert "must be from 1 to 4096" in str(e.value) and str(bad) in str(e.value)
+        assert cls(**emu.client_options(), max_concurrent_requests=1) is not None

@@ -351,6 +351,21 @@ pub unsafe extern "C" fn rr_client_options_set_request_timeout_ms(
     })
 }
 
+/// How many requests of the client are on the wire at once, 1 to 4096 (default
+/// `RR_DEFAULT_MAX_CONCURRENT_REQUESTS`, 64); more wait for their turn. It bounds the
+/// connections thousands of concurrent calls open. Checked by `rr_client_new()`.
+#[no_mangle]
+pub unsafe extern "C" fn rr_client_options_set_max_concurrent_requests(
+    options: *mut rr_client_options,
+    max_concurrent_requests: u32,
+    err: *mut *mut rr_error,
+) -> rr_status {
+    set(options, "options", err, |o| -> Outcome {
+        o.edit(|b| b.max_concurrent_requests(u64::from(max_concurrent_requests)));
+        Ok(())
+    })
+}
+
 /// How requests are retried (defaults: 5 attempts, backoff from 500 ms, at most 30000 ms
 /// apart, at most 120000 ms in all; `RR_DEFAULT_RETRY_*`). `max_attempts` 1 disables retries.
 #[no_mangle]

@@ -24,6 +24,8 @@ pub const RR_DEFAULT_CONVERSION_WAIT_TIMEOUT_MS: u64 = 86_400_000;
 pub const RR_DEFAULT_REQUEST_TIMEOUT_MS: u64 = 30_000;
 /// Attempts of a request, the first included.
 pub const RR_DEFAULT_MAX_ATTEMPTS: u32 = 5;
+/// Requests of one client on the wire at once (1 to 4096); more wait for their turn.
+pub const RR_DEFAULT_MAX_CONCURRENT_REQUESTS: u32 = 64;
 /// The earlier name of `RR_DEFAULT_MAX_ATTEMPTS`.
 pub const RR_DEFAULT_RETRY_MAX_ATTEMPTS: u32 = 5;
 /// An access token is refreshed when less than this is left of its life, in milliseconds.
@@ -56,6 +58,7 @@ const _: () = {
     assert!(RR_DEFAULT_CONVERSION_WAIT_TIMEOUT_MS == ms(v::DEFAULT_CONVERSION_WAIT_TIMEOUT));
     assert!(RR_DEFAULT_REQUEST_TIMEOUT_MS == ms(v::DEFAULT_REQUEST_TIMEOUT));
     assert!(RR_DEFAULT_MAX_ATTEMPTS == v::DEFAULT_MAX_ATTEMPTS);
+    assert!(RR_DEFAULT_MAX_CONCURRENT_REQUESTS == v::DEFAULT_MAX_CONCURRENT_REQUESTS);
     assert!(RR_DEFAULT_RETRY_MAX_ATTEMPTS == v::DEFAULT_MAX_ATTEMPTS);
     assert!(RR_DEFAULT_TOKEN_REFRESH_MARGIN_MS == ms(v::TOKEN_REFRESH_MARGIN));
     assert!(RR_DEFAULT_LEASE_STEP_MINUTES == v::DEFAULT_LEASE_STEP_MINUTES);

@@ -117,7 +117,7 @@ impl rr_error {
             ),
             Failure::Panic(why) => rr_error::plain(
                 rr_status::RR_STATUS_PANIC,
-                format!("a bug in remote_rendering (it panicked): {why}"),
+                format!("{}{why}", remote_rendering::PANIC_MESSAGE_PREFIX),
                 None,
             ),
             Failure::Pending => rr_error::plain(

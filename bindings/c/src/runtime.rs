@@ -1,11 +1,13 @@
-//! The tokio runtime a client owns, shared by every handle made from the client (so a handle
-//! may outlive `rr_client_free`), and the two ways C waits for a future: blocking the calling
-//! thread with a timeout, or a tracked task polled by an `rr_operation`.
+//! The runtimes a client owns, shared by every handle made from the client (so a handle may
+//! outlive `rr_client_free`), and the two ways C waits for a future: blocking the calling
+//! thread with a timeout, driven on that thread (the core's `blocking::Driver`: no hand-off to
+//! a worker), or a tracked task on the worker threads, polled by an `rr_operation`.
 //!
 //! The runtime ends when its last handle is freed: it first lets running operations finish
 //! (they were cancelled with their handles, so that is quick) so that a session an operation
 //! started is stopped, never abandoned mid-request.
 
+use remote_rendering::blocking::Driver;
 use remote_rendering::{Error, ErrorKind};
 use std::future::Future;
 use std::sync::{Arc, Condvar, Mutex};
@@ -16,6 +18,9 @@ use std::time::Duration;
 const DRAIN_LIMIT: Duration = Duration::from_secs(35);
 
 pub(crate) struct Runtime {
+    /// Blocking calls, driven by their calling threads.
+    driver: Driver,
+    /// `_async` operations and the tasks they start.
     rt: Option<tokio::runtime::Runtime>,
     running: Arc<(Mutex<usize>, Condvar)>,
 }
@@ -25,6 +30,7 @@ impl Runtime {
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(worker_threads.max(1))
             .thread_name("remote-rendering")
+            .on_thread_start(remote_rendering::blocking::block_sigpipe)
             .enable_all()
             .build()
             .map_err(|e| {
@@ -34,6 +40,7 @@ impl Runtime {
                 )
             })?;
         Ok(Arc::new(Runtime {
+            driver: Driver::new("remote-rendering-blocking")?,
             rt: Some(rt),
             running: Arc::new((Mutex::new(0), Condvar::new())),
         }))
@@ -61,7 +68,13 @@ impl Runtime {
                 format!("{what}: a blocking call cannot be made on a runtime thread (from a callback); use the _async form"),
             ));
         }
-        self.rt().block_on(with_timeout(timeout_ms, what, fut))
+        // The calling thread drives the connections during the call: a host's thread, where
+        // SIGPIPE would end the process (see the core's blocking module).
+        remote_rendering::blocking::without_sigpipe(|| {
+            self.driver
+                .block_on(what, with_timeout(timeout_ms, what, fut))
+                .and_then(|r| r)
+        })
     }
 
     /// Runs `fut` as a task, counted until it ends so that the runtime's end can wait for it.

@@ -185,6 +185,20 @@ TEST(CApiBasics, ClientOptionsNameTheSettingAtFault) {
     EXPECT_EQ(err.field(), "endpoint") << "endpoint and region both given";
     rr_client_options_free(o);
 
+    // The concurrency limit: the core's rule and message, when the client is made.
+    for (uint32_t bad : {0u, 4097u}) {
+        ASSERT_EQ(rr_client_options_new(&o, nullptr), RR_STATUS_OK);
+        ASSERT_EQ(rr_client_options_set_region(o, "eastus", nullptr), RR_STATUS_OK);
+        ASSERT_EQ(rr_client_options_set_account_domain(o, "eastus.mixedreality.azure.com", nullptr), RR_STATUS_OK);
+        ASSERT_EQ(rr_client_options_set_access_token(o, "token", nullptr), RR_STATUS_OK);
+        ASSERT_EQ(rr_client_options_set_account_id(o, "00000000-1111-2222-3333-444455556666", nullptr), RR_STATUS_OK);
+        ASSERT_EQ(rr_client_options_set_max_concurrent_requests(o, bad, nullptr), RR_STATUS_OK);
+        EXPECT_EQ(rr_client_new(o, &c, err.out()), RR_STATUS_INVALID_INPUT);
+        EXPECT_EQ(err.field(), "max_concurrent_requests");
+        EXPECT_NE(err.message().find("must be from 1 to 4096"), std::string::npos) << err.message();
+        rr_client_options_free(o);
+    }
+
     // The defaults, and a client made from the environment's settings.
     ASSERT_EQ(rr_client_options_new(&o, nullptr), RR_STATUS_OK);
     ASSERT_EQ(rr_client_options_set_region(o, "eastus", nullptr), RR_STATUS_OK);

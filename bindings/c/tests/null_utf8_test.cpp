@@ -237,6 +237,7 @@ TEST_F(EveryEntryPoint, ClientOptions) {
     check("rr_client_options_set_poll_interval_ms", rr_client_options_set_poll_interval_ms);
     check("rr_client_options_set_request_timeout_ms", rr_client_options_set_request_timeout_ms);
     check("rr_client_options_set_retry", rr_client_options_set_retry);
+    check("rr_client_options_set_max_concurrent_requests", rr_client_options_set_max_concurrent_requests);
     check("rr_client_options_set_user_agent_suffix", rr_client_options_set_user_agent_suffix);
     check("rr_client_options_add_root_certificate_pem", rr_client_options_add_root_certificate_pem);
     check("rr_client_options_set_worker_threads", rr_client_options_set_worker_threads);

@@ -1,6 +1,8 @@
 // A panic inside a core call, forced through the hidden hook of bindings/c/src/testing.rs,
 // arrives as RR_STATUS_PANIC (C) and InternalError (C++) through a blocking call and through a
 // non-blocking operation, and the process, the client and its runtime live on.
+#include <nlohmann/json.hpp>
+
 #include "fixtures.hpp"
 #include "testing_hooks.h"
 
@@ -8,11 +10,17 @@ namespace {
 
 using namespace rr_test;
 
+/// How every language's message of a caught panic starts: the core's words, from the table.
+std::string panic_prefix() {
+    return nlohmann::json::parse(rr_vocabulary_json())["panic_message_prefix"].get<std::string>();
+}
+
 TEST_F(CApi, APanicInABlockingCoreCallIsThePanicStatus) {
     ErrorBox err;
     EXPECT_EQ(rr_testing_panic(client, "boom in a blocking call", err.out()), RR_STATUS_PANIC);
     EXPECT_EQ(rr_error_status(err.e), RR_STATUS_PANIC);
     EXPECT_NE(err.message().find("boom in a blocking call"), std::string::npos) << err.message();
+    EXPECT_EQ(err.message().rfind(panic_prefix(), 0), 0u) << err.message();
     // The client (and its runtime) still work.
     rr_session* s = nullptr;
     ASSERT_EQ(rr_client_start_session(client, "after-panic", "Standard", 30, 0, &s, nullptr), RR_STATUS_OK);
@@ -26,6 +34,7 @@ TEST_F(CApi, APanicInANonBlockingCoreCallEndsItsOperationWithThePanicStatus) {
     // It ends (a panicking task must not leave its operation pending forever).
     EXPECT_EQ(rr_operation_wait(op, 10000, err.out()), RR_STATUS_PANIC);
     EXPECT_NE(err.message().find("boom in a task"), std::string::npos) << err.message();
+    EXPECT_EQ(err.message().rfind(panic_prefix(), 0), 0u) << err.message();
     EXPECT_EQ(rr_operation_poll(op, nullptr), RR_STATUS_PANIC) << "each poll reports it again";
     rr_session* s = nullptr;
     EXPECT_EQ(rr_operation_take_session(op, &s, err.out()), RR_STATUS_PANIC);

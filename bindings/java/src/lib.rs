@@ -110,14 +110,7 @@ fn envelope(r: Outcome<Value>) -> String {
 }
 
 fn panicked(payload: Box<dyn std::any::Any + Send>) -> Failure {
-    let what = payload
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "a panic without a message".to_owned());
-    Failure::Internal(format!(
-        "internal error (a bug in remote-rendering, please report it): {what}"
-    ))
+    Failure::Core(Box::new(CoreError::from_panic(&*payload)))
 }
 
 /// Runs `f`; a panic in it becomes an `INTERNAL_ERROR` outcome.
@@ -211,15 +204,23 @@ fn with_java<T>(f: impl FnOnce(&mut Env<'_>) -> jni::errors::Result<T>) -> jni::
     JavaVM::singleton()?.attach_current_thread_for_scope(f)
 }
 
-/// Runs a future to its end from a blocking Java call: on the calling thread with `block_on`,
-/// or, when the caller is itself on a runtime thread (a progress callback calling a blocking
-/// method), in place on that thread.
+/// The runtime of blocking calls: driven by the calling Java thread itself (no hand-off to a
+/// runtime thread), and by a background thread when no call is running.
+fn driver() -> &'static remote_rendering::blocking::Driver {
+    static DRIVER: OnceLock<remote_rendering::blocking::Driver> = OnceLock::new();
+    DRIVER.get_or_init(|| {
+        remote_rendering::blocking::Driver::new("remote-rendering-blocking")
+            .expect("the runtime of blocking calls starts")
+    })
+}
+
+/// Runs a future to its end from a blocking Java call, on the calling thread. A progress
+/// callback of a blocking wait runs between two turns (so it may call blocking methods); one
+/// made from an async call's callback (on a runtime thread) steps out of that runtime first.
 fn block<T>(fut: impl std::future::Future<Output = Outcome<T>>) -> Outcome<T> {
-    let fut = guard_async(fut);
-    match tokio::runtime::Handle::try_current() {
-        Ok(h) => tokio::task::block_in_place(|| h.block_on(fut)),
-        Err(_) => runtime().block_on(fut),
-    }
+    driver()
+        .block_on("a blocking call", guard_async(fut))
+        .unwrap_or_else(|e| Err(Failure::Core(Box::new(e))))
 }
 
 /// Async calls in flight, by id, so that `cancel(true)` on the Java future can drop its Rust
@@ -261,20 +262,25 @@ fn spawn_call(call: Global<JObject<'static>>, fut: BoxFuture<'static, Outcome<Va
 fn progress<T: CamelView + 'static>(
     bridge: Option<Global<JObject<'static>>>,
 ) -> Option<remote_rendering::ProgressFn<T>> {
-    let bridge = bridge?;
+    let bridge = Arc::new(bridge?);
     Some(Box::new(move |r: &T| {
         let text = r.camel_view().to_string();
-        // The bridge catches what the consumer throws; a JNI failure drops the update.
-        let _ = with_java(|env| {
-            let s = JString::from_str(env, &text)?;
-            env.call_method(
-                bridge.as_obj(),
-                jni_str!("accept"),
-                jni_sig!("(Ljava/lang/String;)V"),
-                &[JValue::Object(&s)],
-            )?;
-            Ok(())
-        });
+        let bridge = bridge.clone();
+        // In a blocking wait: on the calling thread between two turns of the runtime, so that
+        // the consumer may call blocking methods; in an async one: right here.
+        remote_rendering::blocking::defer(move || {
+            // The bridge catches what the consumer throws; a JNI failure drops the update.
+            let _ = with_java(|env| {
+                let s = JString::from_str(env, &text)?;
+                env.call_method(
+                    bridge.as_obj(),
+                    jni_str!("accept"),
+                    jni_sig!("(Ljava/lang/String;)V"),
+                    &[JValue::Object(&s)],
+                )?;
+                Ok(())
+            });
+        })
     }))
 }
 
@@ -536,6 +542,13 @@ fn build_client(a: &Args, provider: Option<Global<JObject<'static>>>) -> Outcome
             max_attempts: n,
             ..RetryPolicy::default()
         });
+    }
+    if let Some(n) = a.int("maxConcurrentRequests")? {
+        let n = remote_rendering::vocabulary::check_max_concurrent_requests(
+            "max_concurrent_requests",
+            n,
+        )?;
+        b = b.max_concurrent_requests(n as u64);
     }
     if let Some(pem) = a.str("caCert")? {
         b = b.add_root_certificate_pem(pem.into_bytes());

@@ -148,14 +148,7 @@ fn camel(snake: &str) -> String {
 
 /// A panic's payload as an error of this library (a bug), never an abort of the process.
 pub fn panicked(payload: Box<dyn std::any::Any + Send>) -> Failure {
-    let what = payload
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "a panic without a message".to_owned());
-    Failure::Internal(format!(
-        "internal error (a bug in remote-rendering, please report it): {what}"
-    ))
+    Failure::Core(Box::new(CoreError::from_panic(&*payload)))
 }
 
 /// Runs a blocking call; a panic in it becomes an `INTERNAL_ERROR`.

@@ -142,6 +142,7 @@ pub struct NativeClientOptions {
     pub poll_interval: Option<f64>,
     pub request_timeout: Option<f64>,
     pub max_attempts: Option<u32>,
+    pub max_concurrent_requests: Option<f64>,
     pub ca_cert_pem: Option<String>,
 }
 
@@ -214,6 +215,18 @@ impl NativeClient {
                     max_attempts: n,
                     ..RetryPolicy::default()
                 });
+            }
+            if let Some(v) = options.max_concurrent_requests {
+                const FIELD: &str = "maxConcurrentRequests";
+                if !(v.is_finite() && v.fract() == 0.0) {
+                    return Err(CoreError::invalid_input(
+                        FIELD,
+                        format!("must be a whole number, got {v}"),
+                    ));
+                }
+                let n =
+                    remote_rendering::vocabulary::check_max_concurrent_requests(FIELD, v as i64)?;
+                b = b.max_concurrent_requests(n as u64);
             }
             if let Some(pem) = options.ca_cert_pem {
                 b = b.add_root_certificate_pem(pem.into_bytes());

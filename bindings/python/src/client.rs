@@ -86,7 +86,7 @@ type CallbackFailure = Arc<Mutex<Option<PyErr>>>;
 
 /// The progress callback of a wait: converts each resource to its model dict and calls
 /// Python. An exception in the callback ends the wait and is raised from it.
-fn progress<T: ToPy + Send + 'static>(
+fn progress<T: ToPy + Clone + Send + 'static>(
     callback: Option<Py<PyAny>>,
     event_loop: Option<&Bound<'_, PyAny>>,
     user_cancel: Option<&PyCancelToken>,
@@ -109,14 +109,21 @@ fn progress<T: ToPy + Send + 'static>(
         cancel: cancel.clone(),
     };
     let call: remote_rendering::ProgressFn<T> = match event_loop {
-        // Blocking calls: the callback runs on the caller's thread, inside the wait.
-        None => Box::new(move |resource: &T| {
-            Python::attach(|py| {
-                if let Ok(d) = resource.to_py(py) {
-                    sink.deliver(py, d.bind(py));
-                }
+        // Blocking calls: the callback runs on the caller's thread, inside the wait, between
+        // two turns of the runtime (so that it may make blocking calls itself).
+        None => {
+            let sink = Arc::new(sink);
+            Box::new(move |resource: &T| {
+                let (resource, sink) = (resource.clone(), sink.clone());
+                remote_rendering::blocking::defer(move || {
+                    Python::attach(|py| {
+                        if let Ok(d) = resource.to_py(py) {
+                            sink.deliver(py, d.bind(py));
+                        }
+                    })
+                })
             })
-        }),
+        }
         // asyncio: the callback runs on the event loop's thread, like any asyncio callback.
         Some(l) => {
             let event_loop = l.clone().unbind();
@@ -217,7 +224,7 @@ impl PyClient {
     #[new]
     #[pyo3(signature = (*, account_id, credential_kind, credential_value=None, token_provider=None, endpoint=None,
         region=None, account_domain=None, sts_endpoint=None, poll_interval=None, request_timeout=None,
-        max_attempts=None, ca_cert_pem=None, user_agent_suffix=None))]
+        max_attempts=None, max_concurrent_requests=None, ca_cert_pem=None, user_agent_suffix=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -232,6 +239,7 @@ impl PyClient {
         poll_interval: Option<f64>,
         request_timeout: Option<f64>,
         max_attempts: Option<u32>,
+        max_concurrent_requests: Option<u64>,
         ca_cert_pem: Option<String>,
         user_agent_suffix: Option<String>,
     ) -> PyResult<Self> {
@@ -272,6 +280,9 @@ impl PyClient {
                     max_attempts: n,
                     ..RetryPolicy::default()
                 });
+            }
+            if let Some(n) = max_concurrent_requests {
+                b = b.max_concurrent_requests(n);
             }
             if let Some(pem) = ca_cert_pem {
                 b = b.add_root_certificate_pem(pem.into_bytes());

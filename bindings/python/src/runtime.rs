@@ -1,6 +1,7 @@
-//! The tokio runtime behind every call, and the two ways Python waits for a Rust future:
-//! blocking (GIL released, Ctrl-C noticed within 100 ms) or as an asyncio future (cancelling
-//! it aborts the Rust task).
+//! The runtimes behind every call, and the two ways Python waits for a Rust future: blocking
+//! (GIL released, driven on the calling thread by the core's `blocking::Driver`, Ctrl-C
+//! noticed within 100 ms) or as an asyncio future (on a one-worker runtime; cancelling it
+//! aborts the Rust task). Lease keepers run on a two-worker runtime.
 //!
 //! A panic inside a call (a bug of the core or of this binding) is caught where the future is
 //! polled and raised as `InternalError`, blocking or asyncio: it never unwinds into Python and
@@ -15,6 +16,7 @@ use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyType};
+use remote_rendering::blocking::Driver;
 use std::any::Any;
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
@@ -23,9 +25,29 @@ use std::time::Duration;
 use tokio::runtime::Runtime;
 
 static RUNTIME: Mutex<Option<(u32, Arc<Runtime>)>> = Mutex::new(None);
+static DRIVER: Mutex<Option<(u32, Arc<Driver>)>> = Mutex::new(None);
 static AIO_RUNTIME: Mutex<Option<(u32, Arc<Runtime>)>> = Mutex::new(None);
 
-/// The runtime of this process (built on first use, and again after a fork).
+/// The runtime of blocking calls in this process (built on first use, and again after a fork;
+/// the parent's is leaked in the child, whose copy of its background thread does not exist).
+pub fn driver() -> Arc<Driver> {
+    let pid = std::process::id();
+    let mut guard = DRIVER.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some((owner, d)) = guard.as_ref() {
+        if *owner == pid {
+            return d.clone();
+        }
+    }
+    if let Some((_, inherited)) = guard.take() {
+        std::mem::forget(inherited);
+    }
+    let d =
+        Arc::new(Driver::new("remote-rendering").expect("the runtime of blocking calls starts"));
+    *guard = Some((pid, d.clone()));
+    d
+}
+
+/// The runtime of lease keepers in this process (built on first use, and again after a fork).
 pub fn runtime() -> Arc<Runtime> {
     process_runtime(&RUNTIME, 2, "remote-rendering")
 }
@@ -77,24 +99,21 @@ where
     F: Future + Send,
     F::Output: Send,
 {
-    let rt = runtime();
+    let driver = driver();
     let mut fut = Box::pin(fut);
-    // A blocking call made from inside another one (a progress callback calling the client)
-    // runs on a thread that is already in the runtime: step out of it first.
-    let nested = tokio::runtime::Handle::try_current().is_ok();
+    // A progress callback that calls the client runs between two turns (it is deferred), so
+    // it never blocks inside the runtime; a blocking call from an asyncio worker's callback
+    // steps out of that runtime (the driver sees to both).
     loop {
         let step = py.detach(|| {
-            let mut drive =
-                || rt.block_on(async { tokio::time::timeout(SIGNAL_CHECK, &mut fut).await });
-            if nested {
-                tokio::task::block_in_place(drive)
-            } else {
-                drive()
-            }
+            driver.block_on("a blocking call", async {
+                tokio::time::timeout(SIGNAL_CHECK, &mut fut).await
+            })
         });
         match step {
-            Ok(out) => return Ok(out),
-            Err(_) => py.check_signals()?,
+            Ok(Ok(out)) => return Ok(out),
+            Ok(Err(_)) => py.check_signals()?,
+            Err(e) => return Err(crate::convert::error_to_py(py, e)),
         }
     }
 }
@@ -140,15 +159,7 @@ pub type Outcome<T> = Result<T, Failure>;
 
 /// The `INTERNAL_ERROR` of a caught panic, with its message.
 fn panicked(payload: Box<dyn Any + Send>) -> Failure {
-    let what = payload
-        .downcast_ref::<&str>()
-        .map(|s| (*s).to_owned())
-        .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "a panic without a message".to_owned());
-    Failure::Core(remote_rendering::Error::new(
-        remote_rendering::ErrorKind::Internal,
-        format!("internal error (a bug of remote-rendering, please report it): {what}"),
-    ))
+    Failure::Core(remote_rendering::Error::from_panic(&*payload))
 }
 
 /// `fut` with its panics caught as `InternalError`.

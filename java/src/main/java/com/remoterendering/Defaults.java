@@ -26,6 +26,8 @@ public final class Defaults {
     public static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
     /** Attempts per request, the first included. */
     public static final int MAX_ATTEMPTS = 5;
+    /** Requests of one client on the wire at once; more wait for their turn. */
+    public static final int MAX_CONCURRENT_REQUESTS = 64;
     /** An access token is refreshed when less than this is left of its life. */
     public static final Duration TOKEN_REFRESH_MARGIN = Duration.ofMinutes(5);
     /** Minutes the lease keeper adds each time. */

@@ -471,6 +471,7 @@ public final class RemoteRenderingClient implements AutoCloseable {
         private Duration pollInterval;
         private Duration requestTimeout;
         private Integer maxAttempts;
+        private Integer maxConcurrentRequests;
         private String caCert;
 
         private Builder() {
@@ -543,6 +544,15 @@ public final class RemoteRenderingClient implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Requests on the wire at once, 1 to 4096 (default {@link Defaults#MAX_CONCURRENT_REQUESTS});
+         * more wait for their turn. It bounds the connections thousands of concurrent calls open.
+         */
+        public Builder maxConcurrentRequests(int maxConcurrentRequests) {
+            this.maxConcurrentRequests = maxConcurrentRequests;
+            return this;
+        }
+
         /** An extra CA certificate (PEM text) to trust, e.g. the emulator's over https. */
         public Builder caCert(String pem) {
             this.caCert = pem;
@@ -564,7 +574,8 @@ public final class RemoteRenderingClient implements AutoCloseable {
                     "accountDomain", accountDomain, "stsEndpoint", stsEndpoint,
                     "pollInterval", Args.millis("pollInterval", pollInterval),
                     "requestTimeout", Args.millis("requestTimeout", requestTimeout),
-                    "maxAttempts", maxAttempts, "caCert", caCert);
+                    "maxAttempts", maxAttempts, "maxConcurrentRequests", maxConcurrentRequests,
+                    "caCert", caCert);
             TokenBridge bridge = null;
             if (credential != null) {
                 a.put("accountKey", credential.accountKey);

@@ -17,6 +17,8 @@ class BoundaryTest {
     void aNativePanicInABlockingCallIsAnInternalException() {
         InternalException e = expect(InternalException.class, () -> Errors.unwrap(Native.panicForTest()));
         assertTrue(e.getMessage().contains("a panic for the test of the boundary"), e.getMessage());
+        // The same words in every language: the core's, from the one table.
+        assertTrue(e.getMessage().startsWith((String) VocabularyTest.TABLE.get("panic_message_prefix")), e.getMessage());
         // The library still works afterwards.
         assertEquals(NativeLoader.packageVersion(), Vocabulary.nativeVersion());
     }
@@ -27,6 +29,7 @@ class BoundaryTest {
         call.started(((Number) Errors.unwrap(Native.panicForTestAsync(call))).longValue());
         InternalException e = expect(InternalException.class, () -> call.get(10, TimeUnit.SECONDS));
         assertTrue(e.getMessage().contains("(async)"), e.getMessage());
+        assertTrue(e.getMessage().startsWith((String) VocabularyTest.TABLE.get("panic_message_prefix")), e.getMessage());
     }
 
     @Test

@@ -3,6 +3,7 @@ package com.remoterendering;
 import static com.remoterendering.Support.expect;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
@@ -84,6 +85,14 @@ class InputTest {
                 .accountDomain("eastus.mixedreality.azure.com").accountKey("k").build());
         InvalidInputException m = expect(InvalidInputException.class, () -> emu.clientBuilder().maxAttempts(0).build());
         assertEquals("maxAttempts", m.field().orElseThrow());
+        // The concurrency limit: the core's rule and message, when the client is built.
+        for (int bad : new int[] {0, 4097}) {
+            InvalidInputException c = expect(InvalidInputException.class,
+                    () -> emu.clientBuilder().maxConcurrentRequests(bad).build());
+            assertEquals("maxConcurrentRequests", c.field().orElseThrow());
+            assertTrue(c.getMessage().contains("must be from 1 to 4096"), c.getMessage());
+        }
+        emu.clientBuilder().maxConcurrentRequests(1).build().close();
         InvalidInputException t = expect(InvalidInputException.class,
                 () -> emu.clientBuilder().requestTimeout(Duration.ofSeconds(-1)).build());
         assertEquals("requestTimeout", t.field().orElseThrow());

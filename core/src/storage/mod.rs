@@ -212,6 +212,27 @@ impl StorageAccount {
         })
     }
 
+    /// The account of a container URI (Azure's `https://{account}.blob.core.windows.net/{c}` or
+    /// path-style `http://127.0.0.1:10000/{account}/{c}`) with its key, and the container's
+    /// name.
+    pub fn for_container_uri(
+        container_uri: &str,
+        key: impl Into<SecretString>,
+    ) -> Result<(StorageAccount, String)> {
+        let (endpoint, account, container, rest) =
+            split_uri(container_uri, "storage_container_uri")?;
+        if !rest.is_empty() {
+            return Err(Error::invalid_input(
+                "storage_container_uri",
+                format!("{container_uri:?} is a blob, not a container"),
+            ));
+        }
+        let endpoint = endpoint.as_str().trim_end_matches('/').to_owned();
+        let azure = format!("https://{account}.blob.core.windows.net");
+        let custom = (endpoint != azure).then_some(endpoint.as_str());
+        Ok((StorageAccount::new(account, key, custom)?, container))
+    }
+
     /// The storage account's name.
     pub fn name(&self) -> &str {
         &self.name

@@ -434,6 +434,14 @@ mod tests {
     }
 
     #[test]
+    fn blob_names_cannot_leave_the_container() {
+        assert!(path("converted/model.arrAsset").is_some());
+        for bad in ["../other/x", "a/../../x", "/abs", "a\\b", "%2e%2e/x", ""] {
+            assert!(path(bad).is_none(), "{bad}");
+        }
+    }
+
+    #[test]
     fn keys_are_never_in_debug() {
         let keys = AccountKeys(vec![("acct".into(), SecretString::new("S3CR3T=="))]);
         assert_eq!(format!("{keys:?}"), r#"["acct=<redacted>"]"#);

@@ -115,7 +115,7 @@ pub mod azurite {
             match Azurite::start() {
                 Ok(a) => Some(a),
                 Err(why) if std::env::var("CI").is_ok_and(|v| v == "true") => {
-                    panic!("{why}; CI needs it: run `make azurite`")
+                    panic!("{why}; CI=true needs it: the tests of blob storage run against it")
                 }
                 Err(why) => {
                     eprintln!("skipped: {why}");

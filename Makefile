@@ -87,9 +87,10 @@ $(AZURITE_DIR)/.installed: scripts/azurite/package.json scripts/azurite/package-
 azurite: $(AZURITE_DIR)/.installed
 
 # Cargo's last line is a doc-test summary that may count 0 tests; end with the total instead.
-# CI=true makes the tests that need Azurite fail (not skip) when it is missing.
+# Azurite was just installed, so the tests that need it must not skip (REQUIRE_AZURITE=1, as
+# CI=true): a broken install fails them with a message saying `make azurite`.
 test-rust: azurite
-	$(CARGO) test --workspace --locked 2>&1 | awk '{ print } /^test result:/ { p += $$4; f += $$6 } \
+	REQUIRE_AZURITE=1 $(CARGO) test --workspace --locked 2>&1 | awk '{ print } /^test result:/ { p += $$4; f += $$6 } \
 	  END { printf "rust: %d passed, %d failed\n", p, f }'
 
 # The README's main job must keep working: run it against the embedded emulator (never a

@@ -109,13 +109,16 @@ pub mod azurite {
             }
         }
 
-        /// Azurite when it is installed. Without it: with `CI=true` a panic saying to run
-        /// `make azurite`; otherwise `None` and the reason printed (the test skips).
+        /// Azurite when it is installed. Without it: with `CI=true` (or `REQUIRE_AZURITE=1`, as
+        /// `make test-rust` sets) a panic saying to run `make azurite`; otherwise `None` and the
+        /// reason printed (the test skips).
         pub fn for_test() -> Option<Azurite> {
+            let required = std::env::var("CI").is_ok_and(|v| v == "true")
+                || std::env::var("REQUIRE_AZURITE").is_ok_and(|v| v == "1");
             match Azurite::start() {
                 Ok(a) => Some(a),
-                Err(why) if std::env::var("CI").is_ok_and(|v| v == "true") => {
-                    panic!("{why}; CI=true needs it: the tests of blob storage run against it")
+                Err(why) if required => {
+                    panic!("{why}; required here (CI=true or REQUIRE_AZURITE=1): the tests of blob storage run against it")
                 }
                 Err(why) => {
                     eprintln!("skipped: {why}");

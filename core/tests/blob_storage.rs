@@ -748,3 +748,54 @@ async fn azurite_is_stopped_and_its_data_removed_on_drop() {
                 .map_or(true, |s| s.contains(") Z "))
     );
 }
+
+#[tokio::test]
+async fn a_large_file_goes_in_blocks_with_progress_after_each() {
+    let Some(az) = Azurite::for_test() else {
+        return;
+    };
+    az.create_container("input").await.unwrap();
+    let acct = account(&az);
+    let dir = tempfile::tempdir().unwrap();
+    // Two blocks and a bit: 8 MiB + 8 MiB + 1 KiB.
+    let size = 16 * 1024 * 1024 + 1024;
+    let data: Vec<u8> = (0..size).map(|i| (i % 251) as u8).collect();
+    std::fs::write(dir.path().join("big.fbx"), &data).unwrap();
+    let events: Arc<Mutex<Vec<UploadProgress>>> = Arc::default();
+    let seen = events.clone();
+    let report = acct
+        .container("input")
+        .unwrap()
+        .upload(
+            &dir.path().join("big.fbx"),
+            "m",
+            UploadOptions::new().on_progress(move |p| seen.lock().unwrap().push(p.clone())),
+        )
+        .await
+        .unwrap();
+    assert_eq!(report.uploaded, ["m/big.fbx"]);
+    let done: Vec<u64> = events
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|e| e.file_bytes_done)
+        .collect();
+    assert_eq!(
+        done,
+        [0, 8 << 20, 16 << 20, size as u64, size as u64],
+        "after each block, then done"
+    );
+    let (back, cut) = acct
+        .container("input")
+        .unwrap()
+        .read_bounded("m/big.fbx", 64 << 20)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(!cut);
+    assert_eq!(back.len(), data.len());
+    assert!(
+        back[..] == data[..],
+        "the blocks were put together in order"
+    );
+}

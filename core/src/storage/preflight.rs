@@ -158,7 +158,19 @@ pub async fn preflight(input: &BlobContainer, settings: &ConversionSettings) -> 
             ));
         }
         let dir = input_blob.rsplit_once('/').map_or("", |(d, _)| d);
-        for (place, uri) in gltf_references(&json)? {
+        let refs = gltf_references(&json)?;
+        // One listing of the prefix answers for every reference (a SAS for conversions has
+        // list permission); without it, one request per reference.
+        let listed: Option<std::collections::HashSet<String>> = if refs.is_empty() {
+            None
+        } else {
+            match input.list(&prefix).await {
+                Ok(names) => Some(names.into_iter().collect()),
+                Err(e) if e.kind() == crate::ErrorKind::Forbidden => None,
+                Err(e) => return Err(e),
+            }
+        };
+        for (place, uri) in refs {
             let blob = resolve(dir, &uri).filter(|b| b.starts_with(&prefix) && !b.is_empty());
             let Some(blob) = blob else {
                 return Err(Error::invalid_input(
@@ -167,7 +179,11 @@ pub async fn preflight(input: &BlobContainer, settings: &ConversionSettings) -> 
                 ));
             };
             check_blob_name(&blob, "input.relative_input_asset_path")?;
-            if !input.exists(&blob).await? {
+            let found = match &listed {
+                Some(names) => names.contains(&blob),
+                None => input.exists(&blob).await?,
+            };
+            if !found {
                 return Err(Error::invalid_input(
                     "input.relative_input_asset_path",
                     format!("the blob {blob:?}, which {input_blob:?} references ({place}), does not exist in {}", input.uri()),

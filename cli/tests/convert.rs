@@ -296,3 +296,51 @@ async fn conversion_start_uploads_and_generates_sas_like_the_script() {
         .await
         .unwrap());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn convert_json_prints_the_conversion_with_its_read_url_only() {
+    let Some((az, emu)) = world().await else {
+        return;
+    };
+    let dir = workdir();
+    model(&dir.path().join("engine"));
+    let mut cmd = arrctl_at(
+        &emu,
+        dir.path(),
+        &[
+            "convert",
+            "engine",
+            "--wait",
+            "--output",
+            "json",
+            "--poll-interval",
+            "0.05",
+            "--content-id",
+            "--input-container",
+            "input",
+            "--output-container",
+            "output",
+            "--output-folder",
+            "out",
+        ],
+    );
+    storage_env(&mut cmd, &az);
+    let out = run(cmd);
+    out.expect_code(0);
+    assert_no_secrets(&out);
+    let v = out.json();
+    assert_eq!(v["status"], "Succeeded");
+    assert!(
+        v["id"].as_str().unwrap().starts_with("conversion-sha256-"),
+        "{v}"
+    );
+    let url = v["assetReadUrl"].as_str().unwrap();
+    assert!(
+        url.starts_with(&format!(
+            "{}/output/out/engine.arrAsset?",
+            az.blob_endpoint()
+        )),
+        "{url}"
+    );
+    assert_eq!(reqwest::get(url).await.unwrap().status(), 200);
+}

@@ -38,7 +38,7 @@ TEST_TARGETS := test lint smoke test-python python-develop test-node test-c test
 $(TEST_TARGETS): export CARGO_BUILD_TARGET = $(HOST_TRIPLE)
 
 .PHONY: all test test-java test-matrix node-addon test-rust test-python python-develop test-node test-c test-dashboard smoke lint \
-	demo quickstart emulator bench clean dist dist-x86_64 test-dist docs
+	demo quickstart emulator bench clean dist dist-x86_64 test-dist docs azurite
 
 all: test
 
@@ -75,9 +75,22 @@ node-addon:
 	  npx napi build --platform --manifest-path ../bindings/node/Cargo.toml --output-dir $(NAPI_CHECK) \
 	    --js native.js --dts native.d.ts && cp $(NAPI_CHECK)/remote-rendering.*.node . ; fi
 
+# Azurite (the Azure Storage emulator, from the npm registry) for the Rust tests of conversions on
+# blob storage: the pinned version of scripts/azurite/ installed into target/azurite once (again when
+# the lock file changes); the tests start `azurite-blob` from there. No install scripts, no audit.
+AZURITE_DIR := $(CURDIR)/target/azurite
+$(AZURITE_DIR)/.installed: scripts/azurite/package.json scripts/azurite/package-lock.json
+	mkdir -p $(AZURITE_DIR)
+	cp scripts/azurite/package.json scripts/azurite/package-lock.json $(AZURITE_DIR)/
+	cd $(AZURITE_DIR) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+azurite: $(AZURITE_DIR)/.installed
+
 # Cargo's last line is a doc-test summary that may count 0 tests; end with the total instead.
-test-rust:
-	$(CARGO) test --workspace --locked 2>&1 | awk '{ print } /^test result:/ { p += $$4; f += $$6 } \
+# Azurite was just installed, so the tests that need it must not skip (REQUIRE_AZURITE=1, as
+# CI=true): a broken install fails them with a message saying `make azurite`.
+test-rust: azurite
+	REQUIRE_AZURITE=1 $(CARGO) test --workspace --locked 2>&1 | awk '{ print } /^test result:/ { p += $$4; f += $$6 } \
 	  END { printf "rust: %d passed, %d failed\n", p, f }'
 
 # The README's main job must keep working: run it against the embedded emulator (never a

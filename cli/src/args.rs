@@ -159,6 +159,13 @@ pub enum Command {
     /// Asset conversions.
     #[command(subcommand)]
     Conversion(ConversionCommand),
+    /// Upload a local model (a file or a folder), make least-privilege SAS tokens, check the
+    /// input, start its conversion; with --wait, wait and print a read URL of the asset.
+    ///
+    /// The storage account's key comes from ARR_STORAGE_ACCOUNT_KEY or the config's
+    /// assetConversionSettings.storageAccountKey (never a flag: flags show in process lists),
+    /// and is never printed.
+    Convert(ConvertArgs),
     /// Run the local emulator of the service (its own flags: `arrctl emulator --help`).
     // Parsed apart (see `main`), so that its help lists its own flags, none of the client's.
     Emulator {
@@ -273,6 +280,14 @@ pub enum ConversionCommand {
         /// Wait until it finishes.
         #[arg(long)]
         wait: bool,
+        /// First upload this local folder (or file) to the input's folder (default: the
+        /// config's localAssetDirectoryPath), as Conversion.ps1 -Upload; needs the storage key.
+        #[arg(long, value_name = "PATH", num_args = 0..=1)]
+        upload: Option<Option<PathBuf>>,
+        /// Make the SAS tokens from the storage key (read+list on the input, write on the
+        /// output, 2 hours), as Conversion.ps1 -UseContainerSas but least-privilege.
+        #[arg(long, conflicts_with_all = ["input_sas", "output_sas"])]
+        generate_sas: bool,
     },
     /// Show a conversion.
     Show {
@@ -285,6 +300,54 @@ pub enum ConversionCommand {
     },
     /// List the account's conversions.
     List,
+}
+
+/// `arrctl convert`.
+#[derive(Args, Debug)]
+pub struct ConvertArgs {
+    /// The model: a file, or a folder uploaded whole (the model and every file it references).
+    #[arg(value_name = "PATH")]
+    pub path: PathBuf,
+    /// Wait until it finishes, then print a read URL of the asset (valid 2 hours).
+    #[arg(long)]
+    pub wait: bool,
+    /// Conversion id (default: a new one).
+    #[arg(long)]
+    pub id: Option<String>,
+    /// Derive the id from the input's bytes and the settings, so an identical input is not
+    /// converted twice (the service answers with the first conversion).
+    #[arg(long, conflicts_with = "id")]
+    pub content_id: bool,
+    /// The model file inside the folder (default: the config's inputAssetPath, else the
+    /// folder's one .gltf, .glb or .fbx).
+    #[arg(long, value_name = "FILE")]
+    pub input_asset: Option<String>,
+    /// Name of the .arrAsset (default: the config's outputAssetFileName, else the model's name).
+    #[arg(long, value_name = "NAME")]
+    pub output_name: Option<String>,
+    /// The storage account (default: ARR_STORAGE_ACCOUNT or the config's storageAccountName).
+    #[arg(long, value_name = "NAME", help_heading = "Storage")]
+    pub storage_account: Option<String>,
+    /// Its blob endpoint when not Azure's (ARR_BLOB_ENDPOINT, the config's blobEndpoint),
+    /// e.g. Azurite's http://127.0.0.1:10000/devstoreaccount1.
+    #[arg(long, value_name = "URL", help_heading = "Storage")]
+    pub blob_endpoint: Option<String>,
+    /// The input container (default: the config's blobInputContainerName).
+    #[arg(long, value_name = "NAME", help_heading = "Storage")]
+    pub input_container: Option<String>,
+    /// The output container (default: the config's blobOutputContainerName).
+    #[arg(long, value_name = "NAME", help_heading = "Storage")]
+    pub output_container: Option<String>,
+    /// The folder in the input container (default: the config's inputFolderPath, else the
+    /// local folder's name).
+    #[arg(long, value_name = "PREFIX", help_heading = "Storage")]
+    pub input_folder: Option<String>,
+    /// The folder in the output container (default: the config's outputFolderPath, else none).
+    #[arg(long, value_name = "PREFIX", help_heading = "Storage")]
+    pub output_folder: Option<String>,
+    /// Files uploaded at once.
+    #[arg(long, value_name = "N", default_value_t = remote_rendering::vocabulary::DEFAULT_UPLOAD_CONCURRENCY, help_heading = "Storage")]
+    pub concurrency: usize,
 }
 
 /// `arrctl emulator`: the emulator's own flags only.

@@ -53,8 +53,9 @@ fn conversion_settings(
     output_sas: Option<String>,
     output_name: Option<String>,
 ) -> Result<ConversionSettings, Error> {
-    let blob = |account: &str, container: &str| {
-        format!("https://{account}.blob.core.windows.net/{container}")
+    let blob = |account: &str, container: &str| match &s.blob_endpoint {
+        Some(endpoint) => format!("{}/{container}", endpoint.trim_end_matches('/')),
+        None => format!("https://{account}.blob.core.windows.net/{container}"),
     };
     let folder = |f: &Option<String>| {
         f.as_deref()
@@ -126,9 +127,17 @@ pub async fn run(
             output_sas,
             output_name,
             wait,
+            upload,
+            generate_sas,
         } => {
-            let settings =
+            let mut settings =
                 conversion_settings(s, input, output_url, input_sas, output_sas, output_name)?;
+            if let Some(path) = upload {
+                crate::convert::upload_input(g, s, path.as_deref(), &settings, interrupt).await?;
+            }
+            if generate_sas {
+                crate::convert::generate_sas(&mut settings, &crate::convert::key(s)?)?;
+            }
             let id = id.unwrap_or_else(new_conversion_id);
             let started = tokio::select! {
                 r = client.start_conversion(&id, settings) => r?,

@@ -8,6 +8,7 @@
 mod account;
 mod args;
 mod conversion;
+mod convert;
 mod demo;
 mod exit;
 mod fleet;

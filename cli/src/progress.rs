@@ -92,3 +92,62 @@ impl Progress {
         self.bar.finish_and_clear();
     }
 }
+
+/// An upload's progress on stderr: on a terminal a bar of bytes with the file being sent;
+/// otherwise one plain line per file uploaded, for logs.
+pub struct UploadBar {
+    bar: ProgressBar,
+}
+
+impl UploadBar {
+    /// A bar for `files` files of `bytes` bytes in all (the total is set by the first event).
+    pub fn start(what: String) -> UploadBar {
+        let tty = std::io::stderr().is_terminal();
+        let bar = if tty {
+            let template = if colour() {
+                "{bar:30.cyan/dim} {bytes:>10}/{total_bytes:<10} {wide_msg}"
+            } else {
+                "{bar:30} {bytes:>10}/{total_bytes:<10} {wide_msg}"
+            };
+            let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
+            bar.set_style(
+                ProgressStyle::with_template(template)
+                    .expect("the template is valid")
+                    .progress_chars("━╸ "),
+            );
+            bar.set_message(what);
+            bar
+        } else {
+            ProgressBar::hidden()
+        };
+        UploadBar { bar }
+    }
+
+    /// The callback of [`UploadOptions::on_progress`](remote_rendering::storage::UploadOptions).
+    pub fn callback(&self) -> impl Fn(&remote_rendering::storage::UploadProgress) + Send + Sync {
+        let bar = self.bar.clone();
+        let plain = bar.is_hidden();
+        let files = Arc::new(Mutex::new(0u32));
+        move |p| {
+            if plain {
+                if p.file_done {
+                    let mut n = files.lock().unwrap();
+                    *n += 1;
+                    eprintln!(
+                        "uploaded {} ({} bytes; {} of {} bytes in all)",
+                        p.blob, p.file_bytes_total, p.bytes_done, p.bytes_total
+                    );
+                }
+                return;
+            }
+            bar.set_length(p.bytes_total);
+            bar.set_position(p.bytes_done);
+            bar.set_message(p.blob.clone());
+        }
+    }
+
+    /// Clears the bar.
+    pub fn finish(self) {
+        self.bar.finish_and_clear();
+    }
+}

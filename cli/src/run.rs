@@ -4,7 +4,7 @@
 use crate::args::{Cli, Command, Global};
 use crate::exit::{self, code_for};
 use crate::usage::secs;
-use crate::{account, conversion, demo, interrupt, output, session};
+use crate::{account, conversion, convert, demo, interrupt, output, session};
 use remote_rendering::Error;
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -53,6 +53,10 @@ pub async fn run(cli: Cli) -> ExitCode {
         },
         Command::Conversion(c) => match account::client(&g) {
             Ok((client, settings)) => conversion::run(&g, &client, &settings, c, &interrupt).await,
+            Err(e) => Err(e),
+        },
+        Command::Convert(a) => match account::client(&g) {
+            Ok((client, settings)) => convert::run(&g, &client, &settings, a, &interrupt).await,
             Err(e) => Err(e),
         },
     };

@@ -13,6 +13,7 @@
 //! emulator); values still equal to the template's `<…>` placeholders count as unset;
 //! `maxLeaseTime` is `hh:mm:ss`.
 
+use remote_rendering::SecretString;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
@@ -34,6 +35,14 @@ pub struct Settings {
     pub output_container: Option<String>,
     pub output_folder: Option<String>,
     pub output_asset: Option<String>,
+    /// The storage account's key (`assetConversionSettings.storageAccountKey`, an addition to
+    /// the scripts' format, which asked Azure for it; or `ARR_STORAGE_ACCOUNT_KEY`). Never printed.
+    pub storage_account_key: Option<SecretString>,
+    /// A blob endpoint other than Azure's (`assetConversionSettings.blobEndpoint` or
+    /// `ARR_BLOB_ENDPOINT`; e.g. Azurite's `http://127.0.0.1:10000/devstoreaccount1`).
+    pub blob_endpoint: Option<String>,
+    /// The local folder `--upload` sends (`assetConversionSettings.localAssetDirectoryPath`).
+    pub local_asset_dir: Option<String>,
     /// What a standard and a premium session cost per hour (`costRates` of the file).
     pub rate_standard: Option<f64>,
     pub rate_premium: Option<f64>,
@@ -212,6 +221,9 @@ impl Settings {
         s.output_container = text(&c["blobOutputContainerName"]);
         s.output_folder = text(&c["outputFolderPath"]);
         s.output_asset = text(&c["outputAssetFileName"]);
+        s.storage_account_key = text(&c["storageAccountKey"]).map(SecretString::new);
+        s.blob_endpoint = text(&c["blobEndpoint"]);
+        s.local_asset_dir = text(&c["localAssetDirectoryPath"]);
         let rates = &v["costRates"];
         let rate = |name: &str| -> Result<Option<f64>, String> {
             match &rates[name] {
@@ -237,6 +249,9 @@ impl Settings {
             account_id: var("ARR_ACCOUNT_ID"),
             account_key: var("ARR_ACCOUNT_KEY"),
             sts_endpoint: var("ARR_STS_ENDPOINT"),
+            storage_account: var("ARR_STORAGE_ACCOUNT"),
+            storage_account_key: var("ARR_STORAGE_ACCOUNT_KEY").map(SecretString::new),
+            blob_endpoint: var("ARR_BLOB_ENDPOINT"),
             ..Settings::default()
         };
         if let Some(d) = var("ARR_ACCOUNT_DOMAIN") {
@@ -274,6 +289,9 @@ impl Settings {
             output_container: over.output_container.or(self.output_container),
             output_folder: over.output_folder.or(self.output_folder),
             output_asset: over.output_asset.or(self.output_asset),
+            storage_account_key: over.storage_account_key.or(self.storage_account_key),
+            blob_endpoint: over.blob_endpoint.or(self.blob_endpoint),
+            local_asset_dir: over.local_asset_dir.or(self.local_asset_dir),
             rate_standard: over.rate_standard.or(self.rate_standard),
             rate_premium: over.rate_premium.or(self.rate_premium),
             origin: over.origin.or(self.origin),

@@ -4,6 +4,7 @@
 //! (Python `.code`, JS `error.code`, the C status names); they never change meaning.
 
 use crate::model::{Conversion, ErrorDetails, Session};
+use crate::storage::UploadReport;
 use std::fmt;
 use std::time::Duration;
 
@@ -118,6 +119,8 @@ struct Inner {
     retry_after: Option<Duration>,
     session: Option<Box<Session>>,
     conversion: Option<Box<Conversion>>,
+    upload: Option<Box<UploadReport>>,
+    conversion_report: Option<String>,
     source: Option<Source>,
 }
 
@@ -157,6 +160,8 @@ impl Error {
             retry_after: None,
             session: None,
             conversion: None,
+            upload: None,
+            conversion_report: None,
             source: None,
         }))
     }
@@ -213,6 +218,22 @@ impl Error {
         self
     }
 
+    pub(crate) fn with_upload_report(mut self, report: UploadReport) -> Self {
+        self.0.upload = Some(Box::new(report));
+        self
+    }
+
+    pub(crate) fn with_conversion_report(mut self, report: String) -> Self {
+        self.0.conversion_report = Some(report);
+        self
+    }
+
+    /// The same error with another message (the upload's summary around its first failure).
+    pub(crate) fn rewrap(mut self, message: String) -> Self {
+        self.0.message = message;
+        self
+    }
+
     /// A copy of everything but the source chain (sources are not `Clone`).
     pub(crate) fn shallow_clone(&self) -> Error {
         let i = &self.0;
@@ -226,6 +247,8 @@ impl Error {
             retry_after: i.retry_after,
             session: i.session.clone(),
             conversion: i.conversion.clone(),
+            upload: i.upload.clone(),
+            conversion_report: i.conversion_report.clone(),
             source: None,
         }))
     }
@@ -289,6 +312,19 @@ impl Error {
     pub fn conversion(&self) -> Option<&Conversion> {
         self.0.conversion.as_deref()
     }
+
+    /// For a failed upload: which blobs were uploaded and which were not.
+    pub fn upload_report(&self) -> Option<&UploadReport> {
+        self.0.upload.as_deref()
+    }
+
+    /// For a failed conversion waited on with
+    /// [`Client::wait_for_conversion_with_report`](crate::Client::wait_for_conversion_with_report):
+    /// its result file and log as read back from the output container (at most 64 KiB of
+    /// each, SAS tokens redacted).
+    pub fn conversion_report(&self) -> Option<&str> {
+        self.0.conversion_report.as_deref()
+    }
 }
 
 impl fmt::Display for Error {
@@ -336,6 +372,12 @@ impl fmt::Debug for Error {
         }
         if let Some(c) = &self.0.conversion {
             d.field("conversion", c);
+        }
+        if let Some(u) = &self.0.upload {
+            d.field("upload", u);
+        }
+        if let Some(r) = &self.0.conversion_report {
+            d.field("conversion_report", r);
         }
         if let Some(src) = &self.0.source {
             d.field("source", &src.to_string());

@@ -50,6 +50,7 @@ mod lease;
 pub mod log;
 mod model;
 mod retry;
+pub mod storage;
 #[doc(hidden)]
 pub mod testing;
 mod token;

@@ -25,7 +25,12 @@ impl Transport {
         let mut builder = reqwest::Client::builder()
             .user_agent(config.user_agent.clone())
             .connect_timeout(config.request_timeout.min(Duration::from_secs(10)))
-            .pool_idle_timeout(Duration::from_secs(60));
+            .pool_idle_timeout(Duration::from_secs(60))
+            // The blob client (object_store) turns on reqwest's http2 and system-roots features
+            // for the whole build; this client keeps what it had: HTTP/1.1 and the bundled
+            // webpki roots (plus `root_certificates`), not the machine's certificate store.
+            .http1_only()
+            .tls_built_in_native_certs(false);
         for pem in &config.root_certificates {
             let cert = reqwest::Certificate::from_pem(pem).map_err(|e| {
                 Error::invalid_input("root_certificate", format!("not a PEM certificate: {e}"))

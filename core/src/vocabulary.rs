@@ -49,6 +49,14 @@ pub const DEFAULT_LEASE_MARGIN_MINUTES: u32 = 5;
 pub const DEFAULT_LEASE_MAX_TOTAL_MINUTES: u32 = 240;
 /// How often the keeper reads the session.
 pub const DEFAULT_LEASE_CHECK_INTERVAL: Duration = Duration::from_secs(60);
+/// How long a SAS made from a storage account key is valid by default: long enough for an
+/// upload and a conversion, far shorter than the 24 hours `Conversion.ps1` gave its `rwdl`
+/// tokens.
+pub const DEFAULT_SAS_EXPIRY: Duration = Duration::from_secs(2 * 3600);
+/// Files an upload sends at once by default.
+pub const DEFAULT_UPLOAD_CONCURRENCY: usize = 4;
+/// How long an upload may take by default before it ends with `TIMEOUT` (and its report).
+pub const DEFAULT_UPLOAD_TIMEOUT: Duration = Duration::from_secs(3600);
 
 /// The class (or status) name each language uses for one error code, or for the base.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

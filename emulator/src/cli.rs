@@ -60,6 +60,18 @@ pub struct Args {
     /// A storage account linked to the ARR accounts, so conversions need no SAS (repeatable; * for all).
     #[arg(long, value_name = "NAME")]
     linked_storage: Vec<String>,
+    /// Conversions read and write real blob storage (Azure, or Azurite's http://127.0.0.1:PORT/ACCOUNT/CONTAINER) with the request's SAS.
+    #[arg(long, conflicts_with = "storage_root")]
+    blob_storage: bool,
+    /// A linked storage account and its key as NAME=KEY (repeatable), for --blob-storage conversions without a SAS; or set ARR_EMULATOR_STORAGE_KEYS to NAME=KEY,NAME=KEY.
+    #[arg(
+        long,
+        value_name = "NAME=KEY",
+        env = "ARR_EMULATOR_STORAGE_KEYS",
+        value_delimiter = ',',
+        hide_env_values = true
+    )]
+    storage_account_key: Vec<StorageKeyArg>,
     /// Region named in session hostnames.
     #[arg(long, default_value = DEFAULT_REGION, value_name = "REGION")]
     region: String,
@@ -92,6 +104,29 @@ pub struct Args {
     /// Print the dashboard's address on stderr and, on a desktop, open it in the browser.
     #[arg(long)]
     open: bool,
+}
+
+/// `NAME=KEY` of `--storage-account-key`; `Debug` (of `Args`) never shows the key.
+#[derive(Clone)]
+struct StorageKeyArg(String, SecretString);
+
+impl std::fmt::Debug for StorageKeyArg {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}=<redacted>", self.0)
+    }
+}
+
+impl std::str::FromStr for StorageKeyArg {
+    type Err = String;
+    fn from_str(pair: &str) -> Result<Self, String> {
+        match pair.split_once('=') {
+            Some((name, key)) if !name.is_empty() && !key.is_empty() => {
+                Ok(StorageKeyArg(name.to_owned(), SecretString::new(key)))
+            }
+            // Refused in `config`, where the message need not repeat the value (clap's would).
+            _ => Ok(StorageKeyArg(String::new(), SecretString::new(""))),
+        }
+    }
 }
 
 fn seconds(name: &str, value: f64) -> Result<Duration, String> {
@@ -135,6 +170,9 @@ pub fn config(args: Args) -> Result<EmulatorConfig, String> {
     if args.token_lifetime == 0 {
         return Err("--token-lifetime must be at least 1 second".to_owned());
     }
+    if args.storage_account_key.iter().any(|k| k.0.is_empty()) {
+        return Err("--storage-account-key takes NAME=KEY".to_owned());
+    }
     Ok(EmulatorConfig {
         listen: args.listen,
         accounts,
@@ -150,6 +188,12 @@ pub fn config(args: Args) -> Result<EmulatorConfig, String> {
         state_file: args.state,
         storage_root: args.storage_root,
         linked_storage: args.linked_storage,
+        blob_storage: args.blob_storage,
+        storage_account_keys: args
+            .storage_account_key
+            .into_iter()
+            .map(|k| (k.0, k.1))
+            .collect(),
         region: args.region,
         token_lifetime: Duration::from_secs(args.token_lifetime),
         limits: Limits {

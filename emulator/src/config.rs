@@ -124,6 +124,14 @@ pub struct EmulatorConfig {
     pub storage_root: Option<PathBuf>,
     /// Storage account names linked to the ARR accounts (conversions without SAS need it).
     pub linked_storage: Vec<String>,
+    /// Conversions read their input and write their outputs on real blob storage (Azure or
+    /// Azurite) through the Blob REST API, with the request's SAS or a key of
+    /// [`storage_account_keys`](Self::storage_account_keys). Off: the storage root, or nothing.
+    pub blob_storage: bool,
+    /// Keys of storage accounts linked to the ARR accounts, by name: with `blob_storage`, a
+    /// conversion without a SAS reaches them with the key (each is linked, as if in
+    /// `linked_storage`).
+    pub storage_account_keys: Vec<(String, SecretString)>,
     /// Region used in session hostnames.
     pub region: String,
     /// Lifetime of STS tokens (real time).
@@ -177,6 +185,8 @@ impl Default for EmulatorConfig {
             state_file: None,
             storage_root: None,
             linked_storage: Vec::new(),
+            blob_storage: false,
+            storage_account_keys: Vec::new(),
             region: DEFAULT_REGION.to_owned(),
             token_lifetime: DEFAULT_TOKEN_LIFETIME,
             limits: Limits::default(),
@@ -227,6 +237,26 @@ impl EmulatorConfig {
         ] {
             if d.is_zero() {
                 return Err(format!("{name} must be more than 0 seconds"));
+            }
+        }
+        if self.blob_storage && self.storage_root.is_some() {
+            return Err(
+                "a storage root and blob storage exclude each other: choose one".to_owned(),
+            );
+        }
+        for (name, key) in &self.storage_account_keys {
+            if !crate::storage::is_storage_account_name(name) {
+                return Err(format!(
+                    "{name:?} is not a storage account name (3-24 lowercase letters and digits)"
+                ));
+            }
+            use base64::Engine;
+            if base64::engine::general_purpose::STANDARD
+                .decode(key.expose())
+                .is_err()
+            {
+                // Never the key itself.
+                return Err(format!("the key of storage account {name} is not base64"));
             }
         }
         if l.max_connections == 0 {

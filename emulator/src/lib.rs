@@ -17,6 +17,7 @@
 mod access;
 mod admin;
 mod auth;
+mod blob;
 mod body;
 #[cfg(feature = "cli")]
 pub mod cli;
@@ -478,10 +479,17 @@ async fn launch(
             startup_delay: nanos(config.startup_delay),
             conversion_duration: nanos(config.conversion_duration),
             region: config.region.clone(),
-            linked_storage: config.linked_storage.clone(),
+            linked_storage: config
+                .linked_storage
+                .iter()
+                .cloned()
+                .chain(config.storage_account_keys.iter().map(|(n, _)| n.clone()))
+                .collect(),
         },
         storage::Storage {
             root: config.storage_root.clone(),
+            blob_storage: config.blob_storage,
+            keys: blob::AccountKeys(config.storage_account_keys.clone()),
         },
         faults::FaultInjector::new(config.faults.clone(), config.seed),
         config.page_size,
@@ -506,6 +514,7 @@ async fn launch(
             }
         })
     });
+    shared.set_this();
     let server = tokio::spawn(conn::serve(listener, shared.clone(), tls, stop_rx));
     let closing = shared.clone();
     let task = tokio::spawn(async move {

@@ -413,6 +413,19 @@ async fn arr(
             let (status, conversion) = shared
                 .mutate(|s| s.create_conversion(account, id, &body, now, b, &shared.storage))
                 .await?;
+            if status == 201 && shared.storage.blob_storage {
+                // Parsed again for the SAS, which the state never keeps.
+                let sent = crate::state::parse_conversion_settings(&body)?;
+                shared.start_blob_conversion(
+                    account,
+                    crate::blob::BlobJob {
+                        conversion_id: id.to_owned(),
+                        sent,
+                        normalised: conversion.settings.clone(),
+                        keys: shared.storage.keys.clone(),
+                    },
+                );
+            }
             api_json(shared.new_cv(), status, false, &conversion)
         }
         Route::GetConversion { id, .. } => {

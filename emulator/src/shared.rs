@@ -37,6 +37,8 @@ pub struct Shared {
     /// The admin API's credential, when it needs one (see `access.rs`).
     pub admin_token: Option<SecretString>,
     cv_rng: Mutex<SplitMix64>,
+    /// This `Shared` itself, for the tasks a request starts (blob conversions).
+    this: std::sync::OnceLock<std::sync::Weak<Shared>>,
 }
 
 impl Shared {
@@ -71,7 +73,44 @@ impl Shared {
             limits,
             admin_token,
             cv_rng: Mutex::new(SplitMix64::from_entropy()),
+            this: std::sync::OnceLock::new(),
         }
+    }
+
+    /// Remembers the `Arc` this lives in (once, right after it is made).
+    pub(crate) fn set_this(self: &Arc<Self>) {
+        let _ = self.this.set(Arc::downgrade(self));
+    }
+
+    /// Starts the blob work of a conversion just created: the task holds no lock while it
+    /// reads and writes storage, ends within `BLOB_WORK_TIMEOUT`, and then records the outcome
+    /// (the conversion is `Running` until then).
+    pub(crate) fn start_blob_conversion(&self, account: &str, job: crate::blob::BlobJob) {
+        let Some(this) = self.this.get().cloned() else {
+            return;
+        };
+        let (account, id) = (account.to_owned(), job.conversion_id.clone());
+        tokio::spawn(async move {
+            let result = match tokio::time::timeout(
+                crate::blob::BLOB_WORK_TIMEOUT,
+                crate::blob::convert(job),
+            )
+            .await
+            {
+                Ok(result) => result,
+                Err(_) => Err(remote_rendering_models::ServiceError::new(
+                    "ConversionTimeout",
+                    "The conversion did not finish reading and writing storage in time.",
+                )),
+            };
+            // The emulator may have been stopped meanwhile: then there is nothing to record.
+            if let Some(shared) = this.upgrade() {
+                let _ = shared.read(|s| {
+                    s.finish_blob_conversion(&account, &id, result);
+                    Ok(())
+                });
+            }
+        });
     }
 
     /// A correlation vector like the service's: 22 base64 characters and `.0`.

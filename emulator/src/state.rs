@@ -197,6 +197,15 @@ pub struct ConversionRecord {
     /// The settings as sent (minus SAS), for comparing a re-PUT.
     requested: ConversionSettings,
     outcome: Option<ConversionOutcome>,
+    /// On blob storage: the work runs in a task (`blob.rs`), and the conversion stays
+    /// `Running` until its outcome is here, however late.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    blob: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    blob_outcome: Option<ConversionOutcome>,
+    /// Whether this process runs the task (not saved: after a restart it is gone).
+    #[serde(skip)]
+    blob_task: bool,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -228,6 +237,23 @@ impl ConversionRecord {
     /// Settles the outcome once the conversion's time is up. True if it settled now.
     fn settle(&mut self, now: Nanos, storage: &Storage) -> bool {
         let due = self.outcome.is_none() && now >= self.finishes_at;
+        if due && self.blob {
+            let outcome = match self.blob_outcome.take() {
+                Some(outcome) => outcome,
+                None if self.blob_task => return false,
+                // Saved as running by a process that is gone: its task went with it.
+                None => ConversionOutcome {
+                    status: ConversionStatus::Failed,
+                    error: Some(ServiceError::new(
+                        "InternalServerError",
+                        "The conversion was interrupted (the emulator restarted while it ran).",
+                    )),
+                    output_uri: None,
+                },
+            };
+            self.outcome = Some(outcome);
+            return true;
+        }
         if due {
             self.outcome = Some(match storage.convert(&self.settings) {
                 Ok(output_uri) => ConversionOutcome {
@@ -847,6 +873,9 @@ impl Store {
             settings: normalised,
             requested,
             outcome: None,
+            blob: storage.blob_storage,
+            blob_outcome: None,
+            blob_task: storage.blob_storage,
         };
         // The PUT answer is the only place `NotStarted` is seen (recordings).
         let model = record.to_model(id, ConversionStatus::NotStarted);
@@ -892,6 +921,47 @@ impl Store {
             self.changed.push((Kind::Conversion, account.clone(), key));
         }
         Ok(model)
+    }
+
+    /// Records the outcome of a conversion's blob work (`blob.rs`): the conversion settles with
+    /// it once its time is up. A conversion ended meanwhile (admin) keeps its end.
+    pub fn finish_blob_conversion(
+        &mut self,
+        account: &str,
+        id: &str,
+        result: Result<String, ServiceError>,
+    ) {
+        let Ok(account) = self.account_key(account) else {
+            return;
+        };
+        let Ok(acct) = self.account(&account) else {
+            return;
+        };
+        let Some((key, record)) = acct
+            .conversions
+            .get_key_value(id)
+            .map(|(k, _)| k.clone())
+            .and_then(|k| acct.conversions.get_mut(id).map(|r| (k, r)))
+        else {
+            return;
+        };
+        if record.outcome.is_some() {
+            return;
+        }
+        record.blob_task = false;
+        record.blob_outcome = Some(match result {
+            Ok(uri) => ConversionOutcome {
+                status: ConversionStatus::Succeeded,
+                error: None,
+                output_uri: Some(uri),
+            },
+            Err(error) => ConversionOutcome {
+                status: ConversionStatus::Failed,
+                error: Some(error),
+                output_uri: None,
+            },
+        });
+        self.changed.push((Kind::Conversion, account, key));
     }
 
     /// Ends a running conversion as `Cancelled` or `Failed` (admin).
@@ -1032,7 +1102,9 @@ impl Store {
 }
 
 /// Reads a conversion body into settings, naming the first missing or mistyped field.
-fn parse_conversion_settings(body: &serde_json::Value) -> Result<ConversionSettings, ApiError> {
+pub(crate) fn parse_conversion_settings(
+    body: &serde_json::Value,
+) -> Result<ConversionSettings, ApiError> {
     let settings = body
         .get("settings")
         .filter(|v| v.is_object())

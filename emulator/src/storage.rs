@@ -21,10 +21,14 @@ pub const LINKED_STORAGE_MESSAGE: &str = "Storage account not linked or linked w
 /// The message of a conversion whose input is missing (recordings, 2024).
 pub const MISSING_INPUT_MESSAGE: &str = "Could not find the asset file in the storage account. Please make sure all paths and names are correct and the file is uploaded to storage.";
 
-/// The storage root, if any.
+/// The storage root, if any, and whether conversions use real blob storage instead.
 #[derive(Clone, Debug, Default)]
 pub struct Storage {
     pub root: Option<PathBuf>,
+    /// Conversions read and write through the Blob REST API (`blob.rs`); the root is not used.
+    pub blob_storage: bool,
+    /// Keys of linked storage accounts (blob storage without a SAS).
+    pub keys: crate::blob::AccountKeys,
 }
 
 /// Storage account names as Azure accepts them: 3 to 24 lowercase letters and digits (Azurite's
@@ -212,7 +216,7 @@ pub fn output_uri(settings: &ConversionSettings) -> String {
 
 /// A blob name as a relative path: `None` for anything that could leave the container, also
 /// once percent-decoded (absolute, `.`/`..` segments, backslashes, NUL, drive prefixes).
-fn blob_relative_path(blob: &str) -> Option<PathBuf> {
+pub(crate) fn blob_relative_path(blob: &str) -> Option<PathBuf> {
     let decoded = percent_encoding::percent_decode_str(blob)
         .decode_utf8()
         .ok()?;
@@ -301,7 +305,7 @@ fn confined_output(
 impl Storage {
     /// How container names are checked when a conversion is created.
     pub fn names(&self) -> Names {
-        if self.root.is_some() {
+        if self.root.is_some() || self.blob_storage {
             Names::Azure
         } else {
             Names::Charset

@@ -872,3 +872,42 @@ async fn listening_beyond_loopback_needs_allow_remote_and_warns() {
     assert!(stderr.contains("admin API"), "{stderr}");
     assert!(!stderr.contains(&token), "the credential is not logged");
 }
+
+#[test]
+fn a_storage_account_key_is_refused_without_being_repeated() {
+    // No `=`: the whole value could be a key, so it is never echoed.
+    let (status, stdout, stderr) =
+        run_failing(&["--blob-storage", "--storage-account-key", "S3CR3TKEYVALUE"]);
+    assert!(
+        !status.success() && status.code().is_some(),
+        "exit {status}"
+    );
+    assert_eq!(stdout, "");
+    assert!(
+        stderr.contains("--storage-account-key takes NAME=KEY"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("S3CR3TKEYVALUE"), "{stderr}");
+    // A key that is not base64: named by its account, not shown.
+    let (status, _, stderr) = run_failing(&[
+        "--blob-storage",
+        "--storage-account-key",
+        "acct1=not*base64*S3CR3T",
+    ]);
+    assert!(!status.success(), "exit {status}");
+    assert!(
+        stderr.contains("the key of storage account acct1 is not base64"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("S3CR3T"), "{stderr}");
+}
+
+#[test]
+fn blob_storage_and_a_storage_root_exclude_each_other() {
+    let (status, _, stderr) = run_failing(&["--blob-storage", "--storage-root", "/tmp"]);
+    assert!(!status.success(), "exit {status}");
+    assert!(
+        stderr.contains("--storage-root") || stderr.contains("exclude"),
+        "{stderr}"
+    );
+}

@@ -21,6 +21,7 @@
 mod conversion;
 mod enums;
 mod error;
+mod outputs;
 mod secret;
 mod session;
 mod sts;
@@ -32,6 +33,7 @@ pub use conversion::{
 };
 pub use enums::{ConversionStatus, SessionSize, SessionStatus};
 pub use error::{ErrorResponse, ServiceError};
+pub use outputs::OutputBlobs;
 pub use secret::SecretString;
 pub use session::{CreateSessionSettings, Session, SessionList, UpdateSessionSettings};
 pub use sts::StsTokenResponse;

@@ -6,7 +6,7 @@
 #      against one emulator; ratios to the core
 #   2. against the official Azure Python SDK, over https (the SDK refuses plain http): the same
 #      calls, concurrent asyncio calls and whole session lifecycles; ratios ours/theirs
-#   3. fleet: 1,000 sessions started, waited to Ready and stopped concurrently from one process
+#   3. fleet: 10,000 sessions started, waited to Ready and stopped concurrently from one process
 #      (Python asyncio, Node, Java, and the Rust core for reference)
 #   4. cold start: import / require
 #   5. emulator throughput beside a bare hyper server (the floor), and with its dashboard open
@@ -22,7 +22,7 @@
 #
 # Knobs (environment): BENCH_ROUNDS (per-call rounds, 15), BENCH_CALLS (calls per run, 1500),
 # BENCH_SDK_ROUNDS (7), BENCH_SDK_CALLS (500), BENCH_FLEET_ROUNDS (3), BENCH_FLEET_SESSIONS
-# (1000), BENCH_STARTUP_DELAY (emulator start-up delay of the fleet, seconds, 5),
+# (10000), BENCH_STARTUP_DELAY (emulator start-up delay of the fleet, seconds, 5),
 # BENCH_COLD_ROUNDS (15), BENCH_LOAD_ROUNDS (5), BENCH_LOAD_SECONDS (3), BENCH_QUICK=1 (a short
 # smoke run of everything, all of it under target/bench-quick/), BENCH_OUT (BENCHMARKS.md),
 # BENCH_PIN (1: sections 1 and 2 run the emulator on CPU 1 and the clients on CPU 0; 0: unpinned),
@@ -45,7 +45,7 @@ SDK_CALLS=${BENCH_SDK_CALLS:-500}
 SDK_WARMUP=$((SDK_CALLS / 10))
 LIFECYCLES=$((SDK_CALLS / 5))
 FLEET_ROUNDS=${BENCH_FLEET_ROUNDS:-3}
-FLEET_SESSIONS=${BENCH_FLEET_SESSIONS:-1000}
+FLEET_SESSIONS=${BENCH_FLEET_SESSIONS:-10000}
 STARTUP_DELAY=${BENCH_STARTUP_DELAY:-5}
 COLD_ROUNDS=${BENCH_COLD_ROUNDS:-15}
 LOAD_ROUNDS=${BENCH_LOAD_ROUNDS:-5}
@@ -185,6 +185,7 @@ step "the machine"
   echo "load_start=$(cut -d' ' -f1-3 /proc/loadavg)"
   echo "date=$(date -u +%Y-%m-%dT%H:%MZ)"
   echo "fleet_delay=$STARTUP_DELAY"
+  echo "fleet_sessions=$FLEET_SESSIONS"
   echo "pinned=$([[ ${#CLIENT_PIN[@]} -gt 0 ]] && echo yes || echo no)"
   echo "commit=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . 2>/dev/null || echo ' (with uncommitted changes)')"
 } > "$OUT/machine.txt"
@@ -203,6 +204,7 @@ for r in $(seq 1 "$ROUNDS"); do
   record core "${P[@]}" "$REL/rr-bench-core" percall "${A[@]}" "${C[@]}" --mode block-on
   record core "${P[@]}" "$REL/rr-bench-core" percall "${A[@]}" "${C[@]}" --mode block-on --current-thread --key get/core-current-thread
   record core "${P[@]}" "$REL/rr-bench-core" percall "${A[@]}" "${C[@]}" --mode spawn-wait
+  record core "${P[@]}" "$REL/rr-bench-core" percall "${A[@]}" "${C[@]}" --mode driver
   record python "${P[@]}" "$PY" bench/python/percall.py --client ours "${A[@]}" "${C[@]}" --key get/python
   record python "${P[@]}" "$PY" bench/python/percall.py --client ours-aio "${A[@]}" "${C[@]}" --key get/python-asyncio
   record node "${P[@]}" node bench/node/percall.js "${A[@]}" "${C[@]}" --key get/node
@@ -296,6 +298,7 @@ if command -v valgrind >/dev/null; then
   instructions instr/core-block-on 200 600 "$REL/rr-bench-core" percall "${A[@]}" --calls CALLS "${W[@]}" --mode block-on
   instructions instr/core-current-thread 200 600 "$REL/rr-bench-core" percall "${A[@]}" --calls CALLS "${W[@]}" \
     --mode block-on --current-thread
+  instructions instr/core-driver 200 600 "$REL/rr-bench-core" percall "${A[@]}" --calls CALLS "${W[@]}" --mode driver
   instructions instr/python 200 600 "$PY" bench/python/percall.py --client ours "${A[@]}" --calls CALLS "${W[@]}"
   instructions instr/python-asyncio 200 600 "$PY" bench/python/percall.py --client ours-aio "${A[@]}" --calls CALLS "${W[@]}"
   instructions instr/node 300 900 node bench/node/percall.js "${A[@]}" --calls CALLS --warmup 2000 --round 1

@@ -74,6 +74,8 @@ fn main() {
 /// * `task` (the baseline): the loop runs in a task spawned on the runtime, like async Rust code
 ///   (the request and its connection run on the same worker thread);
 /// * `block-on`: the loop runs in `block_on` on the main thread, like `#[tokio::main]` code;
+/// * `driver`: each call is a blocking call of the core's `blocking::Driver` on the main thread,
+///   exactly what the blocking bindings (C, Python sync, Java) do with it, with no language in it;
 /// * `spawn-wait`: each call is spawned onto the runtime from the main thread, which blocks until
 ///   the result comes back over a channel: the shape of every binding (a language thread hands
 ///   the call to the runtime's threads and is woken with the answer), with no language in it.
@@ -109,6 +111,29 @@ fn percall(rt: &tokio::runtime::Runtime, client: Client) {
     let (mut lat, elapsed, (cpu_us, switches)) = match mode.as_str() {
         "task" => rt.block_on(async { tokio::spawn(run).await.expect("task") }),
         "block-on" => rt.block_on(run),
+        "driver" => {
+            let driver = remote_rendering::blocking::Driver::new("rr-bench").expect("driver");
+            let one = || {
+                driver
+                    .block_on("get_session", client.get_session(&session))
+                    .expect("not nested")
+                    .expect("get_session")
+            };
+            for _ in 0..warmup {
+                one();
+            }
+            let mut lat = Vec::with_capacity(calls);
+            let usage = rusage();
+            let started = Instant::now();
+            for _ in 0..calls {
+                let t = Instant::now();
+                std::hint::black_box(one());
+                lat.push(t.elapsed().as_secs_f64() * 1e6);
+            }
+            let elapsed = started.elapsed().as_secs_f64();
+            let after = rusage();
+            (lat, elapsed, (after.0 - usage.0, after.1 - usage.1))
+        }
         "spawn-wait" => {
             let one = || {
                 let (tx, rx) = std::sync::mpsc::sync_channel(1);
@@ -133,7 +158,7 @@ fn percall(rt: &tokio::runtime::Runtime, client: Client) {
             let after = rusage();
             (lat, elapsed, (after.0 - usage.0, after.1 - usage.1))
         }
-        other => panic!("--mode {other}: task, block-on or spawn-wait"),
+        other => panic!("--mode {other}: task, block-on, driver or spawn-wait"),
     };
     emit(
         &key,

@@ -222,13 +222,15 @@ for key, label in rows1:
     )
     if key in ("get/python", "get/python-asyncio", "get/node", "get/c", "get/java"):
         m = median_of(lr)
+        # Issue 15's targets: every blocking call 1.15x, asyncio 1.5x, Node 1.3x.
+        limit = {"get/python-asyncio": 1.5, "get/node": 1.3}.get(key, 1.15)
         targets.append(
             (
-                f"binding overhead ≤ 1.15× the raw core: {label}",
+                f"binding overhead ≤ {limit}× the raw core: {label}",
                 "not measured"
                 if m is None
                 else f"{num(m)}× latency, {num(median_of(tr) or 0)}× throughput, {num(median_of(cr) or 0)}× client CPU",
-                None if m is None else m <= 1.15,
+                None if m is None else m <= limit,
             )
         )
 w("")
@@ -387,9 +389,9 @@ er = stat("emulator/ratio", "ratio")
 w(f"| **emulator ÷ bare** | {rcell(er)} | | |")
 targets.append(
     (
-        "emulator ≥ 70% of the bare server's requests/s",
+        "emulator ≥ 85% of the bare server's requests/s",
         "not measured" if er is None else f"{er[0] * 100:.0f}% (min {er[1] * 100:.0f}%, max {er[2] * 100:.0f}%)",
-        None if er is None else er[0] >= 0.7,
+        None if er is None else er[0] >= 0.85,
     )
 )
 w("")

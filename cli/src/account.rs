@@ -5,7 +5,7 @@
 use crate::args::Global;
 use crate::settings::Settings;
 use crate::usage::{secs, usage};
-use remote_rendering::{Client, CostRates, Error};
+use remote_rendering::{Client, CostRates, Error, SecretString};
 
 /// The settings from the config file, the environment and the flags, in that priority.
 pub fn settings(g: &Global) -> Result<Settings, Error> {
@@ -20,7 +20,7 @@ pub fn settings(g: &Global) -> Result<Settings, Error> {
     s = s.overlay(Settings::from_env());
     let mut flags = Settings {
         account_id: g.account_id.clone(),
-        account_key: g.account_key.clone(),
+        account_key: g.account_key.clone().map(SecretString::new),
         rate_standard: g.rate_standard,
         rate_premium: g.rate_premium,
         ..Settings::default()
@@ -88,7 +88,7 @@ pub fn client(g: &Global) -> Result<(Client, Settings), Error> {
     })?;
     let mut b = Client::builder()
         .account_id(account_id)
-        .account_key(key)
+        .account_key(key.expose())
         .user_agent_suffix("arrctl");
     b = match &s.endpoint {
         Some(e) => b.endpoint(e),

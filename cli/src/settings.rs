@@ -21,7 +21,8 @@ use std::path::{Path, PathBuf};
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Settings {
     pub account_id: Option<String>,
-    pub account_key: Option<String>,
+    /// The account key: never printed (`Debug` shows `<redacted>`).
+    pub account_key: Option<SecretString>,
     /// The account domain (`eastus.mixedreality.azure.com`).
     pub account_domain: Option<String>,
     pub sts_endpoint: Option<String>,
@@ -169,7 +170,7 @@ impl Settings {
             || a.get("authenticationEndpoint").is_some();
         let mut s = Settings {
             account_id: text(&a["arrAccountId"]),
-            account_key: text(&a["arrAccountKey"]),
+            account_key: text(&a["arrAccountKey"]).map(SecretString::new),
             ..Settings::default()
         };
         let origin = if older {
@@ -247,7 +248,7 @@ impl Settings {
         let var = |n: &str| std::env::var(n).ok().filter(|v| !is_placeholder(v));
         let mut s = Settings {
             account_id: var("ARR_ACCOUNT_ID"),
-            account_key: var("ARR_ACCOUNT_KEY"),
+            account_key: var("ARR_ACCOUNT_KEY").map(SecretString::new),
             sts_endpoint: var("ARR_STS_ENDPOINT"),
             storage_account: var("ARR_STORAGE_ACCOUNT"),
             storage_account_key: var("ARR_STORAGE_ACCOUNT_KEY").map(SecretString::new),
@@ -302,6 +303,19 @@ impl Settings {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn keys_are_never_in_debug_output() {
+        let s = Settings {
+            account_key: Some(SecretString::new("the-account-key-value".to_owned())),
+            storage_account_key: Some(SecretString::new("the-storage-key-value".to_owned())),
+            ..Settings::default()
+        };
+        let shown = format!("{s:?}");
+        assert!(!shown.contains("the-account-key-value"), "{shown}");
+        assert!(!shown.contains("the-storage-key-value"), "{shown}");
+        assert!(shown.contains("account_key: Some("), "{shown}");
+    }
 
     #[test]
     fn regions_expand_like_the_scripts() {

@@ -15,7 +15,7 @@
 //! without read/list, one without write, a reference of a glTF that is missing), the codes and
 //! messages below were chosen in the same style and are named as such.
 
-use crate::storage::{blob_relative_path, MISSING_INPUT_MESSAGE};
+use crate::storage::blob_relative_path;
 use object_store::azure::MicrosoftAzureBuilder;
 use object_store::path::Path as BlobPath;
 use object_store::{ClientOptions, ObjectStore, ObjectStoreExt, PutPayload, RetryConfig};
@@ -164,27 +164,6 @@ fn url_pairs(query: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-fn missing_input(settings: &ConversionSettings) -> ServiceError {
-    let input = &settings.input_location;
-    let mut error = ServiceError::new("InputContainerError", MISSING_INPUT_MESSAGE);
-    let info = |m: String| ServiceError::new("AdditionalInfo", m);
-    error.details = Some(vec![
-        info(format!(
-            "InputStorageContainerUri: {}",
-            input.storage_container_uri
-        )),
-        info(format!(
-            "InputRelativeInputAssetPath: {}",
-            input.relative_input_asset_path
-        )),
-        info(format!(
-            "InputBlobPrefix: {}",
-            input.blob_prefix.as_deref().unwrap_or("")
-        )),
-    ]);
-    error
-}
-
 fn input_access() -> ServiceError {
     ServiceError::new("InputContainerError", INPUT_ACCESS_MESSAGE)
 }
@@ -298,10 +277,12 @@ pub async fn convert(job: BlobJob) -> Result<String, ServiceError> {
         &keys,
     )
     .ok_or_else(input_access)?;
-    let input_path = path(&input_blob).ok_or_else(|| missing_input(&normalised))?;
+    let input_path = path(&input_blob).ok_or_else(|| crate::storage::missing_input(&normalised))?;
     let meta = match src.head(&input_path).await {
         Ok(meta) => meta,
-        Err(object_store::Error::NotFound { .. }) => return Err(missing_input(&normalised)),
+        Err(object_store::Error::NotFound { .. }) => {
+            return Err(crate::storage::missing_input(&normalised))
+        }
         Err(_) => return Err(input_access()),
     };
     // The service downloads every blob under the prefix: that needs list permission.
@@ -330,7 +311,9 @@ pub async fn convert(job: BlobJob) -> Result<String, ServiceError> {
     }
     let bytes = match src.get(&input_path).await {
         Ok(r) => r.bytes().await.map_err(|_| input_access())?,
-        Err(object_store::Error::NotFound { .. }) => return Err(missing_input(&normalised)),
+        Err(object_store::Error::NotFound { .. }) => {
+            return Err(crate::storage::missing_input(&normalised))
+        }
         Err(_) => return Err(input_access()),
     };
     let hash: String = digest(&SHA256, &bytes)

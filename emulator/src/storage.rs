@@ -31,29 +31,29 @@ pub struct Storage {
     pub keys: crate::blob::AccountKeys,
 }
 
-/// Storage account names as Azure accepts them: 3 to 24 lowercase letters and digits (Azurite's
-/// `devstoreaccount1` is one).
-pub fn is_storage_account_name(name: &str) -> bool {
-    (3..=24).contains(&name.len())
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-}
+pub use remote_rendering_models::{is_container_name, is_storage_account_name};
 
-/// Container names as Azure accepts them: 3 to 63 lowercase letters, digits and hyphens,
-/// starting with a letter or digit, no two hyphens in a row, no hyphen at the end; or the
-/// root container `$root`.
-pub fn is_container_name(name: &str) -> bool {
-    if name == "$root" {
-        return true;
-    }
-    let b = name.as_bytes();
-    (3..=63).contains(&b.len())
-        && b.iter()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
-        && b[0] != b'-'
-        && b[b.len() - 1] != b'-'
-        && !name.contains("--")
+/// The service's answer to a conversion whose input blob is missing (recordings, 2024): the
+/// message and the three AdditionalInfo details naming what was looked for.
+pub fn missing_input(settings: &ConversionSettings) -> ServiceError {
+    let input = &settings.input_location;
+    let mut error = ServiceError::new("InputContainerError", MISSING_INPUT_MESSAGE);
+    let info = |m: String| ServiceError::new("AdditionalInfo", m);
+    error.details = Some(vec![
+        info(format!(
+            "InputStorageContainerUri: {}",
+            input.storage_container_uri
+        )),
+        info(format!(
+            "InputRelativeInputAssetPath: {}",
+            input.relative_input_asset_path
+        )),
+        info(format!(
+            "InputBlobPrefix: {}",
+            input.blob_prefix.as_deref().unwrap_or("")
+        )),
+    ]);
+    error
 }
 
 /// How strictly the names of a container URI are checked.
@@ -330,20 +330,7 @@ impl Storage {
             confined_input(root, &account, &container, &input_blob)
         });
         let Some(input_file) = input_file else {
-            let mut error = ServiceError::new("InputContainerError", MISSING_INPUT_MESSAGE);
-            let info = |m: String| ServiceError::new("AdditionalInfo", m);
-            error.details = Some(vec![
-                info(format!(
-                    "InputStorageContainerUri: {}",
-                    input.storage_container_uri
-                )),
-                info(format!(
-                    "InputRelativeInputAssetPath: {}",
-                    input.relative_input_asset_path
-                )),
-                info(format!("InputBlobPrefix: {prefix}")),
-            ]);
-            return Err(error);
+            return Err(missing_input(settings));
         };
         let out = &settings.output_location;
         let output_blob = format!(

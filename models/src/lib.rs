@@ -21,6 +21,7 @@
 mod conversion;
 mod enums;
 mod error;
+mod names;
 mod outputs;
 mod secret;
 mod session;
@@ -33,6 +34,7 @@ pub use conversion::{
 };
 pub use enums::{ConversionStatus, SessionSize, SessionStatus};
 pub use error::{ErrorResponse, ServiceError};
+pub use names::{is_container_name, is_storage_account_name};
 pub use outputs::OutputBlobs;
 pub use secret::SecretString;
 pub use session::{CreateSessionSettings, Session, SessionList, UpdateSessionSettings};

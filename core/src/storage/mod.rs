@@ -121,31 +121,8 @@ fn check_scheme(url: &Url, field: &'static str) -> Result<()> {
     }
 }
 
-/// Whether `name` is a storage account name Azure accepts (3 to 24 lowercase letters and digits).
-fn is_account_name(name: &str) -> bool {
-    (3..=24).contains(&name.len())
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-}
-
-/// Whether `name` is a container name Azure accepts: 3 to 63 lowercase letters, digits and
-/// single hyphens, not starting or ending with a hyphen; or `$root`.
-pub(crate) fn is_container_name(name: &str) -> bool {
-    if name == "$root" {
-        return true;
-    }
-    let b = name.as_bytes();
-    (3..=63).contains(&b.len())
-        && b.iter()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
-        && b[0] != b'-'
-        && b[b.len() - 1] != b'-'
-        && !name.contains("--")
-}
-
 fn check_container(container: &str, field: &'static str) -> Result<()> {
-    if is_container_name(container) {
+    if remote_rendering_models::is_container_name(container) {
         Ok(())
     } else {
         Err(Error::invalid_input(
@@ -167,7 +144,7 @@ impl StorageAccount {
         blob_endpoint: Option<&str>,
     ) -> Result<StorageAccount> {
         let name = name.into();
-        if !is_account_name(&name) {
+        if !remote_rendering_models::is_storage_account_name(&name) {
             return Err(Error::invalid_input(
                 "storage.account_name",
                 format!(
@@ -406,7 +383,7 @@ fn split_uri(uri: &str, field: &'static str) -> Result<(Url, String, String, Str
     }
     let container = segments.remove(0).to_owned();
     check_container(&container, field)?;
-    if !is_account_name(&account) {
+    if !remote_rendering_models::is_storage_account_name(&account) {
         return Err(Error::invalid_input(
             field,
             format!("{account:?} is not a storage account name"),

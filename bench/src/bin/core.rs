@@ -119,20 +119,7 @@ fn percall(rt: &tokio::runtime::Runtime, client: Client) {
                     .expect("not nested")
                     .expect("get_session")
             };
-            for _ in 0..warmup {
-                one();
-            }
-            let mut lat = Vec::with_capacity(calls);
-            let usage = rusage();
-            let started = Instant::now();
-            for _ in 0..calls {
-                let t = Instant::now();
-                std::hint::black_box(one());
-                lat.push(t.elapsed().as_secs_f64() * 1e6);
-            }
-            let elapsed = started.elapsed().as_secs_f64();
-            let after = rusage();
-            (lat, elapsed, (after.0 - usage.0, after.1 - usage.1))
+            blocking_loop(warmup, calls, one)
         }
         "spawn-wait" => {
             let one = || {
@@ -143,20 +130,7 @@ fn percall(rt: &tokio::runtime::Runtime, client: Client) {
                 });
                 rx.recv().expect("answer").expect("get_session")
             };
-            for _ in 0..warmup {
-                one();
-            }
-            let mut lat = Vec::with_capacity(calls);
-            let usage = rusage();
-            let started = Instant::now();
-            for _ in 0..calls {
-                let t = Instant::now();
-                std::hint::black_box(one());
-                lat.push(t.elapsed().as_secs_f64() * 1e6);
-            }
-            let elapsed = started.elapsed().as_secs_f64();
-            let after = rusage();
-            (lat, elapsed, (after.0 - usage.0, after.1 - usage.1))
+            blocking_loop(warmup, calls, one)
         }
         other => panic!("--mode {other}: task, block-on, driver or spawn-wait"),
     };
@@ -171,6 +145,28 @@ fn percall(rt: &tokio::runtime::Runtime, client: Client) {
             "switches_per_call": switches / calls as f64,
         }),
     );
+}
+
+/// Times `calls` blocking calls of `one` from this thread, after `warmup` of them.
+fn blocking_loop<T>(
+    warmup: usize,
+    calls: usize,
+    one: impl Fn() -> T,
+) -> (Vec<f64>, f64, (f64, f64)) {
+    for _ in 0..warmup {
+        one();
+    }
+    let mut lat = Vec::with_capacity(calls);
+    let usage = rusage();
+    let started = Instant::now();
+    for _ in 0..calls {
+        let t = Instant::now();
+        std::hint::black_box(one());
+        lat.push(t.elapsed().as_secs_f64() * 1e6);
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    let after = rusage();
+    (lat, elapsed, (after.0 - usage.0, after.1 - usage.1))
 }
 
 async fn stats_requests(endpoint: &str) -> u64 {

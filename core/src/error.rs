@@ -4,7 +4,7 @@
 //! (Python `.code`, JS `error.code`, the C status names); they never change meaning.
 
 use crate::model::{Conversion, ErrorDetails, Session};
-use crate::storage::UploadReport;
+use crate::storage::outcome::UploadReport;
 use std::fmt;
 use std::time::Duration;
 

@@ -15,7 +15,7 @@
 //! without read/list, one without write, a reference of a glTF that is missing), the codes and
 //! messages below were chosen in the same style and are named as such.
 
-use crate::storage::blob_relative_path;
+use crate::storage::{blob_relative_path, AccountKeys};
 use object_store::azure::MicrosoftAzureBuilder;
 use object_store::path::Path as BlobPath;
 use object_store::{ClientOptions, ObjectStore, ObjectStoreExt, PutPayload, RetryConfig};
@@ -39,27 +39,6 @@ pub const INPUT_ACCESS_MESSAGE: &str = "Could not access the input storage conta
 pub const OUTPUT_WRITE_MESSAGE: &str = "Could not write the converted asset to the output storage container. Please make sure the container exists and is writable.";
 /// Chosen (not recorded): the code of a conversion whose model references a missing file.
 pub const MISSING_REFERENCE_CODE: &str = "InputAssetError";
-
-/// Account keys of linked storage accounts, by account name. `Debug` shows names only.
-#[derive(Clone, Default)]
-pub struct AccountKeys(pub Vec<(String, SecretString)>);
-
-impl std::fmt::Debug for AccountKeys {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_list()
-            .entries(self.0.iter().map(|(name, _)| format!("{name}=<redacted>")))
-            .finish()
-    }
-}
-
-impl AccountKeys {
-    fn get(&self, account: &str) -> Option<&SecretString> {
-        self.0
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(account))
-            .map(|(_, k)| k)
-    }
-}
 
 /// What the task of one conversion needs: its id, the settings as sent (with the SAS) and as
 /// normalised, and the keys.

@@ -489,7 +489,7 @@ async fn launch(
         storage::Storage {
             root: config.storage_root.clone(),
             blob_storage: config.blob_storage,
-            keys: blob::AccountKeys(config.storage_account_keys.clone()),
+            keys: storage::AccountKeys(config.storage_account_keys.clone()),
         },
         faults::FaultInjector::new(config.faults.clone(), config.seed),
         config.page_size,

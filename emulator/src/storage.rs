@@ -12,7 +12,7 @@
 //! file outside it.
 
 use crate::error::ApiError;
-use remote_rendering_models::{ConversionSettings, ServiceError};
+use remote_rendering_models::{ConversionSettings, SecretString, ServiceError};
 use std::path::{Component, Path, PathBuf};
 
 /// The message the service answers when storage is neither reachable by SAS nor linked.
@@ -28,10 +28,31 @@ pub struct Storage {
     /// Conversions read and write through the Blob REST API (`blob.rs`); the root is not used.
     pub blob_storage: bool,
     /// Keys of linked storage accounts (blob storage without a SAS).
-    pub keys: crate::blob::AccountKeys,
+    pub keys: AccountKeys,
 }
 
 pub use remote_rendering_models::{is_container_name, is_storage_account_name};
+
+/// Account keys of linked storage accounts, by account name. `Debug` shows names only.
+#[derive(Clone, Default)]
+pub struct AccountKeys(pub Vec<(String, SecretString)>);
+
+impl std::fmt::Debug for AccountKeys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list()
+            .entries(self.0.iter().map(|(name, _)| format!("{name}=<redacted>")))
+            .finish()
+    }
+}
+
+impl AccountKeys {
+    pub(crate) fn get(&self, account: &str) -> Option<&SecretString> {
+        self.0
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(account))
+            .map(|(_, k)| k)
+    }
+}
 
 /// The service's answer to a conversion whose input blob is missing (recordings, 2024): the
 /// message and the three AdditionalInfo details naming what was looked for.

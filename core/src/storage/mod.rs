@@ -45,6 +45,7 @@
 //! [`redact_sas`]).
 
 mod content_id;
+pub(crate) mod outcome;
 mod preflight;
 mod report;
 mod sas;

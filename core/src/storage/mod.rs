@@ -197,14 +197,7 @@ impl StorageAccount {
         container_uri: &str,
         key: impl Into<SecretString>,
     ) -> Result<(StorageAccount, String)> {
-        let (endpoint, account, container, rest) =
-            split_uri(container_uri, "storage_container_uri")?;
-        if !rest.is_empty() {
-            return Err(Error::invalid_input(
-                "storage_container_uri",
-                format!("{container_uri:?} is a blob, not a container"),
-            ));
-        }
+        let (endpoint, account, container) = split_container_uri(container_uri)?;
         let endpoint = endpoint.as_str().trim_end_matches('/').to_owned();
         let azure = format!("https://{account}.blob.core.windows.net");
         let custom = (endpoint != azure).then_some(endpoint.as_str());
@@ -338,6 +331,19 @@ impl StorageAccount {
     }
 }
 
+/// `(account endpoint, account, container)` of a container URI (`storage_container_uri`),
+/// Azure's or path-style; a blob's URI is refused.
+fn split_container_uri(container_uri: &str) -> Result<(Url, String, String)> {
+    let (endpoint, account, container, rest) = split_uri(container_uri, "storage_container_uri")?;
+    if !rest.is_empty() {
+        return Err(Error::invalid_input(
+            "storage_container_uri",
+            format!("{container_uri:?} is a blob, not a container"),
+        ));
+    }
+    Ok((endpoint, account, container))
+}
+
 /// `(account endpoint, container, blob path)` of a blob URI, Azure's or path-style.
 fn split_blob_uri(uri: &str, field: &'static str) -> Result<(Url, String, String)> {
     let (endpoint, account, container, rest) = split_uri(uri, field)?;
@@ -428,14 +434,7 @@ impl BlobContainer {
     /// A client of the container at `container_uri` (Azure's or Azurite's form), authorised by
     /// `sas` (the query string, with or without a leading `?`).
     pub fn with_sas(container_uri: &str, sas: &SecretString) -> Result<BlobContainer> {
-        let (endpoint, account, container, rest) =
-            split_uri(container_uri, "storage_container_uri")?;
-        if !rest.is_empty() {
-            return Err(Error::invalid_input(
-                "storage_container_uri",
-                format!("{container_uri:?} is a blob, not a container"),
-            ));
-        }
+        let (endpoint, account, container) = split_container_uri(container_uri)?;
         let pairs: Vec<(String, String)> =
             url::form_urlencoded::parse(sas.expose().trim_start_matches('?').as_bytes())
                 .map(|(k, v)| (k.into_owned(), v.into_owned()))

@@ -152,47 +152,16 @@ pub mod azurite {
             format!("{}/{container}", self.blob_endpoint())
         }
 
-        /// Creates a container. By hand (one Shared Key signed `PUT ?restype=container`): no
-        /// blob client this project uses creates containers, and nothing but tests needs it.
+        /// Creates a container (through [`StorageAccount::create_container`](crate::storage::StorageAccount::create_container)).
         pub async fn create_container(&self, container: &str) -> Result<(), String> {
-            use base64::Engine;
-            let date = time::OffsetDateTime::now_utc()
-                .format(time::macros::format_description!(
-                    "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
-                ))
-                .map_err(|e| e.to_string())?;
-            let version = "2021-08-06";
-            // VERB, eleven empty standard headers, the x-ms- headers, the resource (path-style:
-            // the account twice), the query.
-            let to_sign = format!(
-                "PUT\n\n\n\n\n\n\n\n\n\n\n\nx-ms-date:{date}\nx-ms-version:{version}\n/{ACCOUNT}/{ACCOUNT}/{container}\nrestype:container"
-            );
-            let key = base64::engine::general_purpose::STANDARD
-                .decode(KEY)
-                .map_err(|e| e.to_string())?;
-            let mac = ring::hmac::sign(
-                &ring::hmac::Key::new(ring::hmac::HMAC_SHA256, &key),
-                to_sign.as_bytes(),
-            );
-            let sig = base64::engine::general_purpose::STANDARD.encode(mac.as_ref());
-            let resp = reqwest::Client::new()
-                .put(format!(
-                    "{}?restype=container",
-                    self.container_uri(container)
-                ))
-                .header("x-ms-date", date)
-                .header("x-ms-version", version)
-                .header("Authorization", format!("SharedKey {ACCOUNT}:{sig}"))
-                .header("Content-Length", "0")
-                .timeout(Duration::from_secs(30))
-                .send()
+            let account =
+                crate::storage::StorageAccount::new(ACCOUNT, KEY, Some(&self.blob_endpoint()))
+                    .map_err(|e| e.to_string())?;
+            account
+                .create_container(container)
                 .await
-                .map_err(|e| e.to_string())?;
-            if resp.status().is_success() {
-                Ok(())
-            } else {
-                Err(format!("creating container {container}: {}", resp.status()))
-            }
+                .map(drop)
+                .map_err(|e| e.to_string())
         }
     }
 

@@ -57,6 +57,10 @@ pub const DEFAULT_SAS_EXPIRY: Duration = Duration::from_secs(2 * 3600);
 pub const DEFAULT_UPLOAD_CONCURRENCY: usize = 4;
 /// How long an upload may take by default before it ends with `TIMEOUT` (and its report).
 pub const DEFAULT_UPLOAD_TIMEOUT: Duration = Duration::from_secs(3600);
+/// The most files an upload may send at once.
+pub const MAX_UPLOAD_CONCURRENCY: usize = 64;
+/// The most of a blob a `read` returns by default (64 MiB); a larger blob is refused, not cut.
+pub const DEFAULT_READ_MAX_BYTES: u64 = 64 * 1024 * 1024;
 
 /// The class (or status) name each language uses for one error code, or for the base.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -144,8 +148,11 @@ pub struct Param {
 /// An operation of the client.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Operation {
-    /// The snake_case name (`open_session`).
+    /// The snake_case name (`open_session`); for a constructor, the object's name (`client`).
     pub name: &'static str,
+    /// The object ([`OBJECTS`]) whose method it is, or `""` for the constructor of the object
+    /// named `name`.
+    pub of: &'static str,
     /// Its parameters, in order.
     pub params: &'static [Param],
     /// What it does.
@@ -172,6 +179,29 @@ pub struct Enum {
     pub values: &'static [&'static str],
     /// The values after which the resource never changes again.
     pub terminal: &'static [&'static str],
+}
+
+/// An object of the surface: the client, and the storage objects. Its constructor is the
+/// operation of its name (with `of: ""`), its methods the operations `of` it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Object {
+    /// The snake_case name (`storage_account`).
+    pub name: &'static str,
+    /// The class (C: the opaque type) each language names it; `c` also prefixes its functions
+    /// (`rr_storage_account_` + the operation's name).
+    pub classes: ClassNames,
+}
+
+/// An attribute of every error (Python's attribute, Node's property, Java's method, C's
+/// `rr_error_` function), named by the case rule unless [`LangNames`] says otherwise.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ErrorField {
+    /// The snake_case name.
+    pub name: &'static str,
+    /// Overrides of the case rule.
+    pub names: LangNames,
+    /// What it holds.
+    pub doc: &'static str,
 }
 
 /// A shared default.
@@ -314,6 +344,7 @@ const MAX_TOTAL: Param = opt(
     Value::Int(DEFAULT_LEASE_MAX_TOTAL_MINUTES as i64),
 );
 const CHECK: Param = opt("check_interval", ms(DEFAULT_LEASE_CHECK_INTERVAL));
+const SAS_EXPIRY: Param = opt("expiry", ms(DEFAULT_SAS_EXPIRY));
 const BUDGET: Param = opt("budget", Value::Null);
 const RATES: Param = opt("cost_rates", Value::Null);
 
@@ -321,6 +352,7 @@ const RATES: Param = opt("cost_rates", Value::Null);
 pub static OPERATIONS: &[Operation] = &[
     Operation {
         name: "client",
+        of: "",
         params: &[
             opt("endpoint", Value::Null),
             opt("region", Value::Null),
@@ -342,31 +374,37 @@ pub static OPERATIONS: &[Operation] = &[
     },
     Operation {
         name: "start_session",
+        of: "client",
         params: &[req("session_id"), SIZE, LEASE],
         doc: "Starts a session (201), or returns it when it exists with the same settings (200).",
     },
     Operation {
         name: "get_session",
+        of: "client",
         params: &[req("session_id")],
         doc: "Gets a session's current state.",
     },
     Operation {
         name: "update_session",
+        of: "client",
         params: &[req("session_id"), req("lease_minutes")],
         doc: "Extends a session's lease; the lease must grow.",
     },
     Operation {
         name: "stop_session",
+        of: "client",
         params: &[req("session_id")],
         doc: "Stops a session; stopping one that already ended succeeds.",
     },
     Operation {
         name: "list_sessions",
+        of: "client",
         params: &[],
         doc: "The account's Starting and Ready sessions, page by page.",
     },
     Operation {
         name: "wait_for_session",
+        of: "client",
         params: &[
             req("session_id"),
             POLL_INTERVAL,
@@ -378,6 +416,7 @@ pub static OPERATIONS: &[Operation] = &[
     },
     Operation {
         name: "wait_for_sessions",
+        of: "client",
         params: &[
             req("session_ids"),
             POLL_INTERVAL,
@@ -389,6 +428,7 @@ pub static OPERATIONS: &[Operation] = &[
     },
     Operation {
         name: "open_session",
+        of: "client",
         params: &[
             opt("session_id", Value::Null),
             SIZE,
@@ -409,6 +449,7 @@ pub static OPERATIONS: &[Operation] = &[
     },
     Operation {
         name: "keep_alive",
+        of: "client",
         params: &[
             req("session_id"),
             STEP,
@@ -423,21 +464,25 @@ pub static OPERATIONS: &[Operation] = &[
     },
     Operation {
         name: "start_conversion",
+        of: "client",
         params: &[req("conversion_id"), req("settings")],
         doc: "Starts an asset conversion.",
     },
     Operation {
         name: "get_conversion",
+        of: "client",
         params: &[req("conversion_id")],
         doc: "Gets a conversion's current state.",
     },
     Operation {
         name: "list_conversions",
+        of: "client",
         params: &[],
         doc: "The account's conversions, page by page.",
     },
     Operation {
         name: "wait_for_conversion",
+        of: "client",
         params: &[
             req("conversion_id"),
             POLL_INTERVAL,
@@ -447,6 +492,234 @@ pub static OPERATIONS: &[Operation] = &[
         ],
         doc: "Polls a conversion until Succeeded; CONVERSION_FAILED when it fails, TIMEOUT at the deadline.",
     },
+    Operation {
+        name: "wait_for_conversion_with_report",
+        of: "client",
+        params: &[
+            req("conversion_id"),
+            req("output"),
+            POLL_INTERVAL,
+            opt("timeout", ms(DEFAULT_CONVERSION_WAIT_TIMEOUT)),
+            ON_PROGRESS,
+            CANCEL,
+        ],
+        doc: "wait_for_conversion, and when the conversion failed, its result file and log read back from the output container (a blob_container with read access) into the error's conversion_report.",
+    },
+    Operation {
+        name: "content_conversion_id",
+        of: "client",
+        params: &[req("path"), req("settings")],
+        doc: "A conversion id made from the hash of a local input (file or folder) and the settings, so that an identical input is not converted twice. Nothing is sent.",
+    },
+    Operation {
+        name: "storage_account",
+        of: "",
+        params: &[
+            req("account_name"),
+            req("account_key"),
+            opt("blob_endpoint", Value::Null),
+        ],
+        doc: "A storage account and its key (a secret); blob_endpoint none: https://{account_name}.blob.core.windows.net, or a path-style endpoint such as Azurite's http://127.0.0.1:10000/devstoreaccount1.",
+    },
+    Operation {
+        name: "container_uri",
+        of: "storage_account",
+        params: &[req("container")],
+        doc: "{blob_endpoint}/{container}: a conversion's storage_container_uri.",
+    },
+    Operation {
+        name: "create_container",
+        of: "storage_account",
+        params: &[req("container")],
+        doc: "Creates a private container when it does not exist; true when it was created, false when it was there.",
+    },
+    Operation {
+        name: "container",
+        of: "storage_account",
+        params: &[req("container")],
+        doc: "A blob_container of this account, authorised by its key.",
+    },
+    Operation {
+        name: "container_sas",
+        of: "storage_account",
+        params: &[req("container"), req("permissions"), SAS_EXPIRY],
+        doc: "A service SAS (a secret) for a container; permissions are the service's letters, some of r, c, w, d, l; expiry at most 7 days.",
+    },
+    Operation {
+        name: "input_sas",
+        of: "storage_account",
+        params: &[req("container"), SAS_EXPIRY],
+        doc: "A read and list SAS (a secret): what a conversion needs of its input container, and no more.",
+    },
+    Operation {
+        name: "output_sas",
+        of: "storage_account",
+        params: &[req("container"), SAS_EXPIRY],
+        doc: "A write and create SAS (a secret): what a conversion needs of its output container, and no more.",
+    },
+    Operation {
+        name: "blob_read_url",
+        of: "storage_account",
+        params: &[req("container"), req("blob"), SAS_EXPIRY],
+        doc: "A URL (a secret: it carries a read SAS) that reads one blob.",
+    },
+    Operation {
+        name: "asset_read_url",
+        of: "storage_account",
+        params: &[req("output_asset_uri"), SAS_EXPIRY],
+        doc: "A read URL (a secret) for a converted asset: a succeeded conversion's output_asset_uri, in this account.",
+    },
+    Operation {
+        name: "blob_container",
+        of: "",
+        params: &[req("container_uri"), req("sas")],
+        doc: "A client of one container, authorised by a SAS (a secret; with or without its leading ?).",
+    },
+    Operation {
+        name: "upload",
+        of: "blob_container",
+        params: &[
+            req("path"),
+            opt("prefix", Value::Str("")),
+            opt("concurrency", Value::Int(DEFAULT_UPLOAD_CONCURRENCY as i64)),
+            opt("timeout", ms(DEFAULT_UPLOAD_TIMEOUT)),
+            ON_PROGRESS,
+            CANCEL,
+        ],
+        doc: "Uploads a local file or folder under prefix, concurrency files at once, with progress in bytes; returns an UploadReport, and a failure carries one (upload_report) naming what was and was not uploaded.",
+    },
+    Operation {
+        name: "preflight",
+        of: "blob_container",
+        params: &[req("settings")],
+        doc: "Checks a conversion's input before it is started (this is its input container): the input blob exists with a name the service accepts, and so does every file a .gltf references; INVALID_INPUT names what is missing.",
+    },
+    Operation {
+        name: "read_conversion_report",
+        of: "blob_container",
+        params: &[req("conversion")],
+        doc: "A conversion's result file and log in this (output) container, each cut at max_report_bytes and redacted of SAS tokens; none when neither exists.",
+    },
+    Operation {
+        name: "exists",
+        of: "blob_container",
+        params: &[req("blob")],
+        doc: "Whether a blob exists.",
+    },
+    Operation {
+        name: "list",
+        of: "blob_container",
+        params: &[opt("prefix", Value::Str(""))],
+        doc: "The names of the blobs under prefix (needs list permission).",
+    },
+    Operation {
+        name: "read",
+        of: "blob_container",
+        params: &[req("blob"), opt("max_bytes", Value::Int(DEFAULT_READ_MAX_BYTES as i64))],
+        doc: "A blob's bytes, none when it does not exist; INVALID_INPUT naming max_bytes when it is larger.",
+    },
+];
+
+/// The objects whose constructors and methods [`OPERATIONS`] lists.
+pub static OBJECTS: &[Object] = &[
+    Object {
+        name: "client",
+        classes: classes(
+            "RemoteRenderingClient",
+            "RemoteRenderingClient",
+            "Client",
+            "RemoteRenderingClient",
+            "rr_client",
+        ),
+    },
+    Object {
+        name: "storage_account",
+        classes: classes(
+            "StorageAccount",
+            "StorageAccount",
+            "StorageAccount",
+            "StorageAccount",
+            "rr_storage_account",
+        ),
+    },
+    Object {
+        name: "blob_container",
+        classes: classes(
+            "BlobContainer",
+            "BlobContainer",
+            "BlobContainer",
+            "BlobContainer",
+            "rr_blob_container",
+        ),
+    },
+];
+
+const fn error_field(name: &'static str, names: LangNames, doc: &'static str) -> ErrorField {
+    ErrorField { name, names, doc }
+}
+
+/// The attributes of every error, in every language.
+pub static ERROR_FIELDS: &[ErrorField] = &[
+    error_field("code", RULE, "The stable code string (ERRORS)."),
+    error_field(
+        "message",
+        LangNames {
+            java: "getMessage",
+            ..RULE
+        },
+        "What went wrong, with no secret in it.",
+    ),
+    error_field(
+        "status",
+        LangNames {
+            c: "http_status",
+            ..RULE
+        },
+        "The HTTP status of the answer, when there was one.",
+    ),
+    error_field("ms_cv", RULE, "The service's correlation vector, for a support request."),
+    error_field(
+        "retry_after",
+        LangNames {
+            c: "retry_after_ms",
+            ..RULE
+        },
+        "How long the service asked to wait (THROTTLED).",
+    ),
+    error_field(
+        "details",
+        LangNames {
+            c: "service_error",
+            ..RULE
+        },
+        "The service's error object (ErrorDetails).",
+    ),
+    error_field("field", RULE, "For input refused before sending: the field at fault."),
+    error_field(
+        "retriable",
+        LangNames {
+            java: "isRetriable",
+            c: "is_retriable",
+            ..RULE
+        },
+        "Whether trying again later may succeed.",
+    ),
+    error_field("session", RULE, "The session as last seen (SESSION_FAILED, a session wait's TIMEOUT)."),
+    error_field(
+        "conversion",
+        RULE,
+        "The conversion as last seen (CONVERSION_FAILED, a conversion wait's TIMEOUT).",
+    ),
+    error_field(
+        "upload_report",
+        RULE,
+        "For a failed upload: the UploadReport of what was and was not uploaded.",
+    ),
+    error_field(
+        "conversion_report",
+        RULE,
+        "For a failed conversion waited on with wait_for_conversion_with_report: its result file and log.",
+    ),
 ];
 
 /// The service's string enums (the wire types' own lists of known values).
@@ -528,6 +801,25 @@ pub static MODELS: &[Model] = &[
         name: "CostRates",
         fields: &["standard_per_hour", "premium_per_hour"],
     },
+    Model {
+        name: "UploadProgress",
+        fields: &[
+            "blob",
+            "file_bytes_done",
+            "file_bytes_total",
+            "bytes_done",
+            "bytes_total",
+            "file_done",
+        ],
+    },
+    Model {
+        name: "UploadReport",
+        fields: &["uploaded", "not_uploaded", "bytes"],
+    },
+    Model {
+        name: "Preflight",
+        fields: &["input_blob", "input_bytes", "referenced"],
+    },
 ];
 
 /// The shared defaults (the same constants the core uses).
@@ -602,6 +894,36 @@ pub static DEFAULTS: &[Constant] = &[
         value: ms(DEFAULT_LEASE_CHECK_INTERVAL),
         doc: "How often the keeper reads the session.",
     },
+    Constant {
+        name: "sas_expiry",
+        value: ms(DEFAULT_SAS_EXPIRY),
+        doc: "How long a SAS made from a storage account key is valid.",
+    },
+    Constant {
+        name: "upload_concurrency",
+        value: Value::Int(DEFAULT_UPLOAD_CONCURRENCY as i64),
+        doc: "Files an upload sends at once.",
+    },
+    Constant {
+        name: "max_upload_concurrency",
+        value: Value::Int(MAX_UPLOAD_CONCURRENCY as i64),
+        doc: "The most files an upload may send at once.",
+    },
+    Constant {
+        name: "upload_timeout",
+        value: ms(DEFAULT_UPLOAD_TIMEOUT),
+        doc: "How long an upload may take before it ends with TIMEOUT (and its report).",
+    },
+    Constant {
+        name: "read_max_bytes",
+        value: Value::Int(DEFAULT_READ_MAX_BYTES as i64),
+        doc: "The most of a blob a read returns; a larger blob is refused, not cut.",
+    },
+    Constant {
+        name: "max_report_bytes",
+        value: Value::Int(crate::storage::MAX_REPORT_BYTES as i64),
+        doc: "At most this much of a failed conversion's result file and of its log is read back.",
+    },
 ];
 
 /// `NotStarted` → `NOT_STARTED`: an enum value as the member name Python and Java give it.
@@ -658,6 +980,33 @@ pub fn check_max_concurrent_requests(field: &'static str, n: i64) -> Result<usiz
     }
 }
 
+/// An upload's `concurrency`, checked the same way in every language.
+pub fn check_upload_concurrency(field: &'static str, n: i64) -> Result<usize> {
+    if (1..=MAX_UPLOAD_CONCURRENCY as i64).contains(&n) {
+        Ok(n as usize)
+    } else {
+        Err(Error::invalid_input(
+            field,
+            format!("must be from 1 to {MAX_UPLOAD_CONCURRENCY}, got {n}"),
+        ))
+    }
+}
+
+fn names_json(names: &LangNames) -> Option<Json> {
+    let mut m = Map::new();
+    for (lang, n) in [
+        ("python", names.python),
+        ("node", names.node),
+        ("c", names.c),
+        ("java", names.java),
+    ] {
+        if !n.is_empty() {
+            m.insert(lang.into(), json!(n));
+        }
+    }
+    (!m.is_empty()).then_some(Json::Object(m))
+}
+
 fn value_json(v: &Value) -> Json {
     match *v {
         Value::Int(i) => json!(i),
@@ -699,24 +1048,29 @@ fn build_json() -> String {
                     if !p.required {
                         m.insert("default".into(), value_json(&p.default));
                     }
-                    let mut names = Map::new();
-                    for (lang, n) in [
-                        ("python", p.names.python),
-                        ("node", p.names.node),
-                        ("c", p.names.c),
-                        ("java", p.names.java),
-                    ] {
-                        if !n.is_empty() {
-                            names.insert(lang.into(), json!(n));
-                        }
-                    }
-                    if !names.is_empty() {
-                        m.insert("names".into(), Json::Object(names));
+                    if let Some(names) = names_json(&p.names) {
+                        m.insert("names".into(), names);
                     }
                     Json::Object(m)
                 })
                 .collect();
-            json!({ "name": o.name, "params": params, "doc": o.doc })
+            json!({ "name": o.name, "of": o.of, "params": params, "doc": o.doc })
+        })
+        .collect();
+    let objects: Vec<Json> = OBJECTS
+        .iter()
+        .map(|o| json!({ "name": o.name, "classes": classes_json(&o.classes) }))
+        .collect();
+    let error_fields: Vec<Json> = ERROR_FIELDS
+        .iter()
+        .map(|f| {
+            let mut m = Map::new();
+            m.insert("name".into(), json!(f.name));
+            if let Some(names) = names_json(&f.names) {
+                m.insert("names".into(), names);
+            }
+            m.insert("doc".into(), json!(f.doc));
+            Json::Object(m)
         })
         .collect();
     let models: Vec<Json> = MODELS
@@ -735,6 +1089,8 @@ fn build_json() -> String {
         "version": env!("CARGO_PKG_VERSION"),
         "base_error": classes_json(&BASE_ERROR),
         "errors": errors,
+        "error_fields": error_fields,
+        "objects": objects,
         "operations": operations,
         "models": models,
         "enums": enums,
@@ -799,9 +1155,93 @@ impl CamelView for crate::Conversion {
     }
 }
 
+impl CamelView for crate::storage::UploadProgress {
+    fn camel_view(&self) -> Json {
+        fields!(self; blob, file_bytes_done, file_bytes_total, bytes_done, bytes_total, file_done)
+    }
+}
+
+impl CamelView for crate::storage::UploadReport {
+    fn camel_view(&self) -> Json {
+        fields!(self; uploaded, not_uploaded, bytes)
+    }
+}
+
+impl CamelView for crate::storage::Preflight {
+    fn camel_view(&self) -> Json {
+        fields!(self; input_blob, input_bytes, referenced)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_operation_belongs_to_an_object_with_one_constructor() {
+        for o in OBJECTS {
+            let ctors: Vec<_> = OPERATIONS
+                .iter()
+                .filter(|op| op.of.is_empty() && op.name == o.name)
+                .collect();
+            assert_eq!(ctors.len(), 1, "{}", o.name);
+        }
+        for op in OPERATIONS {
+            let owner = if op.of.is_empty() { op.name } else { op.of };
+            assert!(OBJECTS.iter().any(|o| o.name == owner), "{}", op.name);
+            let same = OPERATIONS
+                .iter()
+                .filter(|x| x.of == op.of && x.name == op.name)
+                .count();
+            assert_eq!(same, 1, "{} of {}", op.name, op.of);
+        }
+    }
+
+    #[test]
+    fn the_storage_models_cross_under_the_tables_names() {
+        let p = crate::storage::UploadProgress {
+            blob: "a".into(),
+            file_bytes_done: 1,
+            file_bytes_total: 2,
+            bytes_done: 3,
+            bytes_total: 4,
+            file_done: false,
+        };
+        let keys = |j: Json| -> Vec<String> { j.as_object().unwrap().keys().cloned().collect() };
+        let fields = |name: &str| -> Vec<String> {
+            MODELS
+                .iter()
+                .find(|m| m.name == name)
+                .unwrap()
+                .fields
+                .iter()
+                .map(|f| camel_case(f))
+                .collect()
+        };
+        assert_eq!(keys(p.camel_view()), fields("UploadProgress"));
+        let r = crate::storage::UploadReport {
+            uploaded: vec!["a".into()],
+            not_uploaded: vec![],
+            bytes: 1,
+        };
+        assert_eq!(keys(r.camel_view()), fields("UploadReport"));
+        let f = crate::storage::Preflight {
+            input_blob: "a".into(),
+            input_bytes: 1,
+            referenced: vec![],
+        };
+        assert_eq!(keys(f.camel_view()), fields("Preflight"));
+    }
+
+    #[test]
+    fn upload_concurrency_is_checked_by_one_rule() {
+        assert_eq!(check_upload_concurrency("concurrency", 4).unwrap(), 4);
+        for bad in [0, 65, -1] {
+            let e = check_upload_concurrency("concurrency", bad).unwrap_err();
+            assert_eq!(e.field(), Some("concurrency"));
+            assert!(e.message().contains("from 1 to 64"), "{}", e.message());
+        }
+    }
 
     #[test]
     fn every_kind_has_one_entry_with_its_code() {

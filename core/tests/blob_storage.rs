@@ -799,3 +799,25 @@ async fn a_large_file_goes_in_blocks_with_progress_after_each() {
         "the blocks were put together in order"
     );
 }
+
+#[tokio::test]
+async fn a_container_is_created_once_and_then_found() {
+    let Some(az) = Azurite::for_test() else {
+        return;
+    };
+    let acct = account(&az);
+    assert!(acct.create_container("made-here").await.unwrap());
+    assert!(!acct.create_container("made-here").await.unwrap());
+    let e = acct.create_container("Not_A_Name").await.unwrap_err();
+    assert_eq!(e.field(), Some("container"));
+    // A wrong key is refused by the storage, and the error names no key.
+    let wrong = StorageAccount::new(
+        azurite::ACCOUNT,
+        "d3Jvbmcga2V5IHdyb25nIGtleQ==",
+        Some(&az.blob_endpoint()),
+    )
+    .unwrap();
+    let e = wrong.create_container("other").await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Forbidden, "{e}");
+    assert!(!e.to_string().contains("d3Jvbmcg"), "{e}");
+}

@@ -316,6 +316,66 @@ impl StorageAccount {
         self.blob_read_url(&container, &blob, expiry)
     }
 
+    /// Creates `container` (private: no public access) when it does not exist; `true` when it
+    /// was created, `false` when it was there already. Written by hand (one Shared Key signed
+    /// `PUT ?restype=container`) because the blob client this crate uses has no container
+    /// operations.
+    pub async fn create_container(&self, container: &str) -> Result<bool> {
+        check_container(container, "container")?;
+        let date = OffsetDateTime::now_utc()
+            .format(time::macros::format_description!(
+                "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
+            ))
+            .map_err(|e| Error::new(ErrorKind::Internal, e.to_string()))?;
+        let version = sas::SAS_VERSION;
+        let url = Url::parse(&format!("{}?restype=container", self.container_uri(container)))
+            .map_err(|e| Error::invalid_input("container", e))?;
+        // VERB, eleven empty standard headers, the x-ms- headers, the canonical resource
+        // (`/{account}` + the URL's path: path-style endpoints name the account twice), the query.
+        let to_sign = format!(
+            "PUT\n\n\n\n\n\n\n\n\n\n\n\nx-ms-date:{date}\nx-ms-version:{version}\n/{}{}\nrestype:container",
+            self.name,
+            url.path()
+        );
+        let mac = ring::hmac::sign(
+            &ring::hmac::Key::new(ring::hmac::HMAC_SHA256, &self.decoded_key),
+            to_sign.as_bytes(),
+        );
+        let sig = base64::engine::general_purpose::STANDARD.encode(mac.as_ref());
+        let what = format!("create the container {container:?} in {}", self.blob_endpoint());
+        let resp = reqwest::Client::builder()
+            .https_only(self.https_only())
+            .timeout(DEFAULT_REQUEST_TIMEOUT)
+            .build()
+            .map_err(|e| Error::new(ErrorKind::Internal, e.to_string()))?
+            .put(url)
+            .header("x-ms-date", date)
+            .header("x-ms-version", version)
+            .header("Authorization", format!("SharedKey {}:{sig}", self.name))
+            .header("Content-Length", "0")
+            .send()
+            .await
+            .map_err(|e| {
+                Error::new(
+                    ErrorKind::Transport,
+                    format!(
+                        "could not {what}: the storage could not be reached (check storage.blob_endpoint): {}",
+                        redact_sas(&e.without_url().to_string())
+                    ),
+                )
+            })?;
+        let status = resp.status().as_u16();
+        match status {
+            200..=299 => Ok(true),
+            409 => Ok(false),
+            _ => Err(Error::new(
+                ErrorKind::from_status(status),
+                format!("could not {what}: the storage answered {status}"),
+            )
+            .with_status(status)),
+        }
+    }
+
     /// A client of `container`, authorised by this account's key.
     pub fn container(&self, container: &str) -> Result<BlobContainer> {
         check_container(container, "container")?;
@@ -541,6 +601,19 @@ impl BlobContainer {
                 "blob",
                 &format!("read {blob:?} in {}", self.uri),
             )),
+        }
+    }
+
+    /// The bytes of `blob` (`None` when it does not exist); a blob larger than `max_bytes` is
+    /// an `INVALID_INPUT` naming `max_bytes`, never cut short.
+    pub async fn read(&self, blob: &str, max_bytes: u64) -> Result<Option<Bytes>> {
+        match self.read_bounded(blob, max_bytes).await? {
+            None => Ok(None),
+            Some((_, true)) => Err(Error::invalid_input(
+                "max_bytes",
+                format!("{blob:?} is larger than {max_bytes} bytes"),
+            )),
+            Some((bytes, false)) => Ok(Some(bytes)),
         }
     }
 

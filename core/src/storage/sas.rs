@@ -60,6 +60,42 @@ impl SasPermissions {
         list: false,
     };
 
+    /// Permissions from the service's letters (`"rl"`, `"cw"`), as every binding takes them:
+    /// some of `r`, `c`, `w`, `d`, `l`, each at most once, in any order. Anything else is an
+    /// `INVALID_INPUT` naming `permissions`.
+    pub fn parse(letters: &str) -> crate::Result<SasPermissions> {
+        let mut p = SasPermissions::default();
+        for c in letters.chars() {
+            let slot = match c {
+                'r' => &mut p.read,
+                'c' => &mut p.create,
+                'w' => &mut p.write,
+                'd' => &mut p.delete,
+                'l' => &mut p.list,
+                other => {
+                    return Err(crate::Error::invalid_input(
+                        "permissions",
+                        format!("{other:?} is not one of the letters r, c, w, d, l"),
+                    ))
+                }
+            };
+            if *slot {
+                return Err(crate::Error::invalid_input(
+                    "permissions",
+                    format!("{c:?} is given twice"),
+                ));
+            }
+            *slot = true;
+        }
+        if p == SasPermissions::default() {
+            return Err(crate::Error::invalid_input(
+                "permissions",
+                "must grant something (some of r, c, w, d, l)",
+            ));
+        }
+        Ok(p)
+    }
+
     /// The `sp` value, in the service's order.
     pub fn letters(&self) -> String {
         let mut s = String::new();
@@ -157,6 +193,18 @@ pub(crate) fn sign(req: &SasRequest<'_>, key: &[u8]) -> SecretString {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn permissions_are_parsed_from_the_services_letters() {
+        assert_eq!(SasPermissions::parse("lr").unwrap(), SasPermissions::READ_LIST);
+        assert_eq!(SasPermissions::parse("cw").unwrap(), SasPermissions::WRITE);
+        assert_eq!(SasPermissions::parse("rcwdl").unwrap().letters(), "rcwdl");
+        for (bad, why) in [("", "must grant"), ("rr", "twice"), ("rx", "'x'"), ("R", "'R'")] {
+            let e = SasPermissions::parse(bad).unwrap_err();
+            assert_eq!(e.field(), Some("permissions"));
+            assert!(e.message().contains(why), "{bad}: {}", e.message());
+        }
+    }
     use time::macros::datetime;
 
     /// Azurite's published development key (not a secret).

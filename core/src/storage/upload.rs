@@ -68,7 +68,8 @@ impl UploadOptions {
     pub fn new() -> Self {
         Self::default()
     }
-    /// Uploads this many files at once (at least 1).
+    /// Uploads this many files at once (from 1 to
+    /// [`MAX_UPLOAD_CONCURRENCY`](crate::vocabulary::MAX_UPLOAD_CONCURRENCY)).
     pub fn concurrency(mut self, n: usize) -> Self {
         self.concurrency = Some(n);
         self
@@ -279,10 +280,10 @@ impl BlobContainer {
         prefix: &str,
         options: UploadOptions,
     ) -> Result<UploadReport> {
-        let concurrency = options.concurrency.unwrap_or(DEFAULT_UPLOAD_CONCURRENCY);
-        if concurrency == 0 {
-            return Err(Error::invalid_input("concurrency", "must be at least 1"));
-        }
+        let concurrency = crate::vocabulary::check_upload_concurrency(
+            "concurrency",
+            options.concurrency.unwrap_or(DEFAULT_UPLOAD_CONCURRENCY) as i64,
+        )?;
         let timeout = options.timeout.unwrap_or(DEFAULT_UPLOAD_TIMEOUT);
         if !prefix.is_empty() {
             check_blob_name(prefix.trim_end_matches('/'), "prefix")?;

@@ -3,7 +3,9 @@
 //! in README.md. `UPDATE_README=1 cargo test -p remote-rendering --test readme_tables` rewrites
 //! them after the table changed.
 
-use remote_rendering::vocabulary::{self, Value, BASE_ERROR, DEFAULTS, ENUMS, ERRORS, OPERATIONS};
+use remote_rendering::vocabulary::{
+    self, Value, BASE_ERROR, DEFAULTS, ENUMS, ERRORS, ERROR_FIELDS, OBJECTS, OPERATIONS,
+};
 use std::path::PathBuf;
 
 fn value(v: &Value) -> String {
@@ -44,9 +46,16 @@ fn errors() -> String {
 }
 
 fn operations() -> String {
-    let mut out =
-        String::from("| operation | Node.js, Java | parameters (default) |\n| --- | --- | --- |\n");
+    let mut out = String::from(
+        "| object | operation | Node.js, Java | parameters (default) |\n| --- | --- | --- | --- |\n",
+    );
     for o in OPERATIONS {
+        let owner = if o.of.is_empty() { o.name } else { o.of };
+        let class = OBJECTS
+            .iter()
+            .find(|x| x.name == owner)
+            .map(|x| x.classes.python)
+            .expect("every operation's object is in the table");
         let params: Vec<String> = o
             .params
             .iter()
@@ -58,11 +67,37 @@ fn operations() -> String {
                 }
             })
             .collect();
+        let (name, camel) = if o.of.is_empty() {
+            ("(constructor)".to_owned(), String::new())
+        } else {
+            (
+                format!("`{}`", o.name),
+                format!("`{}`", vocabulary::camel_case(o.name)),
+            )
+        };
         out += &format!(
-            "| `{}` | `{}` | {} |\n",
-            o.name,
-            vocabulary::camel_case(o.name),
+            "| `{class}` | {name} | {camel} | {} |\n",
             params.join(", ")
+        );
+    }
+    out
+}
+
+fn error_fields() -> String {
+    let mut out = String::from(
+        "| attribute | Python | Node.js | Java | C | holds |\n| --- | --- | --- | --- | --- | --- |\n",
+    );
+    let or = |o: &'static str, rule: String| if o.is_empty() { rule } else { o.to_owned() };
+    for f in ERROR_FIELDS {
+        let camel = vocabulary::camel_case(f.name);
+        out += &format!(
+            "| `{}` | `{}` | `{}` | `{}()` | `rr_error_{}` | {} |\n",
+            f.name,
+            or(f.names.python, f.name.to_owned()),
+            or(f.names.node, camel.clone()),
+            or(f.names.java, camel),
+            or(f.names.c, f.name.to_owned()),
+            f.doc
         );
     }
     out
@@ -119,6 +154,7 @@ fn the_readme_tables_are_the_vocabulary() {
     for (name, table) in [
         ("errors", errors()),
         ("operations", operations()),
+        ("error_fields", error_fields()),
         ("defaults", defaults()),
         ("enums", enums()),
     ] {

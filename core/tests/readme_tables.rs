@@ -75,10 +75,7 @@ fn operations() -> String {
                 format!("`{}`", vocabulary::camel_case(o.name)),
             )
         };
-        out += &format!(
-            "| `{class}` | {name} | {camel} | {} |\n",
-            params.join(", ")
-        );
+        out += &format!("| `{class}` | {name} | {camel} | {} |\n", params.join(", "));
     }
     out
 }

@@ -328,8 +328,11 @@ impl StorageAccount {
             ))
             .map_err(|e| Error::new(ErrorKind::Internal, e.to_string()))?;
         let version = sas::SAS_VERSION;
-        let url = Url::parse(&format!("{}?restype=container", self.container_uri(container)))
-            .map_err(|e| Error::invalid_input("container", e))?;
+        let url = Url::parse(&format!(
+            "{}?restype=container",
+            self.container_uri(container)
+        ))
+        .map_err(|e| Error::invalid_input("container", e))?;
         // VERB, eleven empty standard headers, the x-ms- headers, the canonical resource
         // (`/{account}` + the URL's path: path-style endpoints name the account twice), the query.
         let to_sign = format!(
@@ -342,7 +345,10 @@ impl StorageAccount {
             to_sign.as_bytes(),
         );
         let sig = base64::engine::general_purpose::STANDARD.encode(mac.as_ref());
-        let what = format!("create the container {container:?} in {}", self.blob_endpoint());
+        let what = format!(
+            "create the container {container:?} in {}",
+            self.blob_endpoint()
+        );
         let resp = reqwest::Client::builder()
             .https_only(self.https_only())
             .timeout(DEFAULT_REQUEST_TIMEOUT)

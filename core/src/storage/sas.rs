@@ -196,10 +196,18 @@ mod tests {
 
     #[test]
     fn permissions_are_parsed_from_the_services_letters() {
-        assert_eq!(SasPermissions::parse("lr").unwrap(), SasPermissions::READ_LIST);
+        assert_eq!(
+            SasPermissions::parse("lr").unwrap(),
+            SasPermissions::READ_LIST
+        );
         assert_eq!(SasPermissions::parse("cw").unwrap(), SasPermissions::WRITE);
         assert_eq!(SasPermissions::parse("rcwdl").unwrap().letters(), "rcwdl");
-        for (bad, why) in [("", "must grant"), ("rr", "twice"), ("rx", "'x'"), ("R", "'R'")] {
+        for (bad, why) in [
+            ("", "must grant"),
+            ("rr", "twice"),
+            ("rx", "'x'"),
+            ("R", "'R'"),
+        ] {
             let e = SasPermissions::parse(bad).unwrap_err();
             assert_eq!(e.field(), Some("permissions"));
             assert!(e.message().contains(why), "{bad}: {}", e.message());

@@ -60,20 +60,32 @@ struct Ring {
 #[derive(Debug, Default)]
 pub struct RequestLog(Mutex<Ring>);
 
-/// `path` without anything from its first `?` on, cut to [`MAX_PATH`] bytes.
-fn clean_path(path: &str) -> String {
+/// `path` without anything from its first `?` on, cut to [`MAX_PATH`] bytes, written into
+/// `out` (whose buffer is reused: a full ring recycles its oldest entry's strings, so recording
+/// allocates nothing once the ring is full).
+fn clean_path_into(path: &str, out: &mut String) {
+    out.clear();
     let path = path
         .bytes()
         .position(|b| b == b'?' || b == b'#')
         .map_or(path, |end| &path[..end]);
     if path.len() <= MAX_PATH {
-        return path.to_owned();
+        out.push_str(path);
+        return;
     }
     let mut end = MAX_PATH;
     while !path.is_char_boundary(end) {
         end -= 1;
     }
-    format!("{}…", &path[..end])
+    out.push_str(&path[..end]);
+    out.push('…');
+}
+
+#[cfg(test)]
+fn clean_path(path: &str) -> String {
+    let mut out = String::new();
+    clean_path_into(path, &mut out);
+    out
 }
 
 impl RequestLog {
@@ -92,21 +104,38 @@ impl RequestLog {
         ms_cv: Option<&str>,
     ) {
         let at_ms = crate::clock::wall_now() / 1_000_000;
-        let mut entry = LoggedRequest {
-            seq: 0,
-            at_ms,
-            method: method.to_owned(),
-            route,
-            path: clean_path(path),
-            status,
-            latency_ms: latency.as_secs_f64() * 1000.0,
-            ms_cv: ms_cv.map(str::to_owned),
-        };
         let mut ring = self.0.lock().unwrap();
         ring.last += 1;
-        entry.seq = ring.last;
-        if ring.entries.len() == CAPACITY {
-            ring.entries.pop_front();
+        let seq = ring.last;
+        // The oldest entry of a full ring is reused, strings and all.
+        let mut entry = if ring.entries.len() == CAPACITY {
+            ring.entries.pop_front().expect("full")
+        } else {
+            LoggedRequest {
+                seq: 0,
+                at_ms: 0,
+                method: String::new(),
+                route,
+                path: String::new(),
+                status: 0,
+                latency_ms: 0.0,
+                ms_cv: None,
+            }
+        };
+        entry.seq = seq;
+        entry.at_ms = at_ms;
+        entry.method.clear();
+        entry.method.push_str(method);
+        entry.route = route;
+        clean_path_into(path, &mut entry.path);
+        entry.status = status;
+        entry.latency_ms = latency.as_secs_f64() * 1000.0;
+        match (ms_cv, &mut entry.ms_cv) {
+            (Some(cv), Some(kept)) => {
+                kept.clear();
+                kept.push_str(cv);
+            }
+            (cv, kept) => *kept = cv.map(str::to_owned),
         }
         ring.entries.push_back(entry);
     }
@@ -164,6 +193,32 @@ mod tests {
         assert!(!page.gap);
         assert!(log.since(page.last, 10).entries.is_empty());
         assert!(!log.since(page.last, 10).gap);
+    }
+
+    #[test]
+    fn a_recycled_entry_keeps_nothing_of_the_request_it_held() {
+        let log = RequestLog::default();
+        log.record(
+            "DELETE",
+            "stop_session",
+            "/a/long/path/that/was/first",
+            500,
+            Duration::ZERO,
+            Some("old.0"),
+        );
+        for i in 0..CAPACITY {
+            let cv = (i % 2 == 0).then_some("new.1");
+            log.record("GET", "sts", "/x?sig=S", 200, Duration::ZERO, cv);
+        }
+        let page = log.since(0, CAPACITY);
+        assert_eq!(page.entries.len(), CAPACITY);
+        for (i, e) in page.entries.iter().enumerate() {
+            assert_eq!(
+                (e.method.as_str(), e.route, e.path.as_str(), e.status),
+                ("GET", "sts", "/x", 200)
+            );
+            assert_eq!(e.ms_cv.as_deref(), (i % 2 == 0).then_some("new.1"));
+        }
     }
 
     #[test]

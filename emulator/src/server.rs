@@ -115,7 +115,8 @@ pub(crate) async fn handle(
     }
     let started = std::time::Instant::now();
     let method = req.method().clone();
-    let path = req.uri().path().to_owned();
+    // A clone of the URI shares its bytes (no copy of the path).
+    let uri = req.uri().clone();
     let mut route = "unknown";
     let result = dispatch_named(shared, req, socket, &mut route).await;
     let (status, cv) = match &result {
@@ -123,9 +124,14 @@ pub(crate) async fn handle(
         Err(InjectedReset) => (0, None),
     };
     let cv = cv.and_then(|v| v.to_str().ok());
-    shared
-        .requests
-        .record(method.as_str(), route, &path, status, started.elapsed(), cv);
+    shared.requests.record(
+        method.as_str(),
+        route,
+        uri.path(),
+        status,
+        started.elapsed(),
+        cv,
+    );
     result
 }
 

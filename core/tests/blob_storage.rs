@@ -821,3 +821,20 @@ async fn a_container_is_created_once_and_then_found() {
     assert_eq!(e.kind(), ErrorKind::Forbidden, "{e}");
     assert!(!e.to_string().contains("d3Jvbmcg"), "{e}");
 }
+
+#[tokio::test]
+async fn listing_with_a_write_only_sas_is_forbidden() {
+    let Some(az) = Azurite::for_test() else {
+        return;
+    };
+    az.create_container("input").await.unwrap();
+    let acct = account(&az);
+    let sas = acct
+        .container_sas("input", SasPermissions::WRITE, Duration::from_secs(600))
+        .unwrap();
+    let input = BlobContainer::with_sas(&acct.container_uri("input"), &sas).unwrap();
+    let e = input.list("").await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Forbidden, "{e}");
+    assert_eq!(e.status(), Some(403));
+    assert!(!e.to_string().contains(sas.expose()), "{e}");
+}

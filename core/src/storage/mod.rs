@@ -728,14 +728,27 @@ pub(crate) fn store_error(e: object_store::Error, field: &'static str, doing: &s
             if short.len() < text.len() {
                 short.push('…');
             }
-            if transport {
-                (
+            // The blob client reports some refusals (a listing's) as generic errors that
+            // name the status only in their text: those keep the kind of their status.
+            match generic_status(&text) {
+                Some(403) => (
+                    ErrorKind::Forbidden,
+                    Some(403),
+                    format!("the storage refused it (403): the SAS or key does not grant this, or has expired: {short}"),
+                ),
+                Some(401) => (
+                    ErrorKind::Unauthorized,
+                    Some(401),
+                    format!("the storage refused the credential (401): {short}"),
+                ),
+                Some(404) => (ErrorKind::NotFound, Some(404), format!("it does not exist: {short}")),
+                Some(status) if status >= 500 => (ErrorKind::Service, Some(status), short),
+                _ if transport => (
                     ErrorKind::Transport,
                     None,
                     format!("the storage could not be reached (check storage.blob_endpoint or the container URI): {short}"),
-                )
-            } else {
-                (ErrorKind::Service, None, short)
+                ),
+                status => (ErrorKind::Service, status, short),
             }
         }
         _ => (
@@ -754,9 +767,43 @@ pub(crate) fn store_error(e: object_store::Error, field: &'static str, doing: &s
     err
 }
 
+/// The HTTP status a generic blob-client error names in its text (`status 403`,
+/// `status code: 403`), if any. Hand-written: the client keeps the status only in its message.
+fn generic_status(text: &str) -> Option<u16> {
+    text.match_indices("status").find_map(|(i, w)| {
+        let rest = text[i + w.len()..].trim_start_matches([' ', ':']);
+        let rest = rest
+            .strip_prefix("code")
+            .map_or(rest, |r| r.trim_start_matches([' ', ':']));
+        let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        (digits.len() == 3).then(|| digits.parse().ok()).flatten()
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_generic_errors_status_keeps_its_kind() {
+        assert_eq!(
+            generic_status("Client error with status 403 Forbidden: <Error>"),
+            Some(403)
+        );
+        assert_eq!(
+            generic_status("Server returned non-2xx status code: 404 Not Found"),
+            Some(404)
+        );
+        assert_eq!(generic_status("error sending request for url"), None);
+        assert_eq!(generic_status("status unknown 40300"), None);
+        let e = object_store::Error::Generic {
+            store: "MicrosoftAzure",
+            source: "Error performing list request: Client error with status 403 Forbidden: AuthorizationPermissionMismatch".into(),
+        };
+        let e = store_error(e, "storage_container_uri", "list x");
+        assert_eq!(e.kind(), ErrorKind::Forbidden);
+        assert_eq!(e.status(), Some(403));
+    }
 
     const DEV_KEY: &str =
         "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";

@@ -296,10 +296,15 @@ impl BlobContainer {
         };
         let cancel = options.cancel.clone().unwrap_or_default();
         let first_failure: Mutex<Option<Error>> = Mutex::new(None);
-        let work = stream::iter(files.iter())
-            .map(|f| {
+        // Files by index, not `files.iter()`: a stream of borrowed items makes the upload's
+        // future not `Send` (the closure's lifetime is not general enough), and the bindings
+        // spawn it on the runtime's workers.
+        let files = &files;
+        let work = stream::iter(0..files.len())
+            .map(|i| {
                 let shared = &shared;
                 let first_failure = &first_failure;
+                let f = &files[i];
                 async move {
                     // After the first failure no new file is started.
                     if first_failure.lock().unwrap().is_some() {
@@ -372,6 +377,29 @@ impl BlobContainer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The bindings spawn these futures on the runtime's workers: each must be `Send`
+    /// (this compiles only when they are).
+    #[allow(dead_code)]
+    fn the_storage_futures_are_send(
+        client: &crate::Client,
+        account: &super::super::StorageAccount,
+        c: &BlobContainer,
+        p: &Path,
+        s: &crate::ConversionSettings,
+        conv: &crate::Conversion,
+    ) {
+        fn send<T: Send>(_: T) {}
+        send(c.upload(p, "", UploadOptions::new()));
+        send(super::super::preflight(c, s));
+        send(super::super::read_conversion_report(c, conv));
+        send(super::super::content_conversion_id(p, s));
+        send(client.wait_for_conversion_with_report("id", crate::WaitOptions::new(), c));
+        send(account.create_container("c"));
+        send(c.list(""));
+        send(c.read("b", 1));
+        send(c.exists("b"));
+    }
 
     #[test]
     fn a_folder_is_listed_with_relative_blob_names_in_order() {

@@ -9,7 +9,8 @@ use jni::sys::jlong;
 use jni::EnvUnowned;
 use remote_rendering::Error as CoreError;
 use remote_rendering_emulator::{
-    Account, Emulator, EmulatorConfig, EmulatorInfo, FaultPlan, ServiceError, TlsConfig,
+    Account, Emulator, EmulatorConfig, EmulatorInfo, FaultPlan, SecretString, ServiceError,
+    TlsConfig,
 };
 use serde_json::{json, Value};
 use std::sync::Mutex;
@@ -73,6 +74,15 @@ fn config(a: &Args) -> Outcome<EmulatorConfig> {
             .map_err(|_| bad("linked_storage", "must be a list of container URIs"))?,
         None => Vec::new(),
     };
+    // Keys of the storage accounts linked to the account, by name (secrets: never echoed).
+    let storage_account_keys: Vec<(String, SecretString)> = match a.get("storageAccountKeys") {
+        Some(v) => serde_json::from_value::<std::collections::BTreeMap<String, String>>(v.clone())
+            .map_err(|_| bad("storage_account_keys", "must map account names to keys"))?
+            .into_iter()
+            .map(|(name, key)| (name, SecretString::new(key)))
+            .collect(),
+        None => Vec::new(),
+    };
     let tls = a.bool("tls")?.unwrap_or(false);
     let cert_out = a.str("certOut")?;
     Ok(EmulatorConfig {
@@ -97,6 +107,8 @@ fn config(a: &Args) -> Outcome<EmulatorConfig> {
         state_file: a.str("stateFile")?.map(Into::into),
         storage_root: a.str("storageRoot")?.map(Into::into),
         linked_storage: linked,
+        blob_storage: a.bool("blobStorage")?.unwrap_or(d.blob_storage),
+        storage_account_keys,
         token_lifetime: a.millis("tokenLifetime")?.unwrap_or(d.token_lifetime),
         region: a.str("region")?.unwrap_or_else(|| d.region.clone()),
         accounts,

@@ -41,6 +41,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 mod emulator;
+mod storage;
 
 use remote_rendering::vocabulary::CamelView;
 
@@ -96,6 +97,12 @@ fn error_json(f: &Failure) -> Value {
             }
             if let Some(c) = e.conversion() {
                 m.insert("conversion".into(), c.camel_view());
+            }
+            if let Some(r) = e.upload_report() {
+                m.insert("uploadReport".into(), r.camel_view());
+            }
+            if let Some(r) = e.conversion_report() {
+                m.insert("conversionReport".into(), json!(r));
             }
             Value::Object(m)
         }
@@ -264,24 +271,28 @@ fn progress<T: CamelView + 'static>(
 ) -> Option<remote_rendering::ProgressFn<T>> {
     let bridge = Arc::new(bridge?);
     Some(Box::new(move |r: &T| {
-        let text = r.camel_view().to_string();
-        let bridge = bridge.clone();
-        // In a blocking wait: on the calling thread between two turns of the runtime, so that
-        // the consumer may call blocking methods; in an async one: right here.
-        remote_rendering::blocking::defer(move || {
-            // The bridge catches what the consumer throws; a JNI failure drops the update.
-            let _ = with_java(|env| {
-                let s = JString::from_str(env, &text)?;
-                env.call_method(
-                    bridge.as_obj(),
-                    jni_str!("accept"),
-                    jni_sig!("(Ljava/lang/String;)V"),
-                    &[JValue::Object(&s)],
-                )?;
-                Ok(())
-            });
-        })
+        deliver(&bridge, r.camel_view().to_string())
     }))
+}
+
+/// Hands one progress update (JSON) to a Java `ProgressBridge`.
+fn deliver(bridge: &Arc<Global<JObject<'static>>>, text: String) {
+    let bridge = bridge.clone();
+    // In a blocking call: on the calling thread between two turns of the runtime, so that the
+    // consumer may call blocking methods; in an async one: right here.
+    remote_rendering::blocking::defer(move || {
+        // The bridge catches what the consumer throws; a JNI failure drops the update.
+        let _ = with_java(|env| {
+            let s = JString::from_str(env, &text)?;
+            env.call_method(
+                bridge.as_obj(),
+                jni_str!("accept"),
+                jni_sig!("(Ljava/lang/String;)V"),
+                &[JValue::Object(&s)],
+            )?;
+            Ok(())
+        });
+    })
 }
 
 /// The Java `TokenProvider`, called on a blocking thread of the runtime (it may do I/O); its
@@ -436,6 +447,16 @@ impl Args {
             None => Ok(None),
             Some(m) => Ok(Some(check_lease_minutes(field, m)?)),
         }
+    }
+
+    /// A conversion's settings, as the Java record's JSON (the wire's names).
+    fn settings(&self) -> Outcome<ConversionSettings> {
+        let settings = self
+            .get("settings")
+            .cloned()
+            .ok_or_else(|| invalid("settings", "is required"))?;
+        serde_json::from_value(settings)
+            .map_err(|e| invalid("settings", format!("not valid conversion settings: {e}")))
     }
 
     fn size(&self) -> Outcome<SessionSize> {
@@ -618,14 +639,7 @@ fn operation(
         "startConversion" => plain(
             async move {
                 let id = a.req_str("conversionId")?;
-                let settings = a
-                    .get("settings")
-                    .cloned()
-                    .ok_or_else(|| invalid("settings", "is required"))?;
-                let settings: ConversionSettings =
-                    serde_json::from_value(settings).map_err(|e| {
-                        invalid("settings", format!("not valid conversion settings: {e}"))
-                    })?;
+                let settings = a.settings()?;
                 Ok(c.start_conversion(&id, settings).await?.camel_view())
             }
             .boxed(),
@@ -667,6 +681,28 @@ fn operation(
             Ok(c.wait_for_conversion(&id, o).await?.camel_view())
         }
         .boxed(),
+        "waitForConversionWithReport" => {
+            // Read now, while the Java side holds the container's handle.
+            let output = storage::container_arg(&a, "output")?;
+            async move {
+                let id = a.req_str("conversionId")?;
+                let o = wait_options(&a, progress(bridge), cancel)?;
+                Ok(c.wait_for_conversion_with_report(&id, o, &output)
+                    .await?
+                    .camel_view())
+            }
+            .boxed()
+        }
+        "contentConversionId" => plain(
+            async move {
+                let path = a.req_str("path")?;
+                let settings = a.settings()?;
+                let id = remote_rendering::storage::content_conversion_id(path.as_ref(), &settings)
+                    .await?;
+                Ok(json!(id))
+            }
+            .boxed(),
+        ),
         "waitForSessions" => async move {
             let ids: Vec<String> = match a.get("sessionIds") {
                 Some(v) => serde_json::from_value(v.clone())

@@ -1,6 +1,7 @@
 package com.remoterendering;
 
 import java.time.OffsetDateTime;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -26,5 +27,14 @@ public record Conversion(String id, ConversionStatus status, ConversionSettings 
                 settings == null ? null : ConversionSettings.fromJson(settings), Json.str(m, "outputAssetUri"),
                 error == null ? null : ErrorDetails.fromJson(error),
                 created == null ? null : OffsetDateTime.parse(created));
+    }
+
+    /** What the native library needs of a conversion to find its report: its id, status and settings. */
+    Map<String, Object> toJson() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", id);
+        m.put("status", status);
+        m.put("settings", settings == null ? null : settings.toJson());
+        return m;
     }
 }

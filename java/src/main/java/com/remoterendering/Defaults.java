@@ -38,4 +38,16 @@ public final class Defaults {
     public static final int LEASE_MAX_TOTAL_MINUTES = 240;
     /** How often the keeper reads the session. */
     public static final Duration LEASE_CHECK_INTERVAL = Duration.ofMinutes(1);
+    /** How long a SAS made from a storage account key is valid. */
+    public static final Duration SAS_EXPIRY = Duration.ofHours(2);
+    /** Files an upload sends at once. */
+    public static final int UPLOAD_CONCURRENCY = 4;
+    /** The most files an upload may send at once. */
+    public static final int MAX_UPLOAD_CONCURRENCY = 64;
+    /** How long an upload may take before it ends with {@link WaitTimeoutException} (and its report). */
+    public static final Duration UPLOAD_TIMEOUT = Duration.ofHours(1);
+    /** The most of a blob a read returns (64 MiB); a larger blob is refused, not cut. */
+    public static final long READ_MAX_BYTES = 64L * 1024 * 1024;
+    /** At most this much of a failed conversion's result file and of its log is read back. */
+    public static final int MAX_REPORT_BYTES = 64 * 1024;
 }

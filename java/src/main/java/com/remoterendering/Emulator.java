@@ -239,6 +239,24 @@ public final class Emulator implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Conversions read their input from and write their output to real blob storage (Azurite,
+         * say) through the settings' SAS, or a linked account's key ({@link #storageAccountKeys}).
+         */
+        public Options blobStorage(boolean on) {
+            args.put("blobStorage", on);
+            return this;
+        }
+
+        /**
+         * Keys of storage accounts linked to the account, by account name (secrets: never shown):
+         * with {@link #blobStorage}, conversions need no SAS for their containers.
+         */
+        public Options storageAccountKeys(Map<String, String> nameToKey) {
+            args.put("storageAccountKeys", new LinkedHashMap<>(nameToKey));
+            return this;
+        }
+
         /** The region it answers as. */
         public Options region(String region) {
             args.put("region", region);

@@ -20,12 +20,12 @@ final class Errors {
 
     static RemoteRenderingException internal(String message) {
         return create(new RemoteRenderingException.Data("INTERNAL_ERROR", message, null, null, null, null, false,
-                null, null, null));
+                null, null, null, null, null));
     }
 
     static RemoteRenderingException invalid(String field, String rule) {
         return create(new RemoteRenderingException.Data("INVALID_INPUT", field + ": " + rule, null, null, null,
-                field, false, null, null, null));
+                field, false, null, null, null, null, null));
     }
 
     static RemoteRenderingException fromJson(Map<String, Object> e) {
@@ -33,6 +33,7 @@ final class Errors {
         Object details = e.get("details");
         Object session = e.get("session");
         Object conversion = e.get("conversion");
+        Object uploadReport = e.get("uploadReport");
         return create(new RemoteRenderingException.Data(
                 Json.str(e, "code"),
                 Json.str(e, "message"),
@@ -43,7 +44,9 @@ final class Errors {
                 Json.bool(e, "retriable"),
                 details == null ? null : ErrorDetails.fromJson(details),
                 session == null ? null : Session.fromJson(session),
-                conversion == null ? null : Conversion.fromJson(conversion)));
+                conversion == null ? null : Conversion.fromJson(conversion),
+                uploadReport == null ? null : UploadReport.fromJson(uploadReport),
+                Json.str(e, "conversionReport")));
     }
 
     /** One class per code, as the vocabulary table's {@code java} column names them. */

@@ -61,9 +61,30 @@ final class Native {
 
     static native void emulatorFree(long emulator);
 
+    static native String storageAccountNew(String optionsJson);
+
+    static native void storageAccountFree(long account);
+
+    static native String blobContainerNew(String optionsJson);
+
+    static native void blobContainerFree(long container);
+
+    /** An operation of a storage object; {@code kind} is {@code storageAccount} or {@code blobContainer}. */
+    static native String storageInvoke(long object, String kind, String op, String argsJson, Object progress,
+            long cancel);
+
+    static native String storageInvokeAsync(long object, String kind, String op, String argsJson, Object progress,
+            long cancel, Object call);
+
     static native String setLogSink(Object bridge, String level);
 
     static native String panicForTest();
 
     static native String panicForTestAsync(Object call);
+
+    /** Starts the core's Azurite launcher: its handle, PID and endpoint, or why it is unavailable. */
+    static native String azuriteStartForTest();
+
+    /** Stops that Azurite by its PID and removes its data. */
+    static native void azuriteStopForTest(long azurite);
 }

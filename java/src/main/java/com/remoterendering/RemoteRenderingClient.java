@@ -367,6 +367,67 @@ public final class RemoteRenderingClient implements AutoCloseable {
                 Conversion::fromJson);
     }
 
+    /** {@link #waitForConversionWithReport(String, BlobContainer, WaitOptions)} with the default options. */
+    public Conversion waitForConversionWithReport(String conversionId, BlobContainer output) {
+        return waitForConversionWithReport(conversionId, output, null);
+    }
+
+    /**
+     * {@link #waitForConversion}, and when the conversion failed, its result file and log read back
+     * from {@code output} (its output container, with read access) into the exception's {@link
+     * RemoteRenderingException#conversionReport()}.
+     */
+    public Conversion waitForConversionWithReport(String conversionId, BlobContainer output,
+            WaitOptions<Conversion> options) {
+        return withOutput(output, o -> Conversion.fromJson(call("waitForConversionWithReport",
+                reportArgs(conversionId, o, options), bridge(options, Conversion::fromJson),
+                options == null ? null : options.cancel)));
+    }
+
+    public CompletableFuture<Conversion> waitForConversionWithReportAsync(String conversionId,
+            BlobContainer output) {
+        return waitForConversionWithReportAsync(conversionId, output, null);
+    }
+
+    public CompletableFuture<Conversion> waitForConversionWithReportAsync(String conversionId,
+            BlobContainer output, WaitOptions<Conversion> options) {
+        try {
+            return withOutput(output, o -> callAsync("waitForConversionWithReport",
+                    () -> reportArgs(conversionId, o, options), bridge(options, Conversion::fromJson),
+                    options == null ? null : options.cancel, Conversion::fromJson));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** Runs {@code f} with the container's handle held open ({@code null} when there is none). */
+    private static <T> T withOutput(BlobContainer output, Function<Long, T> f) {
+        return output == null ? f.apply(null) : output.withHandle(h -> f.apply(h));
+    }
+
+    private static Map<String, Object> reportArgs(String conversionId, Long output, WaitOptions<?> o) {
+        Map<String, Object> a = waitArgs("conversionId", conversionId, o);
+        a.put("output", output);
+        return a;
+    }
+
+    /**
+     * A conversion id made from the hash of a local input (file or folder) and the settings (SAS
+     * tokens left out), so that an identical input is not converted twice. Nothing is sent.
+     */
+    public String contentConversionId(Path path, ConversionSettings settings) {
+        return (String) call("contentConversionId", contentArgs(path, settings), null, null);
+    }
+
+    public CompletableFuture<String> contentConversionIdAsync(Path path, ConversionSettings settings) {
+        return callAsync("contentConversionId", () -> contentArgs(path, settings), null, null, v -> (String) v);
+    }
+
+    private static Map<String, Object> contentArgs(Path path, ConversionSettings settings) {
+        return Args.of("path", path == null ? null : path.toString(), "settings",
+                settings == null ? null : settings.toJson());
+    }
+
     // -- paged lists ------------------------------------------------------------------------------
 
     /**

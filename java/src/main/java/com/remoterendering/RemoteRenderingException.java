@@ -21,10 +21,13 @@ public class RemoteRenderingException extends RuntimeException {
     private final transient ErrorDetails details;
     private final transient Session session;
     private final transient Conversion conversion;
+    private final transient UploadReport uploadReport;
+    private final String conversionReport;
 
     /** What a failed native call reported; the subclass is chosen by its code. */
     record Data(String code, String message, Integer status, String msCv, Duration retryAfter, String field,
-            boolean retriable, ErrorDetails details, Session session, Conversion conversion) {
+            boolean retriable, ErrorDetails details, Session session, Conversion conversion,
+            UploadReport uploadReport, String conversionReport) {
     }
 
     RemoteRenderingException(Data d) {
@@ -38,6 +41,8 @@ public class RemoteRenderingException extends RuntimeException {
         this.details = d.details();
         this.session = d.session();
         this.conversion = d.conversion();
+        this.uploadReport = d.uploadReport();
+        this.conversionReport = d.conversionReport();
     }
 
     /** The stable code, e.g. {@code INVALID_INPUT}. */
@@ -83,6 +88,19 @@ public class RemoteRenderingException extends RuntimeException {
     /** The conversion as last seen (conversion waits that time out or fail). */
     public Optional<Conversion> conversion() {
         return Optional.ofNullable(conversion);
+    }
+
+    /** For a failed upload: what was and was not uploaded. */
+    public Optional<UploadReport> uploadReport() {
+        return Optional.ofNullable(uploadReport);
+    }
+
+    /**
+     * For a failed conversion waited on with {@link RemoteRenderingClient#waitForConversionWithReport}:
+     * its result file and log, read back from the output container (SAS tokens redacted).
+     */
+    public Optional<String> conversionReport() {
+        return Optional.ofNullable(conversionReport);
     }
 
     @Override

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.lang.reflect.Executable;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -113,25 +114,144 @@ class VocabularyTest {
             Long status = Json.lng(e, "status");
             RemoteRenderingException x = Errors.create(new RemoteRenderingException.Data(code, "m",
                     status == null ? null : status.intValue(), null, null, null, Json.bool(e, "retriable"), null,
-                    null, null));
+                    null, null, null, null));
             assertEquals(c, x.getClass(), code);
             assertEquals(code, x.code());
             assertEquals(Json.bool(e, "retriable"), x.isRetriable());
         }
     }
 
-    @Test
-    void everyOperationIsAPublicMethodOfTheClientWithItsAsyncTwin() {
-        Set<String> methods = publicMethods(RemoteRenderingClient.class);
-        for (Map<String, Object> op : list("operations")) {
-            String name = (String) op.get("name");
-            if (name.equals("client")) {
-                continue;
+    /** Operations computed locally (no request, no file read): they have no async twin. */
+    static final Set<String> LOCAL = Set.of("container_uri", "container", "container_sas", "input_sas", "output_sas",
+            "blob_read_url", "asset_read_url");
+
+    static Class<?> javaClass(Map<String, Object> object) throws ClassNotFoundException {
+        return Class.forName("com.remoterendering." + Json.map(object.get("classes")).get("java"));
+    }
+
+    static List<String> names(Executable e) {
+        return Arrays.stream(e.getParameters()).map(p -> {
+            assertTrue(p.isNamePresent(), "compiled with -parameters: " + e);
+            return p.getName();
+        }).collect(Collectors.toList());
+    }
+
+    static List<String> javaNames(List<Map<String, Object>> params) {
+        return params.stream().map(VocabularyTest::javaName).collect(Collectors.toList());
+    }
+
+    static boolean isDuration(Map<String, Object> param) {
+        return param.get("default") instanceof Map;
+    }
+
+    /** The public methods of an options class, and of the option classes it takes. */
+    static Map<String, Method> optionMethods(Class<?> options) {
+        Map<String, Method> out = new java.util.HashMap<>();
+        for (Method m : options.getMethods()) {
+            out.putIfAbsent(m.getName(), m);
+            for (Class<?> t : m.getParameterTypes()) {
+                if (t != options && t.getName().startsWith("com.remoterendering.") && t.getSimpleName().endsWith("Options")) {
+                    for (Method inner : t.getMethods()) {
+                        out.putIfAbsent(inner.getName(), inner);
+                    }
+                }
             }
-            String m = camel(name);
-            assertTrue(methods.contains(m), "RemoteRenderingClient." + m);
-            assertTrue(methods.contains(m + "Async"), "RemoteRenderingClient." + m + "Async");
         }
+        return out;
+    }
+
+    /**
+     * That the executables named {@code what} take the table's parameters: one with just the
+     * required ones, in order, and one with all of them: as trailing parameters (a {@code
+     * Duration} for a duration), or as the methods of a trailing options class.
+     */
+    static void takesTheParameters(String what, List<? extends Executable> overloads, List<Map<String, Object>> params) {
+        List<Map<String, Object>> required = params.stream().filter(p -> Json.bool(p, "required"))
+                .collect(Collectors.toList());
+        List<Map<String, Object>> optional = params.stream().filter(p -> !Json.bool(p, "required"))
+                .collect(Collectors.toList());
+        List<String> req = javaNames(required);
+        List<String> all = new java.util.ArrayList<>(req);
+        all.addAll(javaNames(optional));
+        assertTrue(overloads.stream().anyMatch(e -> names(e).equals(req)), what + "(" + req + ")");
+        if (optional.isEmpty()) {
+            return;
+        }
+        for (Executable e : overloads) {
+            List<String> n = names(e);
+            if (n.equals(all)) {
+                for (int i = 0; i < all.size(); i++) {
+                    Map<String, Object> p = i < req.size() ? required.get(i) : optional.get(i - req.size());
+                    if (!Json.bool(p, "required") && isDuration(p)) {
+                        assertEquals(Duration.class, e.getParameterTypes()[i], what + "." + all.get(i));
+                    }
+                }
+                return;
+            }
+            if (n.size() == req.size() + 1 && n.subList(0, req.size()).equals(req)) {
+                Class<?> options = e.getParameterTypes()[req.size()];
+                if (!options.getSimpleName().endsWith("Options")) {
+                    continue;
+                }
+                Map<String, Method> methods = optionMethods(options);
+                for (Map<String, Object> p : optional) {
+                    String name = javaName(p);
+                    Method m = methods.get(name);
+                    assertTrue(m != null, what + ": " + options.getSimpleName() + "." + name);
+                    if (isDuration(p)) {
+                        assertEquals(Duration.class, m.getParameterTypes()[0], options.getSimpleName() + "." + name);
+                    }
+                }
+                return;
+            }
+        }
+        fail(what + " takes " + all + " (trailing parameters or an options class)");
+    }
+
+    @Test
+    void everyObjectIsAClassAndEveryOperationOfItAMethodWithTheTablesParameters() throws Exception {
+        List<Map<String, Object>> objects = list("objects");
+        assertEquals(List.of("client", "storage_account", "blob_container"),
+                objects.stream().map(o -> o.get("name")).collect(Collectors.toList()));
+        int walked = 0;
+        for (Map<String, Object> object : objects) {
+            String name = (String) object.get("name");
+            Class<?> c = javaClass(object);
+            assertTrue(Modifier.isPublic(c.getModifiers()), c.getName());
+            assertTrue(AutoCloseable.class.isAssignableFrom(c), c.getSimpleName() + " is AutoCloseable");
+            for (Map<String, Object> op : list("operations")) {
+                @SuppressWarnings("unchecked")
+                List<Map<String, Object>> params = (List<Map<String, Object>>) (List<?>) op.get("params");
+                String opName = (String) op.get("name");
+                if ("".equals(op.get("of")) && opName.equals(name)) {
+                    // The client is built by its builder (everyClientParameterIsABuilderMethod).
+                    if (!name.equals("client")) {
+                        takesTheParameters("new " + c.getSimpleName(), Arrays.asList(c.getConstructors()), params);
+                    }
+                    walked++;
+                    continue;
+                }
+                if (!name.equals(op.get("of"))) {
+                    continue;
+                }
+                String m = camel(opName);
+                List<Method> overloads = Arrays.stream(c.getMethods()).filter(x -> x.getName().equals(m))
+                        .collect(Collectors.toList());
+                assertFalse(overloads.isEmpty(), c.getSimpleName() + "." + m);
+                takesTheParameters(c.getSimpleName() + "." + m, overloads, params);
+                if (!LOCAL.contains(opName)) {
+                    List<Method> async = Arrays.stream(c.getMethods()).filter(x -> x.getName().equals(m + "Async"))
+                            .collect(Collectors.toList());
+                    assertFalse(async.isEmpty(), c.getSimpleName() + "." + m + "Async");
+                    takesTheParameters(c.getSimpleName() + "." + m + "Async", async, params);
+                    for (Method a : async) {
+                        assertEquals(java.util.concurrent.CompletableFuture.class, a.getReturnType(), a.toString());
+                    }
+                }
+                walked++;
+            }
+        }
+        assertEquals(list("operations").size(), walked, "every operation belongs to an object");
     }
 
     @Test
@@ -205,6 +325,8 @@ class VocabularyTest {
             Object value = d.get("value");
             if (value instanceof Map) {
                 assertEquals(Duration.ofMillis(Json.lng(Json.map(value), "ms")), java, constant);
+            } else if (value instanceof Long && java instanceof Long) {
+                assertEquals(value, java, constant);
             } else if (value instanceof Long) {
                 assertEquals(((Long) value).intValue(), java, constant);
             } else if (java instanceof WireValue) {
@@ -228,16 +350,63 @@ class VocabularyTest {
                 if (n.equals("size")) {
                     assertEquals(Defaults.SESSION_SIZE.value(), v);
                 }
+                // The defaults the storage overloads and UploadOptions fall back on.
+                String of = (String) op.get("name");
+                if (n.equals("expiry")) {
+                    assertEquals(Defaults.SAS_EXPIRY.toMillis(), Json.lng(Json.map(v), "ms"), of);
+                }
+                if (n.equals("concurrency")) {
+                    assertEquals(Defaults.UPLOAD_CONCURRENCY, ((Long) v).intValue(), of);
+                }
+                if (n.equals("max_bytes")) {
+                    assertEquals(Defaults.READ_MAX_BYTES, v, of);
+                }
+                if (n.equals("prefix")) {
+                    assertEquals("", v, of);
+                }
+                if (n.equals("timeout")) {
+                    Duration d = Duration.ofMillis(Json.lng(Json.map(v), "ms"));
+                    Duration java = of.equals("upload") ? Defaults.UPLOAD_TIMEOUT
+                            : of.startsWith("wait_for_conversion") ? Defaults.CONVERSION_WAIT_TIMEOUT
+                            : Defaults.SESSION_WAIT_TIMEOUT;
+                    assertEquals(java, d, of);
+                }
             }
         }
     }
 
     @Test
-    void theExceptionAccessorsAreTheSharedNames() {
-        Set<String> methods = publicMethods(RemoteRenderingException.class);
-        for (String m : List.of("code", "status", "msCv", "retryAfter", "field", "session", "conversion")) {
-            assertTrue(methods.contains(m), "RemoteRenderingException." + m);
+    void everyErrorFieldIsAnAccessorOfEveryExceptionUnderItsJavaName() {
+        List<Map<String, Object>> fields = list("error_fields");
+        Set<String> names = fields.stream().map(f -> (String) f.get("name")).collect(Collectors.toSet());
+        assertTrue(names.containsAll(List.of("upload_report", "conversion_report", "message", "retriable")), "" + names);
+        for (Map<String, Object> e : list("errors")) {
+            Class<?> cls;
+            try {
+                cls = Class.forName("com.remoterendering." + Json.map(e.get("classes")).get("java"));
+            } catch (ClassNotFoundException x) {
+                fail(x.toString());
+                return;
+            }
+            for (Map<String, Object> f : fields) {
+                String java = javaName(f);
+                try {
+                    Method m = cls.getMethod(java);
+                    assertTrue(Modifier.isPublic(m.getModifiers()), cls.getSimpleName() + "." + java);
+                } catch (NoSuchMethodException x) {
+                    fail(cls.getSimpleName() + "." + java + "() is missing");
+                }
+            }
         }
-        assertFalse(methods.contains("getCode"));
+        assertFalse(publicMethods(RemoteRenderingException.class).contains("getCode"));
+        // The new attributes arrive from the native error as they are.
+        RemoteRenderingException x = Errors.fromJson(Json.map(Json.parse("{\"code\":\"CANCELLED\",\"message\":\"m\","
+                + "\"uploadReport\":{\"uploaded\":[\"a\"],\"notUploaded\":[\"b\",\"c\"],\"bytes\":3},"
+                + "\"conversionReport\":\"--- x.result.json\"}")));
+        assertEquals(new UploadReport(List.of("a"), List.of("b", "c"), 3), x.uploadReport().orElseThrow());
+        assertEquals("--- x.result.json", x.conversionReport().orElseThrow());
+        RemoteRenderingException none = Errors.fromJson(Json.map(Json.parse("{\"code\":\"CANCELLED\",\"message\":\"m\"}")));
+        assertTrue(none.uploadReport().isEmpty());
+        assertTrue(none.conversionReport().isEmpty());
     }
 }

@@ -118,7 +118,8 @@ test-node:
 # jar stays small), then the Maven project's JUnit suite against it (mvn verify packs the library
 # into the jar and the tests load it through the jar's loader). The first run downloads the
 # plugins from Maven Central; later runs are offline. Then the walkthrough java/examples/Quickstart.java
-# against the built jar. (Maven's colour codes are stripped: this
+# against the built jar. Azurite is installed first and required (REQUIRE_AZURITE=1): the suite's
+# blob storage tests run against it, never skip. (Maven's colour codes are stripped: this
 # Maven writes some even in batch mode.) Ends with the totals of the reports.
 # Maven's local repository has no locking: a second Maven run at the same time (make dist's jar,
 # built beside make test in CI) could read a half-downloaded file, so both hold target/maven.lock.
@@ -126,13 +127,13 @@ JAVA_NATIVE := $(CURDIR)/target/java-native
 JAVA_PLATFORM := linux-$(shell uname -m)
 MVN ?= mvn
 MVN_OFFLINE = $(if $(wildcard $(HOME)/.m2/repository/org/apache/maven/surefire/surefire-junit-platform/3.5.4),-o,)
-test-java:
+test-java: azurite
 	$(CARGO) build --locked -p remote-rendering-java
 	rm -rf $(JAVA_NATIVE) && mkdir -p $(JAVA_NATIVE)/$(JAVA_PLATFORM)
 	strip --strip-debug -o $(JAVA_NATIVE)/$(JAVA_PLATFORM)/libremote_rendering_java.so \
 	  target/$(HOST_TRIPLE)/debug/libremote_rendering_java.so
 	rm -rf java/target/surefire-reports
-	cd java && status=0; env -u ARR_ACCOUNT_ID -u ARR_ACCOUNT_KEY flock $(CURDIR)/target/maven.lock $(MVN) -B -q $(MVN_OFFLINE) verify \
+	cd java && status=0; env -u ARR_ACCOUNT_ID -u ARR_ACCOUNT_KEY REQUIRE_AZURITE=1 flock $(CURDIR)/target/maven.lock $(MVN) -B -q $(MVN_OFFLINE) verify \
 	  -Dnative.dir=$(JAVA_NATIVE) 2>&1 | sed 's/\x1b\[[0-9;]*m//g' || status=$$?; \
 	  cat target/surefire-reports/TEST-*.xml 2>/dev/null | awk '/<testsuite / { \
 	    for (i = 1; i <= NF; i++) { split($$i, kv, "="); gsub(/[">]/, "", kv[2]); v[kv[1]] = kv[2] } \

@@ -749,5 +749,7 @@ pub async fn panic_for_test_async() -> Outcome<()> {
 mod emulator;
 pub use emulator::NativeEmulator;
 mod storage;
-pub use storage::{NativeAzurite, NativeBlobContainer, NativeStorageAccount};
+pub use storage::{
+    start_azurite_for_test, NativeAzurite, NativeBlobContainer, NativeStorageAccount,
+};
 pub mod log;

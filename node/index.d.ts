@@ -34,15 +34,24 @@ export interface Vocabulary {
   readonly version: string
   readonly base_error: ClassNames
   readonly errors: ReadonlyArray<{ readonly code: string; readonly status?: number | null; readonly retriable: boolean; readonly classes: ClassNames; readonly doc?: string }>
-  readonly operations: ReadonlyArray<{ readonly name: string; readonly params: ReadonlyArray<VocabularyParam>; readonly doc?: string }>
+  /** Every error's attributes (Node: the properties of RemoteRenderingError), named by the rule unless `names.node` says otherwise. */
+  readonly error_fields: ReadonlyArray<{ readonly name: string; readonly names?: VocabularyParam['names']; readonly doc?: string }>
+  /** The objects of the surface (`client`, `storage_account`, `blob_container`) and their classes. */
+  readonly objects: ReadonlyArray<{ readonly name: string; readonly classes: ClassNames }>
+  /** `of`: the object whose method it is, or `''` for the constructor of the object `name`. */
+  readonly operations: ReadonlyArray<{ readonly name: string; readonly of: string; readonly params: ReadonlyArray<VocabularyParam>; readonly doc?: string }>
   readonly models: ReadonlyArray<{ readonly name: string; readonly fields: ReadonlyArray<string> }>
+  readonly enums: ReadonlyArray<{ readonly name: string; readonly values: ReadonlyArray<string>; readonly terminal: ReadonlyArray<string> }>
   readonly defaults: ReadonlyArray<{ readonly name: string; readonly value: unknown; readonly doc?: string }>
+  /** How every language's InternalError message for a caught panic begins. */
+  readonly panic_message_prefix: string
 }
 /** The core's table (parsed once, frozen): error codes and class names, operations and their parameters, models' fields, defaults. */
 export declare function vocabulary(): Vocabulary
 /**
  * The defaults of every operation from the table, by method and option (durations in ms):
- * `defaults.startSession.leaseMinutes === 30`, `defaults.waitForSession.timeout === 1800000`;
+ * `defaults.startSession.leaseMinutes === 30`, `defaults.waitForSession.timeout === 1800000`,
+ * `defaults.upload.concurrency === 4` (the storage objects' methods too: their names are unique);
  * `defaults.constants` has the table's named constants (`maxLeaseMinutes`, …).
  */
 export declare const defaults: Readonly<Record<string, Readonly<Record<string, unknown>>>> & { readonly constants: Readonly<Record<string, unknown>> }

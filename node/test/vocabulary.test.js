@@ -41,6 +41,8 @@ test('vocabulary() is the core table: a version, a base error, errors, error fie
   for (const k of ['errors', 'error_fields', 'objects', 'operations', 'models', 'defaults']) assert.ok(Array.isArray(table[k]) && table[k].length > 0, k)
   assert.equal(rr.vocabulary(), table, 'parsed once')
   assert.ok(Object.isFrozen(table))
+  const typed = block('interface', 'Vocabulary')
+  for (const k of Object.keys(table)) assert.match(typed, new RegExp(`readonly ${k}:`), `index.d.ts: Vocabulary.${k}`)
 })
 
 describe('errors', () => {

@@ -282,23 +282,40 @@ describe('blob storage (Azurite)', () => {
     if (needs(t)) return
     const name = freshName('upload-abort')
     await account.createContainer(name)
+    // The abort reaches the upload a little after the event that asks for it (progress is
+    // delivered to JS asynchronously): the file after the first is large (in 8 MiB blocks), so
+    // it is still being sent when the abort arrives.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rr-node-storage-'))
+    temps.push(dir)
+    fs.writeFileSync(path.join(dir, 'a.bin'), 'first')
+    fs.writeFileSync(path.join(dir, 'b-large.bin'), Buffer.alloc(48 << 20, 3))
+    fs.writeFileSync(path.join(dir, 'c.bin'), 'last')
     const controller = new AbortController()
+    const events = []
     const e = await expectError(
-      account.container(name).upload(tempModel(), {
+      account.container(name).upload(dir, {
         concurrency: 1,
         signal: controller.signal,
         onProgress: (p) => {
+          events.push(p)
           if (p.fileDone) controller.abort()
         },
       }),
       rr.AbortError,
     )
-    assert.deepEqual(e.uploadReport.uploaded, ['scene.bin'])
-    assert.deepEqual(e.uploadReport.notUploaded, ['scene.gltf', 'textures/wood dark.png'])
+    assert.deepEqual(e.uploadReport.uploaded, ['a.bin'])
+    assert.deepEqual(e.uploadReport.notUploaded, ['b-large.bin', 'c.bin'])
+    assert.equal(e.uploadReport.bytes, 5)
     assert.match(e.message, /uploaded 1 of 3 files/)
+    assert.ok(!events.some((p) => p.blob === 'c.bin'), 'no file was started after the abort')
+    assert.ok(!events.some((p) => p.blob === 'b-large.bin' && p.fileDone), 'the large file was not completed')
+    // The storage discards the blocks of a file that was never completed.
+    assert.deepEqual(await account.container(name).list(), ['a.bin'])
     // An already aborted signal: nothing is sent.
-    await expectError(account.container(name).upload(tempModel(), { signal: AbortSignal.abort() }), rr.AbortError)
-    assert.deepEqual(await account.container(name).list(), ['scene.bin'])
+    const other = freshName('upload-abort')
+    await account.createContainer(other)
+    await expectError(account.container(other).upload(tempModel(), { signal: AbortSignal.abort() }), rr.AbortError)
+    assert.deepEqual(await account.container(other).list(), [])
   })
 
   test('a timed-out upload rejects with WaitTimeoutError and its report', async (t) => {

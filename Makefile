@@ -101,9 +101,10 @@ smoke:
 
 # Node: install the dev tools (npm ci, from the registry), regenerate the napi loader and
 # native.d.ts from the Rust code and fail if they differ from the committed ones, then the
-# typed example under tsc --strict, the walkthrough, and the node:test suite.
+# typed example under tsc --strict, the walkthrough, and the node:test suite (its blob storage
+# tests against Azurite, which was just installed: REQUIRE_AZURITE=1, so they must not skip).
 NAPI_CHECK := $(CURDIR)/target/napi-check
-test-node:
+test-node: azurite
 	cd node && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	rm -rf $(NAPI_CHECK)
 	cd node && npx napi build --platform --manifest-path ../bindings/node/Cargo.toml --output-dir $(NAPI_CHECK) --js native.js --dts native.d.ts
@@ -112,7 +113,7 @@ test-node:
 	cp $(NAPI_CHECK)/remote-rendering.*.node node/
 	cd node && npm run --silent typecheck
 	cd node && env -u ARR_ACCOUNT_ID node examples/quickstart.mjs > /dev/null
-	cd node && npm test
+	cd node && REQUIRE_AZURITE=1 npm test
 
 # Java: the JNI library (a debug build, its debug info stripped into target/java-native so the
 # jar stays small), then the Maven project's JUnit suite against it (mvn verify packs the library

@@ -34,15 +34,24 @@ export interface Vocabulary {
   readonly version: string
   readonly base_error: ClassNames
   readonly errors: ReadonlyArray<{ readonly code: string; readonly status?: number | null; readonly retriable: boolean; readonly classes: ClassNames; readonly doc?: string }>
-  readonly operations: ReadonlyArray<{ readonly name: string; readonly params: ReadonlyArray<VocabularyParam>; readonly doc?: string }>
+  /** Every error's attributes (Node: the properties of RemoteRenderingError), named by the rule unless `names.node` says otherwise. */
+  readonly error_fields: ReadonlyArray<{ readonly name: string; readonly names?: VocabularyParam['names']; readonly doc?: string }>
+  /** The objects of the surface (`client`, `storage_account`, `blob_container`) and their classes. */
+  readonly objects: ReadonlyArray<{ readonly name: string; readonly classes: ClassNames }>
+  /** `of`: the object whose method it is, or `''` for the constructor of the object `name`. */
+  readonly operations: ReadonlyArray<{ readonly name: string; readonly of: string; readonly params: ReadonlyArray<VocabularyParam>; readonly doc?: string }>
   readonly models: ReadonlyArray<{ readonly name: string; readonly fields: ReadonlyArray<string> }>
+  readonly enums: ReadonlyArray<{ readonly name: string; readonly values: ReadonlyArray<string>; readonly terminal: ReadonlyArray<string> }>
   readonly defaults: ReadonlyArray<{ readonly name: string; readonly value: unknown; readonly doc?: string }>
+  /** How every language's InternalError message for a caught panic begins. */
+  readonly panic_message_prefix: string
 }
 /** The core's table (parsed once, frozen): error codes and class names, operations and their parameters, models' fields, defaults. */
 export declare function vocabulary(): Vocabulary
 /**
  * The defaults of every operation from the table, by method and option (durations in ms):
- * `defaults.startSession.leaseMinutes === 30`, `defaults.waitForSession.timeout === 1800000`;
+ * `defaults.startSession.leaseMinutes === 30`, `defaults.waitForSession.timeout === 1800000`,
+ * `defaults.upload.concurrency === 4` (the storage objects' methods too: their names are unique);
  * `defaults.constants` has the table's named constants (`maxLeaseMinutes`, …).
  */
 export declare const defaults: Readonly<Record<string, Readonly<Record<string, unknown>>>> & { readonly constants: Readonly<Record<string, unknown>> }
@@ -225,6 +234,10 @@ export declare class RemoteRenderingError extends Error {
   readonly retriable: boolean
   readonly session?: Session
   readonly conversion?: Conversion
+  /** For a failed (or aborted, or timed out) upload: what was and was not uploaded. */
+  readonly uploadReport?: UploadReport
+  /** For a failed conversion waited on with `waitForConversionWithReport`: its result file and log (SAS tokens redacted). */
+  readonly conversionReport?: string
 }
 /** `INVALID_INPUT`: a value refused before sending (`field` names it), or the service's 400. */
 export declare class InvalidInputError extends RemoteRenderingError {}
@@ -324,10 +337,129 @@ export declare class RemoteRenderingClient implements AsyncDisposable {
   listConversions(options?: CallOptions): AsyncIterableIterator<Conversion>
   /** Polls a conversion until Succeeded; rejects with `ConversionFailedError` when it fails, `WaitTimeoutError` at the deadline. */
   waitForConversion(conversionId: string, options?: WaitOptions<Conversion>): Promise<Conversion>
+  /** `waitForConversion`, and when the conversion failed, its result file and log read back from `output` (the output container, with read access) into the error's `conversionReport`. */
+  waitForConversionWithReport(conversionId: string, output: BlobContainer, options?: WaitOptions<Conversion>): Promise<Conversion>
+  /** A conversion id made from the hash of a local input (file or folder) and the settings (SAS left out), so that an identical input is not converted twice. Nothing is sent. */
+  contentConversionId(path: string, settings: ConversionSettings, options?: CallOptions): Promise<string>
   /** Releases the client's connections; calls after it fail. */
   close(): Promise<void>
   /** `await using`: the same as `close()`. */
   [Symbol.asyncDispose](): Promise<void>
+}
+
+/** Where an upload stands: after a file started, after each part, and when a file is done. */
+export interface UploadProgress {
+  /** The blob being written (the prefix included). */
+  readonly blob: string
+  readonly fileBytesDone: number
+  readonly fileBytesTotal: number
+  /** Bytes of every file uploaded so far. */
+  readonly bytesDone: number
+  /** The size of every file together. */
+  readonly bytesTotal: number
+  /** True in the last event of this file (it is uploaded). */
+  readonly fileDone: boolean
+}
+
+/** What an upload did: the blobs written whole, and those not written, in name order. */
+export interface UploadReport {
+  readonly uploaded: readonly string[]
+  readonly notUploaded: readonly string[]
+  /** Bytes of the uploaded blobs. */
+  readonly bytes: number
+}
+
+/** What a preflight checked: the input blob, its size, and the blobs a glTF input references (each found). */
+export interface Preflight {
+  readonly inputBlob: string
+  readonly inputBytes: number
+  readonly referenced: readonly string[]
+}
+
+/** The options of `new StorageAccount(...)`. */
+export interface StorageAccountOptions {
+  /** Default `https://{accountName}.blob.core.windows.net`; a path-style endpoint such as Azurite's `http://127.0.0.1:10000/devstoreaccount1`. Plain http only to loopback addresses. */
+  blobEndpoint?: string
+}
+
+/** The options of a SAS or read URL. */
+export interface SasOptions {
+  /** How long it is valid, ms (default 2 hours, at most 7 days). */
+  expiry?: number
+}
+
+/** The options of `container.upload(...)`. */
+export interface UploadOptions extends CallOptions {
+  /** Where under the container the files go (default `''`); a folder's files keep their relative paths. */
+  prefix?: string
+  /** Files uploaded at once, 1 to 64 (default 4). */
+  concurrency?: number
+  /** ms the whole upload may take (default 1 hour); then a `WaitTimeoutError` with its `uploadReport`. */
+  timeout?: number
+  /** Called after a file started, after each part and when a file is done. */
+  onProgress?: (progress: UploadProgress) => void
+}
+
+/** The options of `container.list(...)`. */
+export interface ListOptions extends CallOptions {
+  /** Only the blobs under it (default `''`: every blob). */
+  prefix?: string
+}
+
+/** The options of `container.read(...)`. */
+export interface ReadOptions extends CallOptions {
+  /** The most bytes read (default 64 MiB); a larger blob is an `InvalidInputError` naming `maxBytes`, never cut. */
+  maxBytes?: number
+}
+
+/**
+ * A storage account and its key (a secret). `util.inspect`, `JSON.stringify` and `toString`
+ * show its name and endpoint, never the key. Every SAS and read URL is a secret: put it into
+ * conversion settings, never into a log.
+ */
+export declare class StorageAccount {
+  constructor(accountName: string, accountKey: string, options?: StorageAccountOptions)
+  readonly name: string
+  readonly blobEndpoint: string
+  /** `{blobEndpoint}/{container}`: a conversion's `storageContainerUri`. */
+  containerUri(container: string): string
+  /** Creates a private container when it does not exist: true when it was created, false when it was there. */
+  createContainer(container: string, options?: CallOptions): Promise<boolean>
+  /** A container of this account, authorised by its key. */
+  container(container: string): BlobContainer
+  /** A service SAS (a secret) for a container; `permissions` are some of the letters r, c, w, d, l. */
+  containerSas(container: string, permissions: string, options?: SasOptions): string
+  /** A read and list SAS (a secret): what a conversion needs of its input container, and no more. */
+  inputSas(container: string, options?: SasOptions): string
+  /** A write and create SAS (a secret): what a conversion needs of its output container, and no more. */
+  outputSas(container: string, options?: SasOptions): string
+  /** A URL (a secret: it carries a read SAS) that reads one blob. */
+  blobReadUrl(container: string, blob: string, options?: SasOptions): string
+  /** A read URL (a secret) for a succeeded conversion's `outputAssetUri`, in this account. */
+  assetReadUrl(outputAssetUri: string, options?: SasOptions): string
+  toJSON(): { name: string; blobEndpoint: string }
+  toString(): string
+}
+
+/** A client of one blob container, authorised by a SAS (a secret, with or without its leading `?`) or, from `account.container()`, by the account's key. */
+export declare class BlobContainer {
+  constructor(containerUri: string, sas: string)
+  /** The container's URI (no SAS). */
+  readonly uri: string
+  /** Uploads a local file or folder; a failure (also an abort or the timeout) carries an `uploadReport`. A `path` that is neither file nor folder is an `InvalidInputError` naming `path`, before anything is sent. */
+  upload(path: string, options?: UploadOptions): Promise<UploadReport>
+  /** Checks a conversion's input before it is started (this is its input container): the input blob, and every file a `.gltf` references; an `InvalidInputError` names what is missing. */
+  preflight(settings: ConversionSettings, options?: CallOptions): Promise<Preflight>
+  /** A conversion's result file and log in this (output) container, each cut at 64 KiB and redacted of SAS tokens; null when neither exists. */
+  readConversionReport(conversion: Conversion, options?: CallOptions): Promise<string | null>
+  /** Whether a blob exists. */
+  exists(blob: string, options?: CallOptions): Promise<boolean>
+  /** The names of the blobs under `prefix` (needs list permission). */
+  list(options?: ListOptions): Promise<string[]>
+  /** A blob's bytes, null when it does not exist. */
+  read(blob: string, options?: ReadOptions): Promise<Buffer | null>
+  toJSON(): { uri: string }
+  toString(): string
 }
 
 /** The options of `Emulator.start(...)`; every time is in emulated milliseconds unless said otherwise. */
@@ -352,6 +484,10 @@ export interface EmulatorOptions {
   tokenLifetime?: number
   /** `[id, key]` pairs; default the well-known development account. */
   accounts?: Array<[string, string]>
+  /** Conversions read their input from and write their output to real blob storage (e.g. Azurite), through their SAS or a key of `storageAccountKeys`. Excludes `storageRoot`. */
+  blobStorage?: boolean
+  /** Keys of storage accounts linked to the account, by account name (secrets): with `blobStorage`, a conversion without a SAS reaches them with the key. */
+  storageAccountKeys?: Record<string, string>
 }
 
 /** The embedded emulator of the service, for tests: no network, no account. */

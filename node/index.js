@@ -23,6 +23,8 @@ class RemoteRenderingError extends Error {
     this.retriable = Boolean(data.retriable)
     this.session = data.session ?? undefined
     this.conversion = data.conversion ?? undefined
+    this.uploadReport = data.uploadReport ?? undefined
+    this.conversionReport = data.conversionReport ?? undefined
   }
 }
 
@@ -94,6 +96,8 @@ function fromAddon(e) {
     details: e.details ? errorDetails(e.details) : undefined,
     session: e.session ? toSession(e.session) : undefined,
     conversion: e.conversion ? toConversion(e.conversion) : undefined,
+    uploadReport: e.uploadReport ? deepFreeze({ ...e.uploadReport }) : undefined,
+    conversionReport: typeof e.conversionReport === 'string' ? e.conversionReport : undefined,
   })
 }
 
@@ -171,8 +175,15 @@ function toConversion(v) {
 /** Milliseconds as the emulator's options take them (seconds). */
 const seconds = (v) => (v == null ? undefined : v / 1000)
 
+/**
+ * `onProgress` as the addon calls it. An upload calls it once more with `null` when it is done
+ * (so that its promise settles only after every event arrived): that call is not passed on.
+ */
 function progress(cb, convert) {
-  return typeof cb === 'function' ? (w) => cb(convert(w)) : undefined
+  if (typeof cb !== 'function') return undefined
+  return (w) => {
+    if (w != null) cb(convert(w))
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -445,6 +456,29 @@ class RemoteRenderingClient {
     return toConversion(w)
   }
 
+  /**
+   * `waitForConversion`, and when the conversion failed, its result file and log read back from
+   * `output` (the output container, with read access) into the error's `conversionReport`.
+   */
+  async waitForConversionWithReport(conversionId, output, { pollInterval, timeout, signal, onProgress } = {}) {
+    need('conversionId', conversionId, 'string')
+    const out = containerOf('output', output)
+    const w = await call(signal, (t) =>
+      this.#native.waitForConversionWithReport(conversionId, out, pollInterval, timeout, progress(onProgress, toConversion), t),
+    )
+    return toConversion(w)
+  }
+
+  /**
+   * A conversion id made from the hash of a local input (file or folder) and the settings (SAS
+   * left out), so that an identical input is not converted twice. Nothing is sent.
+   */
+  async contentConversionId(path, settings, { signal } = {}) {
+    need('path', path, 'string')
+    need('settings', settings, 'object')
+    return call(signal, (t) => this.#native.contentConversionId(path, settings, t))
+  }
+
   /** Nothing to release explicitly; provided for symmetry. */
   async close() {}
 
@@ -455,6 +489,218 @@ class RemoteRenderingClient {
 
 // `session(...)`: the former name of `openSession`, kept as the same function.
 RemoteRenderingClient.prototype.session = RemoteRenderingClient.prototype.openSession
+
+// ---------------------------------------------------------------------------------------------
+// Blob storage: a storage account (its key never shown) and a client of one container
+
+const inspectCustom = Symbol.for('nodejs.util.inspect.custom')
+
+/** A blocking addon call; a refusal becomes one of our error classes. */
+function sync(fn) {
+  try {
+    return fn()
+  } catch (e) {
+    throw fromNative(e)
+  }
+}
+
+/** An optional count or duration: a number when given. */
+function optionalNumber(field, value) {
+  if (value !== undefined && value !== null) need(field, value, 'number')
+  return value ?? undefined
+}
+
+/** The addon's container of a BlobContainer argument. */
+const nativeContainers = new WeakMap()
+function containerOf(field, c) {
+  const n = c !== null && typeof c === 'object' ? nativeContainers.get(c) : undefined
+  if (n === undefined) throw invalid(field, 'must be a BlobContainer')
+  return n
+}
+
+/** A conversion as the addon reads it back (`createdOn` as the service's text). */
+function conversionArg(c) {
+  need('conversion', c, 'object')
+  const createdOn = c.createdOn instanceof Date ? c.createdOn.toISOString() : c.createdOn
+  return { id: c.id, status: c.status, settings: c.settings, createdOn }
+}
+
+const wrapping = Symbol('wrap an addon container')
+
+/**
+ * A storage account and its key. `util.inspect`, `JSON.stringify` and `toString` show its name
+ * and endpoint, never the key; every SAS and read URL it makes is a secret string for
+ * conversion settings (or a download), never shown by this package.
+ */
+class StorageAccount {
+  #native
+
+  /** `blobEndpoint` defaults to `https://{accountName}.blob.core.windows.net`; give Azurite's path-style one (`http://127.0.0.1:10000/devstoreaccount1`) for the emulator. */
+  constructor(accountName, accountKey, { blobEndpoint } = {}) {
+    need('accountName', accountName, 'string')
+    need('accountKey', accountKey, 'string')
+    if (blobEndpoint !== undefined && blobEndpoint !== null) need('blobEndpoint', blobEndpoint, 'string')
+    this.#native = sync(() => new native.NativeStorageAccount(accountName, accountKey, blobEndpoint ?? undefined))
+  }
+
+  get name() {
+    return this.#native.name
+  }
+
+  get blobEndpoint() {
+    return this.#native.blobEndpoint
+  }
+
+  /** `{blobEndpoint}/{container}`: a conversion's `storageContainerUri`. */
+  containerUri(container) {
+    need('container', container, 'string')
+    return this.#native.containerUri(container)
+  }
+
+  /** Creates a private container when it does not exist: true when it was created, false when it was there. */
+  async createContainer(container, { signal } = {}) {
+    need('container', container, 'string')
+    return call(signal, (t) => this.#native.createContainer(container, t))
+  }
+
+  /** A BlobContainer of this account, authorised by its key. */
+  container(container) {
+    need('container', container, 'string')
+    return new BlobContainer(wrapping, sync(() => this.#native.container(container)))
+  }
+
+  /** A service SAS (a secret) for a container: `permissions` are some of the letters r, c, w, d, l; `expiry` in ms (default 2 hours, at most 7 days). */
+  containerSas(container, permissions, { expiry = defaults.containerSas.expiry } = {}) {
+    need('container', container, 'string')
+    need('permissions', permissions, 'string')
+    return sync(() => this.#native.containerSas(container, permissions, optionalNumber('expiry', expiry)))
+  }
+
+  /** A read and list SAS (a secret): what a conversion needs of its input container. */
+  inputSas(container, { expiry = defaults.inputSas.expiry } = {}) {
+    need('container', container, 'string')
+    return sync(() => this.#native.inputSas(container, optionalNumber('expiry', expiry)))
+  }
+
+  /** A write and create SAS (a secret): what a conversion needs of its output container. */
+  outputSas(container, { expiry = defaults.outputSas.expiry } = {}) {
+    need('container', container, 'string')
+    return sync(() => this.#native.outputSas(container, optionalNumber('expiry', expiry)))
+  }
+
+  /** A URL (a secret: it carries a read SAS) that reads one blob. */
+  blobReadUrl(container, blob, { expiry = defaults.blobReadUrl.expiry } = {}) {
+    need('container', container, 'string')
+    need('blob', blob, 'string')
+    return sync(() => this.#native.blobReadUrl(container, blob, optionalNumber('expiry', expiry)))
+  }
+
+  /** A read URL (a secret) for a succeeded conversion's `outputAssetUri`, in this account. */
+  assetReadUrl(outputAssetUri, { expiry = defaults.assetReadUrl.expiry } = {}) {
+    need('outputAssetUri', outputAssetUri, 'string')
+    return sync(() => this.#native.assetReadUrl(outputAssetUri, optionalNumber('expiry', expiry)))
+  }
+
+  toJSON() {
+    return { name: this.name, blobEndpoint: this.blobEndpoint }
+  }
+
+  toString() {
+    return `StorageAccount(${this.name}, ${this.blobEndpoint})`
+  }
+
+  [inspectCustom]() {
+    return `StorageAccount { name: '${this.name}', blobEndpoint: '${this.blobEndpoint}' }`
+  }
+}
+
+/**
+ * A client of one blob container, authorised by a SAS (`new BlobContainer(uri, sas)`) or by its
+ * account's key (`account.container(name)`). Shows its URI, never the credential.
+ */
+class BlobContainer {
+  #native
+
+  /** `sas`: the token (a secret), with or without its leading `?`. */
+  constructor(containerUri, sas) {
+    let n
+    if (containerUri === wrapping) {
+      n = sas
+    } else {
+      need('containerUri', containerUri, 'string')
+      need('sas', sas, 'string')
+      n = sync(() => new native.NativeBlobContainer(containerUri, sas))
+    }
+    this.#native = n
+    nativeContainers.set(this, n)
+  }
+
+  /** The container's URI (no SAS). */
+  get uri() {
+    return this.#native.uri
+  }
+
+  /**
+   * Uploads a local file or folder under `prefix`, `concurrency` files at once (default 4, at most
+   * 64), within `timeout` ms (default 1 hour), with `onProgress` after every part; resolves with
+   * an UploadReport. A failure (also an abort or the timeout) carries one as `uploadReport`.
+   */
+  async upload(path, { prefix = defaults.upload.prefix, concurrency = defaults.upload.concurrency, timeout = defaults.upload.timeout, onProgress, signal } = {}) {
+    need('path', path, 'string')
+    need('prefix', prefix, 'string')
+    const report = await call(signal, (t) =>
+      this.#native.upload(path, prefix, optionalNumber('concurrency', concurrency), optionalNumber('timeout', timeout), progress(onProgress, toModel), t),
+    )
+    return toModel(report)
+  }
+
+  /** Checks a conversion's input before it is started (this is its input container); an InvalidInputError names what is missing. */
+  async preflight(settings, { signal } = {}) {
+    need('settings', settings, 'object')
+    return toModel(await call(signal, (t) => this.#native.preflight(settings, t)))
+  }
+
+  /** A conversion's result file and log in this (output) container, redacted of SAS tokens; null when neither exists. */
+  async readConversionReport(conversion, { signal } = {}) {
+    const c = conversionArg(conversion)
+    return call(signal, (t) => this.#native.readConversionReport(c, t))
+  }
+
+  /** Whether a blob exists. */
+  async exists(blob, { signal } = {}) {
+    need('blob', blob, 'string')
+    return call(signal, (t) => this.#native.exists(blob, t))
+  }
+
+  /** The names of the blobs under `prefix` (needs list permission). */
+  async list({ prefix = defaults.list.prefix, signal } = {}) {
+    need('prefix', prefix, 'string')
+    return call(signal, (t) => this.#native.list(prefix, t))
+  }
+
+  /** A blob's bytes, null when it does not exist; larger than `maxBytes` (default 64 MiB) is an InvalidInputError naming maxBytes. */
+  async read(blob, { maxBytes = defaults.read.maxBytes, signal } = {}) {
+    need('blob', blob, 'string')
+    return call(signal, (t) => this.#native.read(blob, optionalNumber('maxBytes', maxBytes), t))
+  }
+
+  toJSON() {
+    return { uri: this.uri }
+  }
+
+  toString() {
+    return `BlobContainer(${this.uri})`
+  }
+
+  [inspectCustom]() {
+    return `BlobContainer { uri: '${this.uri}' }`
+  }
+}
+
+/** UploadProgress, UploadReport, Preflight: the addon's objects, frozen. */
+function toModel(v) {
+  return deepFreeze({ ...v })
+}
 
 // ---------------------------------------------------------------------------------------------
 // The embedded emulator
@@ -470,6 +716,16 @@ function emulatorCall(fn) {
   }
 }
 
+/** `{ name: key }` of the emulator's linked storage accounts, as the addon takes them: `[name, key]` pairs. */
+function storageKeys(keys) {
+  if (keys === undefined || keys === null) return undefined
+  if (typeof keys !== 'object' || Array.isArray(keys)) throw invalid('storageAccountKeys', 'must be an object of account name -> key')
+  return Object.entries(keys).map(([name, key]) => {
+    if (typeof key !== 'string') throw invalid('storageAccountKeys', `the key of ${name} must be a string`)
+    return [name, key]
+  })
+}
+
 class Emulator {
   #native
   constructor(nativeEmulator) {
@@ -483,6 +739,7 @@ class Emulator {
       startupDelay: seconds(options.startupDelay),
       conversionDuration: seconds(options.conversionDuration),
       tokenLifetime: seconds(options.tokenLifetime),
+      storageAccountKeys: storageKeys(options.storageAccountKeys),
     }
     try {
       return new Emulator(new native.NativeEmulator(o))
@@ -620,6 +877,15 @@ function _panicForTest(async = false) {
   }
 }
 
+/**
+ * Starts Azurite (the core's launcher: 127.0.0.1, a free port, a fresh data folder) for the
+ * package's tests; `stop()` ends it by PID and removes its data. Rejects with the reason, which
+ * says to run `make azurite`, when it is not installed. Not public API.
+ */
+async function _azuriteForTest() {
+  return native._startAzuriteForTest()
+}
+
 // The service's string enums, as the core's table has them: `SessionStatus.Ready === 'Ready'`.
 // (Values the service adds later still arrive, as plain strings.)
 function wireEnum(name) {
@@ -634,6 +900,8 @@ module.exports = {
   RemoteRenderingClient,
   ManagedSession,
   LeaseKeeper,
+  StorageAccount,
+  BlobContainer,
   Emulator,
   RemoteRenderingError,
   ...errorClasses,
@@ -649,3 +917,4 @@ module.exports = {
 // A test hook, not public API: not enumerable, so not an ESM export nor in the typings.
 Object.defineProperty(module.exports, '_panicForTest', { value: _panicForTest, enumerable: false })
 Object.defineProperty(module.exports, '_fromNative', { value: fromNative, enumerable: false })
+Object.defineProperty(module.exports, '_azuriteForTest', { value: _azuriteForTest, enumerable: false })

@@ -8,6 +8,8 @@ export const {
   RemoteRenderingClient,
   ManagedSession,
   LeaseKeeper,
+  StorageAccount,
+  BlobContainer,
   Emulator,
   RemoteRenderingError,
   InvalidInputError,

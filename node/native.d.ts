@@ -15,6 +15,43 @@ export declare class CancelToken {
   cancel(): void
 }
 
+/**
+ * Azurite (the core's launcher, `testing::azurite`) for the package's own tests: started on
+ * 127.0.0.1 and a free port with a fresh data folder, stopped by PID (the folder removed) by
+ * `stop()`. Not public API.
+ */
+export declare class NativeAzurite {
+  get port(): number
+  get pid(): number
+  get dataDir(): string
+  /** `http://127.0.0.1:{port}/devstoreaccount1`. */
+  get blobEndpoint(): string
+  /** Azurite's well-known development account (documented by Azurite; not a secret). */
+  get account(): string
+  /** Its well-known key (documented by Azurite; not a secret). */
+  get key(): string
+  /** Stops Azurite (its own process, by PID) and removes its data; again does nothing. */
+  stop(): void
+}
+
+/** A client of one blob container, authorised by a SAS or its account's key. */
+export declare class NativeBlobContainer {
+  constructor(containerUri: string, sas: string)
+  /** The container's URI (no SAS). */
+  get uri(): string
+  /**
+   * Uploads a file or folder; the report, or an error carrying it (`uploadReport`). After
+   * the upload `onProgress` is called once more with `null`: every event queued before it
+   * has then reached JS, so the promise never settles before the last progress event.
+   */
+  upload(path: string, prefix?: string | undefined | null, concurrency?: number | undefined | null, timeout?: number | undefined | null, onProgress?: (((arg: any) => void)) | undefined | null, cancel?: CancelToken | undefined | null): Promise<any>
+  preflight(settings: any, cancel?: CancelToken | undefined | null): Promise<any>
+  readConversionReport(conversion: any, cancel?: CancelToken | undefined | null): Promise<string | null>
+  exists(blob: string, cancel?: CancelToken | undefined | null): Promise<boolean>
+  list(prefix?: string | undefined | null, cancel?: CancelToken | undefined | null): Promise<string[]>
+  read(blob: string, maxBytes?: number | undefined | null, cancel?: CancelToken | undefined | null): Promise<Buffer | null>
+}
+
 export declare class NativeClient {
   constructor(options: NativeClientOptions, tokenProvider?: ((() => Promise<string>)) | undefined | null)
   get endpoint(): string
@@ -29,6 +66,13 @@ export declare class NativeClient {
   listConversions(): NativeStream
   waitForSession(id: string, pollInterval?: number | undefined | null, timeout?: number | undefined | null, onProgress?: (((arg: any) => void)) | undefined | null, cancel?: CancelToken | undefined | null): Promise<any>
   waitForConversion(id: string, pollInterval?: number | undefined | null, timeout?: number | undefined | null, onProgress?: (((arg: any) => void)) | undefined | null, cancel?: CancelToken | undefined | null): Promise<any>
+  /**
+   * `waitForConversion`, and when the conversion failed, its result file and log read back
+   * from `output` into the error's `conversionReport`.
+   */
+  waitForConversionWithReport(id: string, output: NativeBlobContainer, pollInterval?: number | undefined | null, timeout?: number | undefined | null, onProgress?: (((arg: any) => void)) | undefined | null, cancel?: CancelToken | undefined | null): Promise<any>
+  /** A conversion id from the hash of a local input and the settings; nothing is sent. */
+  contentConversionId(path: string, settings: any, cancel?: CancelToken | undefined | null): Promise<string>
   /** One entry per id: `{ ok: true, value }` or `{ ok: false, error }` (an `Error` object). */
   waitForSessions(ids: Array<string>, pollInterval?: number | undefined | null, timeout?: number | undefined | null, onProgress?: (((arg: any) => void)) | undefined | null, cancel?: CancelToken | undefined | null): Promise<Array<{ ok: boolean, value?: any, error?: Error }>>
   openSession(id: string | undefined | null, size: string, leaseMinutes: number, keepAlive?: NativeLeaseOptions | undefined | null, pollInterval?: number | undefined | null, timeout?: number | undefined | null, onProgress?: (((arg: any) => void)) | undefined | null, cancel?: CancelToken | undefined | null): Promise<NativeManagedSession>
@@ -73,6 +117,21 @@ export declare class NativeManagedSession {
   close(): Promise<void>
 }
 
+/** A storage account and its key. Neither the key nor a SAS made from it is ever shown. */
+export declare class NativeStorageAccount {
+  constructor(accountName: string, accountKey: string, blobEndpoint?: string | undefined | null)
+  get name(): string
+  get blobEndpoint(): string
+  containerUri(container: string): string
+  createContainer(container: string, cancel?: CancelToken | undefined | null): Promise<boolean>
+  container(container: string): NativeBlobContainer
+  containerSas(container: string, permissions: string, expiryMs?: number | undefined | null): string
+  inputSas(container: string, expiryMs?: number | undefined | null): string
+  outputSas(container: string, expiryMs?: number | undefined | null): string
+  blobReadUrl(container: string, blob: string, expiryMs?: number | undefined | null): string
+  assetReadUrl(outputAssetUri: string, expiryMs?: number | undefined | null): string
+}
+
 /** Items of a list, read page by page. */
 export declare class NativeStream {
   /** The next item, or `null` at the end. */
@@ -84,6 +143,12 @@ export declare function _panicForTest(): void
 
 /** Panics while a call's future is polled: proves an async panic rejects with an `InternalError`. */
 export declare function _panicForTestAsync(): Promise<void>
+
+/**
+ * Starts Azurite from where `make azurite` installs it; rejects with the reason (which says to
+ * run `make azurite`) when it cannot.
+ */
+export declare function _startAzuriteForTest(): Promise<NativeAzurite>
 
 /** Options of the client, as the JS layer passes them. */
 export interface NativeClientOptions {
@@ -122,6 +187,10 @@ export interface NativeEmulatorOptions {
   region?: string
   tokenLifetime?: number
   accounts?: Array<Array<string>>
+  /** Conversions read and write real blob storage (Azurite) through their SAS or a key. */
+  blobStorage?: boolean
+  /** `[account name, key]` pairs of linked storage accounts (the keys are secrets). */
+  storageAccountKeys?: Array<Array<string>>
 }
 
 export interface NativeLeaseOptions {

@@ -836,12 +836,16 @@ function __napiStampBindingTarget(exportsObject, target) {
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
 module.exports.CancelToken = nativeBinding.CancelToken
+module.exports.NativeAzurite = nativeBinding.NativeAzurite
+module.exports.NativeBlobContainer = nativeBinding.NativeBlobContainer
 module.exports.NativeClient = nativeBinding.NativeClient
 module.exports.NativeEmulator = nativeBinding.NativeEmulator
 module.exports.NativeLeaseKeeper = nativeBinding.NativeLeaseKeeper
 module.exports.NativeManagedSession = nativeBinding.NativeManagedSession
+module.exports.NativeStorageAccount = nativeBinding.NativeStorageAccount
 module.exports.NativeStream = nativeBinding.NativeStream
 module.exports._panicForTest = nativeBinding._panicForTest
 module.exports._panicForTestAsync = nativeBinding._panicForTestAsync
+module.exports._startAzuriteForTest = nativeBinding._startAzuriteForTest
 module.exports.setLogSink = nativeBinding.setLogSink
 module.exports.vocabularyJson = nativeBinding.vocabularyJson

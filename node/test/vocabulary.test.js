@@ -1,7 +1,8 @@
 'use strict'
 // The public surface walked against the core's one table (vocabulary()): every error code has its
-// class, every operation its method with the table's parameters and defaults, every model its
-// fields in the typings. A code, operation, parameter, default or field the core adds and this
+// class, every object its class, every operation `of` an object its constructor or method with the
+// table's parameters and defaults, every model its fields in the typings, every error field its
+// property. A code, object, operation, parameter, default, model or field the core adds and this
 // package lacks (or names differently) fails here.
 
 const { test, describe } = require('node:test')
@@ -34,12 +35,14 @@ function block(kind, name) {
   assert.fail(`${name} is not closed`)
 }
 
-test('vocabulary() is the core table: a version, a base error, errors, operations, models, defaults', () => {
+test('vocabulary() is the core table: a version, a base error, errors, error fields, objects, operations, models, defaults', () => {
   assert.equal(typeof table.version, 'string')
   assert.equal(table.version, rr.version)
-  for (const k of ['errors', 'operations', 'models', 'defaults']) assert.ok(Array.isArray(table[k]) && table[k].length > 0, k)
+  for (const k of ['errors', 'error_fields', 'objects', 'operations', 'models', 'defaults']) assert.ok(Array.isArray(table[k]) && table[k].length > 0, k)
   assert.equal(rr.vocabulary(), table, 'parsed once')
   assert.ok(Object.isFrozen(table))
+  const typed = block('interface', 'Vocabulary')
+  for (const k of Object.keys(table)) assert.match(typed, new RegExp(`readonly ${k}:`), `index.d.ts: Vocabulary.${k}`)
 })
 
 describe('errors', () => {
@@ -73,11 +76,37 @@ describe('errors', () => {
   })
 })
 
+/** The positional parameter names of a declaration line (`name(a: T, b?: U, options?: O)`). */
+function positional(decl) {
+  const inner = decl.slice(decl.indexOf('(') + 1, decl.lastIndexOf(')'))
+  return [...inner.matchAll(/(?:^|,\s*)(\w+)\??:/g)].map((m) => m[1]).filter((n) => n !== 'options')
+}
+
+describe('objects', () => {
+  for (const o of table.objects) {
+    const name = o.classes.node
+    test(`${o.name}: class ${name}, exported (CommonJS, ESM, typings)`, () => {
+      assert.equal(typeof rr[name], 'function', `${name} is exported`)
+      assert.equal(rr[name].name, name)
+      assert.match(mjs, new RegExp(`\\b${name},`), 'index.mjs exports it')
+      block('class', name)
+    })
+  }
+
+  test('every operation belongs to an object of the table, and each object has one constructor', () => {
+    for (const op of table.operations) {
+      const owner = op.of === '' ? op.name : op.of
+      assert.ok(table.objects.some((o) => o.name === owner), `${op.name} of ${owner}`)
+    }
+    for (const o of table.objects) assert.equal(table.operations.filter((op) => op.of === '' && op.name === o.name).length, 1, o.name)
+  })
+})
+
 describe('operations', () => {
-  const ops = table.operations.filter((op) => op.name !== 'client')
+  const classOf = (objectName) => table.objects.find((o) => o.name === objectName).classes.node
 
   test('client: new RemoteRenderingClient takes every option of the table (ClientOptions, nativeOptions)', () => {
-    const client = table.operations.find((op) => op.name === 'client')
+    const client = table.operations.find((op) => op.name === 'client' && op.of === '')
     assert.ok(client, 'the table has the client options')
     const typed = block('interface', 'ClientOptions')
     const reads = js.slice(js.indexOf('function nativeOptions('), js.indexOf('function readCa('))
@@ -87,29 +116,53 @@ describe('operations', () => {
       assert.match(reads, new RegExp(`o\\.${name}\\b`), `nativeOptions reads ${name}`)
     }
   })
-  for (const op of ops) {
-    const method = camel(op.name)
-    test(`${op.name}: client.${method} with ${op.params.map(nodeName).join(', ') || 'no parameters'}`, () => {
-      const fn = rr.RemoteRenderingClient.prototype[method]
-      assert.equal(typeof fn, 'function', `RemoteRenderingClient.${method}`)
-      // The method's source (or, for the keeper's options, the JS layer that reads them) and its
-      // declaration (index.d.ts) name every parameter.
-      const source = fn.toString() + js.slice(js.indexOf('function leaseOptions('), js.indexOf('// The client'))
-      const client = block('class', 'RemoteRenderingClient')
-      const decl = client.split('\n').find((l) => l.trim().startsWith(`${method}(`))
-      assert.ok(decl, `index.d.ts declares ${method}`)
+
+  for (const op of table.operations.filter((op) => !(op.name === 'client' && op.of === ''))) {
+    const cls = classOf(op.of === '' ? op.name : op.of)
+    const ctor = op.of === ''
+    const method = ctor ? 'constructor' : camel(op.name)
+    const label = ctor ? `new ${cls}` : `${cls}.${method}`
+    test(`${op.of || 'constructor'} ${op.name}: ${label} with ${op.params.map(nodeName).join(', ') || 'no parameters'}`, () => {
+      const C = rr[cls]
+      assert.equal(typeof C, 'function', `${cls} is exported`)
+      let source
+      if (ctor) {
+        // The class's source from its constructor to the next member.
+        const text = C.toString()
+        const at = text.indexOf('constructor(')
+        assert.ok(at >= 0, `${cls} has a constructor`)
+        source = text.slice(at, text.indexOf('\n  }\n', at))
+      } else {
+        const fn = C.prototype[method]
+        assert.equal(typeof fn, 'function', `${cls}.${method}`)
+        source = fn.toString()
+        // The keeper's options are read by the JS layer's leaseOptions.
+        if (cls === 'RemoteRenderingClient') source += js.slice(js.indexOf('function leaseOptions('), js.indexOf('// The client'))
+      }
+      const declared = block('class', cls)
+      const decl = declared.split('\n').find((l) => l.trim().startsWith(`${method}(`))
+      assert.ok(decl, `index.d.ts declares ${label}`)
       const optionTypes = [...decl.matchAll(/options\??: (\w+)/g)].map((m) => m[1])
       const typed = decl + optionTypes.map((t) => declaredWithParents(t)).join('\n')
       for (const p of op.params) {
         const name = nodeName(p)
-        assert.match(source, new RegExp(`\\b${name}\\b`), `${method} takes ${name} (index.js)`)
-        assert.match(typed, new RegExp(`\\b${name}\\??:`), `${method} takes ${name} (index.d.ts)`)
+        assert.match(source, new RegExp(`\\b${name}\\b`), `${label} takes ${name} (index.js)`)
+        assert.match(typed, new RegExp(`\\b${name}\\??:`), `${label} takes ${name} (index.d.ts)`)
+      }
+      // The required parameters come first, positional, in the table's order; the optional ones
+      // of the storage objects are options (as the client's waits take theirs).
+      const required = op.params.filter((p) => p.required).map(nodeName)
+      assert.deepEqual(positional(decl).slice(0, required.length), required, `${label}: positional ${required.join(', ')}`)
+      if (cls !== 'RemoteRenderingClient') {
+        for (const p of op.params.filter((p) => !p.required)) {
+          assert.ok(!positional(decl).includes(nodeName(p)), `${label}: ${nodeName(p)} is an option, not positional`)
+        }
       }
     })
   }
 
   test('every default of an operation is in rr.defaults, as the table gives it (durations in ms)', () => {
-    for (const op of ops) {
+    for (const op of table.operations) {
       for (const p of op.params) {
         if (p.default === undefined || p.default === null) continue
         assert.deepEqual(rr.defaults[camel(op.name)]?.[nodeName(p)], nodeValue(p.default), `${op.name}.${p.name}`)
@@ -117,9 +170,54 @@ describe('operations', () => {
     }
   })
 
+  test('rr.defaults is keyed by method name: no two operations of the table share one', () => {
+    const names = table.operations.map((op) => camel(op.name))
+    assert.equal(new Set(names).size, names.length, names.join(', '))
+    assert.ok(Object.isFrozen(rr.defaults.upload))
+  })
+
   test('the named defaults of the table are rr.defaults.constants', () => {
     for (const d of table.defaults) assert.deepEqual(rr.defaults.constants[camel(d.name)], nodeValue(d.value), d.name)
   })
+})
+
+describe('error fields', () => {
+  const base = block('class', 'RemoteRenderingError')
+  for (const f of table.error_fields) {
+    const name = (f.names && f.names.node) || camel(f.name)
+    test(`${f.name}: every error has ${name}, typed, and carried over from the addon`, () => {
+      for (const e of table.errors) {
+        const err = new rr[e.classes.node]('m', { code: e.code })
+        assert.ok(name in err, `${e.classes.node}.${name}`)
+      }
+      // `message` is Error's own; the others are declared on the base class.
+      if (name !== 'message') assert.match(base, new RegExp(`readonly ${name}\\??:`), `index.d.ts: RemoteRenderingError.${name}`)
+      const values = {
+        code: 'NOT_FOUND',
+        message: 'from the addon',
+        status: 404,
+        msCv: 'cv.1',
+        retryAfter: 1500,
+        details: { code: 'X', message: 'y' },
+        field: 'settings',
+        retriable: true,
+        session: { id: 's', status: 'Error', size: 'Standard' },
+        conversion: { id: 'c', status: 'Failed', settings: {} },
+        uploadReport: { uploaded: ['a'], notUploaded: ['b'], bytes: 1 },
+        conversionReport: '--- c.result.json\n{}',
+      }
+      assert.ok(name in values, `the test has a value for ${name}`)
+      const fromAddon = Object.assign(new Error(values.message), { code: values.code, retriable: values.retriable, [name]: values[name] })
+      const mapped = rr._fromNative(fromAddon)
+      const got = mapped[name]
+      if (typeof values[name] === 'object') {
+        const k = Object.keys(values[name])[0]
+        assert.deepEqual(got?.[k], values[name][k], `${name}.${k} carried over`)
+      } else {
+        assert.equal(got, values[name], `${name} carried over`)
+      }
+    })
+  }
 })
 
 describe('enums', () => {

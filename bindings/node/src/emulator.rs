@@ -2,6 +2,7 @@
 
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
+use remote_rendering::SecretString;
 use remote_rendering_emulator::{
     Account, Emulator, EmulatorConfig, EmulatorInfo, FaultPlan, ServiceError, TlsConfig,
 };
@@ -39,6 +40,10 @@ pub struct NativeEmulatorOptions {
     pub region: Option<String>,
     pub token_lifetime: Option<f64>,
     pub accounts: Option<Vec<Vec<String>>>,
+    /// Conversions read and write real blob storage (Azurite) through their SAS or a key.
+    pub blob_storage: Option<bool>,
+    /// `[account name, key]` pairs of linked storage accounts (the keys are secrets).
+    pub storage_account_keys: Option<Vec<Vec<String>>>,
 }
 
 #[napi]
@@ -75,12 +80,23 @@ impl NativeEmulator {
             region: None,
             token_lifetime: None,
             accounts: None,
+            blob_storage: None,
+            storage_account_keys: None,
         });
         let mut accounts = Vec::new();
         for a in o.accounts.unwrap_or_default() {
             match a.as_slice() {
                 [id, key] => accounts.push(Account::new(id.clone(), key.clone())),
                 _ => return Err(bad("accounts: each account is [id, key]")),
+            }
+        }
+        let mut storage_account_keys = Vec::new();
+        for a in o.storage_account_keys.unwrap_or_default() {
+            match a.as_slice() {
+                [name, key] => {
+                    storage_account_keys.push((name.clone(), SecretString::new(key.clone())))
+                }
+                _ => return Err(bad("storageAccountKeys: each entry is [account name, key]")),
             }
         }
         // Every default is the emulator's own (its command line's too), never restated here.
@@ -118,6 +134,8 @@ impl NativeEmulator {
                 d.token_lifetime.as_secs_f64(),
             )?,
             accounts,
+            blob_storage: o.blob_storage.unwrap_or(d.blob_storage),
+            storage_account_keys,
             ..d
         };
         if let Some(r) = o.region {

@@ -2,10 +2,11 @@
 //! and the panic guard of every call into the core.
 //!
 //! A failed call crosses as an `Error` whose `code`, `status`, `msCv`, `retryAfter` (ms), `field`
-//! (camelCase), `retriable`, `details`, `session` and `conversion` are ordinary properties; the JS
-//! layer maps `code` to its class once. A future cannot build JS values on the runtime's worker,
-//! so async calls return an [`Outcome`], whose conversion (which napi runs on the JS thread when it
-//! settles the promise) builds the error object and rejects the promise with it.
+//! (camelCase), `retriable`, `details`, `session`, `conversion`, `uploadReport` and
+//! `conversionReport` are ordinary properties; the JS layer maps `code` to its class once. A
+//! future cannot build JS values on the runtime's worker, so async calls return an [`Outcome`],
+//! whose conversion (which napi runs on the JS thread when it settles the promise) builds the
+//! error object and rejects the promise with it.
 
 use futures_util::FutureExt;
 use napi::bindgen_prelude::*;
@@ -124,6 +125,15 @@ fn build(env: &Env, e: &CoreError) -> Result<sys::napi_value> {
             "conversion",
             remote_rendering::vocabulary::CamelView::camel_view(c),
         )?;
+    }
+    if let Some(r) = e.upload_report() {
+        obj.set(
+            "uploadReport",
+            remote_rendering::vocabulary::CamelView::camel_view(r),
+        )?;
+    }
+    if let Some(r) = e.conversion_report() {
+        obj.set("conversionReport", r)?;
     }
     Ok(obj.raw())
 }

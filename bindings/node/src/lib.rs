@@ -387,6 +387,47 @@ impl NativeClient {
         .await
     }
 
+    /// `waitForConversion`, and when the conversion failed, its result file and log read back
+    /// from `output` into the error's `conversionReport`.
+    #[napi(ts_return_type = "Promise<any>")]
+    pub async fn wait_for_conversion_with_report(
+        &self,
+        id: String,
+        output: &storage::NativeBlobContainer,
+        poll_interval: Option<f64>,
+        timeout: Option<f64>,
+        on_progress: Option<ThreadsafeFunction<Value, (), Value, Status, false>>,
+        cancel: Option<&CancelToken>,
+    ) -> Outcome<Value> {
+        let c = self.client.clone();
+        let output = output.container.clone();
+        let cancel = token(cancel);
+        cancellable(None, async move {
+            let options = wait_options(poll_interval, timeout, progress(on_progress), cancel)?;
+            Ok(wire(
+                &c.wait_for_conversion_with_report(&id, options, &output)
+                    .await?,
+            ))
+        })
+        .await
+    }
+
+    /// A conversion id from the hash of a local input and the settings; nothing is sent.
+    #[napi(ts_return_type = "Promise<string>")]
+    pub async fn content_conversion_id(
+        &self,
+        path: String,
+        settings: Value,
+        cancel: Option<&CancelToken>,
+    ) -> Outcome<String> {
+        cancellable(token(cancel), async move {
+            let settings = storage::settings(settings)?;
+            remote_rendering::storage::content_conversion_id(std::path::Path::new(&path), &settings)
+                .await
+        })
+        .await
+    }
+
     /// One entry per id: `{ ok: true, value }` or `{ ok: false, error }` (an `Error` object).
     #[napi(ts_return_type = "Promise<Array<{ ok: boolean, value?: any, error?: Error }>>")]
     pub async fn wait_for_sessions(
@@ -707,4 +748,8 @@ pub async fn panic_for_test_async() -> Outcome<()> {
 
 mod emulator;
 pub use emulator::NativeEmulator;
+mod storage;
+pub use storage::{
+    start_azurite_for_test, NativeAzurite, NativeBlobContainer, NativeStorageAccount,
+};
 pub mod log;

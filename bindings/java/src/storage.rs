@@ -85,21 +85,14 @@ fn account_op(acct: &StorageAccount, op: &str, a: Args) -> Outcome<Call> {
                 expiry(&a)?,
             )?))
         })()),
-        "inputSas" | "outputSas" => {
-            let permissions = if op == "inputSas" {
-                SasPermissions::READ_LIST
-            } else {
-                SasPermissions::WRITE
-            };
-            now((|| {
-                let container = a.req_str("container")?;
-                Ok(secret(acct.container_sas(
-                    &container,
-                    permissions,
-                    expiry(&a)?,
-                )?))
-            })())
-        }
+        "inputSas" => now((|| {
+            let container = a.req_str("container")?;
+            Ok(secret(acct.input_sas_for(&container, expiry(&a)?)?))
+        })()),
+        "outputSas" => now((|| {
+            let container = a.req_str("container")?;
+            Ok(secret(acct.output_sas_for(&container, expiry(&a)?)?))
+        })()),
         "blobReadUrl" => now((|| {
             let container = a.req_str("container")?;
             let blob = a.req_str("blob")?;

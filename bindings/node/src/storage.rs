@@ -165,11 +165,7 @@ impl NativeStorageAccount {
     #[napi(ts_return_type = "string")]
     pub fn input_sas(&self, container: String, expiry_ms: Option<f64>) -> Outcome<String> {
         guard(|| {
-            let sas = self.account.container_sas(
-                &container,
-                SasPermissions::READ_LIST,
-                expiry(expiry_ms)?,
-            )?;
+            let sas = self.account.input_sas_for(&container, expiry(expiry_ms)?)?;
             Ok(sas.expose().to_owned())
         })
     }
@@ -177,11 +173,9 @@ impl NativeStorageAccount {
     #[napi(ts_return_type = "string")]
     pub fn output_sas(&self, container: String, expiry_ms: Option<f64>) -> Outcome<String> {
         guard(|| {
-            let sas = self.account.container_sas(
-                &container,
-                SasPermissions::WRITE,
-                expiry(expiry_ms)?,
-            )?;
+            let sas = self
+                .account
+                .output_sas_for(&container, expiry(expiry_ms)?)?;
             Ok(sas.expose().to_owned())
         })
     }

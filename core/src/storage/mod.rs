@@ -270,13 +270,25 @@ impl StorageAccount {
     /// What a conversion needs of its input container: read and list, for
     /// [`DEFAULT_SAS_EXPIRY`].
     pub fn input_sas(&self, container: &str) -> Result<SecretString> {
-        self.container_sas(container, SasPermissions::READ_LIST, DEFAULT_SAS_EXPIRY)
+        self.input_sas_for(container, DEFAULT_SAS_EXPIRY)
+    }
+
+    /// [`input_sas`](Self::input_sas) valid for `expiry` (the table's `input_sas(container,
+    /// expiry)`, which the bindings call).
+    pub fn input_sas_for(&self, container: &str, expiry: Duration) -> Result<SecretString> {
+        self.container_sas(container, SasPermissions::READ_LIST, expiry)
     }
 
     /// What a conversion needs of its output container: write and create (no read, list or
     /// delete), for [`DEFAULT_SAS_EXPIRY`].
     pub fn output_sas(&self, container: &str) -> Result<SecretString> {
-        self.container_sas(container, SasPermissions::WRITE, DEFAULT_SAS_EXPIRY)
+        self.output_sas_for(container, DEFAULT_SAS_EXPIRY)
+    }
+
+    /// [`output_sas`](Self::output_sas) valid for `expiry` (the table's `output_sas(container,
+    /// expiry)`, which the bindings call).
+    pub fn output_sas_for(&self, container: &str, expiry: Duration) -> Result<SecretString> {
+        self.container_sas(container, SasPermissions::WRITE, expiry)
     }
 
     /// A URL that reads one blob (`sp=r`, `sr=b`) for `expiry`: the link to a converted asset.

@@ -1,9 +1,12 @@
 """Azure Remote Rendering session and conversion API client (api-version 2021-01-01).
 
 The blocking client is ``RemoteRenderingClient``; the asyncio one is
-``remote_rendering.aio.RemoteRenderingClient``; the embedded emulator is
+``remote_rendering.aio.RemoteRenderingClient``; conversions on blob storage have
+``StorageAccount`` and ``BlobContainer`` (asyncio: ``remote_rendering.aio``'s); the embedded emulator is
 ``remote_rendering.emulator.Emulator``. One Rust core behind every language.
 """
+
+from typing import TYPE_CHECKING, Any
 
 from . import _common
 from . import _native
@@ -41,7 +44,26 @@ from ._models import (
     Session,
     SessionSize,
     SessionStatus,
+    UploadProgress,
+    UploadReport,
+    Preflight,
 )
+
+if TYPE_CHECKING:
+    from ._storage import BlobContainer, StorageAccount
+
+
+def __getattr__(name: str) -> Any:
+    # The storage objects are imported on first use: building their methods costs more than
+    # the rest of ``import remote_rendering``, and most programs never touch blob storage.
+    if name in ("StorageAccount", "BlobContainer"):
+        from . import _storage
+
+        value = getattr(_storage, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __version__: str = _native.__version__
 
@@ -71,6 +93,11 @@ __all__ = [
     "ConversionOutputSettings",
     "ErrorDetails",
     "CostRates",
+    "StorageAccount",
+    "BlobContainer",
+    "UploadProgress",
+    "UploadReport",
+    "Preflight",
     "RemoteRenderingError",
     "InvalidInputError",
     "AuthenticationError",

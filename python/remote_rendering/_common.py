@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Union
 from . import _native
 from ._credentials import Credential, native_credential
 from ._errors import RemoteRenderingError
-from ._models import Conversion, ConversionSettings, CostRates, Session, SessionSize
+from ._models import Conversion, ConversionSettings, CostRates, Session, SessionSize, UploadProgress
 
 if TYPE_CHECKING:
     import logging
@@ -123,6 +123,17 @@ def conversion_progress(cb: Optional[Callable[[Conversion], Any]]) -> Optional[C
 
     def call(d: Dict[str, Any]) -> None:
         user(Conversion._from_native(d))
+
+    return call
+
+
+def upload_progress(cb: Optional[Callable[[UploadProgress], Any]]) -> Optional[Callable[[Dict[str, Any]], None]]:
+    if cb is None:
+        return None
+    user = cb
+
+    def call(d: Dict[str, Any]) -> None:
+        user(UploadProgress._from_native(d))
 
     return call
 

@@ -44,25 +44,33 @@ from ._models import (
     Session,
     SessionSize,
     SessionStatus,
-    UploadProgress,
-    UploadReport,
-    Preflight,
 )
 
 if TYPE_CHECKING:
     from ._storage import BlobContainer, StorageAccount
+    from ._storage_models import Preflight, UploadProgress, UploadReport
+
+_LAZY = {
+    "StorageAccount": "_storage",
+    "BlobContainer": "_storage",
+    "UploadProgress": "_storage_models",
+    "UploadReport": "_storage_models",
+    "Preflight": "_storage_models",
+}
 
 
 def __getattr__(name: str) -> Any:
-    # The storage objects are imported on first use: building their methods costs more than
-    # the rest of ``import remote_rendering``, and most programs never touch blob storage.
-    if name in ("StorageAccount", "BlobContainer"):
-        from . import _storage
+    # The storage objects and models are imported on first use: building their methods and
+    # dataclasses would cost a tenth of ``import remote_rendering``, and most programs never
+    # touch blob storage.
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
 
-        value = getattr(_storage, name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
 
 
 __version__: str = _native.__version__

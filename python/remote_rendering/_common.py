@@ -10,10 +10,12 @@ from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Union
 from . import _native
 from ._credentials import Credential, native_credential
 from ._errors import RemoteRenderingError
-from ._models import Conversion, ConversionSettings, CostRates, Session, SessionSize, UploadProgress
+from ._models import Conversion, ConversionSettings, CostRates, Session, SessionSize
 
 if TYPE_CHECKING:
     import logging
+
+    from ._storage_models import UploadProgress
 
 Seconds = Union[int, float]
 ProgressCallback = Callable[[Any], None]
@@ -131,6 +133,7 @@ def upload_progress(cb: Optional[Callable[[UploadProgress], Any]]) -> Optional[C
     if cb is None:
         return None
     user = cb
+    from ._storage_models import UploadProgress
 
     def call(d: Dict[str, Any]) -> None:
         user(UploadProgress._from_native(d))

@@ -10,10 +10,13 @@ messages never contain a secret.
 
 from __future__ import annotations
 
-from typing import Any, Dict, Optional, Type
+from typing import TYPE_CHECKING, Any, Dict, Optional, Type
 
-from ._models import Conversion, ErrorDetails, Session, UploadReport
+from ._models import Conversion, ErrorDetails, Session
 from ._vocabulary import error_classes
+
+if TYPE_CHECKING:
+    from ._storage_models import UploadReport
 
 
 class RemoteRenderingError(Exception):
@@ -216,9 +219,17 @@ def _from_native(
         retriable=retriable,
         session=Session._from_native(session) if session else None,
         conversion=Conversion._from_native(conversion) if conversion else None,
-        upload_report=UploadReport._from_native(upload_report),
+        upload_report=_upload_report(upload_report),
         conversion_report=conversion_report,
     )
+
+
+def _upload_report(d: Optional[Dict[str, Any]]) -> Optional["UploadReport"]:
+    if d is None:
+        return None
+    from ._storage_models import UploadReport
+
+    return UploadReport._from_native(d)
 
 
 _BY_CODE: Dict[str, Type[RemoteRenderingError]] = _by_code()

@@ -11,7 +11,7 @@ import datetime as _dt
 import enum
 import sys
 from dataclasses import dataclass, field, fields, is_dataclass
-from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple, Type, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Mapping, Optional, Tuple, Type, TypeVar
 
 _E = TypeVar("_E", bound="_WireEnum")
 _M = TypeVar("_M")
@@ -297,53 +297,24 @@ class CostRates:
     premium_per_hour: Optional[float] = None
 
 
-@dataclass(frozen=True)
-class UploadProgress(_Model):
-    """Where an upload stands: after a file started, after each part, and when a file is done
-    (``file_done``, its last event). Bytes of this file (``file_bytes_*``) and of every file
-    together (``bytes_*``)."""
+# The storage models (UploadProgress, UploadReport, Preflight) are the models of this module
+# too, defined in ``_storage_models`` and loaded on first use: making three frozen dataclasses
+# costs more than a millisecond, which ``import remote_rendering`` does not pay for programs
+# that never touch blob storage.
+_STORAGE_MODELS = ("UploadProgress", "UploadReport", "Preflight")
 
-    blob: str
-    file_bytes_done: int
-    file_bytes_total: int
-    bytes_done: int
-    bytes_total: int
-    file_done: bool
-
-    @classmethod
-    def _from_native(cls, d: Mapping[str, Any]) -> "UploadProgress":
-        return _from_fields(cls, d)
+if TYPE_CHECKING:
+    from ._storage_models import Preflight, UploadProgress, UploadReport
 
 
-@dataclass(frozen=True)
-class UploadReport(_Model):
-    """What an upload did: the blobs written whole, those not written (failed, or not started
-    when it stopped), in name order, and the bytes uploaded. A failed upload's error carries
-    one (``upload_report``)."""
+def __getattr__(name: str) -> Any:
+    if name in _STORAGE_MODELS:
+        from . import _storage_models
 
-    uploaded: Tuple[str, ...] = ()
-    not_uploaded: Tuple[str, ...] = ()
-    bytes: int = 0
-
-    @classmethod
-    def _from_native(cls, d: Optional[Mapping[str, Any]]) -> Optional["UploadReport"]:
-        if d is None:
-            return None
-        return _from_fields(cls, d, uploaded=tuple, not_uploaded=tuple)
-
-
-@dataclass(frozen=True)
-class Preflight(_Model):
-    """What a preflight checked: the input blob (prefix included), its size, and the blobs a
-    glTF input references (each found)."""
-
-    input_blob: str
-    input_bytes: int
-    referenced: Tuple[str, ...] = ()
-
-    @classmethod
-    def _from_native(cls, d: Mapping[str, Any]) -> "Preflight":
-        return _from_fields(cls, d, referenced=tuple)
+        value = getattr(_storage_models, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__: List[str] = [

@@ -24,10 +24,12 @@ from ._common import Seconds
 from . import _errors
 from ._credentials import AccountKeyCredential, Credential
 from ._errors import RemoteRenderingError
-from ._models import Conversion, ConversionSettings, CostRates, Preflight, Session, SessionSize, UploadProgress, UploadReport
+from ._models import Conversion, ConversionSettings, CostRates, Session, SessionSize
 
 if TYPE_CHECKING:
     import asyncio
+
+    from ._storage_models import Preflight, UploadProgress, UploadReport
 
     from typing_extensions import Concatenate, ParamSpec
 
@@ -541,6 +543,8 @@ def preflight(container: BlobContainerCore, settings: ConversionSettings) -> Cal
     """Checks a conversion's input before it is started (this is its input container, with read
     access): the input blob exists under a name the service accepts, and so does every file a
     ``.gltf`` input references; ``InvalidInputError`` names what is missing."""
+    from ._storage_models import Preflight
+
     wire = _common.settings_wire(settings)
     return Call(lambda loop: container._native.preflight(wire, loop), Preflight._from_native)
 
@@ -590,7 +594,9 @@ STORAGE_OPERATIONS = (
 """Every operation of the storage objects, in the order of the core's table."""
 
 
-def _upload_report(d: Any) -> UploadReport:
+def _upload_report(d: Any) -> "UploadReport":
+    from ._storage_models import UploadReport
+
     report = UploadReport._from_native(d)
     assert report is not None
     return report

@@ -531,3 +531,29 @@ def test_azurite_is_stopped_by_pid_and_its_data_removed(azurite: Any) -> None:
     az.stop()  # once
     assert not data.exists()
     assert not Path(f"/proc/{pid}").exists()
+
+
+LAZY_STORAGE = textwrap.dedent(
+    """
+    import sys
+    import remote_rendering as rr
+
+    lazy = ("remote_rendering._storage", "remote_rendering._storage_models")
+    assert not any(m in sys.modules for m in lazy), sorted(sys.modules)
+    from remote_rendering import UploadReport, StorageAccount
+    from remote_rendering._models import Preflight
+    assert all(m in sys.modules for m in lazy)
+    assert "asyncio" not in sys.modules, "the blocking storage objects need no asyncio"
+    assert rr.UploadReport is UploadReport and rr.Preflight is Preflight and rr.StorageAccount is StorageAccount
+    assert StorageAccount.__module__ == "remote_rendering._storage"
+    print("ok")
+    """
+)
+
+
+def test_the_storage_objects_and_models_are_imported_on_first_use() -> None:
+    done = subprocess.run([sys.executable, "-c", LAZY_STORAGE], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ok"
+    with pytest.raises(AttributeError):
+        rr.NoSuchThing  # type: ignore[attr-defined]

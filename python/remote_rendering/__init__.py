@@ -1,9 +1,12 @@
 """Azure Remote Rendering session and conversion API client (api-version 2021-01-01).
 
 The blocking client is ``RemoteRenderingClient``; the asyncio one is
-``remote_rendering.aio.RemoteRenderingClient``; the embedded emulator is
+``remote_rendering.aio.RemoteRenderingClient``; conversions on blob storage have
+``StorageAccount`` and ``BlobContainer`` (asyncio: ``remote_rendering.aio``'s); the embedded emulator is
 ``remote_rendering.emulator.Emulator``. One Rust core behind every language.
 """
+
+from typing import TYPE_CHECKING, Any
 
 from . import _common
 from . import _native
@@ -43,6 +46,33 @@ from ._models import (
     SessionStatus,
 )
 
+if TYPE_CHECKING:
+    from ._storage import BlobContainer, StorageAccount
+    from ._storage_models import Preflight, UploadProgress, UploadReport
+
+_LAZY = {
+    "StorageAccount": "_storage",
+    "BlobContainer": "_storage",
+    "UploadProgress": "_storage_models",
+    "UploadReport": "_storage_models",
+    "Preflight": "_storage_models",
+}
+
+
+def __getattr__(name: str) -> Any:
+    # The storage objects and models are imported on first use: building their methods and
+    # dataclasses would cost a tenth of ``import remote_rendering``, and most programs never
+    # touch blob storage.
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
 __version__: str = _native.__version__
 
 # The library's records (every retry is a warning) go where the application's logging config
@@ -71,6 +101,11 @@ __all__ = [
     "ConversionOutputSettings",
     "ErrorDetails",
     "CostRates",
+    "StorageAccount",
+    "BlobContainer",
+    "UploadProgress",
+    "UploadReport",
+    "Preflight",
     "RemoteRenderingError",
     "InvalidInputError",
     "AuthenticationError",

@@ -134,6 +134,8 @@ class RemoteRenderingClient(_ops.ClientCore):
     get_conversion = _ops.blocking(_ops.get_conversion)
     list_conversions = _ops.method(_ops.list_conversions, _pages, "Iterator[Conversion]")
     wait_for_conversion = _ops.blocking(_ops.wait_for_conversion)
+    wait_for_conversion_with_report = _ops.blocking(_ops.wait_for_conversion_with_report)
+    content_conversion_id = _ops.blocking(_ops.content_conversion_id)
 
     def __repr__(self) -> str:
         return f"RemoteRenderingClient(endpoint={self.endpoint!r}, account_id={self.account_id!r})"

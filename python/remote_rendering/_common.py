@@ -15,6 +15,8 @@ from ._models import Conversion, ConversionSettings, CostRates, Session, Session
 if TYPE_CHECKING:
     import logging
 
+    from ._storage_models import UploadProgress
+
 Seconds = Union[int, float]
 ProgressCallback = Callable[[Any], None]
 
@@ -123,6 +125,18 @@ def conversion_progress(cb: Optional[Callable[[Conversion], Any]]) -> Optional[C
 
     def call(d: Dict[str, Any]) -> None:
         user(Conversion._from_native(d))
+
+    return call
+
+
+def upload_progress(cb: Optional[Callable[[UploadProgress], Any]]) -> Optional[Callable[[Dict[str, Any]], None]]:
+    if cb is None:
+        return None
+    user = cb
+    from ._storage_models import UploadProgress
+
+    def call(d: Dict[str, Any]) -> None:
+        user(UploadProgress._from_native(d))
 
     return call
 

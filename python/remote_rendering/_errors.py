@@ -2,16 +2,21 @@
 
 The classes and their codes are the core's table's (``remote_rendering.VOCABULARY["errors"]``).
 Every exception carries ``code`` (the core's stable code string, the same in every language),
-``status``, ``ms_cv``, ``retry_after``, ``details`` and ``retriable``. They pickle, and their
+``status``, ``ms_cv``, ``retry_after``, ``details`` and ``retriable``; a failed upload's
+``upload_report`` says what was and was not uploaded, and a failed conversion waited on with
+``wait_for_conversion_with_report`` has its result file and log in ``conversion_report``. They pickle, and their
 messages never contain a secret.
 """
 
 from __future__ import annotations
 
-from typing import Any, Dict, Optional, Type
+from typing import TYPE_CHECKING, Any, Dict, Optional, Type
 
 from ._models import Conversion, ErrorDetails, Session
 from ._vocabulary import error_classes
+
+if TYPE_CHECKING:
+    from ._storage_models import UploadReport
 
 
 class RemoteRenderingError(Exception):
@@ -32,6 +37,8 @@ class RemoteRenderingError(Exception):
         retriable: bool = False,
         session: Optional[Session] = None,
         conversion: Optional[Conversion] = None,
+        upload_report: Optional[UploadReport] = None,
+        conversion_report: Optional[str] = None,
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -45,6 +52,8 @@ class RemoteRenderingError(Exception):
         self.retriable = retriable
         self.session = session
         self.conversion = conversion
+        self.upload_report = upload_report
+        self.conversion_report = conversion_report
 
     def _state(self) -> Dict[str, Any]:
         return {
@@ -57,6 +66,8 @@ class RemoteRenderingError(Exception):
             "retriable": self.retriable,
             "session": self.session,
             "conversion": self.conversion,
+            "upload_report": self.upload_report,
+            "conversion_report": self.conversion_report,
         }
 
     def __reduce__(self) -> Any:
@@ -192,6 +203,8 @@ def _from_native(
     details: Optional[Dict[str, Any]] = None,
     session: Optional[Dict[str, Any]] = None,
     conversion: Optional[Dict[str, Any]] = None,
+    upload_report: Optional[Dict[str, Any]] = None,
+    conversion_report: Optional[str] = None,
 ) -> RemoteRenderingError:
     """Builds the exception for an error of the native core (called from Rust)."""
     cls = _BY_CODE.get(code, RemoteRenderingError)
@@ -206,7 +219,17 @@ def _from_native(
         retriable=retriable,
         session=Session._from_native(session) if session else None,
         conversion=Conversion._from_native(conversion) if conversion else None,
+        upload_report=_upload_report(upload_report),
+        conversion_report=conversion_report,
     )
+
+
+def _upload_report(d: Optional[Dict[str, Any]]) -> Optional["UploadReport"]:
+    if d is None:
+        return None
+    from ._storage_models import UploadReport
+
+    return UploadReport._from_native(d)
 
 
 _BY_CODE: Dict[str, Type[RemoteRenderingError]] = _by_code()

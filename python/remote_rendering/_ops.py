@@ -1,10 +1,12 @@
-"""The one body of both clients: every operation's signature, defaults, checks and docstring.
+"""The one body of both clients (and of both forms of the storage objects, ``StorageAccount``
+and ``BlobContainer``): every operation's signature, defaults, checks and docstring.
 
-Each operation is written once here, as a function of the client that returns the native call
+Each operation is written once here, as a function of its object that returns the native call
 it makes (a ``Call``) without making it. The blocking client (``_client.py``) and the asyncio
 client (``aio.py``) each turn these functions into their methods with ``method`` or
 ``coroutine``: the blocking one runs the call on the caller's thread, the asyncio one awaits it
-on the running loop. Nothing else differs, so the two cannot drift: a parameter, a default or a
+on the running loop (``_storage.py`` and ``aio.py`` do the same for the storage objects).
+Nothing else differs, so the two cannot drift: a parameter, a default or a
 docstring added here is in both, and ``inspect.signature`` of either shows this signature.
 
 Docstrings here speak of both modes ("returns" is "returns, awaited" in the asyncio client).
@@ -16,7 +18,7 @@ import inspect
 import os
 from typing import TYPE_CHECKING, Any, Callable, Coroutine, Dict, Generic, List, Optional, Sequence, TypeVar, Union
 
-from . import _common, _vocabulary
+from . import _common, _native, _vocabulary
 from ._cancel import CancelToken, native_token
 from ._common import Seconds
 from . import _errors
@@ -27,6 +29,8 @@ from ._models import Conversion, ConversionSettings, CostRates, Session, Session
 if TYPE_CHECKING:
     import asyncio
 
+    from ._storage_models import Preflight, UploadProgress, UploadReport
+
     from typing_extensions import Concatenate, ParamSpec
 
     P = ParamSpec("P")
@@ -35,6 +39,7 @@ T = TypeVar("T")
 A = TypeVar("A")
 R = TypeVar("R")
 C = TypeVar("C", bound=type)
+S = TypeVar("S")
 
 # asyncio is imported by the asyncio client only (``aio``): the blocking client never needs it,
 # and importing it is most of what ``import remote_rendering`` would otherwise cost.
@@ -323,6 +328,40 @@ def wait_for_conversion(
     return Call(lambda loop: client._native.wait_for_conversion(conversion_id, *args, loop), Conversion._from_native)
 
 
+def wait_for_conversion_with_report(
+    client: ClientCore,
+    conversion_id: str,
+    output: "BlobContainerCore",
+    *,
+    poll_interval: Optional[Seconds] = None,
+    timeout: Seconds = _d("wait_for_conversion_with_report", "timeout"),
+    on_progress: Optional[Callable[[Conversion], Any]] = None,
+    cancel: Optional[CancelToken] = None,
+) -> Call[Conversion]:
+    """``wait_for_conversion``, and when the conversion failed, its result file and log read back
+    from ``output`` (its output container, a ``BlobContainer`` with read access) into the
+    ``ConversionFailedError``'s ``conversion_report`` (cut at ``max_report_bytes``, SAS tokens
+    redacted; ``None`` when neither could be read)."""
+    native_output = _container_native(output, "output")
+    args = _wait_args(poll_interval, timeout, _common.conversion_progress(on_progress), cancel)
+    return Call(
+        lambda loop: client._native.wait_for_conversion_with_report(conversion_id, native_output, *args, loop),
+        Conversion._from_native,
+    )
+
+
+def content_conversion_id(
+    client: ClientCore, path: Union[str, "os.PathLike[str]"], settings: ConversionSettings
+) -> Call[str]:
+    """A conversion id made from the hash of a local input (a file or a folder: every file's
+    name, size and bytes) and the settings (SAS tokens left out), so that an identical input is
+    not converted twice: start the conversion under this id, and an identical one returns the
+    conversion that exists. Nothing is sent."""
+    local = os.fspath(path)
+    wire = _common.settings_wire(settings)
+    return Call(lambda loop: client._native.content_conversion_id(local, wire, loop), str)
+
+
 OPERATIONS = (
     start_session,
     get_session,
@@ -337,8 +376,250 @@ OPERATIONS = (
     get_conversion,
     list_conversions,
     wait_for_conversion,
+    wait_for_conversion_with_report,
+    content_conversion_id,
 )
-"""Every operation, in the order of the core's table."""
+"""Every operation of the client, in the order of the core's table."""
+
+
+# The storage objects: a storage account (its key a secret) and a client of one container.
+# SAS tokens and read URLs are secrets too: returned as ``str`` (for ``ConversionSettings``),
+# never in a repr or an error message.
+
+
+class StorageAccountCore:
+    """What both forms of ``StorageAccount`` are made of: the account, checked by the core
+    (``InvalidInputError`` names ``storage.account_name``, ``storage.account_key`` or
+    ``storage.blob_endpoint``), and its key, kept in Rust only."""
+
+    _REPR = "StorageAccount"
+
+    def __init__(self, account_name: str, account_key: str, blob_endpoint: Optional[str] = None) -> None:
+        """``blob_endpoint`` left out is ``https://{account_name}.blob.core.windows.net``; give a
+        path-style endpoint for Azurite (``http://127.0.0.1:10000/devstoreaccount1``). Plain http
+        is refused except to loopback addresses."""
+        _common.sync_log_level()
+        self._native = _native_storage_account(account_name, account_key, blob_endpoint)
+
+    @property
+    def account_name(self) -> str:
+        """The storage account's name."""
+        return str(self._native.account_name)
+
+    @property
+    def blob_endpoint(self) -> str:
+        """The blob endpoint, without a trailing ``/``."""
+        return str(self._native.blob_endpoint)
+
+    def __repr__(self) -> str:
+        return f"{self._REPR}(account_name={self.account_name!r}, blob_endpoint={self.blob_endpoint!r})"
+
+
+class BlobContainerCore:
+    """What both forms of ``BlobContainer`` are made of: a client of one container, authorised
+    by a SAS (a secret, kept in Rust only) or by its account's key (``StorageAccount.container``)."""
+
+    _REPR = "BlobContainer"
+
+    def __init__(self, container_uri: str, sas: str) -> None:
+        """``container_uri`` is Azure's ``https://{account}.blob.core.windows.net/{container}`` or
+        a path-style one (Azurite); ``sas`` the token, with or without its leading ``?``."""
+        _common.sync_log_level()
+        self._native = _native_blob_container(container_uri, sas)
+
+    @classmethod
+    def _wrap(cls: "type[B]", native: Any) -> "B":
+        made = cls.__new__(cls)
+        made._native = native
+        return made
+
+    @property
+    def container_uri(self) -> str:
+        """The container's URI (no SAS)."""
+        return str(self._native.container_uri)
+
+    def __repr__(self) -> str:
+        return f"{self._REPR}(container_uri={self.container_uri!r})"
+
+
+B = TypeVar("B", bound=BlobContainerCore)
+
+
+def _native_storage_account(account_name: str, account_key: str, blob_endpoint: Optional[str]) -> Any:
+    return _native.StorageAccount(account_name, account_key, blob_endpoint)
+
+
+def _native_blob_container(container_uri: str, sas: str) -> Any:
+    return _native.BlobContainer(container_uri, sas)
+
+
+def _container_native(container: Any, what: str) -> Any:
+    if not isinstance(container, BlobContainerCore):
+        raise TypeError(f"{what} must be a BlobContainer, got {type(container).__name__}")
+    return container._native
+
+
+def container_uri(account: StorageAccountCore, container: str) -> str:
+    """``{blob_endpoint}/{container}``: a conversion's ``storage_container_uri``."""
+    return str(account._native.container_uri(container))
+
+
+def create_container(account: StorageAccountCore, container: str) -> Call[bool]:
+    """Creates a private container when it does not exist: ``True`` when it was created,
+    ``False`` when it was there already."""
+    return Call(lambda loop: account._native.create_container(container, loop), bool)
+
+
+def container(account: StorageAccountCore, container: str) -> Any:
+    """A ``BlobContainer`` of this account, authorised by its key (nothing is sent)."""
+    return account._native.container(container)
+
+
+def container_sas(
+    account: StorageAccountCore,
+    container: str,
+    permissions: str,
+    expiry: Seconds = _d("container_sas", "expiry"),
+) -> str:
+    """A service SAS (a secret) for ``container``: ``permissions`` are the service's letters,
+    some of ``r``, ``c``, ``w``, ``d``, ``l``; valid for ``expiry`` seconds (at most 7 days),
+    https-only unless the endpoint is a loopback address. The query string, without ``?``."""
+    return str(account._native.container_sas(container, permissions, _common.seconds(expiry)))
+
+
+def input_sas(account: StorageAccountCore, container: str, expiry: Seconds = _d("input_sas", "expiry")) -> str:
+    """A read and list SAS (a secret): what a conversion needs of its input container, no more."""
+    return str(account._native.input_sas(container, _common.seconds(expiry)))
+
+
+def output_sas(account: StorageAccountCore, container: str, expiry: Seconds = _d("output_sas", "expiry")) -> str:
+    """A write and create SAS (a secret): what a conversion needs of its output container, no more."""
+    return str(account._native.output_sas(container, _common.seconds(expiry)))
+
+
+def blob_read_url(
+    account: StorageAccountCore, container: str, blob: str, expiry: Seconds = _d("blob_read_url", "expiry")
+) -> str:
+    """A URL (a secret: it carries a read SAS) that reads one blob, for ``expiry`` seconds."""
+    return str(account._native.blob_read_url(container, blob, _common.seconds(expiry)))
+
+
+def asset_read_url(
+    account: StorageAccountCore, output_asset_uri: str, expiry: Seconds = _d("asset_read_url", "expiry")
+) -> str:
+    """A read URL (a secret) for a converted asset: a succeeded conversion's ``output_asset_uri``,
+    in this account."""
+    return str(account._native.asset_read_url(output_asset_uri, _common.seconds(expiry)))
+
+
+def upload(
+    container: BlobContainerCore,
+    path: Union[str, "os.PathLike[str]"],
+    prefix: str = _d("upload", "prefix"),
+    *,
+    concurrency: int = _d("upload", "concurrency"),
+    timeout: Seconds = _d("upload", "timeout"),
+    on_progress: Optional[Callable[[UploadProgress], Any]] = None,
+    cancel: Optional[CancelToken] = None,
+) -> Call[UploadReport]:
+    """Uploads a local file or folder (its files keep their relative paths) under ``prefix``,
+    ``concurrency`` files at once, and returns an ``UploadReport``. ``on_progress`` gets an
+    ``UploadProgress`` after a file started, after each part, and when a file is done; an
+    exception it raises ends the upload and is raised from it. Any failure (the storage, a
+    file, ``timeout`` seconds passing: ``WaitTimeoutError``, ``cancel``: ``OperationCancelledError``)
+    carries the ``upload_report`` of what was and was not uploaded. A ``path`` that is neither a
+    file nor a folder is an ``InvalidInputError`` naming ``path``, before anything is sent."""
+    local = os.fspath(path)
+    progress = _common.upload_progress(on_progress)
+    token = native_token(cancel)
+    seconds = _common.seconds(timeout)
+    return Call(
+        lambda loop: container._native.upload(local, prefix, concurrency, seconds, progress, token, loop),
+        _upload_report,
+    )
+
+
+def preflight(container: BlobContainerCore, settings: ConversionSettings) -> Call[Preflight]:
+    """Checks a conversion's input before it is started (this is its input container, with read
+    access): the input blob exists under a name the service accepts, and so does every file a
+    ``.gltf`` input references; ``InvalidInputError`` names what is missing."""
+    from ._storage_models import Preflight
+
+    wire = _common.settings_wire(settings)
+    return Call(lambda loop: container._native.preflight(wire, loop), Preflight._from_native)
+
+
+def read_conversion_report(container: BlobContainerCore, conversion: Conversion) -> Call[Optional[str]]:
+    """A conversion's result file and log in this (output) container, each cut at
+    ``max_report_bytes`` and redacted of SAS tokens; ``None`` when neither exists."""
+    wire = _conversion_wire(conversion)
+    return Call(lambda loop: container._native.read_conversion_report(wire, loop), _optional_str)
+
+
+def exists(container: BlobContainerCore, blob: str) -> Call[bool]:
+    """Whether a blob exists."""
+    return Call(lambda loop: container._native.exists(blob, loop), bool)
+
+
+def list_blobs(container: BlobContainerCore, prefix: str = _d("list", "prefix")) -> Call[List[str]]:
+    """The names of the blobs under ``prefix`` (needs list permission)."""
+    return Call(lambda loop: container._native.list(prefix, loop), _names)
+
+
+list_blobs.__name__ = list_blobs.__qualname__ = "list"
+
+
+def read(container: BlobContainerCore, blob: str, max_bytes: int = _d("read", "max_bytes")) -> Call[Optional[bytes]]:
+    """A blob's bytes, ``None`` when it does not exist; a blob larger than ``max_bytes`` is an
+    ``InvalidInputError`` naming ``max_bytes`` (never cut short)."""
+    return Call(lambda loop: container._native.read(blob, max_bytes, loop), _same)
+
+
+STORAGE_OPERATIONS = (
+    container_uri,
+    create_container,
+    container,
+    container_sas,
+    input_sas,
+    output_sas,
+    blob_read_url,
+    asset_read_url,
+    upload,
+    preflight,
+    read_conversion_report,
+    exists,
+    list_blobs,
+    read,
+)
+"""Every operation of the storage objects, in the order of the core's table."""
+
+
+def _upload_report(d: Any) -> "UploadReport":
+    from ._storage_models import UploadReport
+
+    report = UploadReport._from_native(d)
+    assert report is not None
+    return report
+
+
+def _optional_str(value: Any) -> Optional[str]:
+    return None if value is None else str(value)
+
+
+def _names(value: Any) -> List[str]:
+    return [str(v) for v in value]
+
+
+def _conversion_wire(conversion: Conversion) -> Dict[str, Any]:
+    if not isinstance(conversion, Conversion):
+        raise TypeError(f"conversion must be a Conversion, got {type(conversion).__name__}")
+    return {
+        "id": conversion.id,
+        "status": conversion.status.value,
+        "settings": conversion.settings._to_native(),
+        "output_asset_uri": conversion.output_asset_uri,
+        "created_on": None if conversion.created_on is None else conversion.created_on.isoformat(),
+    }
 
 
 def _wait_args(
@@ -362,24 +643,34 @@ def _same(value: Any) -> Any:
 
 
 def method(
-    op: "Callable[Concatenate[ClientCore, P], A]",
+    op: "Callable[Concatenate[S, P], A]",
     finish: Callable[[Any, A], R],
     returns: str,
-) -> "Callable[Concatenate[ClientCore, P], R]":
+) -> "Callable[Concatenate[S, P], R]":
     """The method of ``op`` that finishes its result with ``finish(client, result)`` and is
     documented as returning ``returns``."""
 
-    def call(self: ClientCore, /, *args: "P.args", **kwargs: "P.kwargs") -> R:
+    def call(self: S, /, *args: "P.args", **kwargs: "P.kwargs") -> R:
         return finish(self, op(self, *args, **kwargs))
 
     _adopt(call, op, returns)
     return call
 
 
-def blocking(op: "Callable[Concatenate[ClientCore, P], Call[T]]") -> "Callable[Concatenate[ClientCore, P], T]":
+def local(op: "Callable[Concatenate[S, P], T]") -> "Callable[Concatenate[S, P], T]":
+    """The method of an operation that sends nothing (the same in both modes)."""
+
+    def call(self: S, /, *args: "P.args", **kwargs: "P.kwargs") -> T:
+        return op(self, *args, **kwargs)
+
+    _adopt(call, op, str(inspect.signature(op).return_annotation))
+    return call
+
+
+def blocking(op: "Callable[Concatenate[S, P], Call[T]]") -> "Callable[Concatenate[S, P], T]":
     """The blocking method of an operation that makes one call."""
 
-    def call(self: ClientCore, /, *args: "P.args", **kwargs: "P.kwargs") -> T:
+    def call(self: S, /, *args: "P.args", **kwargs: "P.kwargs") -> T:
         return op(self, *args, **kwargs).blocking()
 
     _adopt(call, op, _awaited(op))
@@ -387,13 +678,13 @@ def blocking(op: "Callable[Concatenate[ClientCore, P], Call[T]]") -> "Callable[C
 
 
 def coroutine(
-    op: "Callable[Concatenate[ClientCore, P], Call[T]]",
-) -> "Callable[Concatenate[ClientCore, P], Coroutine[Any, Any, T]]":
+    op: "Callable[Concatenate[S, P], Call[T]]",
+) -> "Callable[Concatenate[S, P], Coroutine[Any, Any, T]]":
     """The coroutine method of an operation that makes one call."""
     from asyncio import get_running_loop  # only the asyncio client makes these
 
     # The body of ``Call.coroutine`` inlined: one coroutine per call, not two.
-    async def call(self: ClientCore, /, *args: "P.args", **kwargs: "P.kwargs") -> T:
+    async def call(self: S, /, *args: "P.args", **kwargs: "P.kwargs") -> T:
         c = op(self, *args, **kwargs)
         return c._convert(await c._invoke(get_running_loop()))
 
@@ -406,10 +697,14 @@ def named(cls: C) -> C:
     tracebacks, pickling of bound methods and documentation tools)."""
     for name, member in vars(cls).items():
         # An alias (``session = open_session``) keeps the name of what it aliases.
-        if inspect.isfunction(member) and getattr(member, "__wrapped__", None) in OPERATIONS and name == member.__name__:
+        wrapped = getattr(member, "__wrapped__", None)
+        if inspect.isfunction(member) and wrapped in _EVERY_OPERATION and name == member.__name__:
             member.__qualname__ = f"{cls.__qualname__}.{name}"
             member.__module__ = cls.__module__
     return cls
+
+
+_EVERY_OPERATION = frozenset(OPERATIONS + STORAGE_OPERATIONS)
 
 
 def _awaited(op: Callable[..., Any]) -> str:

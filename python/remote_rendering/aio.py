@@ -19,7 +19,7 @@ from . import _ops
 from ._handles import KeeperState, ManagedState
 from ._models import Session
 
-__all__ = ["RemoteRenderingClient", "ManagedSession", "SessionContext", "LeaseKeeper"]
+__all__ = ["RemoteRenderingClient", "ManagedSession", "SessionContext", "LeaseKeeper", "StorageAccount", "BlobContainer"]
 
 T = TypeVar("T")
 
@@ -139,6 +139,8 @@ class RemoteRenderingClient(_ops.ClientCore):
     get_conversion = _ops.coroutine(_ops.get_conversion)
     list_conversions = _ops.method(_ops.list_conversions, _pages, "AsyncIterator[Conversion]")
     wait_for_conversion = _ops.coroutine(_ops.wait_for_conversion)
+    wait_for_conversion_with_report = _ops.coroutine(_ops.wait_for_conversion_with_report)
+    content_conversion_id = _ops.coroutine(_ops.content_conversion_id)
 
     def __repr__(self) -> str:
         return f"aio.RemoteRenderingClient(endpoint={self.endpoint!r}, account_id={self.account_id!r})"
@@ -151,3 +153,42 @@ class RemoteRenderingClient(_ops.ClientCore):
 
     async def __aexit__(self, *exc: Any) -> None:
         await self.close()
+
+
+@_ops.named
+class BlobContainer(_ops.BlobContainerCore):
+    """The asyncio client of one blob container (the arguments of the blocking one,
+    ``remote_rendering.BlobContainer``): its calls are coroutines, and cancelling the task
+    cancels the request in Rust."""
+
+    _REPR = "aio.BlobContainer"
+
+    upload = _ops.coroutine(_ops.upload)
+    preflight = _ops.coroutine(_ops.preflight)
+    read_conversion_report = _ops.coroutine(_ops.read_conversion_report)
+    exists = _ops.coroutine(_ops.exists)
+    list = _ops.coroutine(_ops.list_blobs)
+    read = _ops.coroutine(_ops.read)
+
+
+def _blob_container(account: Any, native: Any) -> BlobContainer:
+    return BlobContainer._wrap(native)
+
+
+@_ops.named
+class StorageAccount(_ops.StorageAccountCore):
+    """A storage account and its key (the arguments of the blocking one,
+    ``remote_rendering.StorageAccount``): ``create_container`` is a coroutine; SAS tokens and
+    URLs are made locally, so those methods are plain ones; ``container`` gives an asyncio
+    ``BlobContainer``."""
+
+    _REPR = "aio.StorageAccount"
+
+    container_uri = _ops.local(_ops.container_uri)
+    create_container = _ops.coroutine(_ops.create_container)
+    container = _ops.method(_ops.container, _blob_container, "BlobContainer")
+    container_sas = _ops.local(_ops.container_sas)
+    input_sas = _ops.local(_ops.input_sas)
+    output_sas = _ops.local(_ops.output_sas)
+    blob_read_url = _ops.local(_ops.blob_read_url)
+    asset_read_url = _ops.local(_ops.asset_read_url)

@@ -12,7 +12,7 @@ once; it runs on its own threads, so it needs no event loop and works under any)
 from __future__ import annotations
 
 import os
-from typing import Any, Dict, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, Mapping, Optional, Sequence, Tuple, Union
 
 from . import _native
 from . import aio
@@ -49,7 +49,13 @@ class Emulator:
         region: Optional[str] = None,
         token_lifetime: float = _DEFAULTS["token_lifetime"],
         accounts: Optional[Sequence[Tuple[str, str]]] = None,
+        blob_storage: bool = False,
+        storage_account_keys: Optional[Mapping[str, str]] = None,
     ) -> None:
+        """``blob_storage``: conversions read their input and write their outputs on real blob
+        storage (Azure, or Azurite) through the request's SAS, or the key in
+        ``storage_account_keys`` (storage account name -> key, a secret; each such account is
+        linked) when the request has none. Off: the ``storage_root`` folder, or nothing."""
         self._native = _native.Emulator(
             startup_delay=float(startup_delay),
             conversion_duration=float(conversion_duration),
@@ -65,6 +71,8 @@ class Emulator:
             region=region,
             token_lifetime=float(token_lifetime),
             accounts=list(accounts) if accounts else None,
+            blob_storage=bool(blob_storage),
+            storage_account_keys=list(storage_account_keys.items()) if storage_account_keys else None,
         )
 
     @property

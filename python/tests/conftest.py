@@ -116,3 +116,25 @@ def sas_settings(
 @pytest.fixture
 def settings() -> rr.ConversionSettings:
     return sas_settings()
+
+
+@pytest.fixture(scope="session")
+def azurite() -> Iterator[Any]:
+    """Azurite (the Azure Storage emulator), started once by the core's launcher on 127.0.0.1 and
+    a free port, stopped by PID (its data folder removed) after the suite. Not installed: the
+    tests that need it skip, unless REQUIRE_AZURITE=1 (or CI=true), where they fail saying to
+    run `make azurite`."""
+    import os
+
+    from remote_rendering import _native
+
+    try:
+        az = _native._Azurite()
+    except RuntimeError as why:
+        if os.environ.get("REQUIRE_AZURITE") == "1" or os.environ.get("CI") == "true":
+            pytest.fail(f"{why}; required here (REQUIRE_AZURITE=1 or CI=true): run `make azurite`")
+        pytest.skip(str(why))
+    try:
+        yield az
+    finally:
+        az.stop()

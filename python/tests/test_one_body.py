@@ -68,3 +68,38 @@ def test_the_docstring_check_passes():
     script = Path(__file__).resolve().parents[2] / "packaging" / "check_docstrings.py"
     done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+STORAGE = {
+    _ops.StorageAccountCore: (rr.StorageAccount, aio.StorageAccount),
+    _ops.BlobContainerCore: (rr.BlobContainer, aio.BlobContainer),
+}
+# Storage operations that send nothing: plain methods in both modes (the same function).
+LOCAL = {"container_uri", "container", "container_sas", "input_sas", "output_sas", "blob_read_url", "asset_read_url"}
+
+
+@pytest.mark.parametrize("op", _ops.STORAGE_OPERATIONS, ids=lambda op: op.__name__)
+def test_every_storage_operation_is_a_method_of_both_forms_with_its_one_signature_and_docstring(op):
+    owner = next(p.annotation for p in inspect.signature(op).parameters.values())
+    (core,) = [c for c in STORAGE if c.__name__ == owner]
+    expected = list(inspect.signature(op).parameters.values())[1:]
+    blocking, asyncio_form = STORAGE[core]
+    for cls in (blocking, asyncio_form):
+        assert issubclass(cls, core)
+        method = getattr(cls, op.__name__)
+        params = list(inspect.signature(method).parameters.values())
+        assert params[0].name == "self" and params[1:] == expected, cls
+        assert method.__doc__ == op.__doc__ and op.__doc__.strip()
+        assert method.__qualname__ == f"{cls.__qualname__}.{op.__name__}"
+        assert method.__wrapped__ is op
+    is_coroutine = inspect.iscoroutinefunction(asyncio_form.__dict__[op.__name__])
+    assert is_coroutine == (op.__name__ not in LOCAL)
+    assert not inspect.iscoroutinefunction(blocking.__dict__[op.__name__])
+
+
+def test_both_forms_of_the_storage_objects_have_the_same_public_members_and_constructor():
+    for core, (blocking, asyncio_form) in STORAGE.items():
+        assert sorted(public_methods(blocking)) == sorted(public_methods(asyncio_form))
+        assert inspect.signature(blocking) == inspect.signature(asyncio_form) == inspect.signature(core)
+        for name, member in public_methods(blocking).items():
+            assert (inspect.getdoc(member) or "").strip(), f"{blocking.__name__}.{name}"

@@ -1,11 +1,12 @@
 """The public surface against the core's table (``remote_rendering.VOCABULARY``): a code,
-operation, parameter, default or model field the core has and Python lacks or names
-differently fails here."""
+object, operation, parameter, default, model field or error attribute the core has and Python
+lacks or names differently fails here."""
 
 from __future__ import annotations
 
 import dataclasses
 import inspect
+import pickle
 
 import pytest
 
@@ -15,6 +16,16 @@ from remote_rendering._vocabulary import python_name, python_value
 
 V = rr.VOCABULARY
 CLIENTS = [rr.RemoteRenderingClient, aio.RemoteRenderingClient]
+OBJECTS = {o["name"]: o for o in V["objects"]}
+
+
+def classes_of(obj: str) -> list:
+    """The blocking and the asyncio class of one object of the table, under the table's name:
+    ``remote_rendering.X`` and ``remote_rendering.aio.X``."""
+    name = OBJECTS[obj]["classes"]["python"]
+    found = [getattr(rr, name, None), getattr(aio, name, None)]
+    assert None not in found, f"{name} (the table's {obj}) is missing from remote_rendering or remote_rendering.aio"
+    return found
 # A wait's poll interval left out is the client's (whose default is the table's): the one
 # default Python states as None on purpose, so that the client's option keeps applying.
 INHERITED_FROM_CLIENT = {"poll_interval"}
@@ -70,19 +81,40 @@ def _check_signature(sig: inspect.Signature, params, what: str, ordered: bool = 
         assert isinstance(mine.default, bool) == isinstance(expected, bool), f"{what}.{p['name']}"
 
 
-@pytest.mark.parametrize("op", [o for o in V["operations"] if o["name"] != "client"], ids=lambda o: o["name"])
-def test_every_operation_is_on_both_clients_with_the_tables_params_and_defaults(op):
-    for cls in CLIENTS:
+def test_every_object_of_the_table_is_a_class_of_both_modes():
+    assert set(OBJECTS) == {"client", "storage_account", "blob_container"}
+    assert classes_of("client") == CLIENTS
+    for name, obj in OBJECTS.items():
+        blocking, asyncio_form = classes_of(name)
+        assert blocking is not asyncio_form, name
+        assert obj["classes"]["python"] in rr.__all__ and obj["classes"]["python"] in aio.__all__
+        assert blocking.__doc__ and asyncio_form.__doc__
+
+
+@pytest.mark.parametrize("op", [o for o in V["operations"] if o["of"]], ids=lambda o: f"{o['of']}.{o['name']}")
+def test_every_operation_is_a_method_of_its_object_in_both_modes_with_the_tables_params_and_defaults(op):
+    for cls in classes_of(op["of"]):
         method = getattr(cls, op["name"], None)
         assert method is not None, f"{cls.__module__}.{cls.__name__} lacks {op['name']}"
+        assert method.__qualname__ == f"{cls.__qualname__}.{op['name']}"
         _check_signature(inspect.signature(method), op["params"], f"{cls.__name__}.{op['name']}")
 
 
-def test_the_client_takes_the_tables_options_with_its_defaults():
-    (client,) = [o for o in V["operations"] if o["name"] == "client"]
-    for cls in CLIENTS:
-        # Python's usual order: account_id (and the account's domain and credential) first.
-        _check_signature(inspect.signature(cls), client["params"], cls.__name__, ordered=False, inherits=False)
+@pytest.mark.parametrize("op", [o for o in V["operations"] if not o["of"]], ids=lambda o: o["name"])
+def test_every_constructor_takes_the_tables_params_with_its_defaults(op):
+    for cls in classes_of(op["name"]):
+        # The client in Python's usual order (account_id, the account's domain and credential
+        # first); the storage objects in the table's.
+        ordered = op["name"] != "client"
+        _check_signature(inspect.signature(cls), op["params"], cls.__name__, ordered=ordered, inherits=False)
+
+
+@pytest.mark.parametrize("obj", ["storage_account", "blob_container"])
+def test_the_storage_objects_have_no_method_the_table_lacks(obj):
+    table = {o["name"] for o in V["operations"] if o["of"] == obj}
+    for cls in classes_of(obj):
+        public = {n for n, v in vars(cls).items() if not n.startswith("_") and inspect.isfunction(v)}
+        assert public == table, cls
 
 
 def test_every_inherited_default_is_the_clients():
@@ -129,16 +161,113 @@ def test_the_native_models_cross_under_the_tables_names(emu, client, settings):
     assert list(conv["settings"]["output_location"]) == fields["ConversionOutputSettings"]
 
 
-def test_the_shared_defaults_are_the_ones_python_uses():
+# Where each shared default is a parameter's default: (object, operation, parameter); the
+# operation `None` is the object's constructor.
+DEFAULT_PARAMS = {
+    "session_size": [("client", "start_session", "size"), ("client", "open_session", "size")],
+    "lease_minutes": [("client", "start_session", "lease_minutes"), ("client", "open_session", "lease_minutes")],
+    "poll_interval": [("client", None, "poll_interval")],
+    "session_wait_timeout": [("client", "wait_for_session", "timeout"), ("client", "open_session", "timeout")],
+    "conversion_wait_timeout": [
+        ("client", "wait_for_conversion", "timeout"),
+        ("client", "wait_for_conversion_with_report", "timeout"),
+    ],
+    "request_timeout": [("client", None, "request_timeout")],
+    "max_attempts": [("client", None, "max_attempts")],
+    "max_concurrent_requests": [("client", None, "max_concurrent_requests")],
+    "lease_step_minutes": [("client", "keep_alive", "step_minutes"), ("client", "open_session", "step_minutes")],
+    "lease_margin_minutes": [("client", "keep_alive", "margin_minutes")],
+    "lease_max_total_minutes": [("client", "keep_alive", "max_total_minutes")],
+    "lease_check_interval": [("client", "keep_alive", "check_interval")],
+    "sas_expiry": [
+        ("storage_account", op, "expiry")
+        for op in ("container_sas", "input_sas", "output_sas", "blob_read_url", "asset_read_url")
+    ],
+    "upload_concurrency": [("blob_container", "upload", "concurrency")],
+    "upload_timeout": [("blob_container", "upload", "timeout")],
+    "read_max_bytes": [("blob_container", "read", "max_bytes")],
+}
+# The defaults that are limits, each proven by a test of its rule.
+DEFAULT_RULES = {
+    "max_lease_minutes": "test_the_lease_rule_is_the_cores",
+    "max_upload_concurrency": "test_the_upload_concurrency_rule_is_the_cores",
+    "max_report_bytes": "test_storage.py::test_a_conversion_report_is_cut_at_max_report_bytes",
+    # The core's token cache refreshes with it; no Python value depends on it.
+    "token_refresh_margin": None,
+}
+
+
+def test_every_shared_default_is_the_one_python_uses():
     d = {c["name"]: python_value(c["value"]) for c in V["defaults"]}
-    sig = inspect.signature(rr.RemoteRenderingClient.start_session).parameters
-    assert sig["lease_minutes"].default == d["lease_minutes"]
-    assert sig["size"].default == d["session_size"]
-    keep = inspect.signature(rr.RemoteRenderingClient.keep_alive).parameters
-    assert keep["step_minutes"].default == d["lease_step_minutes"]
-    assert keep["check_interval"].default == d["lease_check_interval"]
-    wait = inspect.signature(rr.RemoteRenderingClient.wait_for_session).parameters
-    assert wait["timeout"].default == d["session_wait_timeout"]
+    assert set(d) == set(DEFAULT_PARAMS) | set(DEFAULT_RULES), "a default the suite does not place"
+    for name, places in DEFAULT_PARAMS.items():
+        for obj, op, param in places:
+            for cls in classes_of(obj):
+                sig = inspect.signature(cls if op is None else getattr(cls, op)).parameters
+                assert sig[param].default == d[name], f"{name}: {cls.__name__}.{op}.{param}"
+                assert type(sig[param].default) is type(d[name]) or isinstance(d[name], str), name
+    for name, test in DEFAULT_RULES.items():
+        if test and "::" not in test:
+            assert test in globals(), test
+
+
+@pytest.mark.parametrize("field", V["error_fields"], ids=lambda f: f["name"])
+def test_every_error_has_the_tables_attributes_and_keeps_them_pickled(field):
+    name = python_name(field)
+    sample = ERROR_FIELD_SAMPLES[name]
+    for entry in V["errors"]:
+        cls = getattr(rr, entry["classes"]["python"])
+        bare = cls("m")
+        assert hasattr(bare, name), f"{cls.__name__} lacks {name}"
+        given = cls("m", **{name: sample}) if name not in ("message",) else cls(sample)
+        back = pickle.loads(pickle.dumps(given))
+        assert getattr(back, name) == sample, f"{cls.__name__}.{name} after pickling"
+
+
+ERROR_FIELD_SAMPLES = {
+    "code": "SOME_CODE",
+    "message": "what went wrong",
+    "status": 418,
+    "ms_cv": "cv.1",
+    "retry_after": 2.5,
+    "details": rr.ErrorDetails(code="C", message="M"),
+    "field": "storage.account_key",
+    "retriable": True,
+    "session": rr.Session(id="s", status=rr.SessionStatus.READY, size=rr.SessionSize.STANDARD),
+    "conversion": rr.Conversion(
+        id="c",
+        status=rr.ConversionStatus.FAILED,
+        settings=rr.ConversionSettings(
+            rr.ConversionInputSettings("https://a.blob.core.windows.net/i", "x.fbx"),
+            rr.ConversionOutputSettings("https://a.blob.core.windows.net/o"),
+        ),
+    ),
+    "upload_report": rr.UploadReport(uploaded=("a",), not_uploaded=("b",), bytes=3),
+    "conversion_report": "--- x.result.json\n{}",
+}
+
+
+def test_the_upload_concurrency_rule_is_the_cores(tmp_path):
+    # One rule and one message in every language, checked before anything is sent (nothing
+    # listens on this endpoint).
+    limit = python_value([c for c in V["defaults"] if c["name"] == "max_upload_concurrency"][0]["value"])
+    (tmp_path / "a.fbx").write_bytes(b"a")
+    for account in (
+        rr.StorageAccount("devstoreaccount1", "a2V5", "http://127.0.0.1:9/devstoreaccount1"),
+        aio.StorageAccount("devstoreaccount1", "a2V5", "http://127.0.0.1:9/devstoreaccount1"),
+    ):
+        for bad in (0, limit + 1, -1):
+            container = account.container("input")
+            with pytest.raises(rr.InvalidInputError) as e:
+                if isinstance(account, aio.StorageAccount):
+                    import asyncio
+
+                    asyncio.run(container.upload(tmp_path, concurrency=bad))
+                else:
+                    container.upload(tmp_path, concurrency=bad)
+            assert e.value.field == "concurrency"
+            assert f"must be from 1 to {limit}" in str(e.value) and str(bad) in str(e.value)
+            assert e.value.upload_report is None
 
 
 def test_the_lease_rule_is_the_cores(client):

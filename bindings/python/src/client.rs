@@ -23,7 +23,7 @@ fn invalid(field: &'static str, rule: impl std::fmt::Display) -> Error {
 }
 
 /// Seconds from Python as a duration: finite and not negative.
-fn seconds(field: &'static str, value: Option<f64>) -> Result<Option<Duration>, Error> {
+pub(crate) fn seconds(field: &'static str, value: Option<f64>) -> Result<Option<Duration>, Error> {
     match value {
         None => Ok(None),
         Some(v) if v.is_finite() && v >= 0.0 => Ok(Some(Duration::from_secs_f64(v))),
@@ -82,16 +82,32 @@ impl remote_rendering::TokenProvider for PyTokenProvider {
 }
 
 /// The exception a progress callback raised, if it did.
-type CallbackFailure = Arc<Mutex<Option<PyErr>>>;
+pub(crate) type CallbackFailure = Arc<Mutex<Option<PyErr>>>;
 
 /// The progress callback of a wait: converts each resource to its model dict and calls
 /// Python. An exception in the callback ends the wait and is raised from it.
-fn progress<T: ToPy + Clone + Send + 'static>(
+pub(crate) fn progress<T: ToPy + Clone + Send + 'static>(
     callback: Option<Py<PyAny>>,
     event_loop: Option<&Bound<'_, PyAny>>,
     user_cancel: Option<&PyCancelToken>,
 ) -> (
     Option<remote_rendering::ProgressFn<T>>,
+    CallbackFailure,
+    Option<tokio_util::sync::CancellationToken>,
+) {
+    let (call, failed, cancel) = progress_fn(callback, event_loop, user_cancel);
+    let call = call.map(|f| Box::new(f) as remote_rendering::ProgressFn<T>);
+    (call, failed, cancel)
+}
+
+/// The callback of [`progress`] as a plain `Fn` (shared by an upload's tasks, which need it
+/// `Sync` too): where each event goes, and the wait's own cancel token.
+pub(crate) fn progress_fn<T: ToPy + Clone + Send + 'static>(
+    callback: Option<Py<PyAny>>,
+    event_loop: Option<&Bound<'_, PyAny>>,
+    user_cancel: Option<&PyCancelToken>,
+) -> (
+    Option<impl Fn(&T) + Send + Sync + 'static>,
     CallbackFailure,
     Option<tokio_util::sync::CancellationToken>,
 ) {
@@ -108,12 +124,36 @@ fn progress<T: ToPy + Clone + Send + 'static>(
         failed: failed.clone(),
         cancel: cancel.clone(),
     };
-    let call: remote_rendering::ProgressFn<T> = match event_loop {
-        // Blocking calls: the callback runs on the caller's thread, inside the wait, between
-        // two turns of the runtime (so that it may make blocking calls itself).
-        None => {
-            let sink = Arc::new(sink);
-            Box::new(move |resource: &T| {
+    let route = match event_loop {
+        None => Route::Blocking(Arc::new(sink)),
+        Some(l) => Route::Loop {
+            event_loop: l.clone().unbind(),
+            sink: Python::attach(|py| Py::new(py, sink)).ok(),
+        },
+    };
+    (
+        Some(move |resource: &T| route.deliver(resource)),
+        failed,
+        Some(cancel),
+    )
+}
+
+/// Where progress events go.
+enum Route {
+    /// Blocking calls: the callback runs on the caller's thread, inside the wait, between two
+    /// turns of the runtime (so that it may make blocking calls itself).
+    Blocking(Arc<ProgressSink>),
+    /// asyncio: the callback runs on the event loop's thread, like any asyncio callback.
+    Loop {
+        event_loop: Py<PyAny>,
+        sink: Option<Py<ProgressSink>>,
+    },
+}
+
+impl Route {
+    fn deliver<T: ToPy + Clone + Send + 'static>(&self, resource: &T) {
+        match self {
+            Route::Blocking(sink) => {
                 let (resource, sink) = (resource.clone(), sink.clone());
                 remote_rendering::blocking::defer(move || {
                     Python::attach(|py| {
@@ -122,24 +162,16 @@ fn progress<T: ToPy + Clone + Send + 'static>(
                         }
                     })
                 })
-            })
+            }
+            Route::Loop { event_loop, sink } => Python::attach(|py| {
+                if let (Ok(d), Some(sink)) = (resource.to_py(py), sink.as_ref()) {
+                    let _ = event_loop
+                        .bind(py)
+                        .call_method1("call_soon_threadsafe", (sink.clone_ref(py), d));
+                }
+            }),
         }
-        // asyncio: the callback runs on the event loop's thread, like any asyncio callback.
-        Some(l) => {
-            let event_loop = l.clone().unbind();
-            let sink = Python::attach(|py| Py::new(py, sink)).ok();
-            Box::new(move |resource: &T| {
-                Python::attach(|py| {
-                    if let (Ok(d), Some(sink)) = (resource.to_py(py), sink.as_ref()) {
-                        let _ = event_loop
-                            .bind(py)
-                            .call_method1("call_soon_threadsafe", (sink.clone_ref(py), d));
-                    }
-                })
-            })
-        }
-    };
-    (Some(call), failed, Some(cancel))
+    }
 }
 
 /// Calls a progress callback; an exception it raises ends the wait and is raised from it.
@@ -169,7 +201,7 @@ impl ProgressSink {
     }
 }
 
-fn wait_options<T>(
+pub(crate) fn wait_options<T>(
     poll_interval: Option<f64>,
     timeout: Option<f64>,
     on_progress: Option<remote_rendering::ProgressFn<T>>,
@@ -184,18 +216,18 @@ fn wait_options<T>(
 }
 
 /// The error of a wait: the callback's exception if it ended the wait, else the core's.
-fn wait_failure(e: Error, failed: &Mutex<Option<PyErr>>) -> Failure {
+pub(crate) fn wait_failure(e: Error, failed: &Mutex<Option<PyErr>>) -> Failure {
     match failed.lock().unwrap().take() {
         Some(py_err) => Failure::Py(py_err),
         None => Failure::Core(e),
     }
 }
 
-fn model<T: ToPy>(py: Python<'_>, v: T) -> PyResult<Py<PyAny>> {
+pub(crate) fn model<T: ToPy>(py: Python<'_>, v: T) -> PyResult<Py<PyAny>> {
     v.to_py(py)
 }
 
-fn none(py: Python<'_>, _: ()) -> PyResult<Py<PyAny>> {
+pub(crate) fn none(py: Python<'_>, _: ()) -> PyResult<Py<PyAny>> {
     Ok(py.None())
 }
 
@@ -502,6 +534,59 @@ impl PyClient {
                     .map_err(|e| wait_failure(e, &failed))
             },
             model,
+        )
+    }
+
+    /// `wait_for_conversion`, and when the conversion failed, its result file and log read
+    /// back from `output` into the error's `conversion_report`.
+    #[pyo3(signature = (conversion_id, output, poll_interval=None, timeout=None, on_progress=None, cancel=None, event_loop=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn wait_for_conversion_with_report(
+        &self,
+        py: Python<'_>,
+        conversion_id: String,
+        output: PyRef<'_, crate::storage::PyBlobContainer>,
+        poll_interval: Option<f64>,
+        timeout: Option<f64>,
+        on_progress: Option<Py<PyAny>>,
+        cancel: Option<PyRef<'_, PyCancelToken>>,
+        event_loop: Option<Bound<'_, PyAny>>,
+    ) -> PyResult<Py<PyAny>> {
+        let c = self.client()?;
+        let output = output.inner().clone();
+        let (cb, failed, cancel) = progress(on_progress, event_loop.as_ref(), cancel.as_deref());
+        run(
+            py,
+            event_loop.as_ref(),
+            async move {
+                let options = wait_options(poll_interval, timeout, cb, cancel)?;
+                c.wait_for_conversion_with_report(&conversion_id, options, &output)
+                    .await
+                    .map_err(|e| wait_failure(e, &failed))
+            },
+            model,
+        )
+    }
+
+    /// A conversion id from the hash of a local input and the settings (nothing is sent).
+    #[pyo3(signature = (path, settings, event_loop=None))]
+    fn content_conversion_id(
+        &self,
+        py: Python<'_>,
+        path: std::path::PathBuf,
+        settings: Bound<'_, PyAny>,
+        event_loop: Option<Bound<'_, PyAny>>,
+    ) -> PyResult<Py<PyAny>> {
+        let settings = settings_from_py(&settings)?;
+        run(
+            py,
+            event_loop.as_ref(),
+            async move {
+                remote_rendering::storage::content_conversion_id(&path, &settings)
+                    .await
+                    .map_err(Failure::from)
+            },
+            |py, id: String| id.to_py(py),
         )
     }
 

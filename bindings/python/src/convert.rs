@@ -60,6 +60,10 @@ pub fn error_to_py(py: Python<'_>, e: Error) -> PyErr {
         if let Some(c) = e.conversion() {
             kwargs.set_item("conversion", c.to_py(py)?)?;
         }
+        if let Some(r) = e.upload_report() {
+            kwargs.set_item("upload_report", r.to_py(py)?)?;
+        }
+        kwargs.set_item("conversion_report", e.conversion_report())?;
         let make = py
             .import("remote_rendering._errors")?
             .getattr("_from_native")?;

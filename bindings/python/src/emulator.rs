@@ -4,6 +4,7 @@
 use crate::convert::to_py;
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
+use remote_rendering::SecretString;
 use remote_rendering_emulator::{
     Account, Emulator, EmulatorConfig, FaultPlan, ServiceError, TlsConfig,
 };
@@ -63,7 +64,7 @@ impl PyEmulator {
     /// the same as its CLI's), so no default is restated here.
     #[pyo3(signature = (*, startup_delay=None, conversion_duration=None, time_scale=None, page_size=None,
         faults=None, seed=None, tls=false, cert_out=None, state_file=None, storage_root=None, linked_storage=None,
-        region=None, token_lifetime=None, accounts=None, listen=None))]
+        region=None, token_lifetime=None, accounts=None, listen=None, blob_storage=false, storage_account_keys=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -82,6 +83,8 @@ impl PyEmulator {
         token_lifetime: Option<f64>,
         accounts: Option<Vec<(String, String)>>,
         listen: Option<String>,
+        blob_storage: bool,
+        storage_account_keys: Option<Vec<(String, String)>>,
     ) -> PyResult<Self> {
         let defaults = EmulatorConfig::default();
         let or = |field: &str, v: Option<f64>, d: Duration| v.map_or(Ok(d), |v| secs(field, v));
@@ -110,6 +113,13 @@ impl PyEmulator {
                 .unwrap_or_default()
                 .into_iter()
                 .map(|(id, key)| Account::new(id, key))
+                .collect(),
+            blob_storage,
+            // Secrets: never repeated in an error (the emulator names the account only).
+            storage_account_keys: storage_account_keys
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(name, key)| (name, SecretString::new(key)))
                 .collect(),
             ..defaults
         };

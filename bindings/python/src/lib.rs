@@ -8,6 +8,7 @@ mod emulator;
 mod logging;
 mod models;
 mod runtime;
+mod storage;
 
 use pyo3::prelude::*;
 use runtime::Failure;
@@ -58,6 +59,9 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<runtime::Canceller>()?;
     m.add_class::<cancel::PyCancelToken>()?;
     m.add_class::<client::ProgressSink>()?;
+    m.add_class::<storage::PyStorageAccount>()?;
+    m.add_class::<storage::PyBlobContainer>()?;
+    m.add_class::<storage::PyAzurite>()?;
     m.add_function(wrap_pyfunction!(logging::_set_log_level, m)?)?;
     m.add_function(wrap_pyfunction!(_panic_for_test, m)?)?;
     m.add_function(wrap_pyfunction!(emulator::emulator_defaults, m)?)?;

@@ -7,6 +7,7 @@
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
+use remote_rendering::storage::{Preflight, UploadProgress, UploadReport};
 use remote_rendering::{
     Conversion, ConversionInputSettings, ConversionOutputSettings, ConversionSettings,
     ErrorDetails, SecretString, Session, SessionSize, SessionStatus, Timestamp,
@@ -27,7 +28,16 @@ macro_rules! leaf {
         }
     )*};
 }
-leaf!(String, i64, u16, f64);
+leaf!(String, i64, u16, u64, f64);
+
+impl ToPy for bool {
+    fn to_py(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        Ok(pyo3::types::PyBool::new(py, *self)
+            .to_owned()
+            .into_any()
+            .unbind())
+    }
+}
 
 impl<T: ToPy> ToPy for Option<T> {
     fn to_py(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
@@ -113,6 +123,24 @@ model!(Conversion {
     error,
     created_on,
 });
+model!(UploadProgress {
+    blob,
+    file_bytes_done,
+    file_bytes_total,
+    bytes_done,
+    bytes_total,
+    file_done,
+});
+model!(UploadReport {
+    uploaded,
+    not_uploaded,
+    bytes,
+});
+model!(Preflight {
+    input_blob,
+    input_bytes,
+    referenced,
+});
 model!(ConversionSettings {
     input_location,
     output_location,
@@ -173,5 +201,23 @@ pub fn settings_from_py(d: &Bound<'_, PyAny>) -> PyResult<ConversionSettings> {
             opt output_asset_filename,
             secret storage_container_write_sas,
         }),
+    })
+}
+
+/// A conversion from the dict `Conversion._to_native()` makes (what `read_conversion_report`
+/// needs of it: its id, status, settings and output; the error stays on the Python side).
+pub fn conversion_from_py(d: &Bound<'_, PyAny>) -> PyResult<Conversion> {
+    let settings = field(d, "settings")?
+        .ok_or_else(|| PyTypeError::new_err("conversion.settings is missing"))?;
+    // A conversion made by hand may have no creation time: the epoch stands in (unused).
+    let created = text(d, "created_on")?.unwrap_or_else(|| "1970-01-01T00:00:00Z".to_owned());
+    Ok(Conversion {
+        id: text(d, "id")?.unwrap_or_default(),
+        status: remote_rendering::ConversionStatus::parse(&text(d, "status")?.unwrap_or_default()),
+        settings: settings_from_py(&settings)?,
+        output_asset_uri: text(d, "output_asset_uri")?,
+        error: None,
+        created_on: Timestamp::parse(&created)
+            .map_err(|_| PyTypeError::new_err("conversion.created_on is not an RFC 3339 time"))?,
     })
 }

@@ -117,19 +117,13 @@ impl PyStorageAccount {
 
     #[pyo3(signature = (container, expiry=None))]
     fn input_sas(&self, py: Python<'_>, container: &str, expiry: Option<f64>) -> PyResult<String> {
-        let sas = self::expiry(expiry).and_then(|d| {
-            self.inner
-                .container_sas(container, SasPermissions::READ_LIST, d)
-        });
+        let sas = self::expiry(expiry).and_then(|d| self.inner.input_sas_for(container, d));
         reveal(py, sas)
     }
 
     #[pyo3(signature = (container, expiry=None))]
     fn output_sas(&self, py: Python<'_>, container: &str, expiry: Option<f64>) -> PyResult<String> {
-        let sas = self::expiry(expiry).and_then(|d| {
-            self.inner
-                .container_sas(container, SasPermissions::WRITE, d)
-        });
+        let sas = self::expiry(expiry).and_then(|d| self.inner.output_sas_for(container, d));
         reveal(py, sas)
     }
 

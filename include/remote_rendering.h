@@ -2517,6 +2517,17 @@ rr_status rr_blob_container_read_conversion_report(const rr_blob_container *cont
                                                    rr_error **err);
 
 /**
+ * `rr_blob_container_read_conversion_report()` for the conversion started with `settings`
+ * (where its result file and log are depends on nothing else): for a conversion known by its
+ * settings alone, as the C++ wrapper's `Conversion` is.
+ */
+rr_status rr_blob_container_read_conversion_report_for_settings(const rr_blob_container *container,
+                                                                const rr_conversion_settings *settings,
+                                                                uint64_t timeout_ms,
+                                                                char **out,
+                                                                rr_error **err);
+
+/**
  * Whether `blob` exists.
  */
 rr_status rr_blob_container_exists(const rr_blob_container *container,

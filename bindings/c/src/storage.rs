@@ -30,7 +30,7 @@ use remote_rendering::storage::{
 use remote_rendering::vocabulary::{
     check_upload_concurrency, DEFAULT_READ_MAX_BYTES, DEFAULT_SAS_EXPIRY,
 };
-use remote_rendering::SecretString;
+use remote_rendering::{Conversion, ConversionStatus, Error, ErrorKind, SecretString, Timestamp};
 use std::ffi::{c_char, c_void, CString};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -591,6 +591,41 @@ pub unsafe extern "C" fn rr_blob_container_read_conversion_report(
             timeout_ms,
             "read conversion report",
             storage::read_conversion_report(&c.inner, conversion),
+        )?;
+        if let Some(r) = report {
+            *out = cstring(&r).into_raw();
+        }
+        Ok(())
+    })
+}
+
+/// `rr_blob_container_read_conversion_report()` for the conversion started with `settings`
+/// (where its result file and log are depends on nothing else): for a conversion known by its
+/// settings alone, as the C++ wrapper's `Conversion` is.
+#[no_mangle]
+pub unsafe extern "C" fn rr_blob_container_read_conversion_report_for_settings(
+    container: *const rr_blob_container,
+    settings: *const rr_conversion_settings,
+    timeout_ms: u64,
+    out: *mut *mut c_char,
+    err: *mut *mut rr_error,
+) -> rr_status {
+    ffi_call!(err, {
+        let out = out_ptr(out, "out")?;
+        let c = arg(container, "container")?;
+        let conversion = Conversion {
+            id: String::new(),
+            status: ConversionStatus::Failed,
+            settings: arg(settings, "settings")?.core(),
+            output_asset_uri: None,
+            error: None,
+            created_on: Timestamp::parse("1970-01-01T00:00:00Z")
+                .map_err(|e| Error::new(ErrorKind::Internal, e.to_string()))?,
+        };
+        let report = c.rt.block(
+            timeout_ms,
+            "read conversion report",
+            storage::read_conversion_report(&c.inner, &conversion),
         )?;
         if let Some(r) = report {
             *out = cstring(&r).into_raw();

@@ -162,8 +162,9 @@ test-dashboard:
 # package and pkg-config file, examples/cpp, GoogleTest under ctest and again under
 # AddressSanitizer. Needs Debian's cmake, g++, libgtest-dev and nlohmann-json3-dev (the last installed
 # by the script when missing; pkg-config optional).
-test-c:
-	bash bindings/c/test.sh
+# The storage tests need Azurite: installed first, so they must not skip (REQUIRE_AZURITE=1).
+test-c: azurite
+	REQUIRE_AZURITE=1 bash bindings/c/test.sh
 
 # fmt and clippy ship with rustup's default profile (cargo-hakari, which checks that workspace-hack/
 # still unifies the features, is `cargo install cargo-hakari`); a toolchain without them skips the check

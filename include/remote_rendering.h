@@ -26,8 +26,9 @@
  * _async forms run on the client's runtime (2 worker threads by default). Handles made from a
  * client keep its runtime alive, so they may outlive rr_client_free(). rr_session,
  * rr_conversion, rr_error, rr_wait_results, rr_cancel_token, rr_operation, rr_lease_keeper,
- * rr_managed_session and rr_emulator are thread-safe too; lists and the *_options builders are
- * used by one thread at a time. Callbacks (progress, token provider) may run on a runtime thread; there, blocking calls
+ * rr_managed_session, rr_emulator, rr_storage_account, rr_blob_container, rr_upload_report,
+ * rr_preflight, rr_string_list and rr_bytes are thread-safe too; the session and conversion
+ * lists and the *_options builders are used by one thread at a time. Callbacks (progress, token provider) may run on a runtime thread; there, blocking calls
  * of this library fail with RR_STATUS_INVALID_INPUT. Callbacks must not throw or longjmp. Do not
  * use a client across fork(): make clients after it.
  *
@@ -149,6 +150,37 @@
  * How often the lease keeper reads the session, in milliseconds.
  */
 #define RR_DEFAULT_LEASE_CHECK_INTERVAL_MS 60000
+
+/**
+ * How long a SAS made from a storage account key is valid, in milliseconds (2 hours).
+ */
+#define RR_DEFAULT_SAS_EXPIRY_MS 7200000
+
+/**
+ * Files an upload sends at once.
+ */
+#define RR_DEFAULT_UPLOAD_CONCURRENCY 4
+
+/**
+ * The most files an upload may send at once.
+ */
+#define RR_MAX_UPLOAD_CONCURRENCY 64
+
+/**
+ * How long an upload may take before it ends with `RR_STATUS_TIMEOUT` (and its report), in
+ * milliseconds (1 hour).
+ */
+#define RR_DEFAULT_UPLOAD_TIMEOUT_MS 3600000
+
+/**
+ * The most of a blob a read returns (64 MiB); a larger blob is refused, not cut.
+ */
+#define RR_DEFAULT_READ_MAX_BYTES 67108864
+
+/**
+ * At most this much of a failed conversion's result file and of its log is read back.
+ */
+#define RR_MAX_REPORT_BYTES 65536
 
 /**
  * What a call came to. `RR_STATUS_OK` is 0; every other value but `RR_STATUS_PENDING` is a
@@ -358,6 +390,17 @@ typedef uint32_t rr_conversion_status;
 #endif // __cplusplus
 
 /**
+ * A client of one blob container, authorised by an account key or a SAS (never shown).
+ * Thread-safe. Free with `rr_blob_container_free()`.
+ */
+typedef struct rr_blob_container rr_blob_container;
+
+/**
+ * The bytes of a blob, immutable; free with `rr_bytes_free()`.
+ */
+typedef struct rr_bytes rr_bytes;
+
+/**
  * Cancels waits (and the operations given it) from any thread. Thread-safe.
  */
 typedef struct rr_cancel_token rr_cancel_token;
@@ -458,6 +501,13 @@ typedef struct rr_managed_session rr_managed_session;
 typedef struct rr_operation rr_operation;
 
 /**
+ * What the preflight of a conversion checked: the input blob (its prefix included), its
+ * size, and the blobs a glTF input references, each found. Immutable; free with
+ * `rr_preflight_free()`.
+ */
+typedef struct rr_preflight rr_preflight;
+
+/**
  * A rendering session as the service last described it. Immutable: safe to read from any
  * thread. Free with `rr_session_free()`.
  */
@@ -476,9 +526,31 @@ typedef struct rr_session_list rr_session_list;
 typedef struct rr_session_options rr_session_options;
 
 /**
+ * A storage account: its name, its key (a secret, never shown) and its blob endpoint.
+ * Thread-safe. Free with `rr_storage_account_free()`.
+ */
+typedef struct rr_storage_account rr_storage_account;
+
+/**
+ * A list of strings (blob names), immutable; its strings are borrowed from it. Owned when a
+ * call returns it (`rr_blob_container_list()`: free with `rr_string_list_free()`), borrowed
+ * when it is part of another handle (an `rr_upload_report`, an `rr_preflight`).
+ */
+typedef struct rr_string_list rr_string_list;
+
+/**
  * Receives the token a provider callback gives (or the reason it cannot).
  */
 typedef struct rr_token_sink rr_token_sink;
+
+/**
+ * What an upload did: the blobs written whole (`uploaded`), those not written
+ * (`not_uploaded`: failed, or not started when the upload stopped), and the bytes of the
+ * uploaded ones. Immutable. Owned when an upload returns it (free with
+ * `rr_upload_report_free()`), borrowed from the error of a failed upload
+ * (`rr_error_upload_report()`).
+ */
+typedef struct rr_upload_report rr_upload_report;
 
 /**
  * How to wait: every setting is optional (the defaults are the client's poll interval, no
@@ -523,6 +595,47 @@ typedef struct {
  */
 typedef void (*rr_log_fn)(void *user_data,
                           const rr_log_record *record);
+
+/**
+ * Where an upload stands: after a file started, after each of its parts, and when it is done.
+ * Borrowed for the callback's call (copy what you keep).
+ */
+typedef struct {
+    /**
+     * The blob being written (the prefix included).
+     */
+    const char *blob;
+    /**
+     * Bytes of this file uploaded so far.
+     */
+    uint64_t file_bytes_done;
+    /**
+     * The size of this file.
+     */
+    uint64_t file_bytes_total;
+    /**
+     * Bytes of every file uploaded so far.
+     */
+    uint64_t bytes_done;
+    /**
+     * The size of every file together.
+     */
+    uint64_t bytes_total;
+    /**
+     * True in the last event of this file (it is uploaded).
+     */
+    bool file_done;
+} rr_upload_progress;
+
+/**
+ * Called with the progress of an upload. In a blocking upload it runs on the thread that
+ * called it, in an `_async` one on a runtime thread (and never after `rr_operation_free()`
+ * returned); several files are uploaded at once, so calls come one at a time but for any of
+ * them. It may cancel the upload's token; blocking calls of this library are refused there.
+ * It must not throw.
+ */
+typedef void (*rr_upload_progress_fn)(void *user_data,
+                                      const rr_upload_progress *progress);
 
 /**
  * Called with the session after every poll of a wait. `session` is borrowed for the call.
@@ -1105,6 +1218,25 @@ rr_status rr_emulator_options_add_linked_storage(rr_emulator_options *options,
                                                  rr_error **err);
 
 /**
+ * Conversions read their input and write their outputs on real blob storage (Azure, or
+ * Azurite) through the Blob REST API, with the settings' SAS or a key given with
+ * `rr_emulator_options_add_storage_account_key()` (default false: nothing is read).
+ */
+rr_status rr_emulator_options_set_blob_storage(rr_emulator_options *options,
+                                               bool blob_storage,
+                                               rr_error **err);
+
+/**
+ * The key (a secret, copied) of a storage account linked to the ARR account: with blob
+ * storage on, a conversion without a SAS reaches that account's containers with it. The
+ * emulator checks the name and key when it starts.
+ */
+rr_status rr_emulator_options_add_storage_account_key(rr_emulator_options *options,
+                                                      const char *account_name,
+                                                      const char *account_key,
+                                                      rr_error **err);
+
+/**
  * An Entra token the STS accepts in place of the development account's key.
  */
 rr_status rr_emulator_options_add_entra_token(rr_emulator_options *options,
@@ -1371,6 +1503,25 @@ const rr_session *rr_error_session(const rr_error *error);
  * `error` is NULL or a live error.
  */
 const rr_conversion *rr_error_conversion(const rr_error *error);
+
+/**
+ * For a failed upload (`rr_blob_container_upload()`, whatever the status: a file refused, the
+ * storage unreachable, the deadline, a cancel): what was and was not uploaded, borrowed from
+ * the error; NULL otherwise.
+ *
+ * `error` is NULL or a live error.
+ */
+const rr_upload_report *rr_error_upload_report(const rr_error *error);
+
+/**
+ * For a conversion that failed while waited on with
+ * `rr_client_wait_for_conversion_with_report()`: its result file and log as read back from the
+ * output container (each cut at `RR_MAX_REPORT_BYTES`, SAS tokens redacted), borrowed from the
+ * error; NULL otherwise (or when neither could be read).
+ *
+ * `error` is NULL or a live error.
+ */
+const char *rr_error_conversion_report(const rr_error *error);
 
 /**
  * Why the session is in Error, borrowed from the session; `*out` is NULL when the service gave
@@ -2151,6 +2302,401 @@ const char *rr_status_code(uint32_t status);
  * (`rr_vocabulary_json()`) names the status of each error code this way.
  */
 const char *rr_status_name(uint32_t status);
+
+/**
+ * A storage account and its key (copied; a secret). `blob_endpoint` NULL:
+ * `https://{account_name}.blob.core.windows.net`, or a path-style endpoint such as Azurite's
+ * `http://127.0.0.1:10000/devstoreaccount1` (plain http only to loopback addresses). A key
+ * that is not base64 is `RR_STATUS_INVALID_INPUT` naming `storage.account_key`. Sends nothing.
+ * Free with `rr_storage_account_free()`.
+ */
+rr_status rr_storage_account_new(const char *account_name,
+                                 const char *account_key,
+                                 const char *blob_endpoint,
+                                 rr_storage_account **out,
+                                 rr_error **err);
+
+/**
+ * Frees a storage account (containers made from it stay usable). NULL does nothing.
+ *
+ * `account` is NULL or an account owned by the caller, not used again.
+ */
+void rr_storage_account_free(rr_storage_account *account);
+
+/**
+ * The account's name, borrowed from the account.
+ */
+rr_status rr_storage_account_get_name(const rr_storage_account *account,
+                                      const char **out,
+                                      rr_error **err);
+
+/**
+ * The blob endpoint (no trailing `/`), borrowed from the account.
+ */
+rr_status rr_storage_account_get_blob_endpoint(const rr_storage_account *account,
+                                               const char **out,
+                                               rr_error **err);
+
+/**
+ * `{blob_endpoint}/{container}`: a conversion's `storage_container_uri`. Owned: free with
+ * `rr_string_free()`.
+ */
+rr_status rr_storage_account_container_uri(const rr_storage_account *account,
+                                           const char *container,
+                                           char **out,
+                                           rr_error **err);
+
+/**
+ * Creates a private container when it does not exist: `*out` true when it was created, false
+ * when it was there. Blocks (within `timeout_ms`; 0: the request's own limits).
+ */
+rr_status rr_storage_account_create_container(const rr_storage_account *account,
+                                              const char *container,
+                                              uint64_t timeout_ms,
+                                              bool *out,
+                                              rr_error **err);
+
+/**
+ * A client of `container` of this account, authorised by its key. Sends nothing. Free with
+ * `rr_blob_container_free()`.
+ */
+rr_status rr_storage_account_container(const rr_storage_account *account,
+                                       const char *container,
+                                       rr_blob_container **out,
+                                       rr_error **err);
+
+/**
+ * A service SAS (a secret; the query string without `?`) for `container` with `permissions`,
+ * the service's letters (some of `r`, `c`, `w`, `d`, `l`; anything else is
+ * `RR_STATUS_INVALID_INPUT` naming `permissions`), valid for `expiry_ms` (0:
+ * `RR_DEFAULT_SAS_EXPIRY_MS`; at most 7 days). Owned: free with `rr_string_free()`.
+ */
+rr_status rr_storage_account_container_sas(const rr_storage_account *account,
+                                           const char *container,
+                                           const char *permissions,
+                                           uint64_t expiry_ms,
+                                           char **out,
+                                           rr_error **err);
+
+/**
+ * A read and list SAS (a secret) for `container`: what a conversion needs of its input, and no
+ * more; `expiry_ms` as for `rr_storage_account_container_sas()`. Owned: free with
+ * `rr_string_free()`.
+ */
+rr_status rr_storage_account_input_sas(const rr_storage_account *account,
+                                       const char *container,
+                                       uint64_t expiry_ms,
+                                       char **out,
+                                       rr_error **err);
+
+/**
+ * A write and create SAS (a secret) for `container`: what a conversion needs of its output,
+ * and no more; `expiry_ms` as for `rr_storage_account_container_sas()`. Owned: free with
+ * `rr_string_free()`.
+ */
+rr_status rr_storage_account_output_sas(const rr_storage_account *account,
+                                        const char *container,
+                                        uint64_t expiry_ms,
+                                        char **out,
+                                        rr_error **err);
+
+/**
+ * A URL that reads one blob (a secret: it carries a read SAS), valid for `expiry_ms` (0:
+ * `RR_DEFAULT_SAS_EXPIRY_MS`). Owned: free with `rr_string_free()`.
+ */
+rr_status rr_storage_account_blob_read_url(const rr_storage_account *account,
+                                           const char *container,
+                                           const char *blob,
+                                           uint64_t expiry_ms,
+                                           char **out,
+                                           rr_error **err);
+
+/**
+ * A read URL (a secret) for a converted asset: a succeeded conversion's `output_asset_uri`,
+ * in this account; `expiry_ms` as for `rr_storage_account_blob_read_url()`. Owned: free with
+ * `rr_string_free()`.
+ */
+rr_status rr_storage_account_asset_read_url(const rr_storage_account *account,
+                                            const char *output_asset_uri,
+                                            uint64_t expiry_ms,
+                                            char **out,
+                                            rr_error **err);
+
+/**
+ * A client of the container at `container_uri` (Azure's or a path-style one), authorised by
+ * `sas` (a secret, copied; with or without its leading `?`). Sends nothing. Free with
+ * `rr_blob_container_free()`.
+ */
+rr_status rr_blob_container_new(const char *container_uri,
+                                const char *sas,
+                                rr_blob_container **out,
+                                rr_error **err);
+
+/**
+ * Frees a container. NULL does nothing.
+ *
+ * `container` is NULL or a container owned by the caller, not used again.
+ */
+void rr_blob_container_free(rr_blob_container *container);
+
+/**
+ * The container's URI (no SAS), borrowed from the container.
+ */
+rr_status rr_blob_container_get_uri(const rr_blob_container *container,
+                                    const char **out,
+                                    rr_error **err);
+
+/**
+ * Uploads the local file or folder at `path` to the container under `prefix` (NULL or "":
+ * none; a folder's files keep their relative paths), `concurrency` files at once (1 to
+ * `RR_MAX_UPLOAD_CONCURRENCY`; `RR_DEFAULT_UPLOAD_CONCURRENCY` is the default of every
+ * language), giving up after `timeout_ms` (0: `RR_DEFAULT_UPLOAD_TIMEOUT_MS`). Calls
+ * `on_progress(user_data, progress)` (NULL: none) as bytes go out; `cancel` (NULL: none) stops
+ * it. `*out` is the report (owned: free with `rr_upload_report_free()`). On any failure (a
+ * file, the storage, the deadline, a cancel) the error's `rr_error_upload_report()` says what
+ * was and was not uploaded. A `path` that is neither a file nor a folder is
+ * `RR_STATUS_INVALID_INPUT` naming `path`, before anything is sent.
+ */
+rr_status rr_blob_container_upload(const rr_blob_container *container,
+                                   const char *path,
+                                   const char *prefix,
+                                   uint32_t concurrency,
+                                   uint64_t timeout_ms,
+                                   rr_upload_progress_fn on_progress,
+                                   void *user_data,
+                                   const rr_cancel_token *cancel,
+                                   rr_upload_report **out,
+                                   rr_error **err);
+
+/**
+ * `rr_blob_container_upload()` without blocking: the operation gives the upload's report
+ * (`rr_operation_take_upload_report()`); `rr_operation_cancel()` (or freeing it) stops the
+ * upload, whose error then carries the report. `user_data` must stay valid until the
+ * operation is freed. `*out` is owned: free it with `rr_operation_free()`.
+ */
+rr_status rr_blob_container_upload_async(const rr_blob_container *container,
+                                         const char *path,
+                                         const char *prefix,
+                                         uint32_t concurrency,
+                                         uint64_t timeout_ms,
+                                         rr_upload_progress_fn on_progress,
+                                         void *user_data,
+                                         const rr_cancel_token *cancel,
+                                         rr_operation **out,
+                                         rr_error **err);
+
+/**
+ * Takes the report of an ended `rr_blob_container_upload_async()`, owned: free with
+ * `rr_upload_report_free()`. Otherwise as `rr_operation_take_session()`.
+ */
+rr_status rr_operation_take_upload_report(const rr_operation *operation,
+                                          rr_upload_report **out,
+                                          rr_error **err);
+
+/**
+ * Checks a conversion's input before it is started (this container is its input, with read
+ * access): the input blob exists with a name the service accepts, and so does every file a
+ * `.gltf` input references. `*out` says what was checked (owned: free with
+ * `rr_preflight_free()`); a missing file is `RR_STATUS_INVALID_INPUT` naming it.
+ */
+rr_status rr_blob_container_preflight(const rr_blob_container *container,
+                                      const rr_conversion_settings *settings,
+                                      uint64_t timeout_ms,
+                                      rr_preflight **out,
+                                      rr_error **err);
+
+/**
+ * A conversion's result file and log in this (output) container, each cut at
+ * `RR_MAX_REPORT_BYTES` and redacted of SAS tokens; `*out` NULL when neither exists. Owned:
+ * free with `rr_string_free()`.
+ */
+rr_status rr_blob_container_read_conversion_report(const rr_blob_container *container,
+                                                   const rr_conversion *conversion,
+                                                   uint64_t timeout_ms,
+                                                   char **out,
+                                                   rr_error **err);
+
+/**
+ * `rr_blob_container_read_conversion_report()` for the conversion started with `settings`
+ * (where its result file and log are depends on nothing else): for a conversion known by its
+ * settings alone, as the C++ wrapper's `Conversion` is.
+ */
+rr_status rr_blob_container_read_conversion_report_for_settings(const rr_blob_container *container,
+                                                                const rr_conversion_settings *settings,
+                                                                uint64_t timeout_ms,
+                                                                char **out,
+                                                                rr_error **err);
+
+/**
+ * Whether `blob` exists.
+ */
+rr_status rr_blob_container_exists(const rr_blob_container *container,
+                                   const char *blob,
+                                   uint64_t timeout_ms,
+                                   bool *out,
+                                   rr_error **err);
+
+/**
+ * The names of the blobs under `prefix` (NULL or "": all), which needs list permission.
+ * Owned: free with `rr_string_list_free()`.
+ */
+rr_status rr_blob_container_list(const rr_blob_container *container,
+                                 const char *prefix,
+                                 uint64_t timeout_ms,
+                                 rr_string_list **out,
+                                 rr_error **err);
+
+/**
+ * The bytes of `blob` (owned: free with `rr_bytes_free()`), `*out` NULL when it does not
+ * exist; a blob larger than `max_bytes` (0: `RR_DEFAULT_READ_MAX_BYTES`) is
+ * `RR_STATUS_INVALID_INPUT` naming `max_bytes`, never cut short.
+ */
+rr_status rr_blob_container_read(const rr_blob_container *container,
+                                 const char *blob,
+                                 uint64_t max_bytes,
+                                 uint64_t timeout_ms,
+                                 rr_bytes **out,
+                                 rr_error **err);
+
+/**
+ * `rr_client_wait_for_conversion()`, and when the conversion failed, its result file and log
+ * read back from `output` (the output container, with read access) into the error
+ * (`rr_error_conversion_report()`).
+ */
+rr_status rr_client_wait_for_conversion_with_report(const rr_client *client,
+                                                    const char *conversion_id,
+                                                    const rr_blob_container *output,
+                                                    const rr_wait_options *options,
+                                                    uint64_t timeout_ms,
+                                                    rr_conversion **out,
+                                                    rr_error **err);
+
+/**
+ * `rr_client_wait_for_conversion_with_report()` without blocking: the operation gives the
+ * conversion (`rr_operation_take_conversion()`). `*out` is owned: free it with
+ * `rr_operation_free()`.
+ */
+rr_status rr_client_wait_for_conversion_with_report_async(const rr_client *client,
+                                                          const char *conversion_id,
+                                                          const rr_blob_container *output,
+                                                          const rr_wait_options *options,
+                                                          uint64_t timeout_ms,
+                                                          rr_operation **out,
+                                                          rr_error **err);
+
+/**
+ * A conversion id made from the hash of the local input at `path` (file or folder) and
+ * `settings` (without its SAS), so that an identical input is not converted twice. Nothing is
+ * sent; the files are read on the calling thread. Owned: free with `rr_string_free()`.
+ */
+rr_status rr_client_content_conversion_id(const rr_client *client,
+                                          const char *path,
+                                          const rr_conversion_settings *settings,
+                                          char **out,
+                                          rr_error **err);
+
+/**
+ * How many strings the list holds.
+ */
+rr_status rr_string_list_get_count(const rr_string_list *list,
+                                   size_t *out,
+                                   rr_error **err);
+
+/**
+ * The string at `index`, borrowed from the list. An index past the end is
+ * `RR_STATUS_INVALID_INPUT`.
+ */
+rr_status rr_string_list_get(const rr_string_list *list,
+                             size_t index,
+                             const char **out,
+                             rr_error **err);
+
+/**
+ * Frees a list the caller owns (one returned by `rr_blob_container_list()`; never one
+ * borrowed from another handle). NULL does nothing.
+ *
+ * `list` is NULL or a list owned by the caller, not used again.
+ */
+void rr_string_list_free(rr_string_list *list);
+
+/**
+ * The blobs uploaded completely, in name order, borrowed from the report.
+ */
+rr_status rr_upload_report_get_uploaded(const rr_upload_report *report,
+                                        const rr_string_list **out,
+                                        rr_error **err);
+
+/**
+ * The blobs not uploaded (failed, or not started when the upload stopped), in name order,
+ * borrowed from the report. None of them was left half-written.
+ */
+rr_status rr_upload_report_get_not_uploaded(const rr_upload_report *report,
+                                            const rr_string_list **out,
+                                            rr_error **err);
+
+/**
+ * The bytes of the uploaded blobs.
+ */
+rr_status rr_upload_report_get_bytes(const rr_upload_report *report,
+                                     uint64_t *out,
+                                     rr_error **err);
+
+/**
+ * Frees a report the caller owns (never one borrowed from an error). NULL does nothing.
+ *
+ * `report` is NULL or a report owned by the caller, not used again.
+ */
+void rr_upload_report_free(rr_upload_report *report);
+
+/**
+ * The input blob (its prefix included), borrowed from the preflight.
+ */
+rr_status rr_preflight_get_input_blob(const rr_preflight *preflight,
+                                      const char **out,
+                                      rr_error **err);
+
+/**
+ * The size of the input blob in bytes.
+ */
+rr_status rr_preflight_get_input_bytes(const rr_preflight *preflight,
+                                       uint64_t *out,
+                                       rr_error **err);
+
+/**
+ * The blobs a glTF input references, each found, borrowed from the preflight (empty for
+ * other inputs).
+ */
+rr_status rr_preflight_get_referenced(const rr_preflight *preflight,
+                                      const rr_string_list **out,
+                                      rr_error **err);
+
+/**
+ * Frees a preflight. NULL does nothing.
+ *
+ * `preflight` is NULL or a preflight owned by the caller, not used again.
+ */
+void rr_preflight_free(rr_preflight *preflight);
+
+/**
+ * The bytes, borrowed from the handle (not NUL-terminated; NULL when there are none).
+ */
+rr_status rr_bytes_get_data(const rr_bytes *bytes,
+                            const uint8_t **out,
+                            rr_error **err);
+
+/**
+ * How many bytes there are.
+ */
+rr_status rr_bytes_get_size(const rr_bytes *bytes,
+                            size_t *out,
+                            rr_error **err);
+
+/**
+ * Frees bytes. NULL does nothing.
+ *
+ * `bytes` is NULL or bytes owned by the caller, not used again.
+ */
+void rr_bytes_free(rr_bytes *bytes);
 
 /**
  * The shared vocabulary as a JSON document (static, UTF-8): `{"version", "base_error",

@@ -162,6 +162,31 @@ struct Conversion {
     }
 };
 
+/// Where an upload stands: after a file started, after each of its parts, and when it is done.
+struct UploadProgress {
+    std::string blob;  ///< the blob being written (the prefix included)
+    std::uint64_t file_bytes_done = 0;
+    std::uint64_t file_bytes_total = 0;
+    std::uint64_t bytes_done = 0;   ///< of every file
+    std::uint64_t bytes_total = 0;  ///< of every file
+    bool file_done = false;         ///< the last event of this file (it is uploaded)
+};
+
+/// What an upload did: the blobs written whole, those not written (failed, or not started when
+/// it stopped), and the bytes of the uploaded ones.
+struct UploadReport {
+    std::vector<std::string> uploaded;
+    std::vector<std::string> not_uploaded;
+    std::uint64_t bytes = 0;
+};
+
+/// What the preflight of a conversion checked.
+struct Preflight {
+    std::string input_blob;  ///< the prefix included
+    std::uint64_t input_bytes = 0;
+    std::vector<std::string> referenced;  ///< the blobs a glTF input references, each found
+};
+
 // ---------------------------------------------------------------------------------------------
 // Errors
 
@@ -175,6 +200,7 @@ namespace detail {
 ErrorDetails to_error_details(const rr_error_details* d);
 Session to_session(const rr_session* s);
 Conversion to_conversion(const rr_conversion* c);
+UploadReport to_upload_report(const rr_upload_report* r);
 }  // namespace detail
 
 /// Every failure of this library: what() is the message; the rest is the error's data.
@@ -198,6 +224,8 @@ class Error : public std::runtime_error {
         if (const rr_error_details* sd = rr_error_service_error(e)) d.service_error = detail::to_error_details(sd);
         if (const rr_session* s = rr_error_session(e)) d.session = detail::to_session(s);
         if (const rr_conversion* c = rr_error_conversion(e)) d.conversion = detail::to_conversion(c);
+        if (const rr_upload_report* r = rr_error_upload_report(e)) d.upload_report = detail::to_upload_report(r);
+        if (const char* r = rr_error_conversion_report(e)) d.conversion_report = r;
     }
 
     Status status() const noexcept { return data_->status; }
@@ -219,6 +247,10 @@ class Error : public std::runtime_error {
     const std::optional<Session>& session() const noexcept { return data_->session; }
     /// The conversion as last seen.
     const std::optional<Conversion>& conversion() const noexcept { return data_->conversion; }
+    /// For a failed upload (whatever the class): what was and was not uploaded.
+    const std::optional<UploadReport>& upload_report() const noexcept { return data_->upload_report; }
+    /// For a conversion that failed in wait_for_conversion_with_report: its result file and log.
+    const std::optional<std::string>& conversion_report() const noexcept { return data_->conversion_report; }
 
   private:
     struct Data {
@@ -232,6 +264,8 @@ class Error : public std::runtime_error {
         std::optional<ErrorDetails> service_error;
         std::optional<Session> session;
         std::optional<Conversion> conversion;
+        std::optional<UploadReport> upload_report;
+        std::optional<std::string> conversion_report;
     };
     std::shared_ptr<Data> data_;
 };
@@ -410,6 +444,34 @@ inline Session take(rr_session* s) {
 inline Conversion take(rr_conversion* c) {
     Owned<rr_conversion, rr_conversion_free> owned(c);
     return to_conversion(c);
+}
+
+/// The strings of a C list (borrowed or owned by the caller).
+inline std::vector<std::string> to_strings(const rr_string_list* l) {
+    std::vector<std::string> out;
+    if (!l) return out;
+    const std::size_t n = get(rr_string_list_get_count, l);
+    for (std::size_t i = 0; i < n; ++i) {
+        const char* s = nullptr;
+        call([&](rr_error** e) { return rr_string_list_get(l, i, &s, e); });
+        out.push_back(str(s));
+    }
+    return out;
+}
+
+inline UploadReport to_upload_report(const rr_upload_report* r) {
+    UploadReport out;
+    out.uploaded = to_strings(get(rr_upload_report_get_uploaded, r));
+    out.not_uploaded = to_strings(get(rr_upload_report_get_not_uploaded, r));
+    out.bytes = get(rr_upload_report_get_bytes, r);
+    return out;
+}
+
+/// Takes an owned string (a SAS, a URL, a report) out of the C API.
+inline std::string take_string(char* s) {
+    std::string out = str(s);
+    rr_string_free(s);
+    return out;
 }
 
 using SettingsHandle = Owned<rr_conversion_settings, rr_conversion_settings_free>;
@@ -981,6 +1043,251 @@ class Operation {
 };
 
 // ---------------------------------------------------------------------------------------------
+// Blob storage
+
+/// How to upload (the defaults of every language).
+struct UploadOptions {
+    std::string prefix;  ///< the folder in the container ("" : none)
+    std::uint32_t concurrency = RR_DEFAULT_UPLOAD_CONCURRENCY;  ///< files at once, 1 to RR_MAX_UPLOAD_CONCURRENCY
+    milliseconds timeout{RR_DEFAULT_UPLOAD_TIMEOUT_MS};         ///< the whole upload's deadline
+    /// Called as bytes go out: on the uploading thread for upload(), on a runtime thread for
+    /// upload_async(). An exception it throws stops the upload and is rethrown by it.
+    std::function<void(const UploadProgress&)> on_progress;
+    std::optional<CancelToken> cancel;
+};
+
+namespace detail {
+
+/// An upload's progress trampoline and its state (kept at a fixed address while it may run).
+struct UploadState : AnyWaitState {
+    std::function<void(const UploadProgress&)> on_progress;
+    CancelToken stop;  ///< the user's token's child, cancelled when on_progress throws
+    std::exception_ptr thrown;
+
+    explicit UploadState(const UploadOptions& o)
+        : on_progress(o.on_progress), stop(o.cancel ? o.cancel->child() : CancelToken()) {}
+
+    static void trampoline(void* ud, const rr_upload_progress* p) noexcept {
+        auto* self = static_cast<UploadState*>(ud);
+        if (self->thrown) return;
+        try {
+            UploadProgress v;
+            v.blob = str(p->blob);
+            v.file_bytes_done = p->file_bytes_done;
+            v.file_bytes_total = p->file_bytes_total;
+            v.bytes_done = p->bytes_done;
+            v.bytes_total = p->bytes_total;
+            v.file_done = p->file_done;
+            self->on_progress(v);
+        } catch (...) {
+            self->thrown = std::current_exception();
+            try {
+                self->stop.cancel();
+            } catch (...) {
+            }
+        }
+    }
+    rr_upload_progress_fn callback() const { return on_progress ? &UploadState::trampoline : nullptr; }
+    void rethrow() const override {
+        if (thrown) std::rethrow_exception(thrown);
+    }
+};
+
+template <>
+struct Take<UploadReport> {
+    static UploadReport from(rr_operation* op, const std::shared_ptr<ClientCore>&) {
+        rr_upload_report* raw = nullptr;
+        call([&](rr_error** e) { return rr_operation_take_upload_report(op, &raw, e); });
+        Owned<rr_upload_report, rr_upload_report_free> owned(raw);
+        return to_upload_report(raw);
+    }
+};
+
+}  // namespace detail
+
+/// A client of one blob container, authorised by a storage account's key or a SAS (never
+/// shown). Thread-safe; copies share one handle.
+class BlobContainer {
+  public:
+    /// The container at `container_uri`, authorised by `sas` (with or without its leading ?).
+    BlobContainer(const std::string& container_uri, const std::string& sas) {
+        detail::check_version();
+        rr_blob_container* raw = nullptr;
+        detail::call([&](rr_error** e) { return rr_blob_container_new(container_uri.c_str(), sas.c_str(), &raw, e); });
+        c_.reset(raw, rr_blob_container_free);
+    }
+
+    /// The container's URI (no SAS).
+    std::string uri() const { return detail::str(detail::get(rr_blob_container_get_uri, c_.get())); }
+
+    /// Uploads the local file or folder at `path`; throws on any failure, with upload_report().
+    UploadReport upload(const std::string& path, const UploadOptions& o = {}) const {
+        detail::UploadState state(o);
+        rr_upload_report* raw = nullptr;
+        rr_error* err = nullptr;
+        rr_status st = rr_blob_container_upload(c_.get(), path.c_str(), o.prefix.c_str(), o.concurrency,
+                                                detail::ms(o.timeout), state.callback(), &state, state.stop.get(),
+                                                &raw, &err);
+        if (st != RR_STATUS_OK) {
+            if (state.thrown) {
+                rr_error_free(err);
+                state.rethrow();
+            }
+            detail::throw_error(st, err);
+        }
+        detail::Owned<rr_upload_report, rr_upload_report_free> owned(raw);
+        return detail::to_upload_report(raw);
+    }
+    /// upload() on the container's runtime: get() gives the report or throws; cancel() stops it.
+    Operation<UploadReport> upload_async(const std::string& path, const UploadOptions& o = {}) const {
+        auto state = std::make_unique<detail::UploadState>(o);
+        rr_operation* raw = nullptr;
+        detail::call([&](rr_error** e) {
+            return rr_blob_container_upload_async(c_.get(), path.c_str(), o.prefix.c_str(), o.concurrency,
+                                                  detail::ms(o.timeout), state->callback(), state.get(),
+                                                  state->stop.get(), &raw, e);
+        });
+        return Operation<UploadReport>(raw, nullptr, std::move(state));
+    }
+    /// Checks a conversion's input (this is its input container) before it is started.
+    Preflight preflight(const ConversionSettings& settings, milliseconds timeout = milliseconds(0)) const {
+        auto s = detail::make_settings(settings);
+        rr_preflight* raw = nullptr;
+        detail::call([&](rr_error** e) { return rr_blob_container_preflight(c_.get(), s.get(), detail::ms(timeout), &raw, e); });
+        detail::Owned<rr_preflight, rr_preflight_free> owned(raw);
+        Preflight out;
+        out.input_blob = detail::str(detail::get(rr_preflight_get_input_blob, raw));
+        out.input_bytes = detail::get(rr_preflight_get_input_bytes, raw);
+        out.referenced = detail::to_strings(detail::get(rr_preflight_get_referenced, raw));
+        return out;
+    }
+    /// A conversion's result file and log in this (output) container; none when neither exists.
+    std::optional<std::string> read_conversion_report(const Conversion& conversion,
+                                                      milliseconds timeout = milliseconds(0)) const {
+        auto s = detail::make_settings(conversion.settings);
+        char* raw = nullptr;
+        detail::call([&](rr_error** e) {
+            return rr_blob_container_read_conversion_report_for_settings(c_.get(), s.get(), detail::ms(timeout), &raw, e);
+        });
+        if (!raw) return std::nullopt;
+        return detail::take_string(raw);
+    }
+    bool exists(const std::string& blob, milliseconds timeout = milliseconds(0)) const {
+        bool out = false;
+        detail::call([&](rr_error** e) { return rr_blob_container_exists(c_.get(), blob.c_str(), detail::ms(timeout), &out, e); });
+        return out;
+    }
+    /// The names of the blobs under `prefix` (needs list permission).
+    std::vector<std::string> list(const std::string& prefix = "", milliseconds timeout = milliseconds(0)) const {
+        rr_string_list* raw = nullptr;
+        detail::call([&](rr_error** e) { return rr_blob_container_list(c_.get(), prefix.c_str(), detail::ms(timeout), &raw, e); });
+        detail::Owned<rr_string_list, rr_string_list_free> owned(raw);
+        return detail::to_strings(raw);
+    }
+    /// A blob's bytes; none when it does not exist; InvalidInputError (max_bytes) when larger.
+    std::optional<std::vector<std::uint8_t>> read(const std::string& blob,
+                                                  std::uint64_t max_bytes = RR_DEFAULT_READ_MAX_BYTES,
+                                                  milliseconds timeout = milliseconds(0)) const {
+        rr_bytes* raw = nullptr;
+        detail::call([&](rr_error** e) {
+            return rr_blob_container_read(c_.get(), blob.c_str(), max_bytes, detail::ms(timeout), &raw, e);
+        });
+        if (!raw) return std::nullopt;
+        detail::Owned<rr_bytes, rr_bytes_free> owned(raw);
+        const std::uint8_t* data = detail::get(rr_bytes_get_data, raw);
+        const std::size_t n = detail::get(rr_bytes_get_size, raw);
+        return std::vector<std::uint8_t>(data, data + n);
+    }
+    const rr_blob_container* handle() const noexcept { return c_.get(); }
+
+  private:
+    friend class StorageAccount;
+    explicit BlobContainer(rr_blob_container* raw) : c_(raw, rr_blob_container_free) {}
+    std::shared_ptr<rr_blob_container> c_;
+};
+
+/// A storage account and its key (a secret, never shown): SAS tokens and read URLs (secrets,
+/// returned for conversion settings), containers. Thread-safe; copies share one handle.
+class StorageAccount {
+  public:
+    /// `blob_endpoint` none: https://{account_name}.blob.core.windows.net.
+    StorageAccount(const std::string& account_name, const std::string& account_key,
+                   const std::optional<std::string>& blob_endpoint = std::nullopt) {
+        detail::check_version();
+        rr_storage_account* raw = nullptr;
+        detail::call([&](rr_error** e) {
+            return rr_storage_account_new(account_name.c_str(), account_key.c_str(),
+                                          blob_endpoint ? blob_endpoint->c_str() : nullptr, &raw, e);
+        });
+        a_.reset(raw, rr_storage_account_free);
+    }
+
+    std::string name() const { return detail::str(detail::get(rr_storage_account_get_name, a_.get())); }
+    std::string blob_endpoint() const { return detail::str(detail::get(rr_storage_account_get_blob_endpoint, a_.get())); }
+    /// {blob_endpoint}/{container}: a conversion's storage_container_uri.
+    std::string container_uri(const std::string& container) const {
+        return owned([&](char** out, rr_error** e) { return rr_storage_account_container_uri(a_.get(), container.c_str(), out, e); });
+    }
+    /// Creates a private container when it does not exist; true when it was created.
+    bool create_container(const std::string& container, milliseconds timeout = milliseconds(0)) const {
+        bool out = false;
+        detail::call([&](rr_error** e) {
+            return rr_storage_account_create_container(a_.get(), container.c_str(), detail::ms(timeout), &out, e);
+        });
+        return out;
+    }
+    /// A client of one of this account's containers, authorised by its key.
+    BlobContainer container(const std::string& container) const {
+        rr_blob_container* raw = nullptr;
+        detail::call([&](rr_error** e) { return rr_storage_account_container(a_.get(), container.c_str(), &raw, e); });
+        return BlobContainer(raw);
+    }
+    /// A service SAS (a secret) with the service's permission letters (some of r, c, w, d, l).
+    std::string container_sas(const std::string& container, const std::string& permissions,
+                              milliseconds expiry = milliseconds(RR_DEFAULT_SAS_EXPIRY_MS)) const {
+        return owned([&](char** out, rr_error** e) {
+            return rr_storage_account_container_sas(a_.get(), container.c_str(), permissions.c_str(), detail::ms(expiry), out, e);
+        });
+    }
+    /// Read and list: what a conversion needs of its input container.
+    std::string input_sas(const std::string& container, milliseconds expiry = milliseconds(RR_DEFAULT_SAS_EXPIRY_MS)) const {
+        return owned([&](char** out, rr_error** e) {
+            return rr_storage_account_input_sas(a_.get(), container.c_str(), detail::ms(expiry), out, e);
+        });
+    }
+    /// Write and create: what a conversion needs of its output container.
+    std::string output_sas(const std::string& container, milliseconds expiry = milliseconds(RR_DEFAULT_SAS_EXPIRY_MS)) const {
+        return owned([&](char** out, rr_error** e) {
+            return rr_storage_account_output_sas(a_.get(), container.c_str(), detail::ms(expiry), out, e);
+        });
+    }
+    /// A URL (a secret) that reads one blob.
+    std::string blob_read_url(const std::string& container, const std::string& blob,
+                              milliseconds expiry = milliseconds(RR_DEFAULT_SAS_EXPIRY_MS)) const {
+        return owned([&](char** out, rr_error** e) {
+            return rr_storage_account_blob_read_url(a_.get(), container.c_str(), blob.c_str(), detail::ms(expiry), out, e);
+        });
+    }
+    /// A read URL (a secret) for a succeeded conversion's output_asset_uri in this account.
+    std::string asset_read_url(const std::string& output_asset_uri,
+                               milliseconds expiry = milliseconds(RR_DEFAULT_SAS_EXPIRY_MS)) const {
+        return owned([&](char** out, rr_error** e) {
+            return rr_storage_account_asset_read_url(a_.get(), output_asset_uri.c_str(), detail::ms(expiry), out, e);
+        });
+    }
+    const rr_storage_account* handle() const noexcept { return a_.get(); }
+
+  private:
+    template <class F>
+    static std::string owned(F&& f) {
+        char* raw = nullptr;
+        detail::call([&](rr_error** e) { return f(&raw, e); });
+        return detail::take_string(raw);
+    }
+    std::shared_ptr<rr_storage_account> a_;
+};
+
+// ---------------------------------------------------------------------------------------------
 // Client
 
 /// A client of one account. Thread-safe: share one Client between threads. Copies share one
@@ -1114,6 +1421,27 @@ class Client {
         rr_status st = rr_client_wait_for_conversion(c(), conversion_id.c_str(), state.options.get(), detail::ms(w.timeout), &raw, &err);
         finish(state, st, err);
         return detail::take(raw);
+    }
+    /// wait_for_conversion, and when the conversion failed, its result file and log read back
+    /// from `output` (the output container, with read access) into the error's
+    /// conversion_report().
+    Conversion wait_for_conversion_with_report(const std::string& conversion_id, const BlobContainer& output,
+                                               const WaitOptions<Conversion>& w = {}) const {
+        detail::WaitState<Conversion> state(w);
+        rr_conversion* raw = nullptr;
+        rr_error* err = nullptr;
+        rr_status st = rr_client_wait_for_conversion_with_report(c(), conversion_id.c_str(), output.handle(),
+                                                                 state.options.get(), detail::ms(w.timeout), &raw, &err);
+        finish(state, st, err);
+        return detail::take(raw);
+    }
+    /// A conversion id from the hash of the local input at `path` and the settings (nothing is
+    /// sent), so that an identical input is not converted twice.
+    std::string content_conversion_id(const std::string& path, const ConversionSettings& settings) const {
+        auto s = detail::make_settings(settings);
+        char* raw = nullptr;
+        detail::call([&](rr_error** e) { return rr_client_content_conversion_id(c(), path.c_str(), s.get(), &raw, e); });
+        return detail::take_string(raw);
     }
     /// Waits for many sessions with one list request per interval; one result per id.
     std::vector<WaitResult> wait_for_sessions(const std::vector<std::string>& session_ids,
@@ -1325,6 +1653,9 @@ struct EmulatorOptions {
     std::optional<milliseconds> token_lifetime;
     std::vector<std::string> linked_storage;
     std::vector<std::string> entra_tokens;
+    bool blob_storage = false;  ///< conversions read and write real blob storage (Azurite)
+    /// Keys (secrets) of storage accounts linked to the ARR account, by account name.
+    std::vector<std::pair<std::string, std::string>> storage_account_keys;
 };
 
 /// The embedded emulator of the service, on 127.0.0.1 and a free port, with the development
@@ -1352,6 +1683,11 @@ class Emulator {
             call([&](rr_error** e) { return rr_emulator_options_add_linked_storage(raw, s.c_str(), e); });
         for (const auto& t : o.entra_tokens)
             call([&](rr_error** e) { return rr_emulator_options_add_entra_token(raw, t.c_str(), e); });
+        call([&](rr_error** e) { return rr_emulator_options_set_blob_storage(raw, o.blob_storage, e); });
+        for (const auto& kv : o.storage_account_keys)
+            call([&](rr_error** e) {
+                return rr_emulator_options_add_storage_account_key(raw, kv.first.c_str(), kv.second.c_str(), e);
+            });
         rr_emulator* emu = nullptr;
         call([&](rr_error** e) { return rr_emulator_start(raw, &emu, e); });
         emu_.reset(emu);

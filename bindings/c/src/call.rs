@@ -6,19 +6,32 @@
 
 use crate::error::{Failure, Outcome};
 use crate::runtime::with_timeout;
-use crate::wait::WaitSpec;
+use crate::wait::{Latest, WaitSpec};
 use futures_util::future::BoxFuture;
-use remote_rendering::{Client, Conversion, Error, ErrorKind, ManagedSession, Session};
+use remote_rendering::storage::UploadReport;
+use remote_rendering::{
+    CancellationToken, Client, Conversion, Error, ErrorKind, ManagedSession, Session,
+};
 use std::future::Future;
+use std::sync::Arc;
 
 type Plain = Box<dyn FnOnce(Client) -> BoxFuture<'static, Result<Reply, Error>> + Send>;
 type Waiting = Box<dyn FnOnce(Client, WaitSpec) -> BoxFuture<'static, Result<Reply, Error>> + Send>;
+type Storage = Box<
+    dyn FnOnce(CancellationToken, Option<Arc<Latest>>) -> BoxFuture<'static, Result<Reply, Error>>
+        + Send,
+>;
 
 enum Body {
     /// One request (or one list), bounded by the call's timeout.
     Plain(Plain),
     /// A wait, bounded by its own deadline; an `rr_operation` hooks its progress and token in.
     Waiting(WaitSpec, Waiting),
+    /// A storage operation (no client): it is given a token and ends by itself when it is
+    /// cancelled, so that an upload still reports what it did. The token is the user's (or
+    /// none), or, for an `rr_operation`, a child of it that the operation cancels; the
+    /// operation's [`Latest`] gates its callbacks.
+    Storage(Option<CancellationToken>, Option<Arc<Latest>>, Storage),
 }
 
 /// An operation ready to run, owning everything it needs.
@@ -52,6 +65,22 @@ impl Call {
         }
     }
 
+    /// A storage operation, cancelled by `cancel` (and by its `rr_operation`).
+    pub(crate) fn storage<F, Fut>(
+        what: &'static str,
+        cancel: Option<CancellationToken>,
+        f: F,
+    ) -> Call
+    where
+        F: FnOnce(CancellationToken, Option<Arc<Latest>>) -> Fut + Send + 'static,
+        Fut: Future<Output = Result<Reply, Error>> + Send + 'static,
+    {
+        Call {
+            what,
+            body: Body::Storage(cancel, None, Box::new(move |t, l| Box::pin(f(t, l)))),
+        }
+    }
+
     /// What the operation does, for messages ("start session").
     pub(crate) fn what(&self) -> &'static str {
         self.what
@@ -61,15 +90,46 @@ impl Call {
     pub(crate) fn wait_mut(&mut self) -> Option<&mut WaitSpec> {
         match &mut self.body {
             Body::Waiting(wait, _) => Some(wait),
-            Body::Plain(_) => None,
+            Body::Plain(_) | Body::Storage(..) => None,
         }
     }
 
-    /// Runs the operation on `client` (within the client's runtime).
-    pub(crate) async fn run(self, client: Client, timeout_ms: u64) -> Result<Reply, Error> {
+    /// For a storage operation run by an `rr_operation`: the token it ends by (a child of the
+    /// user's, so that the operation can be cancelled alone), and `latest` to gate its
+    /// callbacks with. `None` for the other operations.
+    pub(crate) fn track_storage(&mut self, latest: Arc<Latest>) -> Option<CancellationToken> {
+        match &mut self.body {
+            Body::Storage(cancel, gate, _) => {
+                let own = cancel
+                    .as_ref()
+                    .map_or_else(CancellationToken::new, CancellationToken::child_token);
+                *cancel = Some(own.clone());
+                *gate = Some(latest);
+                Some(own)
+            }
+            _ => None,
+        }
+    }
+
+    /// Runs the operation on `client` (within the client's runtime); a storage operation needs
+    /// none.
+    pub(crate) async fn run(self, client: Option<Client>, timeout_ms: u64) -> Result<Reply, Error> {
+        let what = self.what;
+        let needs = || {
+            Error::new(
+                ErrorKind::Internal,
+                format!("{what}: an operation of a client was run without one"),
+            )
+        };
         match self.body {
-            Body::Waiting(wait, f) => f(client, wait).await,
-            Body::Plain(f) => with_timeout(timeout_ms, self.what, f(client)).await,
+            Body::Waiting(wait, f) => f(client.ok_or_else(needs)?, wait).await,
+            Body::Plain(f) => {
+                let client = client.ok_or_else(needs)?;
+                with_timeout(timeout_ms, what, f(client)).await
+            }
+            Body::Storage(cancel, gate, f) => {
+                with_timeout(timeout_ms, what, f(cancel.unwrap_or_default(), gate)).await
+            }
         }
     }
 }
@@ -87,6 +147,7 @@ pub(crate) enum Reply {
     Conversions(Vec<Conversion>),
     WaitResults(Vec<remote_rendering::Result<Session>>),
     Managed(Box<ManagedSession>),
+    Upload(UploadReport),
 }
 
 impl Reply {
@@ -99,6 +160,7 @@ impl Reply {
             Reply::Conversions(_) => "a conversion list",
             Reply::WaitResults(_) => "wait results",
             Reply::Managed(_) => "a managed session",
+            Reply::Upload(_) => "an upload report",
         }
     }
 
@@ -143,6 +205,13 @@ impl Reply {
         match self {
             Reply::WaitResults(w) => Ok(w),
             other => Err(other.mismatch("wait results")),
+        }
+    }
+
+    pub(crate) fn upload(self) -> Result<UploadReport, Mismatch> {
+        match self {
+            Reply::Upload(r) => Ok(r),
+            other => Err(other.mismatch("an upload report")),
         }
     }
 

@@ -76,7 +76,7 @@ impl rr_client {
     pub(crate) fn run(&self, call: Call, timeout_ms: u64) -> Result<Reply, Error> {
         let what = call.what();
         self.rt
-            .block(0, what, call.run(self.core.clone(), timeout_ms))
+            .block(0, what, call.run(Some(self.core.clone()), timeout_ms))
     }
 }
 

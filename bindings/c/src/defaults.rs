@@ -44,6 +44,19 @@ pub const RR_DEFAULT_LEASE_MARGIN_MINUTES: u32 = 5;
 pub const RR_DEFAULT_LEASE_MAX_TOTAL_MINUTES: u32 = 240;
 /// How often the lease keeper reads the session, in milliseconds.
 pub const RR_DEFAULT_LEASE_CHECK_INTERVAL_MS: u64 = 60_000;
+/// How long a SAS made from a storage account key is valid, in milliseconds (2 hours).
+pub const RR_DEFAULT_SAS_EXPIRY_MS: u64 = 7_200_000;
+/// Files an upload sends at once.
+pub const RR_DEFAULT_UPLOAD_CONCURRENCY: u32 = 4;
+/// The most files an upload may send at once.
+pub const RR_MAX_UPLOAD_CONCURRENCY: u32 = 64;
+/// How long an upload may take before it ends with `RR_STATUS_TIMEOUT` (and its report), in
+/// milliseconds (1 hour).
+pub const RR_DEFAULT_UPLOAD_TIMEOUT_MS: u64 = 3_600_000;
+/// The most of a blob a read returns (64 MiB); a larger blob is refused, not cut.
+pub const RR_DEFAULT_READ_MAX_BYTES: u64 = 67_108_864;
+/// At most this much of a failed conversion's result file and of its log is read back.
+pub const RR_MAX_REPORT_BYTES: u64 = 65_536;
 
 const fn ms(d: std::time::Duration) -> u64 {
     d.as_millis() as u64
@@ -65,6 +78,12 @@ const _: () = {
     assert!(RR_DEFAULT_LEASE_MARGIN_MINUTES == v::DEFAULT_LEASE_MARGIN_MINUTES);
     assert!(RR_DEFAULT_LEASE_MAX_TOTAL_MINUTES == v::DEFAULT_LEASE_MAX_TOTAL_MINUTES);
     assert!(RR_DEFAULT_LEASE_CHECK_INTERVAL_MS == ms(v::DEFAULT_LEASE_CHECK_INTERVAL));
+    assert!(RR_DEFAULT_SAS_EXPIRY_MS == ms(v::DEFAULT_SAS_EXPIRY));
+    assert!(RR_DEFAULT_UPLOAD_CONCURRENCY as usize == v::DEFAULT_UPLOAD_CONCURRENCY);
+    assert!(RR_MAX_UPLOAD_CONCURRENCY as usize == v::MAX_UPLOAD_CONCURRENCY);
+    assert!(RR_DEFAULT_UPLOAD_TIMEOUT_MS == ms(v::DEFAULT_UPLOAD_TIMEOUT));
+    assert!(RR_DEFAULT_READ_MAX_BYTES == v::DEFAULT_READ_MAX_BYTES);
+    assert!(RR_MAX_REPORT_BYTES == remote_rendering::storage::MAX_REPORT_BYTES);
 };
 
 #[cfg(test)]

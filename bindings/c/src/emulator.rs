@@ -206,6 +206,39 @@ pub unsafe extern "C" fn rr_emulator_options_add_linked_storage(
     })
 }
 
+/// Conversions read their input and write their outputs on real blob storage (Azure, or
+/// Azurite) through the Blob REST API, with the settings' SAS or a key given with
+/// `rr_emulator_options_add_storage_account_key()` (default false: nothing is read).
+#[no_mangle]
+pub unsafe extern "C" fn rr_emulator_options_set_blob_storage(
+    options: *mut rr_emulator_options,
+    blob_storage: bool,
+    err: *mut *mut rr_error,
+) -> rr_status {
+    set(options, "options", err, |o| -> Outcome {
+        o.config.blob_storage = blob_storage;
+        Ok(())
+    })
+}
+
+/// The key (a secret, copied) of a storage account linked to the ARR account: with blob
+/// storage on, a conversion without a SAS reaches that account's containers with it. The
+/// emulator checks the name and key when it starts.
+#[no_mangle]
+pub unsafe extern "C" fn rr_emulator_options_add_storage_account_key(
+    options: *mut rr_emulator_options,
+    account_name: *const c_char,
+    account_key: *const c_char,
+    err: *mut *mut rr_error,
+) -> rr_status {
+    set(options, "options", err, |o| -> Outcome {
+        let name = text(account_name, "account_name")?.to_owned();
+        let key = SecretString::new(text(account_key, "account_key")?);
+        o.config.storage_account_keys.push((name, key));
+        Ok(())
+    })
+}
+
 /// An Entra token the STS accepts in place of the development account's key.
 #[no_mangle]
 pub unsafe extern "C" fn rr_emulator_options_add_entra_token(

@@ -10,7 +10,7 @@ use crate::cstr::{cstring, opt_ptr};
 use crate::handle::free;
 use crate::panic::ffi_value;
 use crate::status::{code_of, rr_status, status_of};
-use crate::views::{rr_conversion, rr_error_details, rr_session};
+use crate::views::{rr_conversion, rr_error_details, rr_session, rr_upload_report};
 use std::ffi::{c_char, CString};
 
 /// Why a call did not succeed, before it becomes a status (and an `rr_error`).
@@ -56,6 +56,8 @@ pub struct rr_error {
     service_error: Option<Box<rr_error_details>>,
     session: Option<Box<rr_session>>,
     conversion: Option<Box<rr_conversion>>,
+    upload_report: Option<Box<rr_upload_report>>,
+    conversion_report: Option<CString>,
 }
 
 impl rr_error {
@@ -74,6 +76,8 @@ impl rr_error {
             service_error: None,
             session: None,
             conversion: None,
+            upload_report: None,
+            conversion_report: None,
         }
     }
 
@@ -98,6 +102,10 @@ impl rr_error {
             conversion: e
                 .conversion()
                 .map(|c| Box::new(rr_conversion::new(c.clone()))),
+            upload_report: e
+                .upload_report()
+                .map(|r| Box::new(rr_upload_report::new(r.clone()))),
+            conversion_report: e.conversion_report().map(cstring),
         }
     }
 
@@ -293,5 +301,35 @@ pub unsafe extern "C" fn rr_error_conversion(error: *const rr_error) -> *const r
             .as_ref()
             .and_then(|e| e.conversion.as_deref())
             .map_or(std::ptr::null(), |c| c as *const rr_conversion)
+    })
+}
+
+/// For a failed upload (`rr_blob_container_upload()`, whatever the status: a file refused, the
+/// storage unreachable, the deadline, a cancel): what was and was not uploaded, borrowed from
+/// the error; NULL otherwise.
+///
+/// `error` is NULL or a live error.
+#[no_mangle]
+pub unsafe extern "C" fn rr_error_upload_report(error: *const rr_error) -> *const rr_upload_report {
+    ffi_value!(std::ptr::null(), {
+        error
+            .as_ref()
+            .and_then(|e| e.upload_report.as_deref())
+            .map_or(std::ptr::null(), |r| r as *const rr_upload_report)
+    })
+}
+
+/// For a conversion that failed while waited on with
+/// `rr_client_wait_for_conversion_with_report()`: its result file and log as read back from the
+/// output container (each cut at `RR_MAX_REPORT_BYTES`, SAS tokens redacted), borrowed from the
+/// error; NULL otherwise (or when neither could be read).
+///
+/// `error` is NULL or a live error.
+#[no_mangle]
+pub unsafe extern "C" fn rr_error_conversion_report(error: *const rr_error) -> *const c_char {
+    ffi_value!(std::ptr::null(), {
+        error
+            .as_ref()
+            .map_or(std::ptr::null(), |e| opt_ptr(&e.conversion_report))
     })
 }

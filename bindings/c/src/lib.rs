@@ -10,9 +10,10 @@
 //!
 //! Modules, one job each, grouped by resource (each resource's blocking and `_async` exports
 //! side by side): [`sessions`], [`conversions`], [`lease`] (keep-alive), [`managed`] (open
-//! session), [`client`] (options, the client, ids), [`emulator`]; the handles' types in
+//! session), [`client`] (options, the client, ids), [`storage`] (storage accounts, blob containers, uploads),
+//! [`emulator`]; the handles' types in
 //! [`views`] with their getters in [`models`], [`conversion_settings`] and
-//! [`error_details`]; waiting in [`wait`]; the log stream in [`log`] (on the core's);
+//! [`error_details`], and the storage models' in [`storage_models`]; waiting in [`wait`]; the log stream in [`log`] (on the core's);
 //! the shared vocabulary in [`vocabulary`];
 //! and the plumbing under them: [`call`] (an operation described once, run blocking or as a
 //! task), [`operation`] (the task's handle), [`list`], [`runtime`], [`boundary`] (the panic
@@ -47,6 +48,8 @@ mod panic;
 mod runtime;
 mod sessions;
 mod status;
+mod storage;
+mod storage_models;
 mod testing;
 mod views;
 mod vocabulary;
@@ -76,6 +79,10 @@ const _: () = {
     thread_safe::<lease::rr_lease_keeper>();
     thread_safe::<managed::rr_managed_session>();
     thread_safe::<emulator::rr_emulator>();
+    thread_safe::<storage::rr_storage_account>();
+    thread_safe::<storage::rr_blob_container>();
+    thread_safe::<views::rr_upload_report>();
+    thread_safe::<views::rr_preflight>();
 };
 
 #[cfg(test)]

@@ -21,7 +21,7 @@ use crate::status::rr_status;
 use crate::views::{rr_conversion, rr_session};
 use crate::wait::Latest;
 use futures_util::FutureExt;
-use remote_rendering::{CancellationToken, Error, ErrorKind};
+use remote_rendering::{CancellationToken, Client, Error, ErrorKind};
 use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
@@ -72,12 +72,19 @@ impl Drop for rr_operation {
     }
 }
 
-/// Starts `request` as a task and returns its handle.
-fn start(client: &rr_client, mut request: Call, timeout_ms: u64) -> rr_operation {
+/// Starts `request` as a task on `rt` (with `client`, for an operation of one) and returns
+/// its handle.
+fn start(
+    rt: Arc<Runtime>,
+    client: Option<Client>,
+    mut request: Call,
+    timeout_ms: u64,
+) -> rr_operation {
     let latest = Arc::new(Latest::default());
     // A wait is given the operation's token and ends by itself when it fires (an open
-    // session then stops what it started: it must not be dropped mid-stop). Any other
-    // operation is raced against the token.
+    // session then stops what it started: it must not be dropped mid-stop); so is a storage
+    // operation (an upload then reports what it did). Any other operation is raced against
+    // the token.
     let (cancel, race_cancel) = match request.wait_mut() {
         Some(wait) => {
             // Cancelled by the operation, or by the user's token of the wait options.
@@ -87,7 +94,10 @@ fn start(client: &rr_client, mut request: Call, timeout_ms: u64) -> rr_operation
             wait.track(latest.clone(), cancel.clone());
             (cancel, false)
         }
-        None => (CancellationToken::new(), true),
+        None => match request.track_storage(latest.clone()) {
+            Some(cancel) => (cancel, false),
+            None => (CancellationToken::new(), true),
+        },
     };
     let shared = Arc::new(Shared {
         state: Mutex::new(State::Running),
@@ -96,9 +106,8 @@ fn start(client: &rr_client, mut request: Call, timeout_ms: u64) -> rr_operation
     });
     let what = request.what();
     let (task_shared, task_cancel) = (shared.clone(), cancel.clone());
-    let core = client.core().clone();
-    client.runtime().spawn(async move {
-        let run = request.run(core, timeout_ms);
+    rt.spawn(async move {
+        let run = request.run(client, timeout_ms);
         let ran = AssertUnwindSafe(async move {
             if race_cancel {
                 tokio::select! {
@@ -124,11 +133,7 @@ fn start(client: &rr_client, mut request: Call, timeout_ms: u64) -> rr_operation
         *task_shared.lock() = State::Done(result);
         task_shared.ended.notify_all();
     });
-    rr_operation {
-        shared,
-        cancel,
-        rt: client.runtime(),
-    }
+    rr_operation { shared, cancel, rt }
 }
 
 /// The body of every `rr_client_*_async`: builds the request, starts it, hands out the handle.
@@ -146,7 +151,32 @@ pub(crate) unsafe fn start_async(
         let out = out_ptr(out, "out")?;
         let client = arg(client, "client")?;
         let request = request()?;
-        *out = boxed(start(client, request, timeout_ms));
+        *out = boxed(start(
+            client.runtime(),
+            Some(client.core().clone()),
+            request,
+            timeout_ms,
+        ));
+        Ok(())
+    })
+}
+
+/// The body of every `_async` storage operation: as [`start_async`], on the runtime of the
+/// storage handle, with no client.
+///
+/// # Safety
+/// As [`start_async`].
+pub(crate) unsafe fn start_storage_async(
+    rt: impl FnOnce() -> Outcome<Arc<Runtime>>,
+    out: *mut *mut rr_operation,
+    err: *mut *mut rr_error,
+    request: impl FnOnce() -> Outcome<Call>,
+) -> rr_status {
+    ffi_call!(err, {
+        let out = out_ptr(out, "out")?;
+        let rt = rt()?;
+        let request = request()?;
+        *out = boxed(start(rt, None, request, 0));
         Ok(())
     })
 }

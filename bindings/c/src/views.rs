@@ -2,12 +2,15 @@
 //! snapshots whose strings are kept as C strings, so that getters can lend them) and
 //! `rr_conversion_settings` (what a conversion reads and writes). Only the types and their
 //! construction: the exported getters are in `models` and `conversion_settings`, so that
-//! `rr_error` can carry a snapshot without a circle.
+//! `rr_error` can carry a snapshot without a circle. So are the storage models
+//! (`rr_upload_report`, `rr_preflight`, `rr_string_list`, `rr_bytes`), whose getters are in
+//! `storage_models`.
 //!
 //! Names follow the vocabulary of every language: the service's `maxLeaseTimeMinutes` is
 //! `lease_minutes`, `elapsedTimeMinutes` is `elapsed_minutes`, `creationTime` is `created_on`.
 
 use crate::cstr::cstring;
+use remote_rendering::storage::{Preflight, UploadReport};
 use remote_rendering::{
     Conversion, ConversionInputSettings, ConversionOutputSettings, ConversionSettings,
     ConversionStatus, ErrorDetails, Session, SessionStatus,
@@ -244,4 +247,68 @@ impl rr_error_details {
             details: e.details.iter().map(rr_error_details::new).collect(),
         }
     }
+}
+
+/// A list of strings (blob names), immutable; its strings are borrowed from it. Owned when a
+/// call returns it (`rr_blob_container_list()`: free with `rr_string_list_free()`), borrowed
+/// when it is part of another handle (an `rr_upload_report`, an `rr_preflight`).
+#[derive(Clone, Debug, Default)]
+pub struct rr_string_list {
+    pub(crate) items: Vec<CString>,
+}
+
+impl rr_string_list {
+    pub(crate) fn new(items: &[String]) -> rr_string_list {
+        rr_string_list {
+            items: items.iter().map(|s| cstring(s)).collect(),
+        }
+    }
+}
+
+/// What an upload did: the blobs written whole (`uploaded`), those not written
+/// (`not_uploaded`: failed, or not started when the upload stopped), and the bytes of the
+/// uploaded ones. Immutable. Owned when an upload returns it (free with
+/// `rr_upload_report_free()`), borrowed from the error of a failed upload
+/// (`rr_error_upload_report()`).
+#[derive(Clone, Debug)]
+pub struct rr_upload_report {
+    pub(crate) inner: UploadReport,
+    pub(crate) uploaded: rr_string_list,
+    pub(crate) not_uploaded: rr_string_list,
+}
+
+impl rr_upload_report {
+    pub(crate) fn new(inner: UploadReport) -> rr_upload_report {
+        rr_upload_report {
+            uploaded: rr_string_list::new(&inner.uploaded),
+            not_uploaded: rr_string_list::new(&inner.not_uploaded),
+            inner,
+        }
+    }
+}
+
+/// What the preflight of a conversion checked: the input blob (its prefix included), its
+/// size, and the blobs a glTF input references, each found. Immutable; free with
+/// `rr_preflight_free()`.
+#[derive(Clone, Debug)]
+pub struct rr_preflight {
+    pub(crate) inner: Preflight,
+    pub(crate) input_blob: CString,
+    pub(crate) referenced: rr_string_list,
+}
+
+impl rr_preflight {
+    pub(crate) fn new(inner: Preflight) -> rr_preflight {
+        rr_preflight {
+            input_blob: cstring(&inner.input_blob),
+            referenced: rr_string_list::new(&inner.referenced),
+            inner,
+        }
+    }
+}
+
+/// The bytes of a blob, immutable; free with `rr_bytes_free()`.
+#[derive(Clone, Debug, Default)]
+pub struct rr_bytes {
+    pub(crate) data: Vec<u8>,
 }

@@ -68,7 +68,8 @@ impl Latest {
         *self.callbacks.lock().unwrap_or_else(|p| p.into_inner()) = false;
     }
 
-    fn callback(latest: &Option<Arc<Latest>>, call: impl FnOnce()) {
+    /// Runs `call` unless the operation of `latest` was freed (and holds it off until then).
+    pub(crate) fn callback(latest: &Option<Arc<Latest>>, call: impl FnOnce()) {
         match latest {
             None => call(),
             Some(l) => {
@@ -234,6 +235,13 @@ pub unsafe extern "C" fn rr_wait_options_set_conversion_progress(
 /// Cancels waits (and the operations given it) from any thread. Thread-safe.
 pub struct rr_cancel_token {
     token: CancellationToken,
+}
+
+impl rr_cancel_token {
+    /// The core's token (shared, not copied).
+    pub(crate) fn token(&self) -> &CancellationToken {
+        &self.token
+    }
 }
 
 /// A new token, not cancelled. Free with `rr_cancel_token_free()` (waits given it keep their

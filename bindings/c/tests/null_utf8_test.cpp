@@ -11,7 +11,11 @@
 #include <type_traits>
 #include <utility>
 
+#include <filesystem>
+#include <fstream>
+
 #include "fixtures.hpp"
+#include "testing_hooks.h"
 
 namespace {
 
@@ -23,6 +27,7 @@ struct Tag {};
 void session_progress(void*, const rr_session*) {}
 void conversion_progress(void*, const rr_conversion*) {}
 void token_provider(void*, rr_token_sink*) {}
+void upload_progress(void*, const rr_upload_progress*) {}
 
 /// Valid handles of every type, and valid values of every parameter type.
 class Valid {
@@ -66,9 +71,21 @@ class Valid {
         EXPECT_EQ(rr_client_get_session(client, "failed-id", 0, &failed, nullptr), RR_STATUS_OK);
         EXPECT_EQ(rr_session_get_error(failed, &error_details, nullptr), RR_STATUS_OK);
         EXPECT_NE(error_details, nullptr);
+        // Storage handles (nothing is sent until a test asks): an endpoint nothing serves.
+        EXPECT_EQ(rr_storage_account_new(rr_testing_azurite_account(), rr_testing_azurite_key(),
+                                         "http://127.0.0.1:9/devstoreaccount1", &storage_account, nullptr),
+                  RR_STATUS_OK);
+        EXPECT_EQ(rr_storage_account_container(storage_account, "input", &blob_container, nullptr), RR_STATUS_OK);
     }
 
     ~Valid() {
+        rr_bytes_free(bytes);
+        rr_string_list_free(string_list);
+        rr_preflight_free(preflight);
+        rr_upload_report_free(upload_report);
+        rr_blob_container_free(blob_container);
+        rr_storage_account_free(storage_account);
+        rr_testing_azurite_free(azurite);
         rr_operation_free(operation);
         rr_managed_session_free(managed);
         rr_lease_keeper_free(keeper);
@@ -120,6 +137,13 @@ class Valid {
     rr_emulator_options* get(Tag<rr_emulator_options*>) { return emulator_options; }
     const rr_emulator_options* get(Tag<const rr_emulator_options*>) { return emulator_options; }
     const rr_emulator* get(Tag<const rr_emulator*>) { return emu; }
+    const rr_storage_account* get(Tag<const rr_storage_account*>) { return storage_account; }
+    const rr_blob_container* get(Tag<const rr_blob_container*>) { return blob_container; }
+    const rr_upload_report* get(Tag<const rr_upload_report*>) { return upload_report; }
+    const rr_preflight* get(Tag<const rr_preflight*>) { return preflight; }
+    const rr_string_list* get(Tag<const rr_string_list*>) { return string_list; }
+    const rr_bytes* get(Tag<const rr_bytes*>) { return bytes; }
+    rr_upload_progress_fn get(Tag<rr_upload_progress_fn>) { return upload_progress; }
     const char* get(Tag<const char*>) { return "valid-id"; }
     const char* const* get(Tag<const char* const*>) {
         static const char* const ids[] = {"valid-id"};
@@ -161,6 +185,14 @@ class Valid {
     rr_lease_keeper* keeper = nullptr;
     rr_managed_session* managed = nullptr;
     rr_operation* operation = nullptr;
+    rr_storage_account* storage_account = nullptr;
+    rr_blob_container* blob_container = nullptr;
+    // Made by the storage test, with Azurite.
+    rr_testing_azurite* azurite = nullptr;
+    rr_upload_report* upload_report = nullptr;
+    rr_preflight* preflight = nullptr;
+    rr_string_list* string_list = nullptr;
+    rr_bytes* bytes = nullptr;
 };
 
 class EveryEntryPoint : public ::testing::Test {
@@ -429,6 +461,86 @@ TEST_F(EveryEntryPoint, Emulator) {
     check("rr_emulator_stop", rr_emulator_stop);
 }
 
+TEST_F(EveryEntryPoint, Storage) {
+    check("rr_storage_account_new", rr_storage_account_new, {2});
+    check("rr_storage_account_get_name", rr_storage_account_get_name);
+    check("rr_storage_account_get_blob_endpoint", rr_storage_account_get_blob_endpoint);
+    check("rr_storage_account_container_uri", rr_storage_account_container_uri);
+    check("rr_storage_account_create_container", rr_storage_account_create_container);
+    check("rr_storage_account_container", rr_storage_account_container);
+    check("rr_storage_account_container_sas", rr_storage_account_container_sas);
+    check("rr_storage_account_input_sas", rr_storage_account_input_sas);
+    check("rr_storage_account_output_sas", rr_storage_account_output_sas);
+    check("rr_storage_account_blob_read_url", rr_storage_account_blob_read_url);
+    check("rr_storage_account_asset_read_url", rr_storage_account_asset_read_url);
+    check("rr_blob_container_new", rr_blob_container_new);
+    check("rr_blob_container_get_uri", rr_blob_container_get_uri);
+    check("rr_blob_container_upload", rr_blob_container_upload, {2, 5, 6, 7});
+    check("rr_blob_container_upload_async", rr_blob_container_upload_async, {2, 5, 6, 7});
+    check("rr_operation_take_upload_report", rr_operation_take_upload_report);
+    check("rr_blob_container_preflight", rr_blob_container_preflight);
+    check("rr_blob_container_read_conversion_report", rr_blob_container_read_conversion_report);
+    check("rr_blob_container_read_conversion_report_for_settings",
+          rr_blob_container_read_conversion_report_for_settings);
+    check("rr_blob_container_exists", rr_blob_container_exists);
+    check("rr_blob_container_list", rr_blob_container_list, {1});
+    check("rr_blob_container_read", rr_blob_container_read);
+    check("rr_client_wait_for_conversion_with_report", rr_client_wait_for_conversion_with_report, {3});
+    check("rr_client_wait_for_conversion_with_report_async", rr_client_wait_for_conversion_with_report_async, {3});
+    check("rr_client_content_conversion_id", rr_client_content_conversion_id);
+    check("rr_emulator_options_set_blob_storage", rr_emulator_options_set_blob_storage);
+    check("rr_emulator_options_add_storage_account_key", rr_emulator_options_add_storage_account_key);
+    // The storage models need real ones: an upload, a listing, a read and a preflight on Azurite.
+    ErrorBox e;
+    ASSERT_EQ(rr_testing_azurite_start(&valid.azurite, e.out()), RR_STATUS_OK) << e.message();
+    if (!valid.azurite) GTEST_SKIP() << "Azurite is not installed (make azurite)";
+    rr_storage_account* a = nullptr;
+    ASSERT_EQ(rr_storage_account_new(rr_testing_azurite_account(), rr_testing_azurite_key(),
+                                     rr_testing_azurite_blob_endpoint(valid.azurite), &a, nullptr),
+              RR_STATUS_OK);
+    bool created = false;
+    ASSERT_EQ(rr_storage_account_create_container(a, "input", 0, &created, nullptr), RR_STATUS_OK);
+    rr_blob_container* c = nullptr;
+    ASSERT_EQ(rr_storage_account_container(a, "input", &c, nullptr), RR_STATUS_OK);
+    const std::filesystem::path file = std::filesystem::temp_directory_path() / ("rr-null-" + std::to_string(::getpid()) + ".fbx");
+    std::ofstream(file) << "model";
+    EXPECT_EQ(rr_blob_container_upload(c, file.c_str(), "m", 1, 0, nullptr, nullptr, nullptr, &valid.upload_report,
+                                       e.out()),
+              RR_STATUS_OK)
+        << e.message();
+    std::filesystem::remove(file);
+    EXPECT_EQ(rr_blob_container_list(c, "m", 0, &valid.string_list, nullptr), RR_STATUS_OK);
+    EXPECT_EQ(rr_blob_container_read(c, ("m/" + file.filename().string()).c_str(), 0, 0, &valid.bytes, nullptr),
+              RR_STATUS_OK);
+    rr_conversion_input_settings* in = nullptr;
+    rr_conversion_output_settings* out = nullptr;
+    rr_conversion_settings* s = nullptr;
+    rr_conversion_input_settings_new("http://127.0.0.1:1/devstoreaccount1/input", file.filename().c_str(), &in, nullptr);
+    rr_conversion_input_settings_set_blob_prefix(in, "m", nullptr);
+    rr_conversion_output_settings_new("http://127.0.0.1:1/devstoreaccount1/output", &out, nullptr);
+    rr_conversion_settings_new(in, out, &s, nullptr);
+    EXPECT_EQ(rr_blob_container_preflight(c, s, 0, &valid.preflight, e.out()), RR_STATUS_OK) << e.message();
+    rr_conversion_settings_free(s);
+    rr_conversion_output_settings_free(out);
+    rr_conversion_input_settings_free(in);
+    rr_blob_container_free(c);
+    rr_storage_account_free(a);
+    ASSERT_NE(valid.upload_report, nullptr);
+    ASSERT_NE(valid.string_list, nullptr);
+    ASSERT_NE(valid.bytes, nullptr);
+    ASSERT_NE(valid.preflight, nullptr);
+    check("rr_upload_report_get_uploaded", rr_upload_report_get_uploaded);
+    check("rr_upload_report_get_not_uploaded", rr_upload_report_get_not_uploaded);
+    check("rr_upload_report_get_bytes", rr_upload_report_get_bytes);
+    check("rr_preflight_get_input_blob", rr_preflight_get_input_blob);
+    check("rr_preflight_get_input_bytes", rr_preflight_get_input_bytes);
+    check("rr_preflight_get_referenced", rr_preflight_get_referenced);
+    check("rr_string_list_get_count", rr_string_list_get_count);
+    check("rr_string_list_get", rr_string_list_get);
+    check("rr_bytes_get_data", rr_bytes_get_data);
+    check("rr_bytes_get_size", rr_bytes_get_size);
+}
+
 TEST(EveryEntryPointAlone, TokenSinkRefusesNullAndInvalidUtf8) {
     // A sink exists only during a provider's call: check its functions from inside one.
     rr_error* e = nullptr;
@@ -493,6 +605,8 @@ TEST(EveryEntryPointAlone, FunctionsThatCannotFailAreNullSafe) {
     EXPECT_EQ(rr_error_session(nullptr), nullptr);
     EXPECT_EQ(rr_error_conversion(nullptr), nullptr);
     EXPECT_EQ(rr_error_service_error(nullptr), nullptr);
+    EXPECT_EQ(rr_error_upload_report(nullptr), nullptr);
+    EXPECT_EQ(rr_error_conversion_report(nullptr), nullptr);
     // Both pointers of rr_set_log_callback may be NULL (a NULL callback unsets it).
     EXPECT_EQ(rr_set_log_callback(nullptr, nullptr, RR_LOG_LEVEL_WARN, nullptr), RR_STATUS_OK);
     rr_error_free(nullptr);
@@ -516,6 +630,12 @@ TEST(EveryEntryPointAlone, FunctionsThatCannotFailAreNullSafe) {
     rr_wait_options_free(nullptr);
     rr_cancel_token_free(nullptr);
     rr_wait_results_free(nullptr);
+    rr_storage_account_free(nullptr);
+    rr_blob_container_free(nullptr);
+    rr_upload_report_free(nullptr);
+    rr_preflight_free(nullptr);
+    rr_string_list_free(nullptr);
+    rr_bytes_free(nullptr);
 }
 
 }  // namespace

@@ -192,7 +192,17 @@ const std::map<std::string, std::vector<std::string>> kModelFunctions = {
     {"ConversionInputSettings", {"rr_conversion_input_settings_get_", "rr_conversion_input_settings_set_"}},
     {"ConversionOutputSettings", {"rr_conversion_output_settings_get_", "rr_conversion_output_settings_set_"}},
     {"ErrorDetails", {"rr_error_details_get_"}},
+    {"UploadReport", {"rr_upload_report_get_"}},
+    {"Preflight", {"rr_preflight_get_"}},
 };
+
+/// The body of `typedef struct { ... } NAME;` in the header ("" when there is none).
+std::string struct_body(const std::string& name) {
+    const size_t end = header().find("} " + name + ";");
+    if (end == std::string::npos) return "";
+    const size_t begin = header().rfind("typedef struct {", end);
+    return begin == std::string::npos ? "" : header().substr(begin, end - begin);
+}
 
 TEST(Vocabulary, EveryModelFieldIsReadableInC) {
     for (const json& m : vocabulary().at("models")) {
@@ -203,6 +213,10 @@ TEST(Vocabulary, EveryModelFieldIsReadableInC) {
             if (model == "CostRates") {
                 // Not a handle: the parameters of rr_lease_options_set_cost_rates().
                 found = declaration("rr_lease_options_set_cost_rates").find(" " + field + ",") != std::string::npos;
+            } else if (model == "UploadProgress") {
+                // A view struct handed to the progress callback: a member of that name.
+                const std::string body = struct_body("rr_upload_progress");
+                found = body.find(" " + field + ";") != std::string::npos || body.find("*" + field + ";") != std::string::npos;
             } else {
                 ASSERT_TRUE(kModelFunctions.count(model)) << "no C handle for the model " << model;
                 for (const std::string& prefix : kModelFunctions.at(model)) {
@@ -246,6 +260,16 @@ const Fields& cpp_fields() {
           {RR_FIELD(rr::ErrorDetails, details)}, {RR_FIELD(rr::ErrorDetails, target)}}},
         {"CostRates",
          {{RR_FIELD(rr::CostRates, standard_per_hour)}, {RR_FIELD(rr::CostRates, premium_per_hour)}}},
+        {"UploadProgress",
+         {{RR_FIELD(rr::UploadProgress, blob)}, {RR_FIELD(rr::UploadProgress, file_bytes_done)},
+          {RR_FIELD(rr::UploadProgress, file_bytes_total)}, {RR_FIELD(rr::UploadProgress, bytes_done)},
+          {RR_FIELD(rr::UploadProgress, bytes_total)}, {RR_FIELD(rr::UploadProgress, file_done)}}},
+        {"UploadReport",
+         {{RR_FIELD(rr::UploadReport, uploaded)}, {RR_FIELD(rr::UploadReport, not_uploaded)},
+          {RR_FIELD(rr::UploadReport, bytes)}}},
+        {"Preflight",
+         {{RR_FIELD(rr::Preflight, input_blob)}, {RR_FIELD(rr::Preflight, input_bytes)},
+          {RR_FIELD(rr::Preflight, referenced)}}},
     };
     return f;
 }
@@ -283,42 +307,194 @@ const std::map<std::string, std::string> kClientSpellings = {
     {"ca_cert", "root_certificate_pem"},  // rr_client_options_add_root_certificate_pem
 };
 
-/// Whether the C surface takes `param` of `op`: as a parameter of the operation's function, or
-/// through a setter of the options it takes (`rr_*_options_set_<param>`). Durations are in
-/// milliseconds (`_ms`), the progress callback is per resource (`_set_session_progress`).
-bool takes(const std::string& op, const std::string& param) {
+/// The table's object of `name`.
+const json& object(const std::string& name) {
+    for (const json& o : vocabulary().at("objects"))
+        if (o.at("name") == name) return o;
+    static const json none;
+    ADD_FAILURE() << "no object " << name << " in the table";
+    return none;
+}
+
+/// The C function of an operation: `<object's C type>_new` for a constructor, else
+/// `<the C type of the object it is of>_<name>`.
+std::string c_function(const json& op) {
+    const std::string of = op.at("of");
+    const std::string name = op.at("name");
+    return of.empty() ? object(name).at("classes").at("c").get<std::string>() + "_new"
+                      : object(of).at("classes").at("c").get<std::string>() + "_" + name;
+}
+
+/// Whether the C surface takes `param` of the operation whose function is `function`: as a
+/// parameter of it, or through a setter of the options it takes (`rr_*_options_set_<param>`,
+/// whose handle is a parameter of it). Durations are in milliseconds (`_ms`); the progress of a
+/// conversion wait is set on its wait options.
+bool takes(const std::string& function, const std::string& param) {
+    const bool client = function == "rr_client_new";
     std::string spelled = param;
-    if (op == "client" && kClientSpellings.count(param)) spelled = kClientSpellings.at(param);
+    if (client && kClientSpellings.count(param)) spelled = kClientSpellings.at(param);
     const std::vector<std::string> spellings = {spelled, spelled + "_ms"};
-    const std::string decl = declaration(op == "client" ? "rr_client_new" : "rr_client_" + op);
+    const std::string decl = declaration(function);
     for (const std::string& p : spellings) {
         if (has_param(decl, p)) return true;
-        if (header().find("_options_set_" + p + "(") != std::string::npos) return true;
-        if (op == "client" && header().find("rr_client_options_add_" + p + "(") != std::string::npos) return true;
+        for (const char* options : {"rr_wait_options", "rr_session_options", "rr_lease_options", "rr_client_options"}) {
+            const bool takes_options = has_param(decl, "options") && decl.find(std::string(options) + " *options") != std::string::npos;
+            const bool builds_options = client && std::string(options) == "rr_client_options";
+            if ((takes_options || builds_options) &&
+                (header().find(std::string(options) + "_set_" + p + "(") != std::string::npos ||
+                 header().find(std::string(options) + "_add_" + p + "(") != std::string::npos))
+                return true;
+        }
     }
-    if (param == "on_progress") return header().find("rr_wait_options_set_session_progress(") != std::string::npos;
-    if (op == "client") {
+    if (param == "on_progress" && decl.find("rr_wait_options *options") != std::string::npos)
+        return header().find("rr_wait_options_set_session_progress(") != std::string::npos &&
+               header().find("rr_wait_options_set_conversion_progress(") != std::string::npos;
+    if (param == "cancel" && decl.find("rr_wait_options *options") != std::string::npos)
+        return header().find("rr_wait_options_set_cancel(") != std::string::npos;
+    if (client) {
         // A parameter of a client option setter (e.g. max_attempts of rr_client_options_set_retry).
         for (size_t at = header().find("rr_client_options_set_"); at != std::string::npos;
              at = header().find("rr_client_options_set_", at + 1)) {
             if (has_param(header().substr(at, header().find(';', at) - at), spelled)) return true;
         }
     }
+    // A managed session's wait and keeper settings are options of its own (rr_session_options).
+    if (function == "rr_client_open_session") {
+        for (const char* options : {"rr_wait_options", "rr_lease_options"})
+            if (header().find(std::string(options) + "_set_" + param) != std::string::npos) return true;
+        return param == "on_progress" || param == "cancel";  // the wait of rr_session_options_set_wait
+    }
     return false;
 }
 
-TEST(Vocabulary, EveryOperationIsACFunctionTakingItsParameters) {
+TEST(Vocabulary, EveryObjectIsACTypeAndACppClassOfTheTablesName) {
+    const std::map<std::string, std::string> cpp = {
+        {"client", demangled(typeid(rr::Client))},
+        {"storage_account", demangled(typeid(rr::StorageAccount))},
+        {"blob_container", demangled(typeid(rr::BlobContainer))},
+    };
+    ASSERT_EQ(vocabulary().at("objects").size(), cpp.size()) << "an object this test does not know";
+    for (const json& o : vocabulary().at("objects")) {
+        const std::string name = o.at("name");
+        const std::string c = o.at("classes").at("c");
+        EXPECT_NE(header().find("typedef struct " + c + " " + c + ";"), std::string::npos) << "no C type " << c;
+        ASSERT_TRUE(cpp.count(name)) << name;
+        EXPECT_EQ(cpp.at(name), "remote_rendering::" + o.at("classes").at("cpp").get<std::string>());
+    }
+}
+
+TEST(Vocabulary, EveryOperationIsACFunctionOfItsObjectTakingItsParameters) {
     ASSERT_FALSE(vocabulary().at("operations").empty());
+    int of_storage = 0;
     for (const json& op : vocabulary().at("operations")) {
-        const std::string name = op.at("name");
-        const std::string function = name == "client" ? "rr_client_new" : "rr_client_" + name;
+        const std::string function = c_function(op);
         EXPECT_FALSE(declaration(function).empty()) << "the header has no " << function;
+        if (op.at("of") != "client" && op.at("of") != "") ++of_storage;
         for (const json& p : op.at("params")) {
             std::string param = p.at("name");
             if (p.contains("names") && p.at("names").contains("c")) param = p.at("names").at("c");
-            EXPECT_TRUE(takes(name, param)) << function << " does not take " << param;
+            EXPECT_TRUE(takes(function, param)) << function << " does not take " << param;
         }
     }
+    EXPECT_EQ(of_storage, 14) << "the storage objects' methods";
+}
+
+/// A default of the table that is a number (or a duration) is a header constant of that value,
+/// named after the parameter (`RR_DEFAULT_..._<PARAM>[_MS]`), which the C documentation names.
+TEST(Vocabulary, EveryParameterDefaultIsAHeaderConstantOfItsValue) {
+    int checked = 0;
+    for (const json& op : vocabulary().at("operations")) {
+        for (const json& p : op.at("params")) {
+            if (!p.contains("default")) continue;
+            const json& d = p.at("default");
+            if (!(d.is_number() || (d.is_object() && d.contains("ms")))) continue;
+            std::string upper;
+            for (char c : p.at("name").get<std::string>()) upper += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+            if (d.is_object()) upper += "_MS";
+            const json value = d.is_object() ? d.at("ms") : d;
+            bool found = false;
+            for (size_t at = header().find("#define RR_"); at != std::string::npos && !found;
+                 at = header().find("#define RR_", at + 1)) {
+                const size_t name_end = header().find(' ', at + 8);
+                const std::string name = header().substr(at + 8, name_end - at - 8);
+                if (name.size() < upper.size() || name.compare(name.size() - upper.size(), upper.size(), upper) != 0) continue;
+                found = header_constant(name) == value;
+            }
+            EXPECT_TRUE(found) << c_function(op) << ": no header constant *" << upper << " of " << value;
+            ++checked;
+        }
+    }
+    EXPECT_GT(checked, 20);
+}
+
+#define RR_METHOD(T, m) {#m, [] { (void)&T::m; }}
+/// The C++ methods of the storage objects, by the table's operation names (the list compiles
+/// only while each exists).
+const std::map<std::string, std::map<std::string, void (*)()>>& cpp_methods() {
+    static const std::map<std::string, std::map<std::string, void (*)()>> m = {
+        {"storage_account",
+         {RR_METHOD(rr::StorageAccount, container_uri), RR_METHOD(rr::StorageAccount, create_container),
+          RR_METHOD(rr::StorageAccount, container), RR_METHOD(rr::StorageAccount, container_sas),
+          RR_METHOD(rr::StorageAccount, input_sas), RR_METHOD(rr::StorageAccount, output_sas),
+          RR_METHOD(rr::StorageAccount, blob_read_url), RR_METHOD(rr::StorageAccount, asset_read_url)}},
+        {"blob_container",
+         {RR_METHOD(rr::BlobContainer, upload), RR_METHOD(rr::BlobContainer, preflight),
+          RR_METHOD(rr::BlobContainer, read_conversion_report), RR_METHOD(rr::BlobContainer, exists),
+          RR_METHOD(rr::BlobContainer, list), RR_METHOD(rr::BlobContainer, read)}},
+        {"client",
+         {RR_METHOD(rr::Client, wait_for_conversion_with_report), RR_METHOD(rr::Client, content_conversion_id)}},
+    };
+    return m;
+}
+
+TEST(Vocabulary, EveryStorageOperationIsACppMethodOfItsObject) {
+    static_assert(std::is_constructible_v<rr::StorageAccount, std::string, std::string, std::optional<std::string>>);
+    static_assert(std::is_constructible_v<rr::BlobContainer, std::string, std::string>);
+    size_t storage_ops = 0;
+    for (const json& op : vocabulary().at("operations")) {
+        const std::string of = op.at("of");
+        if (of.empty()) continue;
+        const std::string name = op.at("name");
+        if (of == "client" && !cpp_methods().at("client").count(name) &&
+            declaration("rr_client_" + name).find("rr_blob_container") == std::string::npos &&
+            name != "content_conversion_id")
+            continue;  // the client's other methods: cpp_wrapper_test.cpp
+        ASSERT_TRUE(cpp_methods().count(of)) << of;
+        EXPECT_TRUE(cpp_methods().at(of).count(name)) << "rr::" << of << " has no method " << name;
+        ++storage_ops;
+    }
+    EXPECT_EQ(storage_ops, 16u);
+    // The upload's optional parameters are members of its options.
+    (void)sizeof(std::declval<rr::UploadOptions>().prefix);
+    (void)sizeof(std::declval<rr::UploadOptions>().concurrency);
+    (void)sizeof(std::declval<rr::UploadOptions>().timeout);
+    (void)sizeof(std::declval<rr::UploadOptions>().on_progress);
+    (void)sizeof(std::declval<rr::UploadOptions>().cancel);
+    EXPECT_EQ(rr::UploadOptions().concurrency, RR_DEFAULT_UPLOAD_CONCURRENCY);
+    EXPECT_EQ(rr::UploadOptions().timeout.count(), static_cast<long long>(RR_DEFAULT_UPLOAD_TIMEOUT_MS));
+}
+
+TEST(Vocabulary, EveryErrorFieldIsACAccessorAndACppMember) {
+    // C++ names a field by the table's name, or by its C name where C++ has the C spelling.
+    const std::map<std::string, void (*)()> cpp = {
+        RR_METHOD(rr::Error, code),          RR_METHOD(rr::Error, what),      RR_METHOD(rr::Error, http_status),
+        RR_METHOD(rr::Error, ms_cv),         RR_METHOD(rr::Error, retry_after), RR_METHOD(rr::Error, service_error),
+        RR_METHOD(rr::Error, field),         RR_METHOD(rr::Error, retriable), RR_METHOD(rr::Error, session),
+        RR_METHOD(rr::Error, conversion),    RR_METHOD(rr::Error, upload_report),
+        RR_METHOD(rr::Error, conversion_report),
+    };
+    const std::map<std::string, std::string> cpp_spelling = {{"message", "what"}};
+    ASSERT_FALSE(vocabulary().at("error_fields").empty());
+    for (const json& f : vocabulary().at("error_fields")) {
+        const std::string name = f.at("name");
+        const std::string c = f.contains("names") && f.at("names").contains("c") ? f.at("names").at("c").get<std::string>() : name;
+        const std::string accessor = "rr_error_" + c + "(const rr_error *error);";
+        EXPECT_TRUE(header().find(" " + accessor) != std::string::npos || header().find("*" + accessor) != std::string::npos)
+            << "the header has no accessor rr_error_" << c;
+        const std::string member = cpp_spelling.count(name) ? cpp_spelling.at(name) : name;
+        EXPECT_TRUE(cpp.count(member) || cpp.count(c)) << "rr::Error has no " << name << " (nor " << c << ")";
+    }
+    EXPECT_EQ(cpp.size(), vocabulary().at("error_fields").size());
 }
 
 }  // namespace

@@ -227,10 +227,16 @@ pub unsafe extern "C" fn rr_storage_account_container(
     })
 }
 
+/// `make` is the core's `input_sas_for` or `output_sas_for`: the least-privilege rule stays
+/// the core's.
 unsafe fn sas(
     account: *const rr_storage_account,
     container: *const c_char,
-    permissions: SasPermissions,
+    make: fn(
+        &remote_rendering::storage::StorageAccount,
+        &str,
+        std::time::Duration,
+    ) -> remote_rendering::Result<remote_rendering::SecretString>,
     expiry_ms: u64,
     out: *mut *mut c_char,
     err: *mut *mut rr_error,
@@ -239,11 +245,7 @@ unsafe fn sas(
         let out = out_ptr(out, "out")?;
         let a = arg(account, "account")?;
         let container = text(container, "container")?;
-        secret_out(
-            out,
-            a.inner
-                .container_sas(container, permissions, expiry(expiry_ms))?,
-        );
+        secret_out(out, make(&a.inner, container, expiry(expiry_ms))?);
         Ok(())
     })
 }
@@ -289,7 +291,7 @@ pub unsafe extern "C" fn rr_storage_account_input_sas(
     sas(
         account,
         container,
-        SasPermissions::READ_LIST,
+        remote_rendering::storage::StorageAccount::input_sas_for,
         expiry_ms,
         out,
         err,
@@ -310,7 +312,7 @@ pub unsafe extern "C" fn rr_storage_account_output_sas(
     sas(
         account,
         container,
-        SasPermissions::WRITE,
+        remote_rendering::storage::StorageAccount::output_sas_for,
         expiry_ms,
         out,
         err,

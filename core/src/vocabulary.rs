@@ -57,6 +57,9 @@ pub const DEFAULT_SAS_EXPIRY: Duration = Duration::from_secs(2 * 3600);
 pub const DEFAULT_UPLOAD_CONCURRENCY: usize = 4;
 /// How long an upload may take by default before it ends with `TIMEOUT` (and its report).
 pub const DEFAULT_UPLOAD_TIMEOUT: Duration = Duration::from_secs(3600);
+/// At most this much of a failed conversion's result file and of its log is read back into
+/// its error (64 KiB each).
+pub const MAX_REPORT_BYTES: u64 = 64 * 1024;
 /// The most files an upload may send at once.
 pub const MAX_UPLOAD_CONCURRENCY: usize = 64;
 /// The most of a blob a `read` returns by default (64 MiB); a larger blob is refused, not cut.
@@ -921,7 +924,7 @@ pub static DEFAULTS: &[Constant] = &[
     },
     Constant {
         name: "max_report_bytes",
-        value: Value::Int(crate::storage::MAX_REPORT_BYTES as i64),
+        value: Value::Int(MAX_REPORT_BYTES as i64),
         doc: "At most this much of a failed conversion's result file and of its log is read back.",
     },
 ];
@@ -1117,18 +1120,19 @@ pub trait CamelView {
 /// `{ camelCase(field): value }` for each field given; a field without a value is left out.
 macro_rules! fields {
     ($src:expr; $($field:ident $(=> $conv:expr)?),* $(,)?) => {{
-        let mut out = Map::new();
+        let mut out = serde_json::Map::new();
         $(
-            let v: Json = fields!(@value $src.$field $(, $conv)?);
+            let v: serde_json::Value = fields!(@value $src.$field $(, $conv)?);
             if !v.is_null() {
-                out.insert(camel_case(stringify!($field)), v);
+                out.insert($crate::vocabulary::camel_case(stringify!($field)), v);
             }
         )*
-        Json::Object(out)
+        serde_json::Value::Object(out)
     }};
-    (@value $v:expr) => { serde_json::to_value(&$v).unwrap_or(Json::Null) };
+    (@value $v:expr) => { serde_json::to_value(&$v).unwrap_or(serde_json::Value::Null) };
     (@value $v:expr, $conv:expr) => { $conv(&$v) };
 }
+pub(crate) use fields;
 
 fn error_view(d: &Option<crate::ErrorDetails>) -> Json {
     d.as_ref().map(CamelView::camel_view).unwrap_or(Json::Null)
@@ -1155,24 +1159,6 @@ impl CamelView for crate::Conversion {
     }
 }
 
-impl CamelView for crate::storage::UploadProgress {
-    fn camel_view(&self) -> Json {
-        fields!(self; blob, file_bytes_done, file_bytes_total, bytes_done, bytes_total, file_done)
-    }
-}
-
-impl CamelView for crate::storage::UploadReport {
-    fn camel_view(&self) -> Json {
-        fields!(self; uploaded, not_uploaded, bytes)
-    }
-}
-
-impl CamelView for crate::storage::Preflight {
-    fn camel_view(&self) -> Json {
-        fields!(self; input_blob, input_bytes, referenced)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1195,42 +1181,6 @@ mod tests {
                 .count();
             assert_eq!(same, 1, "{} of {}", op.name, op.of);
         }
-    }
-
-    #[test]
-    fn the_storage_models_cross_under_the_tables_names() {
-        let p = crate::storage::UploadProgress {
-            blob: "a".into(),
-            file_bytes_done: 1,
-            file_bytes_total: 2,
-            bytes_done: 3,
-            bytes_total: 4,
-            file_done: false,
-        };
-        let keys = |j: Json| -> Vec<String> { j.as_object().unwrap().keys().cloned().collect() };
-        let fields = |name: &str| -> Vec<String> {
-            MODELS
-                .iter()
-                .find(|m| m.name == name)
-                .unwrap()
-                .fields
-                .iter()
-                .map(|f| camel_case(f))
-                .collect()
-        };
-        assert_eq!(keys(p.camel_view()), fields("UploadProgress"));
-        let r = crate::storage::UploadReport {
-            uploaded: vec!["a".into()],
-            not_uploaded: vec![],
-            bytes: 1,
-        };
-        assert_eq!(keys(r.camel_view()), fields("UploadReport"));
-        let f = crate::storage::Preflight {
-            input_blob: "a".into(),
-            input_bytes: 1,
-            referenced: vec![],
-        };
-        assert_eq!(keys(f.camel_view()), fields("Preflight"));
     }
 
     #[test]

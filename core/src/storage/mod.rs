@@ -61,7 +61,7 @@ pub use upload::{UploadOptions, UploadProgress, UploadProgressFn, UploadReport};
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::SecretString;
-use crate::vocabulary::{DEFAULT_REQUEST_TIMEOUT, DEFAULT_SAS_EXPIRY};
+use crate::vocabulary::{fields, CamelView, DEFAULT_REQUEST_TIMEOUT, DEFAULT_SAS_EXPIRY};
 use base64::Engine;
 use bytes::Bytes;
 use futures_util::StreamExt;
@@ -792,9 +792,66 @@ fn generic_status(text: &str) -> Option<u16> {
     })
 }
 
+// The storage models as Node and Java hand them over (the table's camelCase fields).
+impl CamelView for UploadProgress {
+    fn camel_view(&self) -> serde_json::Value {
+        fields!(self; blob, file_bytes_done, file_bytes_total, bytes_done, bytes_total, file_done)
+    }
+}
+
+impl CamelView for UploadReport {
+    fn camel_view(&self) -> serde_json::Value {
+        fields!(self; uploaded, not_uploaded, bytes)
+    }
+}
+
+impl CamelView for Preflight {
+    fn camel_view(&self) -> serde_json::Value {
+        fields!(self; input_blob, input_bytes, referenced)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_storage_models_cross_under_the_tables_names() {
+        let p = UploadProgress {
+            blob: "a".into(),
+            file_bytes_done: 1,
+            file_bytes_total: 2,
+            bytes_done: 3,
+            bytes_total: 4,
+            file_done: false,
+        };
+        let keys = |j: serde_json::Value| -> Vec<String> {
+            j.as_object().unwrap().keys().cloned().collect()
+        };
+        let fields = |name: &str| -> Vec<String> {
+            crate::vocabulary::MODELS
+                .iter()
+                .find(|m| m.name == name)
+                .unwrap()
+                .fields
+                .iter()
+                .map(|f| crate::vocabulary::camel_case(f))
+                .collect()
+        };
+        assert_eq!(keys(p.camel_view()), fields("UploadProgress"));
+        let r = UploadReport {
+            uploaded: vec!["a".into()],
+            not_uploaded: vec![],
+            bytes: 1,
+        };
+        assert_eq!(keys(r.camel_view()), fields("UploadReport"));
+        let f = Preflight {
+            input_blob: "a".into(),
+            input_bytes: 1,
+            referenced: vec![],
+        };
+        assert_eq!(keys(f.camel_view()), fields("Preflight"));
+    }
 
     #[test]
     fn a_generic_errors_status_keeps_its_kind() {

@@ -9,8 +9,7 @@ use crate::model::{Conversion, ConversionSettings};
 use crate::wait::WaitOptions;
 use remote_rendering_models::OutputBlobs;
 
-/// At most this much of each file is read back into an error.
-pub const MAX_REPORT_BYTES: u64 = 64 * 1024;
+pub use crate::vocabulary::MAX_REPORT_BYTES;
 
 fn blobs(settings: &ConversionSettings) -> OutputBlobs {
     let out = &settings.output_location;

@@ -11,7 +11,7 @@ import datetime as _dt
 import enum
 import sys
 from dataclasses import dataclass, field, fields, is_dataclass
-from typing import TYPE_CHECKING, Any, Callable, Dict, List, Mapping, Optional, Tuple, Type, TypeVar
+from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple, Type, TypeVar
 
 _E = TypeVar("_E", bound="_WireEnum")
 _M = TypeVar("_M")
@@ -297,24 +297,10 @@ class CostRates:
     premium_per_hour: Optional[float] = None
 
 
-# The storage models (UploadProgress, UploadReport, Preflight) are the models of this module
-# too, defined in ``_storage_models`` and loaded on first use: making three frozen dataclasses
-# costs more than a millisecond, which ``import remote_rendering`` does not pay for programs
-# that never touch blob storage.
-_STORAGE_MODELS = ("UploadProgress", "UploadReport", "Preflight")
-
-if TYPE_CHECKING:
-    from ._storage_models import Preflight, UploadProgress, UploadReport
-
-
-def __getattr__(name: str) -> Any:
-    if name in _STORAGE_MODELS:
-        from . import _storage_models
-
-        value = getattr(_storage_models, name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+# The storage models (UploadProgress, UploadReport, Preflight) are in ``_storage_models``,
+# loaded on first use by the package: making three frozen dataclasses costs more than a
+# millisecond, which ``import remote_rendering`` does not pay for programs that never touch blob
+# storage. They build on this module's ``_Model``, so this module does not name them.
 
 
 __all__: List[str] = [
@@ -328,7 +314,4 @@ __all__: List[str] = [
     "ConversionOutputSettings",
     "ConversionSettings",
     "Conversion",
-    "UploadProgress",
-    "UploadReport",
-    "Preflight",
 ]

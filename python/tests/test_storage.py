@@ -541,7 +541,7 @@ LAZY_STORAGE = textwrap.dedent(
     lazy = ("remote_rendering._storage", "remote_rendering._storage_models")
     assert not any(m in sys.modules for m in lazy), sorted(sys.modules)
     from remote_rendering import UploadReport, StorageAccount
-    from remote_rendering._models import Preflight
+    from remote_rendering import Preflight
     assert all(m in sys.modules for m in lazy)
     assert "asyncio" not in sys.modules, "the blocking storage objects need no asyncio"
     assert rr.UploadReport is UploadReport and rr.Preflight is Preflight and rr.StorageAccount is StorageAccount

@@ -7,6 +7,7 @@ mod convert;
 mod emulator;
 mod logging;
 mod models;
+mod progress;
 mod runtime;
 mod storage;
 
@@ -58,7 +59,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<emulator::PyEmulator>()?;
     m.add_class::<runtime::Canceller>()?;
     m.add_class::<cancel::PyCancelToken>()?;
-    m.add_class::<client::ProgressSink>()?;
+    m.add_class::<progress::ProgressSink>()?;
     m.add_class::<storage::PyStorageAccount>()?;
     m.add_class::<storage::PyBlobContainer>()?;
     m.add_class::<storage::PyAzurite>()?;

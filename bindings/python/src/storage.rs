@@ -4,9 +4,9 @@
 //! settings), and no repr or error message of these objects carries one.
 
 use crate::cancel::PyCancelToken;
-use crate::client::{progress_fn, seconds, wait_failure};
 use crate::convert::error_to_py;
 use crate::models::{conversion_from_py, settings_from_py, ToPy};
+use crate::progress::{progress_fn, seconds, wait_failure};
 use crate::runtime::{run, Failure};
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;

@@ -56,13 +56,15 @@ python-develop: $(VENV)/.installed
 	cd python && ../$(VPY) -m maturin develop --quiet
 
 # pytest, the stubs against the module, the public API and the walkthrough under mypy --strict,
-# and the walkthrough itself against the embedded emulator. The blob storage tests run against
+# and the walkthrough itself against the embedded emulator. pytest's temporary folders go to
+# target/pytest-tmp (emptied by each run), not /tmp/pytest-of-$USER, where a run of another
+# checkout would prune them under this one. The blob storage tests run against
 # Azurite, just installed, so they must not skip (REQUIRE_AZURITE=1, as test-rust).
 test-python: python-develop azurite
 	cd python && ../$(VPY) -m mypy.stubtest remote_rendering._native
 	cd python && ../$(VPY) -m mypy --strict remote_rendering examples/quickstart.py
 	env -u ARR_ACCOUNT_ID $(VPY) python/examples/quickstart.py > /dev/null
-	cd python && REQUIRE_AZURITE=1 ../$(VPY) -m pytest -q tests
+	cd python && REQUIRE_AZURITE=1 ../$(VPY) -m pytest -q --basetemp=$(CURDIR)/target/pytest-tmp tests
 
 # Every supported runtime version: the wheel (dist/'s when there is one) under each CPython
 # minor, the Node suite under each Node major, the C and C++ headers under each standard and

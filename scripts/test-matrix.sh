@@ -106,7 +106,7 @@ python_matrix() {
       *"$venv"/*) ;;
       *) bad "python $v: imported remote_rendering from outside the venv"; continue ;;
     esac
-    if (cd python/tests && env -u ARR_ACCOUNT_ID "$venv/bin/pytest" -q -p no:cacheprovider --rootdir "$ROOT/python" -c "$ROOT/python/pyproject.toml" .); then
+    if (cd python/tests && env -u ARR_ACCOUNT_ID "$venv/bin/pytest" -q -p no:cacheprovider --basetemp "$ROOT/target/pytest-matrix-$v" --rootdir "$ROOT/python" -c "$ROOT/python/pyproject.toml" .); then
       ok "python $v pytest"
     else
       bad "python $v pytest"

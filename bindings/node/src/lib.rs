@@ -22,8 +22,10 @@ use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 
 mod errors;
+mod model;
 
 use errors::{guard, guard_async, js_error, js_error_object, Failure, Outcome};
+use model::JsSession;
 use remote_rendering::vocabulary::CamelView;
 
 fn invalid(field: &'static str, rule: impl std::fmt::Display) -> CoreError {
@@ -249,6 +251,7 @@ impl NativeClient {
         self.client.config().account_id().to_owned()
     }
 
+    // The session calls answer with the session as its final frozen model (`model.rs`).
     #[napi(ts_return_type = "Promise<any>")]
     pub async fn start_session(
         &self,
@@ -256,23 +259,28 @@ impl NativeClient {
         size: String,
         lease_minutes: f64,
         cancel: Option<&CancelToken>,
-    ) -> Outcome<Value> {
+    ) -> Outcome<JsSession> {
         let c = self.client.clone();
         cancellable(token(cancel), async move {
             let minutes = lease("leaseMinutes", lease_minutes)?;
-            Ok(wire(
-                &*c.start_session(&id, SessionSize::parse(&size), minutes)
-                    .await?,
+            Ok(JsSession(
+                c.start_session(&id, SessionSize::parse(&size), minutes)
+                    .await?
+                    .into_inner(),
             ))
         })
         .await
     }
 
     #[napi(ts_return_type = "Promise<any>")]
-    pub async fn get_session(&self, id: String, cancel: Option<&CancelToken>) -> Outcome<Value> {
+    pub async fn get_session(
+        &self,
+        id: String,
+        cancel: Option<&CancelToken>,
+    ) -> Outcome<JsSession> {
         let c = self.client.clone();
         cancellable(token(cancel), async move {
-            Ok(wire(&*c.get_session(&id).await?))
+            Ok(JsSession(c.get_session(&id).await?.into_inner()))
         })
         .await
     }
@@ -283,11 +291,13 @@ impl NativeClient {
         id: String,
         lease_minutes: f64,
         cancel: Option<&CancelToken>,
-    ) -> Outcome<Value> {
+    ) -> Outcome<JsSession> {
         let c = self.client.clone();
         cancellable(token(cancel), async move {
             let minutes = lease("leaseMinutes", lease_minutes)?;
-            Ok(wire(&*c.update_session(&id, minutes).await?))
+            Ok(JsSession(
+                c.update_session(&id, minutes).await?.into_inner(),
+            ))
         })
         .await
     }

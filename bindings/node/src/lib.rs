@@ -23,10 +23,12 @@ use tokio_util::sync::CancellationToken;
 
 mod errors;
 mod model;
+mod settle;
 
 use errors::{guard, guard_async, js_error, js_error_object, Failure, Outcome};
 use model::JsSession;
 use remote_rendering::vocabulary::CamelView;
+use settle::{PromiseValue, Settler};
 
 fn invalid(field: &'static str, rule: impl std::fmt::Display) -> CoreError {
     CoreError::invalid_input(field, rule)
@@ -173,6 +175,7 @@ impl remote_rendering::TokenProvider for JsTokenProvider {
 #[napi]
 pub struct NativeClient {
     client: Client,
+    settler: Settler,
 }
 
 #[napi]
@@ -236,7 +239,10 @@ impl NativeClient {
             b.user_agent_suffix("node").build()
         };
         match guard(build) {
-            Outcome::Ok(client) => Ok(NativeClient { client }),
+            Outcome::Ok(client) => Ok(NativeClient {
+                client,
+                settler: Settler::new(env.raw())?,
+            }),
             Outcome::Err(e) => Err(js_error(env.raw(), &e)),
         }
     }
@@ -251,65 +257,74 @@ impl NativeClient {
         self.client.config().account_id().to_owned()
     }
 
-    // The session calls answer with the session as its final frozen model (`model.rs`).
+    // The session calls settle through the client's threadsafe function (`settle.rs`) with the
+    // session as its final frozen model (`model.rs`).
     #[napi(ts_return_type = "Promise<any>")]
-    pub async fn start_session(
+    pub fn start_session(
         &self,
+        env: Env,
         id: String,
         size: String,
         lease_minutes: f64,
         cancel: Option<&CancelToken>,
-    ) -> Outcome<JsSession> {
+    ) -> Result<PromiseValue> {
         let c = self.client.clone();
-        cancellable(token(cancel), async move {
+        let call = cancellable(token(cancel), async move {
             let minutes = lease("leaseMinutes", lease_minutes)?;
             Ok(JsSession(
                 c.start_session(&id, SessionSize::parse(&size), minutes)
                     .await?
                     .into_inner(),
             ))
-        })
-        .await
+        });
+        self.settler.start(env.raw(), call)
     }
 
     #[napi(ts_return_type = "Promise<any>")]
-    pub async fn get_session(
+    pub fn get_session(
         &self,
+        env: Env,
         id: String,
         cancel: Option<&CancelToken>,
-    ) -> Outcome<JsSession> {
+    ) -> Result<PromiseValue> {
         let c = self.client.clone();
-        cancellable(token(cancel), async move {
+        let call = cancellable(token(cancel), async move {
             Ok(JsSession(c.get_session(&id).await?.into_inner()))
-        })
-        .await
+        });
+        self.settler.start(env.raw(), call)
     }
 
     #[napi(ts_return_type = "Promise<any>")]
-    pub async fn update_session(
+    pub fn update_session(
         &self,
+        env: Env,
         id: String,
         lease_minutes: f64,
         cancel: Option<&CancelToken>,
-    ) -> Outcome<JsSession> {
+    ) -> Result<PromiseValue> {
         let c = self.client.clone();
-        cancellable(token(cancel), async move {
+        let call = cancellable(token(cancel), async move {
             let minutes = lease("leaseMinutes", lease_minutes)?;
             Ok(JsSession(
                 c.update_session(&id, minutes).await?.into_inner(),
             ))
-        })
-        .await
+        });
+        self.settler.start(env.raw(), call)
     }
 
     #[napi(ts_return_type = "Promise<void>")]
-    pub async fn stop_session(&self, id: String, cancel: Option<&CancelToken>) -> Outcome<()> {
+    pub fn stop_session(
+        &self,
+        env: Env,
+        id: String,
+        cancel: Option<&CancelToken>,
+    ) -> Result<PromiseValue> {
         let c = self.client.clone();
-        cancellable(
+        let call = cancellable(
             token(cancel),
             async move { c.stop_session(&id).await.map(drop) },
-        )
-        .await
+        );
+        self.settler.start(env.raw(), call)
     }
 
     #[napi(ts_return_type = "NativeStream")]

@@ -259,6 +259,8 @@ impl NativeClient {
 
     // The session calls settle through the client's threadsafe function (`settle.rs`) with the
     // session as its final frozen model (`model.rs`).
+    // The core's future is boxed where it is made: it is large, and each wrapper that moves it
+    // on the way to the runtime (`cancellable`, the panic guard, the spawned task) copied it whole.
     #[napi(ts_return_type = "Promise<any>")]
     pub fn start_session(
         &self,
@@ -272,7 +274,7 @@ impl NativeClient {
         let call = cancellable(token(cancel), async move {
             let minutes = lease("leaseMinutes", lease_minutes)?;
             Ok(JsSession(
-                c.start_session(&id, SessionSize::parse(&size), minutes)
+                Box::pin(c.start_session(&id, SessionSize::parse(&size), minutes))
                     .await?
                     .into_inner(),
             ))
@@ -289,7 +291,7 @@ impl NativeClient {
     ) -> Result<PromiseValue> {
         let c = self.client.clone();
         let call = cancellable(token(cancel), async move {
-            Ok(JsSession(c.get_session(&id).await?.into_inner()))
+            Ok(JsSession(Box::pin(c.get_session(&id)).await?.into_inner()))
         });
         self.settler.start(env.raw(), call)
     }
@@ -306,7 +308,7 @@ impl NativeClient {
         let call = cancellable(token(cancel), async move {
             let minutes = lease("leaseMinutes", lease_minutes)?;
             Ok(JsSession(
-                c.update_session(&id, minutes).await?.into_inner(),
+                Box::pin(c.update_session(&id, minutes)).await?.into_inner(),
             ))
         });
         self.settler.start(env.raw(), call)
@@ -320,10 +322,9 @@ impl NativeClient {
         cancel: Option<&CancelToken>,
     ) -> Result<PromiseValue> {
         let c = self.client.clone();
-        let call = cancellable(
-            token(cancel),
-            async move { c.stop_session(&id).await.map(drop) },
-        );
+        let call = cancellable(token(cancel), async move {
+            Box::pin(c.stop_session(&id)).await.map(drop)
+        });
         self.settler.start(env.raw(), call)
     }
 

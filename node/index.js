@@ -144,6 +144,28 @@ async function call(signal, fn) {
   }
 }
 
+const rethrow = (e) => {
+  throw fromNative(e)
+}
+
+/**
+ * `call` for the addon's calls whose promise already holds the final model: without a signal,
+ * that promise with only the mapping of its error added (no async function around it).
+ */
+function direct(signal, fn) {
+  if (signal != null) return call(signal, fn)
+  let promise
+  try {
+    promise = fn(undefined)
+  } catch (e) {
+    return Promise.reject(fromNative(e))
+  }
+  return promise.then(undefined, rethrow)
+}
+
+/** `{ signal }` of an operation's options, as the destructuring default `= {}` takes it. */
+const signalOf = (options) => (options === undefined ? undefined : options.signal)
+
 // ---------------------------------------------------------------------------------------------
 // Models
 
@@ -367,26 +389,49 @@ class RemoteRenderingClient {
     return this.#native.accountId
   }
 
-  async startSession(sessionId, size = defaults.startSession.size, leaseMinutes = defaults.startSession.leaseMinutes, { signal } = {}) {
-    need('sessionId', sessionId, 'string')
-    need('leaseMinutes', leaseMinutes, 'number')
-    return toSession(await call(signal, (t) => this.#native.startSession(sessionId, String(size), leaseMinutes, t)))
+  // The session calls return the addon's promise, whose value is already the frozen model: a
+  // failure before the call (a wrong argument) still rejects, as from an async function.
+
+  startSession(sessionId, size = defaults.startSession.size, leaseMinutes = defaults.startSession.leaseMinutes, options = undefined) {
+    try {
+      const signal = signalOf(options)
+      need('sessionId', sessionId, 'string')
+      need('leaseMinutes', leaseMinutes, 'number')
+      return direct(signal, (t) => this.#native.startSession(sessionId, String(size), leaseMinutes, t))
+    } catch (e) {
+      return Promise.reject(e)
+    }
   }
 
-  async getSession(sessionId, { signal } = {}) {
-    need('sessionId', sessionId, 'string')
-    return toSession(await call(signal, (t) => this.#native.getSession(sessionId, t)))
+  getSession(sessionId, options = undefined) {
+    try {
+      const signal = signalOf(options)
+      need('sessionId', sessionId, 'string')
+      return direct(signal, (t) => this.#native.getSession(sessionId, t))
+    } catch (e) {
+      return Promise.reject(e)
+    }
   }
 
-  async updateSession(sessionId, leaseMinutes, { signal } = {}) {
-    need('sessionId', sessionId, 'string')
-    need('leaseMinutes', leaseMinutes, 'number')
-    return toSession(await call(signal, (t) => this.#native.updateSession(sessionId, leaseMinutes, t)))
+  updateSession(sessionId, leaseMinutes, options = undefined) {
+    try {
+      const signal = signalOf(options)
+      need('sessionId', sessionId, 'string')
+      need('leaseMinutes', leaseMinutes, 'number')
+      return direct(signal, (t) => this.#native.updateSession(sessionId, leaseMinutes, t))
+    } catch (e) {
+      return Promise.reject(e)
+    }
   }
 
-  async stopSession(sessionId, { signal } = {}) {
-    need('sessionId', sessionId, 'string')
-    await call(signal, (t) => this.#native.stopSession(sessionId, t))
+  stopSession(sessionId, options = undefined) {
+    try {
+      const signal = signalOf(options)
+      need('sessionId', sessionId, 'string')
+      return direct(signal, (t) => this.#native.stopSession(sessionId, t))
+    } catch (e) {
+      return Promise.reject(e)
+    }
   }
 
   listSessions({ signal } = {}) {

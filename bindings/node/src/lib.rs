@@ -22,9 +22,13 @@ use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 
 mod errors;
+mod model;
+mod settle;
 
 use errors::{guard, guard_async, js_error, js_error_object, Failure, Outcome};
+use model::JsSession;
 use remote_rendering::vocabulary::CamelView;
+use settle::{PromiseValue, Settler};
 
 fn invalid(field: &'static str, rule: impl std::fmt::Display) -> CoreError {
     CoreError::invalid_input(field, rule)
@@ -171,6 +175,7 @@ impl remote_rendering::TokenProvider for JsTokenProvider {
 #[napi]
 pub struct NativeClient {
     client: Client,
+    settler: Settler,
 }
 
 #[napi]
@@ -234,7 +239,10 @@ impl NativeClient {
             b.user_agent_suffix("node").build()
         };
         match guard(build) {
-            Outcome::Ok(client) => Ok(NativeClient { client }),
+            Outcome::Ok(client) => Ok(NativeClient {
+                client,
+                settler: Settler::new(env.raw())?,
+            }),
             Outcome::Err(e) => Err(js_error(env.raw(), &e)),
         }
     }
@@ -249,57 +257,75 @@ impl NativeClient {
         self.client.config().account_id().to_owned()
     }
 
+    // The session calls settle through the client's threadsafe function (`settle.rs`) with the
+    // session as its final frozen model (`model.rs`).
+    // The core's future is boxed where it is made: it is large, and each wrapper that moves it
+    // on the way to the runtime (`cancellable`, the panic guard, the spawned task) copied it whole.
     #[napi(ts_return_type = "Promise<any>")]
-    pub async fn start_session(
+    pub fn start_session(
         &self,
+        env: Env,
         id: String,
         size: String,
         lease_minutes: f64,
         cancel: Option<&CancelToken>,
-    ) -> Outcome<Value> {
+    ) -> Result<PromiseValue> {
         let c = self.client.clone();
-        cancellable(token(cancel), async move {
+        let call = cancellable(token(cancel), async move {
             let minutes = lease("leaseMinutes", lease_minutes)?;
-            Ok(wire(
-                &*c.start_session(&id, SessionSize::parse(&size), minutes)
-                    .await?,
+            Ok(JsSession(
+                Box::pin(c.start_session(&id, SessionSize::parse(&size), minutes))
+                    .await?
+                    .into_inner(),
             ))
-        })
-        .await
+        });
+        self.settler.start(env.raw(), call)
     }
 
     #[napi(ts_return_type = "Promise<any>")]
-    pub async fn get_session(&self, id: String, cancel: Option<&CancelToken>) -> Outcome<Value> {
-        let c = self.client.clone();
-        cancellable(token(cancel), async move {
-            Ok(wire(&*c.get_session(&id).await?))
-        })
-        .await
-    }
-
-    #[napi(ts_return_type = "Promise<any>")]
-    pub async fn update_session(
+    pub fn get_session(
         &self,
+        env: Env,
+        id: String,
+        cancel: Option<&CancelToken>,
+    ) -> Result<PromiseValue> {
+        let c = self.client.clone();
+        let call = cancellable(token(cancel), async move {
+            Ok(JsSession(Box::pin(c.get_session(&id)).await?.into_inner()))
+        });
+        self.settler.start(env.raw(), call)
+    }
+
+    #[napi(ts_return_type = "Promise<any>")]
+    pub fn update_session(
+        &self,
+        env: Env,
         id: String,
         lease_minutes: f64,
         cancel: Option<&CancelToken>,
-    ) -> Outcome<Value> {
+    ) -> Result<PromiseValue> {
         let c = self.client.clone();
-        cancellable(token(cancel), async move {
+        let call = cancellable(token(cancel), async move {
             let minutes = lease("leaseMinutes", lease_minutes)?;
-            Ok(wire(&*c.update_session(&id, minutes).await?))
-        })
-        .await
+            Ok(JsSession(
+                Box::pin(c.update_session(&id, minutes)).await?.into_inner(),
+            ))
+        });
+        self.settler.start(env.raw(), call)
     }
 
     #[napi(ts_return_type = "Promise<void>")]
-    pub async fn stop_session(&self, id: String, cancel: Option<&CancelToken>) -> Outcome<()> {
+    pub fn stop_session(
+        &self,
+        env: Env,
+        id: String,
+        cancel: Option<&CancelToken>,
+    ) -> Result<PromiseValue> {
         let c = self.client.clone();
-        cancellable(
-            token(cancel),
-            async move { c.stop_session(&id).await.map(drop) },
-        )
-        .await
+        let call = cancellable(token(cancel), async move {
+            Box::pin(c.stop_session(&id)).await.map(drop)
+        });
+        self.settler.start(env.raw(), call)
     }
 
     #[napi(ts_return_type = "NativeStream")]

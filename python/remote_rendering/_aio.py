@@ -20,10 +20,11 @@ class NativeFuture(asyncio.Future):  # type: ignore[type-arg]
 
     The awaiting task's wake-up (the one done-callback given with its context, which is how a
     task waits on a future) is kept aside in ``_wakeup`` rather than scheduled by the future:
-    whoever completes the future runs it right away, in that context (``complete``), so the
+    the native reader of the completion socket (and ``complete``, without one) sets the result
+    with ``asyncio.Future``'s own setter and then runs it right away, in that context, so the
     task resumes in the loop iteration that saw the result instead of one later (a future
     schedules its callbacks with ``call_soon``). Cancelling, and completing it any other way,
-    schedule it as a future would."""
+    schedule it as a future would. The native side makes the future with ``_wakeup = None``."""
 
     __slots__ = ("_abort", "_wakeup")
     _abort: Callable[["NativeFuture"], None]

@@ -11,7 +11,7 @@ import datetime as _dt
 import enum
 import sys
 from dataclasses import dataclass, field, fields, is_dataclass
-from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple, Type, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Mapping, Optional, Tuple, Type, TypeVar
 
 _E = TypeVar("_E", bound="_WireEnum")
 _M = TypeVar("_M")
@@ -154,6 +154,51 @@ def _from_fields(cls: Type[_M], d: Mapping[str, Any], **convert: Callable[[Any],
 _FIELD_NAMES: Dict[type, Tuple[str, ...]] = {}
 
 
+def _constructor(cls: Type[_M], **convert: Any) -> Callable[[Mapping[str, Any]], _M]:
+    """What ``_from_fields(cls, d, **convert)`` builds, as one function made for ``cls`` (its
+    fields in order, read from the dataclass): the instance made with ``object.__new__`` and its
+    attributes set as one dict, which is all the frozen dataclass's ``__init__`` does (through
+    one ``object.__setattr__`` per field) when it has no ``__post_init__``; the instance is the
+    same (fields, equality, hash, repr, immutability). An enum's converter (``_member``) is
+    inlined as its dictionary lookup, and an ``_OrNone`` one is called on set values only."""
+    assert not hasattr(cls, "__post_init__") and all(f.init for f in fields(cls))  # type: ignore[arg-type]
+    namespace: Dict[str, Any] = {"_new": object.__new__, "_set": object.__setattr__, "_cls": cls}
+    lines, values = [], []
+    for n in (f.name for f in fields(cls)):  # type: ignore[arg-type]
+        c = convert.get(n)
+        if c is None:
+            values.append(f"{n!r}: d[{n!r}]")
+            continue
+        or_none = isinstance(c, _OrNone)
+        namespace[f"_c_{n}"] = c.convert if or_none else c
+        v = f"v_{n}"
+        lines.append(f"    {v} = d[{n!r}]\n")
+        known = getattr(c, "known", None)
+        if known is not None:  # a member of a known value without a call, else the enum's
+            namespace[f"_k_{n}"] = known
+            values.append(f"{n!r}: _k_{n}.get({v}) or _c_{n}({v})")
+        elif or_none:
+            values.append(f"{n!r}: _c_{n}({v}) if {v} else None")
+        else:
+            values.append(f"{n!r}: _c_{n}({v})")
+    source = "def _from_native(d):\n" + "".join(lines)
+    source += f"    o = _new(_cls)\n    _set(o, '__dict__', {{{', '.join(values)}}})\n    return o\n"
+    exec(source, namespace)
+    build: Callable[[Mapping[str, Any]], _M] = namespace["_from_native"]
+    build.__qualname__ = f"{cls.__qualname__}._from_native"
+    return build
+
+
+class _OrNone:
+    """A converter that maps a value that is not set (``None``, empty) to ``None``: the
+    functions of ``_constructor`` call it on set values only."""
+
+    __slots__ = ("convert",)
+
+    def __init__(self, convert: Callable[[Any], Any]) -> None:
+        self.convert = convert
+
+
 def _to_fields(model: Any) -> Dict[str, Any]:
     """A model as the native dict (the secrets included: this is what the core sends)."""
     return {
@@ -174,6 +219,7 @@ def _member(cls: Type[_E]) -> Callable[[Any], _E]:
         m = known.get(value)
         return m if m is not None else cls(value)  # type: ignore[return-value]
 
+    member.known = known  # type: ignore[attr-defined]
     return member
 
 
@@ -218,11 +264,28 @@ class Session(_Model):
     created_on: Optional[_dt.datetime] = None
     error: Optional[ErrorDetails] = None
 
-    @classmethod
-    def _from_native(cls, d: Mapping[str, Any]) -> "Session":
-        return _from_fields(
-            cls, d, status=_SESSION_STATUS, size=_SESSION_SIZE, created_on=_timestamp, error=ErrorDetails._from_native
+    # Every call's result: made by ``_constructor`` (after the class), ~3x cheaper than
+    # ``_from_fields``'s keyword call of ``__init__``.
+    if TYPE_CHECKING:
+
+        @staticmethod
+        def _from_native(d: Mapping[str, Any]) -> "Session": ...
+
+
+# (setattr: the stub above is what type checkers see.)
+setattr(
+    Session,
+    "_from_native",
+    staticmethod(
+        _constructor(
+            Session,
+            status=_SESSION_STATUS,
+            size=_SESSION_SIZE,
+            created_on=_OrNone(_dt.datetime.fromisoformat if _ISO_ANY_FRACTION else _timestamp),
+            error=_OrNone(ErrorDetails._from_native),
         )
+    ),
+)
 
 
 @dataclass(frozen=True)

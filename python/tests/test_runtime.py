@@ -303,6 +303,51 @@ def test_asyncio_results_cross_on_every_loop_a_thread_runs(emu, aclient):
         plain.close()
 
 
+def test_a_task_resumes_in_its_context_as_its_result_arrives(emu, aclient):
+    # The future's completion runs the awaiting task's wake-up itself (not one loop iteration
+    # later), in the task's context; errors, cancellation and other done-callbacks are as
+    # with any asyncio future. With and without add_reader.
+    import contextvars
+
+    var: "contextvars.ContextVar[str]" = contextvars.ContextVar("var", default="unset")
+
+    async def one(tag: str) -> str:
+        var.set(tag)
+        s = await aclient.get_session("resume")
+        assert var.get() == tag
+        return s.id
+
+    async def body() -> None:
+        await aclient.start_session("resume", lease_minutes=5)
+        assert await asyncio.gather(*(one(f"t{i}") for i in range(8))) == ["resume"] * 8
+        assert var.get() == "unset"
+        with pytest.raises(rr.NotFoundError):
+            await aclient.get_session("resume-none")
+        seen = []
+        fut = aclient._native.get_session("resume", asyncio.get_running_loop())
+        fut.add_done_callback(lambda f: seen.append(f.result().get("id")))
+        assert (await fut)["id"] == "resume"
+        await asyncio.sleep(0)
+        assert seen == ["resume"]
+        await aclient.start_session("resume-wait", lease_minutes=5)  # Starting until the clock moves
+        task = asyncio.ensure_future(aclient.wait_for_session("resume-wait", timeout=30))
+        await asyncio.sleep(0.05)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+    class NoReaders(asyncio.SelectorEventLoop):
+        def add_reader(self, *args: object) -> None:
+            raise NotImplementedError
+
+    for make in (asyncio.new_event_loop, NoReaders):
+        loop = make()
+        try:
+            loop.run_until_complete(body())
+        finally:
+            loop.close()
+
+
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="no os.fork on this platform")
 def test_async_client_used_after_fork(emu, aclient):
     asyncio.run(aclient.start_session("afork-1", lease_minutes=5))  # the parent's loop is watched

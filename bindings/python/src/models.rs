@@ -89,7 +89,7 @@ macro_rules! model {
             fn to_py(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
                 let $t { $($field),* } = self;
                 let d = PyDict::new(py);
-                $( d.set_item(stringify!($field), $field.to_py(py)?)?; )*
+                $( d.set_item(pyo3::intern!(py, stringify!($field)), $field.to_py(py)?)?; )*
                 Ok(d.into_any().unbind())
             }
         }

@@ -234,9 +234,9 @@ where
             queue.push(fut_ref, Box::new(move |py| finish(py, out)));
         }),
         None => {
-            let resolve = py
+            let complete = py
                 .import("remote_rendering._aio")?
-                .getattr("resolve")?
+                .getattr("complete")?
                 .unbind();
             let loop_ref = event_loop.clone().unbind();
             aio_runtime().spawn(async move {
@@ -249,7 +249,7 @@ where
                     // A closed loop cannot be told any more; the caller is gone.
                     let _ = loop_ref
                         .bind(py)
-                        .call_method1("call_soon_threadsafe", (resolve, fut_ref, ok, value));
+                        .call_method1("call_soon_threadsafe", (complete, fut_ref, ok, value));
                 });
             })
         }
@@ -260,6 +260,7 @@ where
             abort: task.abort_handle(),
         },
     )?;
+    py_future.setattr(intern!(py, "_wakeup"), py.None())?;
     Ok(py_future.unbind())
 }
 
@@ -306,7 +307,8 @@ impl Completions {
     }
 }
 
-/// The reader the loop calls when `wake_rx` is readable: completes every queued future.
+/// The reader the loop calls when `wake_rx` is readable: completes every queued future and
+/// resumes its task right away (see `remote_rendering._aio.NativeFuture`).
 #[cfg(unix)]
 #[pyclass(module = "remote_rendering._native", frozen)]
 pub struct Drain {
@@ -316,7 +318,7 @@ pub struct Drain {
 #[cfg(unix)]
 #[pymethods]
 impl Drain {
-    fn __call__(&self, py: Python<'_>) {
+    fn __call__(&self, py: Python<'_>) -> PyResult<()> {
         use std::io::Read;
         // Read the wake-ups before taking the queue: a push after the take writes a new one.
         // One read: a push writes a byte only onto an empty queue, so there are rarely more
@@ -330,22 +332,94 @@ impl Drain {
                 .lock()
                 .unwrap_or_else(|p| p.into_inner()),
         );
-        for (future, finish) in done {
-            let future = future.bind(py);
-            // A cancelled task's future is done already: nothing to tell.
-            if future
-                .call_method0(intern!(py, "done"))
-                .and_then(|d| d.is_truthy())
-                .unwrap_or(true)
-            {
-                continue;
+        let mut done = done.into_iter();
+        while let Some((future, finish)) = done.next() {
+            if let Err(e) = complete(py, future.bind(py), finish) {
+                // A `KeyboardInterrupt` or `SystemExit` out of a task stops the loop, as out of
+                // any loop callback: the calls not completed yet wait for the next wake-up.
+                let rest: Vec<_> = done.collect();
+                if !rest.is_empty() {
+                    let mut q = self
+                        .completions
+                        .queue
+                        .lock()
+                        .unwrap_or_else(|p| p.into_inner());
+                    let first = q.is_empty();
+                    q.splice(0..0, rest);
+                    if first {
+                        use std::io::Write;
+                        let _ = (&self.completions.wake_tx).write(&[1]);
+                    }
+                }
+                return Err(e);
             }
-            let _ = match finish(py) {
-                Ok(v) => future.call_method1(intern!(py, "set_result"), (v,)),
-                Err(e) => future.call_method1(intern!(py, "set_exception"), (e.into_value(py),)),
-            };
         }
+        Ok(())
     }
+}
+
+/// Completes one future with its call's result and runs its task's wake-up in the task's
+/// context (as the loop would have, one iteration later). An `Exception` out of that goes to
+/// the loop's exception handler, as out of any loop callback; only a `BaseException` that is not
+/// one (`KeyboardInterrupt`, `SystemExit`) is returned.
+#[cfg(unix)]
+fn complete(py: Python<'_>, future: &Bound<'_, PyAny>, finish: Finish) -> PyResult<()> {
+    static SET_RESULT: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    static SET_EXCEPTION: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    // A cancelled task's future is done already: nothing to tell.
+    if future
+        .call_method0(intern!(py, "done"))
+        .and_then(|d| d.is_truthy())
+        .unwrap_or(true)
+    {
+        return Ok(());
+    }
+    // `asyncio.Future`'s own setters: `NativeFuture`'s schedule the wake-up, which runs here.
+    let _ = match finish(py) {
+        Ok(v) => future_method(py, &SET_RESULT, "set_result")?.call1((future, v)),
+        Err(e) => {
+            future_method(py, &SET_EXCEPTION, "set_exception")?.call1((future, e.into_value(py)))
+        }
+    };
+    let name = intern!(py, "_wakeup");
+    let wakeup = future.getattr(name)?;
+    if wakeup.is_none() {
+        return Ok(());
+    }
+    future.setattr(name, py.None())?;
+    let (callback, context): (Bound<'_, PyAny>, Bound<'_, PyAny>) = wakeup.extract()?;
+    match context.call_method1(intern!(py, "run"), (callback, future)) {
+        Ok(_) => Ok(()),
+        Err(e) if e.is_instance_of::<pyo3::exceptions::PyException>(py) => {
+            let report = PyDict::new(py);
+            report.set_item("message", "Exception in a task's wake-up")?;
+            report.set_item("exception", e.into_value(py))?;
+            report.set_item("future", future)?;
+            future
+                .call_method0(intern!(py, "get_loop"))?
+                .call_method1(intern!(py, "call_exception_handler"), (report,))?;
+            Ok(())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// `asyncio.Future.<name>`, looked up once.
+#[cfg(unix)]
+fn future_method<'py>(
+    py: Python<'py>,
+    cell: &'static PyOnceLock<Py<PyAny>>,
+    name: &str,
+) -> PyResult<&'py Bound<'py, PyAny>> {
+    cell.get_or_try_init(py, || {
+        Ok::<_, PyErr>(
+            py.import("asyncio")?
+                .getattr("Future")?
+                .getattr(name)?
+                .unbind(),
+        )
+    })
+    .map(|m| m.bind(py))
 }
 
 #[cfg(unix)]

@@ -64,8 +64,10 @@ pub mod azurite {
             let child = Command::new(&program)
                 .args(["--blobHost", "127.0.0.1", "--blobPort", "0", "--location"])
                 .arg(&dir)
-                // No access log; object_store's x-ms-version may be newer than Azurite knows.
-                .args(["--silent", "--skipApiVersionCheck"])
+                // No access log; object_store's x-ms-version may be newer than Azurite knows;
+                // no telemetry (Azurite collects it by default: it would send it out and leave
+                // a Microsoft-AzureMonitor-* folder in the temporary folder after every run).
+                .args(["--silent", "--skipApiVersionCheck", "--disableTelemetry"])
                 .stdin(Stdio::null())
                 .stdout(Stdio::piped())
                 .stderr(Stdio::null())

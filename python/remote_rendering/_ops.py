@@ -552,7 +552,10 @@ def preflight(container: BlobContainerCore, settings: ConversionSettings) -> Cal
 def read_conversion_report(container: BlobContainerCore, conversion: Conversion) -> Call[Optional[str]]:
     """A conversion's result file and log in this (output) container, each cut at
     ``max_report_bytes`` and redacted of SAS tokens; ``None`` when neither exists."""
-    wire = _conversion_wire(conversion)
+    if not isinstance(conversion, Conversion):
+        raise TypeError(f"conversion must be a Conversion, got {type(conversion).__name__}")
+    # Where the result file and log are depends on the settings alone: only they cross.
+    wire = conversion.settings._to_native()
     return Call(lambda loop: container._native.read_conversion_report(wire, loop), _optional_str)
 
 
@@ -608,18 +611,6 @@ def _optional_str(value: Any) -> Optional[str]:
 
 def _names(value: Any) -> List[str]:
     return [str(v) for v in value]
-
-
-def _conversion_wire(conversion: Conversion) -> Dict[str, Any]:
-    if not isinstance(conversion, Conversion):
-        raise TypeError(f"conversion must be a Conversion, got {type(conversion).__name__}")
-    return {
-        "id": conversion.id,
-        "status": conversion.status.value,
-        "settings": conversion.settings._to_native(),
-        "output_asset_uri": conversion.output_asset_uri,
-        "created_on": None if conversion.created_on is None else conversion.created_on.isoformat(),
-    }
 
 
 def _wait_args(

@@ -30,7 +30,7 @@ use remote_rendering::storage::{
 use remote_rendering::vocabulary::{
     check_upload_concurrency, DEFAULT_READ_MAX_BYTES, DEFAULT_SAS_EXPIRY,
 };
-use remote_rendering::{Conversion, ConversionStatus, Error, ErrorKind, SecretString, Timestamp};
+use remote_rendering::SecretString;
 use std::ffi::{c_char, c_void, CString};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -615,19 +615,11 @@ pub unsafe extern "C" fn rr_blob_container_read_conversion_report_for_settings(
     ffi_call!(err, {
         let out = out_ptr(out, "out")?;
         let c = arg(container, "container")?;
-        let conversion = Conversion {
-            id: String::new(),
-            status: ConversionStatus::Failed,
-            settings: arg(settings, "settings")?.core(),
-            output_asset_uri: None,
-            error: None,
-            created_on: Timestamp::parse("1970-01-01T00:00:00Z")
-                .map_err(|e| Error::new(ErrorKind::Internal, e.to_string()))?,
-        };
+        let settings = arg(settings, "settings")?.core();
         let report = c.rt.block(
             timeout_ms,
             "read conversion report",
-            storage::read_conversion_report(&c.inner, &conversion),
+            storage::read_conversion_report_for_settings(&c.inner, &settings),
         )?;
         if let Some(r) = report {
             *out = cstring(&r).into_raw();

@@ -22,7 +22,7 @@ use remote_rendering::storage::{
 use remote_rendering::vocabulary::{
     check_upload_concurrency, CamelView, DEFAULT_READ_MAX_BYTES, DEFAULT_SAS_EXPIRY,
 };
-use remote_rendering::{CancellationToken, Conversion, SecretString};
+use remote_rendering::{CancellationToken, ConversionSettings, SecretString};
 use serde_json::{json, Value};
 use std::sync::Arc;
 use std::time::Duration;
@@ -110,20 +110,14 @@ fn account_op(acct: &StorageAccount, op: &str, a: Args) -> Outcome<Call> {
     })
 }
 
-/// The conversion a Java `Conversion` record describes: only its settings name the blobs of
-/// its report, so the creation time is a placeholder when the record has none that parses.
-fn conversion_arg(a: &Args) -> Outcome<Conversion> {
+/// The settings of the `conversion` argument (as Java's `Conversion` crosses it): where its
+/// result file and log are depends on nothing else.
+fn conversion_settings(a: &Args) -> Outcome<ConversionSettings> {
     let v = a
         .get("conversion")
         .ok_or_else(|| invalid("conversion", "is required"))?;
-    let wire = json!({
-        "id": v.get("id").cloned().unwrap_or_else(|| json!("")),
-        "creationTime": "1970-01-01T00:00:00Z",
-        "settings": v.get("settings").cloned().unwrap_or(Value::Null),
-        "status": v.get("status").cloned().unwrap_or_else(|| json!("Failed")),
-        "error": null,
-    });
-    serde_json::from_value(wire).map_err(|e| {
+    let settings = v.get("settings").cloned().unwrap_or(Value::Null);
+    serde_json::from_value(settings).map_err(|e| {
         invalid(
             "conversion",
             format!("not a conversion with its settings: {e}"),
@@ -160,9 +154,9 @@ fn container_op(
         }
         .boxed(),
         "readConversionReport" => async move {
-            let conversion = conversion_arg(&a)?;
+            let settings = conversion_settings(&a)?;
             Ok(json!(
-                storage::read_conversion_report(&c, &conversion).await?
+                storage::read_conversion_report_for_settings(&c, &settings).await?
             ))
         }
         .boxed(),

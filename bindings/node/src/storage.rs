@@ -17,9 +17,7 @@ use remote_rendering::storage::{
 use remote_rendering::vocabulary::{
     check_upload_concurrency, DEFAULT_READ_MAX_BYTES, DEFAULT_SAS_EXPIRY,
 };
-use remote_rendering::{
-    Conversion, ConversionSettings, ConversionStatus, Error as CoreError, SecretString, Timestamp,
-};
+use remote_rendering::{ConversionSettings, Error as CoreError, SecretString};
 use serde_json::Value;
 use std::sync::Arc;
 use std::time::Duration;
@@ -46,45 +44,21 @@ pub(crate) fn settings(v: Value) -> CoreResult<ConversionSettings> {
         .map_err(|e| invalid("settings", format!("not valid conversion settings: {e}")))
 }
 
-/// A conversion as JS holds it (`id`, `status`, `settings`, `createdOn`); the report needs
-/// only its settings, the rest is kept when given.
-fn conversion(v: Value) -> CoreResult<Conversion> {
-    let id = v
-        .get("id")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_owned();
-    let status = v
-        .get("status")
-        .and_then(Value::as_str)
-        .map_or(ConversionStatus::Failed, ConversionStatus::parse);
-    let created_on = v
-        .get("createdOn")
-        .and_then(Value::as_str)
-        .and_then(|t| Timestamp::parse(t).ok())
-        .unwrap_or_else(|| Timestamp::parse("1970-01-01T00:00:00Z").expect("a timestamp"));
-    let settings = match v.get("settings") {
+/// The settings of a conversion as JS holds it (from `getConversion`): where its result file
+/// and log are depends on nothing else.
+fn conversion_settings(v: Value) -> CoreResult<ConversionSettings> {
+    match v.get("settings") {
         Some(s) => serde_json::from_value(s.clone()).map_err(|e| {
             invalid(
                 "conversion.settings",
                 format!("not valid conversion settings: {e}"),
             )
-        })?,
-        None => {
-            return Err(invalid(
-                "conversion",
-                "must be a conversion (with its settings), e.g. from getConversion",
-            ))
-        }
-    };
-    Ok(Conversion {
-        id,
-        status,
-        settings,
-        output_asset_uri: None,
-        error: None,
-        created_on,
-    })
+        }),
+        None => Err(invalid(
+            "conversion",
+            "must be a conversion (with its settings), e.g. from getConversion",
+        )),
+    }
 }
 
 /// A storage account and its key. Neither the key nor a SAS made from it is ever shown.
@@ -301,8 +275,8 @@ impl NativeBlobContainer {
     ) -> Outcome<Option<String>> {
         let container = self.container.clone();
         cancellable(token(cancel), async move {
-            let conversion = self::conversion(conversion)?;
-            storage::read_conversion_report(&container, &conversion).await
+            let settings = conversion_settings(conversion)?;
+            storage::read_conversion_report_for_settings(&container, &settings).await
         })
         .await
     }

@@ -203,21 +203,3 @@ pub fn settings_from_py(d: &Bound<'_, PyAny>) -> PyResult<ConversionSettings> {
         }),
     })
 }
-
-/// A conversion from the dict `Conversion._to_native()` makes (what `read_conversion_report`
-/// needs of it: its id, status, settings and output; the error stays on the Python side).
-pub fn conversion_from_py(d: &Bound<'_, PyAny>) -> PyResult<Conversion> {
-    let settings = field(d, "settings")?
-        .ok_or_else(|| PyTypeError::new_err("conversion.settings is missing"))?;
-    // A conversion made by hand may have no creation time: the epoch stands in (unused).
-    let created = text(d, "created_on")?.unwrap_or_else(|| "1970-01-01T00:00:00Z".to_owned());
-    Ok(Conversion {
-        id: text(d, "id")?.unwrap_or_default(),
-        status: remote_rendering::ConversionStatus::parse(&text(d, "status")?.unwrap_or_default()),
-        settings: settings_from_py(&settings)?,
-        output_asset_uri: text(d, "output_asset_uri")?,
-        error: None,
-        created_on: Timestamp::parse(&created)
-            .map_err(|_| PyTypeError::new_err("conversion.created_on is not an RFC 3339 time"))?,
-    })
-}

@@ -5,7 +5,7 @@
 
 use crate::cancel::PyCancelToken;
 use crate::convert::error_to_py;
-use crate::models::{conversion_from_py, settings_from_py, ToPy};
+use crate::models::{settings_from_py, ToPy};
 use crate::progress::{progress_fn, seconds, wait_failure};
 use crate::runtime::{run, Failure};
 use pyo3::prelude::*;
@@ -246,21 +246,22 @@ impl PyBlobContainer {
         )
     }
 
-    /// A conversion's result file and log in this (output) container, or `None`.
-    #[pyo3(signature = (conversion, event_loop=None))]
+    /// The result file and log, in this (output) container, of the conversion started with
+    /// `settings` (where they are depends on nothing else), or `None`.
+    #[pyo3(signature = (settings, event_loop=None))]
     fn read_conversion_report(
         &self,
         py: Python<'_>,
-        conversion: Bound<'_, PyAny>,
+        settings: Bound<'_, PyAny>,
         event_loop: Option<Bound<'_, PyAny>>,
     ) -> PyResult<Py<PyAny>> {
         let container = self.inner.clone();
-        let conversion = conversion_from_py(&conversion)?;
+        let settings = settings_from_py(&settings)?;
         run(
             py,
             event_loop.as_ref(),
             async move {
-                storage::read_conversion_report(&container, &conversion)
+                storage::read_conversion_report_for_settings(&container, &settings)
                     .await
                     .map_err(Failure::from)
             },

@@ -54,7 +54,8 @@ mod upload;
 pub use content_id::content_conversion_id;
 pub use preflight::{check_blob_name, preflight, Preflight};
 pub use report::{
-    conversion_log_name, conversion_result_name, read_conversion_report, MAX_REPORT_BYTES,
+    conversion_log_name, conversion_result_name, read_conversion_report,
+    read_conversion_report_for_settings, MAX_REPORT_BYTES,
 };
 pub use sas::SasPermissions;
 pub use upload::{UploadOptions, UploadProgress, UploadProgressFn, UploadReport};

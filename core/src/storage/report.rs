@@ -42,7 +42,17 @@ pub async fn read_conversion_report(
     output: &BlobContainer,
     conversion: &Conversion,
 ) -> Result<Option<String>> {
-    let names = blobs(&conversion.settings);
+    read_conversion_report_for_settings(output, &conversion.settings).await
+}
+
+/// [`read_conversion_report`] of the conversion started with `settings`: where its result file
+/// and log are depends on nothing else, so a binding that holds a conversion as its own model
+/// passes its settings instead of rebuilding a core [`Conversion`].
+pub async fn read_conversion_report_for_settings(
+    output: &BlobContainer,
+    settings: &ConversionSettings,
+) -> Result<Option<String>> {
+    let names = blobs(settings);
     let mut parts = Vec::new();
     for name in [&names.result, &names.log] {
         if let Some((bytes, cut)) = output.read_bounded(name, MAX_REPORT_BYTES).await? {

@@ -393,6 +393,7 @@ mod tests {
         send(c.upload(p, "", UploadOptions::new()));
         send(super::super::preflight(c, s));
         send(super::super::read_conversion_report(c, conv));
+        send(super::super::read_conversion_report_for_settings(c, s));
         send(super::super::content_conversion_id(p, s));
         send(client.wait_for_conversion_with_report("id", crate::WaitOptions::new(), c));
         send(account.create_container("c"));

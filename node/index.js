@@ -149,10 +149,18 @@ const rethrow = (e) => {
 }
 
 /**
- * `call` for the addon's calls whose promise already holds the final model: without a signal,
- * that promise with only the mapping of its error added (no async function around it).
+ * `call` for the addon's calls whose promise already holds the final model: `check` (the
+ * argument checks; a failure rejects, as from an async function), then, without a signal, that
+ * promise with only the mapping of its error added (no async function around it).
  */
-function direct(signal, fn) {
+function direct(options, check, fn) {
+  let signal
+  try {
+    signal = signalOf(options)
+    check()
+  } catch (e) {
+    return Promise.reject(e)
+  }
   if (signal != null) return call(signal, fn)
   let promise
   try {
@@ -389,49 +397,31 @@ class RemoteRenderingClient {
     return this.#native.accountId
   }
 
-  // The session calls return the addon's promise, whose value is already the frozen model: a
-  // failure before the call (a wrong argument) still rejects, as from an async function.
+  // The session calls return the addon's promise, whose value is already the frozen model
+  // (`direct`): a failure before the call (a wrong argument) still rejects.
 
   startSession(sessionId, size = defaults.startSession.size, leaseMinutes = defaults.startSession.leaseMinutes, options = undefined) {
-    try {
-      const signal = signalOf(options)
+    const check = () => {
       need('sessionId', sessionId, 'string')
       need('leaseMinutes', leaseMinutes, 'number')
-      return direct(signal, (t) => this.#native.startSession(sessionId, String(size), leaseMinutes, t))
-    } catch (e) {
-      return Promise.reject(e)
     }
+    return direct(options, check, (t) => this.#native.startSession(sessionId, String(size), leaseMinutes, t))
   }
 
   getSession(sessionId, options = undefined) {
-    try {
-      const signal = signalOf(options)
-      need('sessionId', sessionId, 'string')
-      return direct(signal, (t) => this.#native.getSession(sessionId, t))
-    } catch (e) {
-      return Promise.reject(e)
-    }
+    return direct(options, () => need('sessionId', sessionId, 'string'), (t) => this.#native.getSession(sessionId, t))
   }
 
   updateSession(sessionId, leaseMinutes, options = undefined) {
-    try {
-      const signal = signalOf(options)
+    const check = () => {
       need('sessionId', sessionId, 'string')
       need('leaseMinutes', leaseMinutes, 'number')
-      return direct(signal, (t) => this.#native.updateSession(sessionId, leaseMinutes, t))
-    } catch (e) {
-      return Promise.reject(e)
     }
+    return direct(options, check, (t) => this.#native.updateSession(sessionId, leaseMinutes, t))
   }
 
   stopSession(sessionId, options = undefined) {
-    try {
-      const signal = signalOf(options)
-      need('sessionId', sessionId, 'string')
-      return direct(signal, (t) => this.#native.stopSession(sessionId, t))
-    } catch (e) {
-      return Promise.reject(e)
-    }
+    return direct(options, () => need('sessionId', sessionId, 'string'), (t) => this.#native.stopSession(sessionId, t))
   }
 
   listSessions({ signal } = {}) {
@@ -563,11 +553,11 @@ function containerOf(field, c) {
   return n
 }
 
-/** A conversion as the addon reads it back (`createdOn` as the service's text). */
+/** What the addon needs of a conversion to find its report: its settings (the addon names a
+ * conversion without them). */
 function conversionArg(c) {
   need('conversion', c, 'object')
-  const createdOn = c.createdOn instanceof Date ? c.createdOn.toISOString() : c.createdOn
-  return { id: c.id, status: c.status, settings: c.settings, createdOn }
+  return c.settings === undefined ? {} : { settings: c.settings }
 }
 
 const wrapping = Symbol('wrap an addon container')

@@ -12,9 +12,8 @@ use napi::bindgen_prelude::*;
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi_derive::napi;
 use remote_rendering::{
-    Client, ConversionSettings, Credential, Error as CoreError, ErrorKind, LeaseKeeper,
-    LeaseOptions, ManagedSession, RetryPolicy, SecretString, SessionOptions, SessionSize,
-    WaitOptions,
+    Client, Credential, Error as CoreError, ErrorKind, LeaseKeeper, LeaseOptions, ManagedSession,
+    RetryPolicy, SecretString, SessionOptions, SessionSize, WaitOptions,
 };
 use serde_json::Value;
 use std::sync::Arc;
@@ -349,8 +348,7 @@ impl NativeClient {
     ) -> Outcome<Value> {
         let c = self.client.clone();
         cancellable(token(cancel), async move {
-            let settings: ConversionSettings = serde_json::from_value(settings)
-                .map_err(|e| invalid("settings", format!("not valid conversion settings: {e}")))?;
+            let settings = storage::settings(settings)?;
             Ok(wire(&*c.start_conversion(&id, settings).await?))
         })
         .await

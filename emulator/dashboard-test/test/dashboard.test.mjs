@@ -35,8 +35,12 @@ const stateBodies = [];   // every state answer the page received, as text
 
 function startEmulator() {
   return new Promise((resolveReady, reject) => {
+    // Emulated time all but stands still (10,000 times slower than real time): it moves only when
+    // a test advances the clock, so a slow browser start cannot let the 5 s start-up delay pass
+    // before the page has shown `Starting`.
     const child = spawn(emulatorBin, [
       '--listen', '127.0.0.1:0', '--startup-delay', '5', '--conversion-duration', '3600',
+      '--time-scale', '0.0001',
     ], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
